@@ -1,0 +1,6 @@
+/**
+ * ditto — deterministic deep learning in TypeScript.
+ *
+ * @packageDocumentation
+ */
+export const VERSION = '0.1.0';

@@ -1,0 +1,33 @@
+import type { Tensor } from '../tensor/tensor.js';
+import { type ActivationFn, getActivation } from './activations.js';
+import { Layer, type LayerOptions } from './layer.js';
+
+/**
+ * Applies an activation function to its input.
+ *
+ * @example
+ * ```ts
+ * model.add(new Dense(10));
+ * model.add(new Activation('relu'));
+ * ```
+ */
+export class Activation extends Layer {
+  readonly activation: { name: string; fn: ActivationFn };
+
+  constructor(activation: string | ActivationFn, options: LayerOptions = {}) {
+    super(options);
+    this.activation = getActivation(activation);
+  }
+
+  computeOutputShape(inputShape: readonly number[]): number[] {
+    return [...inputShape];
+  }
+
+  call(inputs: Tensor): Tensor {
+    return this.activation.fn(inputs);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), activation: this.activation.name };
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The layer base class. A layer owns its variables, creates them in `build` once the input shape is
+ * known, and computes its output in `call` from differentiable ops.
+ *
+ * Keys: at build time a layer takes one key — `key(seed)` when it was given a seed, otherwise the
+ * next key from the global sequence (`nextKey()`, program order) — and each of its weights gets
+ * `foldIn(layerKey, weightIndex)`. Dropout-like layers derive per-call keys from the same layer key.
+ */
+import { foldIn, type Key, key, nextKey, type Seed } from '../random/index.js';
+import type { DType } from '../tensor/dtype.js';
+import { formatShape, type Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { Initializer } from '../initializers/initializer.js';
+import { Variable } from './variable.js';
+
+export interface LayerOptions {
+  /** Unique name (default: the class name in snake_case with a counter, as Keras). */
+  name?: string;
+  /** Overrides the global seed for this layer's random draws (initial weights, dropout masks). */
+  seed?: Seed;
+  /** Storage type of the layer's weights (default float32). */
+  dtype?: DType;
+  /** Shape of one input sample (without the batch dimension); makes this the model's first layer. */
+  inputShape?: readonly number[];
+  /** Shorthand for `inputShape: [inputDim]`. */
+  inputDim?: number;
+  /** Whether `fit` updates this layer's weights (default true). */
+  trainable?: boolean;
+}
+
+const nameCounters = new Map<string, number>();
+
+function uniqueName(base: string): string {
+  const count = nameCounters.get(base) ?? 0;
+  nameCounters.set(base, count + 1);
+  return count === 0 ? base : `${base}_${count}`;
+}
+
+function snakeCase(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+export abstract class Layer {
+  readonly name: string;
+  readonly dtype: DType;
+  /** Input sample shape requested by the user, if any. */
+  readonly requestedInputShape: readonly number[] | undefined;
+  trainable: boolean;
+  protected readonly seed: Seed | undefined;
+  private layerKey: Key | undefined;
+  private builtInputShape: readonly number[] | undefined;
+  private readonly ownVariables: Variable[] = [];
+
+  constructor(options: LayerOptions = {}) {
+    this.name = options.name ?? uniqueName(snakeCase(this.constructor.name));
+    this.dtype = options.dtype ?? 'float32';
+    this.seed = options.seed;
+    this.trainable = options.trainable ?? true;
+    if (options.inputDim !== undefined && options.inputShape !== undefined) {
+      throw new Error(`${this.name}: give either inputDim or inputShape, not both`);
+    }
+    const requested = options.inputShape ?? (options.inputDim !== undefined ? [options.inputDim] : undefined);
+    if (requested) {
+      for (const d of requested) {
+        if (!Number.isInteger(d) || d < 1) {
+          throw new RangeError(`${this.name}: input shape ${formatShape(requested)} must hold positive integers`);
+        }
+      }
+    }
+    this.requestedInputShape = requested;
+    if (options.seed !== undefined) key(options.seed); // validates the seed now, where the user wrote it
+  }
+
+  /** Whether the layer has created its weights. */
+  get built(): boolean {
+    return this.builtInputShape !== undefined;
+  }
+
+  /** The input sample shape the layer was built for. */
+  get inputShape(): readonly number[] {
+    if (!this.builtInputShape) throw new Error(`${this.name}: the layer is not built yet`);
+    return this.builtInputShape;
+  }
+
+  /** The layer's variables in creation order. */
+  get variables(): readonly Variable[] {
+    return this.ownVariables;
+  }
+
+  /** The variables `fit` updates. */
+  get trainableVariables(): readonly Variable[] {
+    return this.trainable ? this.ownVariables.filter((v) => v.trainable) : [];
+  }
+
+  /** The key this layer draws from (taken at build time). */
+  protected get key(): Key {
+    if (!this.layerKey) throw new Error(`${this.name}: the layer has no key before it is built`);
+    return this.layerKey;
+  }
+
+  /** Creates the weights for inputs of this sample shape. Called once, by the model. */
+  build(inputShape: readonly number[]): void {
+    if (this.built) {
+      const same = inputShape.length === this.inputShape.length && inputShape.every((d, i) => d === this.inputShape[i]);
+      if (!same) {
+        throw new Error(
+          `${this.name}: already built for inputs of shape ${formatShape(this.inputShape)}, got ${formatShape(inputShape)}`,
+        );
+      }
+      return;
+    }
+    this.layerKey = this.seed !== undefined ? key(this.seed) : nextKey();
+    this.builtInputShape = [...inputShape];
+    this.createWeights(inputShape);
+  }
+
+  /** Subclasses create their variables here with {@link addWeight}. */
+  protected createWeights(_inputShape: readonly number[]): void {}
+
+  /** Creates a variable initialised from the layer's key. */
+  protected addWeight(name: string, shape: Shape, initializer: Initializer, trainable = true): Variable {
+    const weightKey = foldIn(this.key, this.ownVariables.length);
+    const data = initializer.init(shape, this.dtype, weightKey);
+    const variable = new Variable(`${this.name}/${name}`, new Tensor(data, shape), trainable);
+    this.ownVariables.push(variable);
+    return variable;
+  }
+
+  /** The output sample shape for an input sample shape. */
+  abstract computeOutputShape(inputShape: readonly number[]): number[];
+
+  /** The forward pass on a batch (first dimension = batch). */
+  abstract call(inputs: Tensor, options: { training: boolean }): Tensor;
+
+  /** Penalties this layer adds to the training loss (regularizers). */
+  regularizationLosses(): Tensor[] {
+    return [];
+  }
+
+  /** Number of scalar parameters. */
+  countParams(): number {
+    return this.ownVariables.reduce((n, v) => n + v.value.size, 0);
+  }
+
+  /** The layer's configuration, for summaries and run records. */
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, trainable: this.trainable, dtype: this.dtype };
+  }
+}

@@ -1,0 +1,430 @@
+/**
+ * `Sequential`: a stack of layers with Keras's compile / fit / predict / evaluate.
+ */
+import type { Callback, Logs } from '../callbacks/callback.js';
+import { ProgressLogger } from '../callbacks/progress-logger.js';
+import { hashArrays } from '../hash/fingerprint.js';
+import type { Layer } from '../layers/layer.js';
+import type { Variable } from '../layers/variable.js';
+import { getLoss } from '../losses/index.js';
+import { getMetric } from '../metrics/index.js';
+import { getOptimizer } from '../optimizers/index.js';
+import type { Optimizer } from '../optimizers/optimizer.js';
+import { foldIn, type Key, key, nextKey, permutation, type Seed } from '../random/index.js';
+import { backward, noGrad } from '../tensor/autograd.js';
+import type { DType } from '../tensor/dtype.js';
+import * as ops from '../tensor/ops/index.js';
+import { formatShape, ShapeError } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { History } from './history.js';
+import { type InputData, rowRange, takeRows, toSamples } from './inputs.js';
+import { RunningMean } from './running-mean.js';
+import { formatSummary } from './summary.js';
+
+type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
+type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
+
+export interface CompileOptions {
+  /** An optimizer instance or name (default 'rmsprop', as Keras). */
+  optimizer?: string | Optimizer;
+  /** A loss name ('meanSquaredError', 'mse', 'mean_squared_error', …) or a per-sample loss function. */
+  loss: string | LossFn;
+  /** Metric names or per-sample metric functions, reported per epoch. */
+  metrics?: ReadonlyArray<string | MetricFn>;
+}
+
+export interface FitOptions {
+  /** Passes over the training data (default 1). */
+  epochs?: number;
+  /** Samples per gradient step (default 32). */
+  batchSize?: number;
+  /** Shuffle the training samples every epoch, keyed per epoch (default true). */
+  shuffle?: boolean;
+  /** Fraction of the samples, taken from the end before shuffling, held out for validation. */
+  validationSplit?: number;
+  /** Explicit validation data [x, y] (takes precedence over validationSplit). */
+  validationData?: readonly [InputData, InputData];
+  /** 0 silent, 1 a progress bar per epoch, 2 one line per epoch (default 1). */
+  verbose?: 0 | 1 | 2;
+  callbacks?: readonly Callback[];
+  /** Overrides the global seed for this fit's shuffling. */
+  seed?: Seed;
+  /** Epoch to start counting from (for resumed training; default 0). */
+  initialEpoch?: number;
+}
+
+export interface EvaluateOptions {
+  /** Samples per batch (default 32). */
+  batchSize?: number;
+}
+
+function checkPositiveInteger(where: string, name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${where}: ${name} must be a positive integer, got ${value}`);
+  }
+}
+
+/**
+ * A linear stack of layers.
+ *
+ * @example
+ * ```ts
+ * import { Sequential, Dense, setSeed, meanSquaredError } from 'ditto';
+ * setSeed(1);
+ * const model = new Sequential();
+ * model.add(new Dense(10, { inputDim: 1 }));
+ * model.add(new Dense(1));
+ * model.compile({ loss: 'meanSquaredError', optimizer: 'adam' });
+ * await model.fit(X, y, { epochs: 100, batchSize: X.length, verbose: 0 });
+ * console.log(meanSquaredError(y, model.predict(X)));
+ * ```
+ */
+export class Sequential {
+  readonly name: string;
+  readonly layers: Layer[] = [];
+  /** Set by callbacks to end `fit` early. */
+  stopTraining = false;
+  private compiled:
+    | { optimizer: Optimizer; loss: { name: string; fn: LossFn }; metrics: Array<{ name: string; fn: MetricFn }> }
+    | undefined;
+  private modelInputShape: readonly number[] | undefined;
+
+  constructor(layers: readonly Layer[] = [], options: { name?: string } = {}) {
+    this.name = options.name ?? 'sequential';
+    for (const layer of layers) this.add(layer);
+  }
+
+  /** Appends a layer; builds it at once when the model's input shape is known. */
+  add(layer: Layer): void {
+    if (this.layers.includes(layer)) throw new Error(`${this.name}: layer '${layer.name}' was already added`);
+    if (this.layers.length > 0 && layer.requestedInputShape) {
+      throw new Error(`${this.name}: only the first layer may declare inputShape/inputDim ('${layer.name}' does)`);
+    }
+    this.layers.push(layer);
+    if (this.layers.length === 1 && layer.requestedInputShape) this.modelInputShape = layer.requestedInputShape;
+    if (this.modelInputShape) this.buildLayers(this.modelInputShape);
+  }
+
+  /** Whether every layer has its weights. */
+  get built(): boolean {
+    return this.layers.length > 0 && this.layers.every((l) => l.built);
+  }
+
+  /** Builds every layer for inputs of this sample shape (without the batch axis). */
+  build(inputShape: readonly number[]): void {
+    if (this.layers.length === 0) throw new Error(`${this.name}: add at least one layer before building`);
+    if (this.modelInputShape && !sameDims(this.modelInputShape, inputShape)) {
+      throw new ShapeError(
+        `${this.name}: expects samples of shape ${formatShape(this.modelInputShape)}, got ${formatShape(inputShape)} ` +
+          `(first layer '${this.layers[0].name}')`,
+      );
+    }
+    this.modelInputShape = [...inputShape];
+    this.buildLayers(inputShape);
+  }
+
+  private buildLayers(inputShape: readonly number[]): void {
+    let shape = inputShape;
+    for (const layer of this.layers) {
+      if (!layer.built) layer.build(shape);
+      else if (!sameDims(layer.inputShape, shape)) {
+        throw new ShapeError(
+          `${layer.name}: built for inputs of shape ${formatShape(layer.inputShape)}, but receives ${formatShape(shape)}`,
+        );
+      }
+      shape = layer.computeOutputShape(shape);
+    }
+  }
+
+  /** The weight storage type (the first layer's). */
+  get dtype(): DType {
+    return this.layers[0]?.dtype ?? 'float32';
+  }
+
+  /** Every variable, layer by layer, in creation order. */
+  get variables(): Variable[] {
+    return this.layers.flatMap((l) => [...l.variables]);
+  }
+
+  get trainableVariables(): Variable[] {
+    return this.layers.flatMap((l) => [...l.trainableVariables]);
+  }
+
+  /** Configures training. */
+  compile(options: CompileOptions): void {
+    if (!options || options.loss === undefined) throw new Error(`${this.name}.compile: a loss is required`);
+    this.compiled = {
+      optimizer: getOptimizer(options.optimizer ?? 'rmsprop'),
+      loss: getLoss(options.loss) as { name: string; fn: LossFn },
+      metrics: (options.metrics ?? []).map((m) => getMetric(m) as { name: string; fn: MetricFn }),
+    };
+  }
+
+  /** The optimizer given to compile. */
+  get optimizer(): Optimizer {
+    return this.requireCompiled('optimizer').optimizer;
+  }
+
+  private requireCompiled(what: string) {
+    if (!this.compiled) throw new Error(`${this.name}: call compile() before ${what}`);
+    return this.compiled;
+  }
+
+  private ensureBuilt(sampleShape: readonly number[], what: string): void {
+    if (this.layers.length === 0) throw new Error(`${this.name}: the model has no layers (${what})`);
+    if (!this.modelInputShape) {
+      this.build(sampleShape);
+      return;
+    }
+    if (!sameDims(this.modelInputShape, sampleShape)) {
+      throw new ShapeError(
+        `${this.name}.${what}: the model expects samples of shape ${formatShape(this.modelInputShape)}, ` +
+          `got ${formatShape(sampleShape)} (first layer '${this.layers[0].name}')`,
+      );
+    }
+    if (!this.built) this.buildLayers(this.modelInputShape);
+  }
+
+  /** The forward pass on a batch. */
+  call(x: Tensor, training = false): Tensor {
+    let h = x;
+    for (const layer of this.layers) h = layer.call(h, { training });
+    return h;
+  }
+
+  /**
+   * Trains the model. Returns the History of per-epoch losses and metrics.
+   *
+   * Reproducibility: the shuffle of epoch e is `permutation(foldIn(fitKey, e), n)` where fitKey is
+   * `key(seed)` for an explicit seed, else the next global key.
+   */
+  async fit(x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
+    const compiled = this.requireCompiled('fit');
+    const epochs = options.epochs ?? 1;
+    const initialEpoch = options.initialEpoch ?? 0;
+    checkPositiveInteger('fit', 'epochs', epochs);
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0) {
+      throw new RangeError(`fit: initialEpoch must be a non-negative integer, got ${initialEpoch}`);
+    }
+    const verbose = options.verbose ?? 1;
+    if (![0, 1, 2].includes(verbose)) throw new RangeError(`fit: verbose must be 0, 1 or 2, got ${verbose}`);
+
+    let xs = toSamples(x, 'fit: x', this.dtype);
+    let ys = toSamples(y, 'fit: y', this.dtype);
+    if (xs.shape[0] !== ys.shape[0]) {
+      throw new ShapeError(`fit: x has ${xs.shape[0]} samples but y has ${ys.shape[0]}`);
+    }
+    this.ensureBuilt(xs.shape.slice(1), 'fit');
+
+    let validation: [Tensor, Tensor] | null = null;
+    if (options.validationData) {
+      const [vx, vy] = options.validationData;
+      validation = [toSamples(vx, 'fit: validationData x', this.dtype), toSamples(vy, 'fit: validationData y', this.dtype)];
+      if (validation[0].shape[0] !== validation[1].shape[0]) {
+        throw new ShapeError(
+          `fit: validationData x has ${validation[0].shape[0]} samples but y has ${validation[1].shape[0]}`,
+        );
+      }
+    } else if (options.validationSplit !== undefined && options.validationSplit !== 0) {
+      const split = options.validationSplit;
+      if (!(split > 0 && split < 1)) throw new RangeError(`fit: validationSplit must be in (0, 1), got ${split}`);
+      // Keras: the last fraction of the samples, before any shuffling.
+      const at = Math.floor(xs.shape[0] * (1 - split));
+      if (at < 1 || at >= xs.shape[0]) {
+        throw new RangeError(`fit: validationSplit ${split} of ${xs.shape[0]} samples leaves an empty training or validation set`);
+      }
+      validation = [rowRange(xs, at, xs.shape[0]), rowRange(ys, at, ys.shape[0])];
+      xs = rowRange(xs, 0, at);
+      ys = rowRange(ys, 0, at);
+    }
+
+    const n = xs.shape[0];
+    const batchSize = options.batchSize ?? 32;
+    checkPositiveInteger('fit', 'batchSize', batchSize);
+    const steps = Math.ceil(n / batchSize);
+    const shuffle = options.shuffle ?? true;
+    const fitKey: Key = options.seed !== undefined ? key(options.seed) : nextKey();
+
+    const history = new History();
+    history.params = { epochs, batchSize, samples: n, steps, shuffle, verbose };
+    const callbacks: Callback[] = [...(options.callbacks ?? [])];
+    if (verbose > 0) callbacks.push(new ProgressLogger(verbose as 1 | 2, epochs, steps));
+    for (const cb of callbacks) cb.setModel?.(this);
+
+    this.stopTraining = false;
+    await runHooks(callbacks, (cb) => cb.onTrainBegin?.({}));
+    const identity = Int32Array.from({ length: n }, (_, i) => i);
+    for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+      await runHooks(callbacks, (cb) => cb.onEpochBegin?.(epoch, {}));
+      const order = shuffle ? permutation(foldIn(fitKey, epoch), n) : identity;
+      const lossMean = new RunningMean();
+      const metricMeans = compiled.metrics.map(() => new RunningMean());
+      for (let step = 0; step < steps && !this.stopTraining; step++) {
+        await runHooks(callbacks, (cb) => cb.onBatchBegin?.(step, {}));
+        const indices = order.subarray(step * batchSize, Math.min(n, (step + 1) * batchSize));
+        const xb = takeRows(xs, indices);
+        const yb = takeRows(ys, indices);
+        const { loss, yPred } = this.trainStep(xb, yb);
+        lossMean.add(loss, indices.length);
+        compiled.metrics.forEach((m, i) => {
+          metricMeans[i].addAll(noGrad(() => m.fn(yb, yPred)).data);
+        });
+        const batchLogs: Logs = { loss: lossMean.result };
+        compiled.metrics.forEach((m, i) => {
+          batchLogs[m.name] = metricMeans[i].result;
+        });
+        await runHooks(callbacks, (cb) => cb.onBatchEnd?.(step, batchLogs));
+      }
+      const logs: Logs = { loss: lossMean.result };
+      compiled.metrics.forEach((m, i) => {
+        logs[m.name] = metricMeans[i].result;
+      });
+      if (validation) {
+        const v = this.evaluateSamples(validation[0], validation[1], batchSize);
+        for (const [name, value] of Object.entries(v)) logs[`val_${name}`] = value;
+      }
+      history.record(epoch, logs);
+      await runHooks(callbacks, (cb) => cb.onEpochEnd?.(epoch, logs));
+    }
+    await runHooks(callbacks, (cb) => cb.onTrainEnd?.({}));
+    return history;
+  }
+
+  /** One gradient step on a batch; returns the batch's loss (mean over samples plus penalties). */
+  private trainStep(xb: Tensor, yb: Tensor): { loss: number; yPred: Tensor } {
+    const compiled = this.requireCompiled('fit');
+    const yPred = this.call(xb, true);
+    let loss = ops.mean(compiled.loss.fn(yb, yPred));
+    for (const layer of this.layers) for (const penalty of layer.regularizationLosses()) loss = ops.add(loss, penalty);
+    const trainable = this.trainableVariables;
+    for (const v of trainable) v.value.grad = null;
+    backward(loss);
+    compiled.optimizer.applyGradients(
+      trainable.map((variable) => {
+        const grad = variable.value.grad;
+        // A variable the loss does not depend on gets a zero gradient, as in Keras.
+        return { variable, grad: grad ? grad.data : new (variable.value.data.constructor as Float32ArrayConstructor)(variable.value.size) };
+      }),
+    );
+    for (const v of trainable) v.value.grad = null;
+    return { loss: loss.item(), yPred: yPred.detach() };
+  }
+
+  /**
+   * Predictions for the samples of x, computed in batches (rows are independent, so the batch size
+   * never changes the bits).
+   */
+  predict(x: InputData, options: EvaluateOptions = {}): Tensor {
+    if (this.layers.length === 0 || (!this.built && !this.modelInputShape)) {
+      throw new Error(`${this.name}: predict() needs a built model: give the first layer inputDim/inputShape, or fit first`);
+    }
+    const xs = toSamples(x, 'predict: x', this.dtype);
+    this.ensureBuilt(xs.shape.slice(1), 'predict');
+    const batchSize = options.batchSize ?? 32;
+    checkPositiveInteger('predict', 'batchSize', batchSize);
+    return noGrad(() => {
+      const parts: Tensor[] = [];
+      for (let start = 0; start < xs.shape[0]; start += batchSize) {
+        parts.push(this.call(rowRange(xs, start, Math.min(xs.shape[0], start + batchSize)), false));
+      }
+      return parts.length === 1 ? parts[0] : ops.concat(parts, 0);
+    });
+  }
+
+  /** The loss and metrics on data, batch by batch, averaged as in fit. */
+  evaluate(x: InputData, y: InputData, options: EvaluateOptions = {}): Logs {
+    this.requireCompiled('evaluate');
+    const xs = toSamples(x, 'evaluate: x', this.dtype);
+    const ys = toSamples(y, 'evaluate: y', this.dtype);
+    if (xs.shape[0] !== ys.shape[0]) throw new ShapeError(`evaluate: x has ${xs.shape[0]} samples but y has ${ys.shape[0]}`);
+    this.ensureBuilt(xs.shape.slice(1), 'evaluate');
+    const batchSize = options.batchSize ?? 32;
+    checkPositiveInteger('evaluate', 'batchSize', batchSize);
+    return this.evaluateSamples(xs, ys, batchSize);
+  }
+
+  private evaluateSamples(xs: Tensor, ys: Tensor, batchSize: number): Logs {
+    const compiled = this.requireCompiled('evaluate');
+    return noGrad(() => {
+      const lossMean = new RunningMean();
+      const metricMeans = compiled.metrics.map(() => new RunningMean());
+      const n = xs.shape[0];
+      for (let start = 0; start < n; start += batchSize) {
+        const end = Math.min(n, start + batchSize);
+        const yb = rowRange(ys, start, end);
+        const yPred = this.call(rowRange(xs, start, end), false);
+        let loss = ops.mean(compiled.loss.fn(yb, yPred));
+        for (const layer of this.layers) for (const penalty of layer.regularizationLosses()) loss = ops.add(loss, penalty);
+        lossMean.add(loss.item(), end - start);
+        compiled.metrics.forEach((m, i) => {
+          metricMeans[i].addAll(m.fn(yb, yPred).data);
+        });
+      }
+      const logs: Logs = { loss: lossMean.result };
+      compiled.metrics.forEach((m, i) => {
+        logs[m.name] = metricMeans[i].result;
+      });
+      return logs;
+    });
+  }
+
+  /** Copies of every weight array, layer by layer (Keras's get_weights). */
+  getWeights(): Array<Float32Array | Float64Array> {
+    return this.variables.map((v) => v.value.data.slice());
+  }
+
+  /** Replaces every weight array; sizes must match getWeights(). */
+  setWeights(weights: ReadonlyArray<ArrayLike<number>>): void {
+    const vars = this.variables;
+    if (weights.length !== vars.length) {
+      throw new RangeError(`${this.name}.setWeights: expected ${vars.length} arrays, got ${weights.length}`);
+    }
+    vars.forEach((v, i) => {
+      if (weights[i].length !== v.value.size) {
+        throw new RangeError(
+          `${this.name}.setWeights: '${v.name}' has ${v.value.size} values (shape ${formatShape(v.shape)}), got ${weights[i].length}`,
+        );
+      }
+    });
+    vars.forEach((v, i) => {
+      v.assign(weights[i]);
+    });
+  }
+
+  /**
+   * SHA-256 over the canonical little-endian bytes of every parameter in layer order: the fingerprint
+   * ditto uses to state that two trainings produced the same bits.
+   */
+  weightsHash(): string {
+    if (!this.built) throw new Error(`${this.name}: weightsHash() needs a built model`);
+    return hashArrays(this.variables.map((v) => v.value.data));
+  }
+
+  /** Number of scalar parameters. */
+  countParams(): number {
+    return this.layers.reduce((n, l) => n + l.countParams(), 0);
+  }
+
+  /**
+   * A Keras-like table of layers, output shapes and parameter counts. Printed with `print`
+   * (console.log by default) and returned.
+   */
+  summary(print: ((line: string) => void) | null = console.log): string {
+    if (!this.built) throw new Error(`${this.name}: summary() needs a built model: give the first layer inputDim/inputShape`);
+    const text = formatSummary(this);
+    if (print) print(text);
+    return text;
+  }
+}
+
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+async function runHooks(callbacks: readonly Callback[], hook: (cb: Callback) => void | Promise<void>): Promise<void> {
+  for (const cb of callbacks) {
+    const result = hook(cb);
+    // Await only real promises: a microtask per hook per batch would cost more than a small model's step.
+    if (result instanceof Promise) await result;
+  }
+}

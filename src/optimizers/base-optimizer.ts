@@ -1,0 +1,135 @@
+/**
+ * What every ditto optimizer shares: the learning rate, the iteration count, gradient checks,
+ * optional clipping, and per-variable slots (m, v, …) created lazily on a variable's first update.
+ */
+import type { Variable } from '../layers/variable.js';
+import { allocate, type FloatArray } from '../tensor/dtype.js';
+import { clipByNorm, clipByValue } from './clip.js';
+import { requireNonNegative, requirePositive } from './hyperparameters.js';
+import type { GradientPair, Optimizer } from './optimizer.js';
+
+/** Options every optimizer accepts. */
+export interface BaseOptimizerOptions {
+  /** Step size (≥ 0). Each optimizer has its own Keras default. */
+  learningRate?: number;
+  /** Keras's `clipnorm`: rescale each variable's gradient so its L2 norm is at most this (> 0). */
+  clipNorm?: number;
+  /** Keras's `clipvalue`: clamp each gradient element to [−clipValue, clipValue] (> 0). */
+  clipValue?: number;
+}
+
+/** The named state arrays an optimizer keeps for one variable (Keras's names: 'momentum', 'velocity', …). */
+export type Slots = Readonly<Record<string, FloatArray>>;
+
+export abstract class BaseOptimizer<S extends Slots = Slots> implements Optimizer {
+  readonly name: string;
+  readonly clipNorm: number | undefined;
+  readonly clipValue: number | undefined;
+  private lr: number;
+  private steps = 0;
+  private readonly slotsByVariable = new Map<Variable, S>();
+  /** Per-variable buffers for clipped gradients, so clipping allocates only on the first step. */
+  private readonly clipBuffers = new Map<Variable, FloatArray>();
+
+  protected constructor(name: string, learningRate: number, options: BaseOptimizerOptions) {
+    this.name = name;
+    this.lr = requireNonNegative(name, 'learningRate', learningRate);
+    if (options.clipNorm !== undefined && options.clipValue !== undefined) {
+      throw new RangeError(`${name}: set only one of clipNorm and clipValue`);
+    }
+    this.clipNorm = options.clipNorm === undefined ? undefined : requirePositive(name, 'clipNorm', options.clipNorm);
+    this.clipValue =
+      options.clipValue === undefined ? undefined : requirePositive(name, 'clipValue', options.clipValue);
+  }
+
+  /** The learning rate; may be changed between steps (as Keras's `optimizer.learning_rate = …`). */
+  get learningRate(): number {
+    return this.lr;
+  }
+
+  set learningRate(value: number) {
+    this.lr = requireNonNegative(this.name, 'learningRate', value);
+  }
+
+  get iterations(): number {
+    return this.steps;
+  }
+
+  /**
+   * Updates each variable in place from its gradient, in the order given, then counts one
+   * iteration. All pairs are checked before any variable changes. An empty list does nothing and
+   * does not count (as in Keras).
+   */
+  applyGradients(pairs: readonly GradientPair[]): void {
+    for (const pair of pairs) this.checkPair(pair);
+    if (pairs.length === 0) return;
+    const step = this.steps + 1;
+    this.beginStep(step);
+    for (const { variable, grad } of pairs) {
+      this.updateVariable(variable, this.clipped(variable, grad), step);
+    }
+    this.steps = step;
+  }
+
+  getConfig(): Record<string, number | boolean | string> {
+    const config: Record<string, number | boolean | string> = { name: this.name, learningRate: this.lr };
+    if (this.clipNorm !== undefined) config.clipNorm = this.clipNorm;
+    if (this.clipValue !== undefined) config.clipValue = this.clipValue;
+    return { ...config, ...this.hyperparameters() };
+  }
+
+  /** The live state arrays for a variable (undefined before its first update). */
+  getSlots(variable: Variable): S | undefined {
+    return this.slotsByVariable.get(variable);
+  }
+
+  /** The optimizer-specific hyper-parameters for `getConfig`. */
+  protected abstract hyperparameters(): Record<string, number | boolean | string>;
+
+  /** Creates a variable's slots on its first update (arrays of the variable's dtype). */
+  protected abstract createSlots(variable: Variable): S;
+
+  /**
+   * Updates one variable in place: a single pass over its elements, in the documented order of
+   * operations. `grad` has the variable's length (and, after clipping, its dtype).
+   */
+  protected abstract updateVariable(variable: Variable, grad: FloatArray, step: number): void;
+
+  /** Per-step work that is not per variable (Nadam's momentum-schedule product). */
+  protected beginStep(_step: number): void {}
+
+  /** The variable's slots, created on first use. */
+  protected slotsOf(variable: Variable): S {
+    let slots = this.slotsByVariable.get(variable);
+    if (slots === undefined) {
+      slots = this.createSlots(variable);
+      this.slotsByVariable.set(variable, slots);
+    }
+    return slots;
+  }
+
+  private checkPair(pair: GradientPair): void {
+    const { variable, grad } = pair;
+    if (!(grad instanceof Float32Array || grad instanceof Float64Array)) {
+      throw new TypeError(`${this.name}: gradient of '${variable.name}' must be a Float32Array or Float64Array`);
+    }
+    const size = variable.value.size;
+    if (grad.length !== size) {
+      throw new RangeError(
+        `${this.name}: gradient of '${variable.name}' has ${grad.length} values, the variable has ${size}`,
+      );
+    }
+  }
+
+  private clipped(variable: Variable, grad: FloatArray): FloatArray {
+    if (this.clipNorm === undefined && this.clipValue === undefined) return grad;
+    let buffer = this.clipBuffers.get(variable);
+    if (buffer === undefined) {
+      buffer = allocate(variable.dtype, grad.length);
+      this.clipBuffers.set(variable, buffer);
+    }
+    if (this.clipNorm !== undefined) clipByNorm(grad, this.clipNorm, buffer);
+    else if (this.clipValue !== undefined) clipByValue(grad, this.clipValue, buffer);
+    return buffer;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * ditto's random streams: Threefry2x32-20 keys derived as JAX derives them, distributions defined
+ * by fixed float32 formulas on the keys' words, and Keras-like global seeding. The package exports
+ * this module as the `random` namespace:
+ *
+ * ```ts
+ * import { random } from 'ditto';
+ * const [k1, k2] = random.split(random.key(0));
+ * const w = random.normal(k1, 10);
+ * ```
+ *
+ * See docs/random.md for the exact formulas.
+ *
+ * @module
+ */
+
+export {
+  bernoulli,
+  nextBelow,
+  normal,
+  permutation,
+  randint,
+  truncatedNormal,
+  uniform,
+  wordToUnitFloat,
+} from './distributions.js';
+export {
+  getSeed,
+  nextKey,
+  restoreSeedState,
+  type SeedState,
+  saveSeedState,
+  seedWasDrawn,
+  setSeed,
+  withSeed,
+} from './global.js';
+export { bits, foldIn, type Key, key, type Seed, seedToUint64, split } from './key.js';
+export { KeyStream } from './stream.js';
+export { threefry2x32 } from './threefry.js';

@@ -3,17 +3,19 @@
 
 Two sub-commands (needs python3 with mpmath; scipy is optional and only cross-checks):
 
-  python3 scripts/gen-elementary-refs.py coeffs
+  python3 scripts/gen-elementary-refs.py coeffs [--write]
       Fits every polynomial used by src/numeric/elementary.ts with mpmath at 50 digits
       (Chebyshev interpolation, i.e. near-minimax) and prints the coefficients as TypeScript
       literals together with the approximation error and the error measured when the polynomial
-      is evaluated in double precision (Python floats are IEEE doubles).  The printed literals
-      are the ones pasted into elementary.ts; re-running reproduces them bit for bit.
+      is evaluated in double precision (Python floats are IEEE doubles) in the same order as
+      elementary.ts evaluates it.  With --write, replaces the block between the GENERATED
+      CONSTANTS markers in src/numeric/elementary.ts; re-running reproduces it bit for bit.
 
   python3 scripts/gen-elementary-refs.py refs
       Writes test/fixtures/elementary-erf.json: erf and erfinv reference values computed with
-      mpmath at 40 digits and rounded once to double, for float32 inputs (stored as their 32-bit
-      patterns) spread over the useful range.  Cross-checks them against math.erf and
+      mpmath at 40 digits and rounded once to double, for 10^4 float32 inputs each (stored as
+      their 32-bit patterns) spread over the useful range, and for 2000 float64 inputs each
+      (erfinv also much closer to +-1 than float32 can express).  Cross-checks them against math.erf and
       scipy.special.erfinv when available.
 """
 
@@ -46,6 +48,24 @@ def horner(coeffs, v):
     for c in reversed(coeffs):
         acc = acc * v + c
     return acc
+
+
+def estrin_q(c, r):
+    """The exact evaluation order of elementary.ts's expm1Kernel polynomial (10 coefficients)."""
+    r2 = r * r
+    r4 = r2 * r2
+    return c[0] + r * c[1] + r2 * (c[2] + r * c[3]) + r4 * (c[4] + r * c[5] + r2 * (c[6] + r * c[7]) + r4 * (c[8] + r * c[9]))
+
+
+def estrin_t(c, z):
+    """The exact evaluation order of elementary.ts's log polynomial T (7 coefficients)."""
+    z2 = z * z
+    return c[0] + z * c[1] + z2 * (c[2] + z * c[3]) + z2 * z2 * (c[4] + z * c[5] + z2 * c[6])
+
+
+def lit(c):
+    """A double as the shortest round-trip literal, exponent written as Biome formats it."""
+    return repr(c).replace('e-0', 'e-').replace('e+', 'e')
 
 
 def fit(f, a, b, degree, center=0.0):
@@ -111,12 +131,16 @@ def same(v):
     return v
 
 
+# Single-letter names are printed as scalar constants (Q0, Q1, ...) and evaluated in Estrin order;
+# the others as arrays evaluated by Horner's rule.
+EVALUATORS = {'Q': estrin_q, 'T': estrin_t}
+
 # Each entry: name, function, interval [a, b], expansion centre, degree, a description of the
 # variable, and the quantity whose relative error matters (erf = x (1 + P), so 1 + P for ERF_P).  Degrees were chosen as the smallest giving an approximation error below ~1e-17
 # relative to the function's size on the interval (or below what the caller needs, see docs).
 FITS = [
-    ('EXPM1_Q', expm1_q, -HALF_LN2 * 1.0001, HALF_LN2 * 1.0001, 0.0, 9, 'r in [-ln2/2, ln2/2]', same),
-    ('LOG_T', log_t, 0.0, 0.0295, 0.0, 6, 'z = s^2, s = f/(2+f) in [-0.1716, 0.1716]', same),
+    ('Q', expm1_q, -HALF_LN2 * 1.0001, HALF_LN2 * 1.0001, 0.0, 9, 'r in [-ln2/2, ln2/2]', same),
+    ('T', log_t, 0.0, 0.0295, 0.0, 6, 'z = s^2, s = f/(2+f) in [-0.1716, 0.1716]', same),
     ('ERF_P', erf_p, 0.0, 2.25, 0.0, 14, 't = x^2, |x| < 1.5', one_plus),
     ('ERF_H1', erfc_h, 1.5, 2.5, 2.0, 14, 'v = |x| - 2, |x| in [1.5, 2.5)', same),
     ('ERF_H2', erfc_h, 2.5, 4.0, 3.25, 13, 'v = |x| - 3.25, |x| in [2.5, 4)', same),
@@ -127,38 +151,51 @@ FITS = [
 ]
 
 
-def ts_literal(c):
-    r = repr(c)
-    return r
-
-
-def cmd_coeffs():
+def cmd_coeffs(write):
     rng = random.Random(1)
+    out = []
     for name, f, a, b, center, degree, what, norm in FITS:
         coeffs, err = fit(f, a, b, degree, center)
-        # Error of the double-precision evaluation, relative to |f|, on random points.
+        evaluate = EVALUATORS.get(name, horner)
+        # Error of the double-precision evaluation, relative to |g|, on random points.
         worst = 0.0
         for _ in range(3000):
             x = rng.uniform(a, b)
             ref = f(mp.mpf(x))
-            got = horner(coeffs, x - center)
+            got = evaluate(coeffs, x - center)
             worst = max(worst, float(abs((got - ref) / norm(ref))))
         scale = max(abs(norm(f(mp.mpf(a) + mp.mpf(10) ** -25))), abs(norm(f(mp.mpf(b)))))
-        print(f'// {name}: {what}; degree {degree}; g = {"1 + f" if norm is one_plus else "f"}; fit error {mp.nstr(err / scale, 3)} (relative to max |g|),')
-        print(f'// max |p - f| / |g| with p evaluated in double, 3000 random points: {worst:.3g}')
-        print(f'const {name} = [')
-        for c in coeffs:
-            print(f'  {ts_literal(c)},')
-        print('];')
-        print()
+        g = '1 + f' if norm is one_plus else 'f'
+        out.append(f'// {name}: {what}; degree {degree}. Fit error {mp.nstr(err / scale, 3)} relative to max |g|,')
+        out.append(f'// |p - f| / |g| <= {worst:.3g} evaluated in double on 3000 random points (g = {g}).')
+        if name in EVALUATORS:
+            for i, c in enumerate(coeffs):
+                out.append(f'const {name}{i} = {lit(c)};')
+        else:
+            out.append(f'const {name} = [')
+            out.extend(f'  {lit(c)},' for c in coeffs)
+            out.append('];')
+        out.append('')
     ln2 = float(LN2)
     (bits,) = struct.unpack('<Q', struct.pack('<d', ln2))
     hi = struct.unpack('<d', struct.pack('<Q', bits & ~((1 << 21) - 1)))[0]
     lo = float(LN2 - hi)
-    print(f'const LN2_HI = {hi!r}; // ln 2 with its 21 lowest mantissa bits cleared: k * LN2_HI is exact')
-    print(f'const LN2_LO = {lo!r}; // ln 2 - LN2_HI rounded to double')
-    print(f'const INV_LN2 = {float(1 / LN2)!r};')
-    print(f'const TWO_OVER_SQRT_PI_MINUS_1 = {float(2 / mp.sqrt(mp.pi) - 1)!r};')
+    out.append(f'const LN2_HI = {lit(hi)}; // ln 2 with its 21 lowest mantissa bits cleared: k * LN2_HI is exact')
+    out.append(f'const LN2_LO = {lit(lo)}; // ln 2 - LN2_HI rounded to double')
+    out.append('// biome-ignore lint/suspicious/noApproximativeNumericConstant: the literal is the specification')
+    out.append(f'const INV_LN2 = {lit(float(1 / LN2))};')
+    text = '\n'.join(out) + '\n'
+    if not write:
+        print(text, end='')
+        return
+    path = 'src/numeric/elementary.ts'
+    src = open(path).read()
+    begin = src.index('// BEGIN GENERATED CONSTANTS')
+    end = src.index('// END GENERATED CONSTANTS')
+    begin = src.index('\n', begin) + 1
+    with open(path, 'w') as fh:
+        fh.write(src[:begin] + text + src[end:])
+    print(f'updated the generated constants in {path}')
 
 
 # ---------------------------------------------------------------- reference data
@@ -182,11 +219,10 @@ def cmd_refs(path):
     erf_ref = [float(mp.erf(mp.mpf(x))) for x in xs]
     worst_libm = max(abs(math.erf(x) - r) / max(abs(r), 1e-300) for x, r in zip(xs, erf_ref))
     # erfinv: float32 inputs in (-1, 1), dense near 0 (bit-uniform) and near +-1.
-    ys = set(spread_f32(rng, 8000, 0.0, 1.0))
-    k = 1.0
-    for _ in range(2000):  # values 1 - m 2^-24 .. approach 1 as closely as float32 allows
+    ys = set(y for y in spread_f32(rng, 8000, 0.0, 1.0) if y < 1)
+    while len(ys) < 10000:  # 1 - m 2^-24 for m up to 2^16: as close to 1 as float32 allows
         ys.add(to_f32(1 - rng.randint(1, 1 << 16) * 2.0**-24))
-    ys = sorted(y for y in ys if y < 1)
+    ys = sorted(ys)
     ys = [y if i % 2 == 0 else -y for i, y in enumerate(ys)]
     erfinv_ref = [float(mp.erfinv(mp.mpf(y))) for y in ys]
     try:
@@ -197,6 +233,15 @@ def cmd_refs(path):
         )
     except ImportError:
         worst_scipy = None
+    # float64 inputs (stored as exact decimal literals): erf over [-6.5, 6.5] and tiny magnitudes;
+    # erfinv over (-1, 1) and 1 - 2^-u for u in [1, 53], closer to 1 than any float32 below 1.
+    xs64 = [rng.uniform(-6.5, 6.5) for _ in range(1500)] + [
+        rng.choice((-1, 1)) * 10 ** rng.uniform(-300, 0) for _ in range(500)
+    ]
+    ys64 = [rng.uniform(-1, 1) for _ in range(1000)] + [
+        rng.choice((-1, 1)) * (1 - 2 ** -rng.uniform(1, 53)) for _ in range(1000)
+    ]
+    ys64 = [y for y in ys64 if abs(y) < 1]
     data = {
         'about': 'erf/erfinv references: mpmath at 40 digits rounded to double; inputs are float32 bit patterns. '
         'Generated by scripts/gen-elementary-refs.py refs',
@@ -204,11 +249,13 @@ def cmd_refs(path):
         'maxRelDiffScipyErfinv': worst_scipy,
         'erf': {'x32': [f32_bits(x) for x in xs], 'ref': erf_ref},
         'erfinv': {'x32': [f32_bits(y) for y in ys], 'ref': erfinv_ref},
+        'erf64': {'x': xs64, 'ref': [float(mp.erf(mp.mpf(x))) for x in xs64]},
+        'erfinv64': {'x': ys64, 'ref': [float(mp.erfinv(mp.mpf(y))) for y in ys64]},
     }
     with open(path, 'w') as fh:
         json.dump(data, fh, separators=(',', ':'))
         fh.write('\n')
-    print(f'wrote {path}: {len(xs)} erf points, {len(ys)} erfinv points')
+    print(f'wrote {path}: {len(xs)} + {len(xs64)} erf points, {len(ys)} + {len(ys64)} erfinv points')
     print(f'max relative difference math.erf vs mpmath: {worst_libm:.3g}')
     print(f'max relative difference scipy.special.erfinv vs mpmath: {worst_scipy}')
 
@@ -216,7 +263,7 @@ def cmd_refs(path):
 if __name__ == '__main__':
     cmd = sys.argv[1] if len(sys.argv) > 1 else ''
     if cmd == 'coeffs':
-        cmd_coeffs()
+        cmd_coeffs('--write' in sys.argv)
     elif cmd == 'refs':
         cmd_refs(sys.argv[2] if len(sys.argv) > 2 else 'test/fixtures/elementary-erf.json')
     else:

@@ -191,6 +191,16 @@ for conf in [0.95, 0.8]:
         "np.percentile(theta_hat_b, alpha_i * 100)",
         {"alpha1": f(a1), "alpha2": f(a2), "a": f(ahat), "low": f(np.percentile(theta_b, a1 * 100)),
          "high": f(np.percentile(theta_b, a2 * 100))})
+# Ties at the estimate: a distribution on the grid k/40 and data whose mean is exactly 0.5 = 20/40,
+# so the bias correction must count the values equal to the estimate as one half.
+tied_data = np.array([0.0, 0.125, 0.25, 0.5, 1.625])
+theta_tied = np.array([((i * 37) % 41) / 40 for i in range(B)])
+a1, a2, ahat = bca((tied_data,), np.mean, 0.025, theta_tied)
+put("bcaExact.tied", "_resampling._bca_interval(([0, 0.125, 0.25, 0.5, 1.625],), np.mean, alpha=0.025, "
+    "theta_hat_b=[((i*37) % 41)/40 for i in range(2000)]); np.percentile(theta_hat_b, alpha_i * 100)",
+    {"alpha1": f(a1), "alpha2": f(a2), "a": f(ahat), "low": f(np.percentile(theta_tied, a1 * 100)),
+     "high": f(np.percentile(theta_tied, a2 * 100)),
+     "fraction": f((np.sum(theta_tied < 0.5) + np.sum(theta_tied <= 0.5)) / (2 * B))})
 for name, stat in [("meanDiff", mean_diff), ("poi", poi_stat)]:
     _, _, ahat = bca((A["poi_a"], A["poi_b"]), stat, 0.025, np.array([0.0, 1.0]))
     put(f"bcaAccel.{name}.poi_a.poi_b", f"_resampling._bca_interval((poi_a, poi_b), {name}, …)[2]", f(ahat))

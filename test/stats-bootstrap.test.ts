@@ -32,8 +32,8 @@ function testSource(seed: number): RandomSource {
 }
 
 const skewed20 = [
-  0.5775, 0.5022, 0.5662, 0.5464, 0.6663, 2.8042, 0.4865, 2.2216, 1.4562, 1.134, 0.4749, 0.663, 5.9074, 1.0933,
-  1.6232, 1.8162, 2.5859, 0.8075, 0.5774, 0.9478,
+  0.5775, 0.5022, 0.5662, 0.5464, 0.6663, 2.8042, 0.4865, 2.2216, 1.4562, 1.134, 0.4749, 0.663, 5.9074,
+  1.0933, 1.6232, 1.8162, 2.5859, 0.8075, 0.5774, 0.9478,
 ];
 const poiA = [0.474, 0.579, 0.519, 0.524, 0.515, 0.623, 0.446, 0.452, 0.589, 0.489];
 const poiB = [0.623, 0.493, 0.583, 0.632, 0.421, 0.497, 0.631, 0.85, 0.635, 0.573, 0.479, 0.627];
@@ -60,22 +60,36 @@ describe('BCa formula (exact, no resampling noise)', () => {
 
   it('jackknife acceleration matches SciPy for one sample', () => {
     // _resampling._bca_interval((skewed20,), np.mean, …)[2]  — SciPy 1.10.1
-    close(bcaAcceleration([Float64Array.from(skewed20)], (x) => mean(x)), 0.08748164921372667, 1e-15);
+    close(
+      bcaAcceleration([Float64Array.from(skewed20)], (x) => mean(x)),
+      0.08748164921372667,
+      1e-15,
+    );
   });
 
   it('jackknife acceleration matches SciPy for two samples', () => {
     // _resampling._bca_interval((poi_a, poi_b), statistic, …)[2]  — SciPy 1.10.1
     const a = Float64Array.from(poiA);
     const b = Float64Array.from(poiB);
-    close(bcaAcceleration([a, b], (x, y) => mean(x) - mean(y)), -0.021692667552172352, 1e-15);
+    close(
+      bcaAcceleration([a, b], (x, y) => mean(x) - mean(y)),
+      -0.021692667552172352,
+      1e-15,
+    );
     close(bcaAcceleration([a, b], poiBrute), -0.026225645573939575, 1e-15);
   });
 
   const cases = [
     // _bca_interval((skewed20,), np.mean, alpha=(1-conf)/2, theta_hat_b=theta_b) -> alpha_1, alpha_2;
     // np.percentile(theta_b, alpha_i * 100)  — SciPy 1.10.1, NumPy 1.24.2
-    { confidence: 0.95, ref: [0.261673009207889, 0.9999444465521123, 0.8753886770961735, 1.8993279733516781] },
-    { confidence: 0.8, ref: [0.47321338229513715, 0.9976093783962308, 1.0463379514435116, 1.8942009727500835] },
+    {
+      confidence: 0.95,
+      ref: [0.261673009207889, 0.9999444465521123, 0.8753886770961735, 1.8993279733516781],
+    },
+    {
+      confidence: 0.8,
+      ref: [0.47321338229513715, 0.9976093783962308, 1.0463379514435116, 1.8942009727500835],
+    },
   ];
   for (const { confidence, ref } of cases) {
     it(`levels and interval match SciPy at confidence ${confidence}`, () => {
@@ -87,6 +101,20 @@ describe('BCa formula (exact, no resampling noise)', () => {
       close(r.high, ref[3], 1e-12);
     });
   }
+
+  it('counts resampled values equal to the estimate as one half', () => {
+    // _resampling._bca_interval(([0, 0.125, 0.25, 0.5, 1.625],), np.mean, alpha=0.025,
+    //   theta_hat_b=[((i*37) % 41)/40 for i in range(2000)]) -> alpha_1, alpha_2, a_hat;
+    // np.percentile(theta_hat_b, alpha_i * 100)  — SciPy 1.10.1 (mean 0.5 sits on the grid)
+    const data = Float64Array.from([0, 0.125, 0.25, 0.5, 1.625]);
+    const tied = Float64Array.from({ length: B }, (_, i) => ((i * 37) % 41) / 40);
+    const a = bcaAcceleration([data], (x) => mean(x));
+    close(a, 0.09101233806435197, 1e-15);
+    const r = bcaInterval(tied, mean(data), a, 0.95);
+    close(r.levels.low, 0.04812933830836628, 1e-13);
+    close(r.levels.high, 0.9914718026951965, 1e-13);
+    expect([r.low, r.high]).toEqual([0.025, 1]);
+  });
 
   it('reads the limits instead of NaN when the estimate lies outside the distribution', () => {
     const d = Float64Array.from([1, 2, 3, 4]);
@@ -135,8 +163,16 @@ describe('bootstrap vs scipy.stats.bootstrap (Monte-Carlo tolerance)', () => {
   });
 
   it('bootstrapSamples with a user statistic equals probabilityOfImprovement', () => {
-    const viaSamples = bootstrapSamples([poiA, poiB], poiBrute, { random: testSource(5), nResamples: 2000, method: 'BCa' });
-    const direct = probabilityOfImprovement(poiA, poiB, { random: testSource(5), nResamples: 2000, method: 'BCa' });
+    const viaSamples = bootstrapSamples([poiA, poiB], poiBrute, {
+      random: testSource(5),
+      nResamples: 2000,
+      method: 'BCa',
+    });
+    const direct = probabilityOfImprovement(poiA, poiB, {
+      random: testSource(5),
+      nResamples: 2000,
+      method: 'BCa',
+    });
     expect(viaSamples).toEqual(direct);
   });
 });
@@ -156,7 +192,14 @@ describe('bootstrap determinism and degenerate input', () => {
         return 0;
       },
     };
-    bootstrapSamples([[1, 2, 3], [4, 5]], (x, y) => mean(x) - mean(y), { random: recording, nResamples: 2 });
+    bootstrapSamples(
+      [
+        [1, 2, 3],
+        [4, 5],
+      ],
+      (x, y) => mean(x) - mean(y),
+      { random: recording, nResamples: 2 },
+    );
     expect(bounds).toEqual([3, 3, 3, 2, 2, 3, 3, 3, 2, 2]);
   });
 
@@ -168,7 +211,11 @@ describe('bootstrap determinism and degenerate input', () => {
       expect([one.low, one.high]).toEqual([2.5, 2.5]);
     }
     // Complete separation: every resampled probability of improvement is 1.
-    const poi = probabilityOfImprovement([1, 2, 3], [4, 5], { random: testSource(1), nResamples: 200, method: 'BCa' });
+    const poi = probabilityOfImprovement([1, 2, 3], [4, 5], {
+      random: testSource(1),
+      nResamples: 200,
+      method: 'BCa',
+    });
     expect([poi.estimate, poi.low, poi.high]).toEqual([1, 1, 1]);
   });
 
@@ -186,9 +233,13 @@ describe('bootstrap determinism and degenerate input', () => {
     const random = testSource(1);
     expect(() => bootstrap([], { random })).toThrow(/bootstrap: `values` must not be empty/);
     expect(() => bootstrap([1, Number.NaN], { random })).toThrow(/`values`\[1\] is NaN/);
-    expect(() => bootstrap([1, 2], { random, nResamples: 0 })).toThrow(/`nResamples` must be an integer ≥ 1 \(got 0\)/);
+    expect(() => bootstrap([1, 2], { random, nResamples: 0 })).toThrow(
+      /`nResamples` must be an integer ≥ 1 \(got 0\)/,
+    );
     expect(() => bootstrap([1, 2], { random, nResamples: 2.5 })).toThrow(/`nResamples`/);
-    expect(() => bootstrap([1, 2], { random, confidence: 1 })).toThrow(/`confidence` must be a number in \(0, 1\)/);
+    expect(() => bootstrap([1, 2], { random, confidence: 1 })).toThrow(
+      /`confidence` must be a number in \(0, 1\)/,
+    );
     expect(() => bootstrap([1, 2], { random, confidence: -0.5 })).toThrow(/`confidence`/);
     // @ts-expect-error: no random source
     expect(() => bootstrap([1, 2], {})).toThrow(/`random` must be a RandomSource/);
@@ -197,7 +248,9 @@ describe('bootstrap determinism and degenerate input', () => {
     expect(() => bootstrap([1, 2], { random: { nextInt: (bound) => bound } })).toThrow(
       /random.nextInt\(2\) returned 2, not an integer in \[0, 2\)/,
     );
-    expect(() => bootstrapSamples([[1], []], (x) => x[0], { random })).toThrow(/`samples\[1\]` must not be empty/);
+    expect(() => bootstrapSamples([[1], []], (x) => x[0], { random })).toThrow(
+      /`samples\[1\]` must not be empty/,
+    );
     expect(() => probabilityOfImprovement([1], [Infinity], { random })).toThrow(
       /probabilityOfImprovement: `b`\[0\] is Infinity/,
     );

@@ -39,9 +39,9 @@ const b9a = [0.113, -0.046, 0.894, 0.512, -0.435, 0.114, -2.859, -0.797, -0.147]
 const b9b = [-1.387, 0.678, 1.252, 2.035, 1.403, 2.884, 2.528, -0.634, 0.774];
 const x3 = [-0.156, 0.092, -0.573];
 const y40 = [
-  1.11, 1.245, -1.024, 1.445, -0.148, 1.556, 1.065, 0.369, 2.488, 1.39, 0.532, 0.749, 2.915, 1.917, 1.45, 0.715,
-  1.063, 0.648, -1.026, 1.386, 0.915, -0.851, -0.142, 0.252, 0.826, 2.229, 0.518, -1.441, 1.15, 0.332, -1.243,
-  -1.782, -0.564, 0.878, -0.258, 1.1, 0.219, 0.684, 1.203, 1.079,
+  1.11, 1.245, -1.024, 1.445, -0.148, 1.556, 1.065, 0.369, 2.488, 1.39, 0.532, 0.749, 2.915, 1.917, 1.45,
+  0.715, 1.063, 0.648, -1.026, 1.386, 0.915, -0.851, -0.142, 0.252, 0.826, 2.229, 0.518, -1.441, 1.15, 0.332,
+  -1.243, -1.782, -0.564, 0.878, -0.258, 1.1, 0.219, 0.684, 1.203, 1.079,
 ];
 const welchTight = [10.1, 9.9, 10.0, 10.2, 9.8];
 const welchWide = [3, 18, 7, 25, 11, 1, 15];
@@ -120,11 +120,29 @@ describe("mannWhitneyU = scipy.stats.mannwhitneyu(a, b, alternative='two-sided')
   // All SciPy 1.10.1; the 'auto' rule (exact iff min(n1, n2) ≤ 8 and no ties) is the same code
   // in 1.10.1 and 1.17.1 (_mwu_choose_method), and 1.17.1 gives the same numbers.
   const cases = [
-    { name: 'exact: 6 vs 7, no ties', a: smallA, b: smallB, method: 'auto', ref: [5, 0.022144522144522144, 'exact'] },
-    { name: 'exact: 5 vs 20 (one small sample)', a: u5, b: u20, method: 'auto', ref: [33, 0.27178618482966305, 'exact'] },
+    {
+      name: 'exact: 6 vs 7, no ties',
+      a: smallA,
+      b: smallB,
+      method: 'auto',
+      ref: [5, 0.022144522144522144, 'exact'],
+    },
+    {
+      name: 'exact: 5 vs 20 (one small sample)',
+      a: u5,
+      b: u20,
+      method: 'auto',
+      ref: [33, 0.27178618482966305, 'exact'],
+    },
     { name: 'exact: 3 vs 40', a: x3, b: y40, method: 'auto', ref: [24, 0.09318531723523216, 'exact'] },
     { name: 'exact: 2 vs 3', a: n2, b: n3, method: 'auto', ref: [3, 1, 'exact'] },
-    { name: 'asymptotic: 9 vs 9', a: b9a, b: b9b, method: 'auto', ref: [17, 0.04226010608395664, 'asymptotic'] },
+    {
+      name: 'asymptotic: 9 vs 9',
+      a: b9a,
+      b: b9b,
+      method: 'auto',
+      ref: [17, 0.04226010608395664, 'asymptotic'],
+    },
     {
       name: 'asymptotic: ties (8 vs 9), tie-corrected',
       a: tiesA,
@@ -132,7 +150,13 @@ describe("mannWhitneyU = scipy.stats.mannwhitneyu(a, b, alternative='two-sided')
       method: 'auto',
       ref: [13.5, 0.03175895714806371, 'asymptotic'],
     },
-    { name: 'asymptotic: 30 vs 30', a: mse30a, b: mse30b, method: 'auto', ref: [589, 0.04059500053669264, 'asymptotic'] },
+    {
+      name: 'asymptotic: 30 vs 30',
+      a: mse30a,
+      b: mse30b,
+      method: 'auto',
+      ref: [589, 0.04059500053669264, 'asymptotic'],
+    },
     {
       name: "method='asymptotic' forced on 6 vs 7",
       a: smallA,
@@ -140,8 +164,20 @@ describe("mannWhitneyU = scipy.stats.mannwhitneyu(a, b, alternative='two-sided')
       method: 'asymptotic',
       ref: [5, 0.026809130715595843, 'asymptotic'],
     },
-    { name: "method='exact' forced on 9 vs 9", a: b9a, b: b9b, method: 'exact', ref: [17, 0.039983545865898806, 'exact'] },
-    { name: 'identical samples (all ties)', a: same5, b: same5, method: 'auto', ref: [12.5, 1, 'asymptotic'] },
+    {
+      name: "method='exact' forced on 9 vs 9",
+      a: b9a,
+      b: b9b,
+      method: 'exact',
+      ref: [17, 0.039983545865898806, 'exact'],
+    },
+    {
+      name: 'identical samples (all ties)',
+      a: same5,
+      b: same5,
+      method: 'auto',
+      ref: [12.5, 1, 'asymptotic'],
+    },
   ] as const;
   for (const { name, a, b, method, ref } of cases) {
     it(name, () => {

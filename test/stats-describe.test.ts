@@ -1,6 +1,6 @@
 // describe() and quantile() against NumPy/SciPy. Reference values: scripts/scipy-refs.py run with
 // Debian's python3-scipy (SciPy 1.10.1, NumPy 1.24.2), pinned here next to the call that made them.
-import { describe as suite, expect, it } from 'vitest';
+import { expect, it, describe as suite } from 'vitest';
 import { describe, quantile } from '../src/stats/index.js';
 
 const mse30a = [
@@ -57,7 +57,18 @@ const cases = [
     name: 'n = 2',
     values: n2,
     confidence: 0.95,
-    ref: { mean: 2, std: 0.7071067811865476, sem: 0.5, median: 2, q1: 1.75, q3: 2.25, iqm: 2, low: -4.353102368216048, high: 8.353102368216048 },
+    ref: {
+      mean: 2,
+      // biome-ignore lint/suspicious/noApproximativeNumericConstant: pinned from np.std([1.5, 2.5], ddof=1)
+      std: 0.7071067811865476,
+      sem: 0.5,
+      median: 2,
+      q1: 1.75,
+      q3: 2.25,
+      iqm: 2,
+      low: -4.353102368216048,
+      high: 8.353102368216048,
+    },
   },
   {
     name: 'n = 3',
@@ -128,7 +139,16 @@ suite('describe', () => {
 
   it('reports an undefined spread for a single value', () => {
     const d = describe([0.25]);
-    expect(d).toMatchObject({ n: 1, mean: 0.25, median: 0.25, q1: 0.25, q3: 0.25, iqm: 0.25, min: 0.25, max: 0.25 });
+    expect(d).toMatchObject({
+      n: 1,
+      mean: 0.25,
+      median: 0.25,
+      q1: 0.25,
+      q3: 0.25,
+      iqm: 0.25,
+      min: 0.25,
+      max: 0.25,
+    });
     expect(d.std).toBeNaN();
     expect(d.sem).toBeNaN();
     expect(d.ci.low).toBeNaN();
@@ -164,13 +184,13 @@ suite('quantile', () => {
   it('matches np.quantile (linear) on 30 values', () => {
     // np.quantile(mse30a, [0, 0.1, 0.33, 0.5, 0.9, 1])  — NumPy 1.24.2
     const ref = [0.01036, 0.0108391, 0.01331025, 0.0152195, 0.020156000000000004, 0.023585];
-    ps.forEach((p, i) => close(quantile(mse30a, p), ref[i], 1e-15));
+    for (const [i, p] of ps.entries()) close(quantile(mse30a, p), ref[i], 1e-15);
   });
 
   it('matches np.quantile (linear) on 3 values', () => {
     // np.quantile([1, 2, 4], [0, 0.1, 0.33, 0.5, 0.9, 1])  — NumPy 1.24.2
     const ref = [1.0, 1.2, 1.6600000000000001, 2.0, 3.6, 4.0];
-    ps.forEach((p, i) => close(quantile(n3, p), ref[i], 1e-15));
+    for (const [i, p] of ps.entries()) close(quantile(n3, p), ref[i], 1e-15);
   });
 
   it('rejects p outside [0, 1]', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { backward } from '../src/tensor/autograd.js';
 import * as ops from '../src/tensor/ops/index.js';
 import type { Shape } from '../src/tensor/shape.js';
-import { Tensor, tensor } from '../src/tensor/tensor.js';
+import { type Tensor, tensor } from '../src/tensor/tensor.js';
 import { testValues } from './helpers/test-values.js';
 
 /** A float64 tensor of test values that requires a gradient. */
@@ -67,7 +67,8 @@ describe('gradients agree with central finite differences in float64', () => {
     it(name, () => {
       // Keep inputs away from kinks (relu at 0, hardSigmoid at ±3) where differences are undefined.
       const x = param([3, 4], name.length, lo, hi);
-      for (let i = 0; i < x.size; i++) if (Math.abs(x.data[i]) < 1e-3 || Math.abs(Math.abs(x.data[i]) - 3) < 1e-3) x.data[i] += 0.01;
+      for (let i = 0; i < x.size; i++)
+        if (Math.abs(x.data[i]) < 1e-3 || Math.abs(Math.abs(x.data[i]) - 3) < 1e-3) x.data[i] += 0.01;
       checkGradients(f, [x]);
     });
   }

@@ -47,7 +47,10 @@ describe('forward values', () => {
   });
 
   it('broadcasts like NumPy', () => {
-    const a = tensor([[1, 2, 3], [4, 5, 6]]);
+    const a = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     const b = tensor([10, 20, 30]);
     expect(ops.add(a, b).toArray()).toEqual([
       [11, 22, 33],
@@ -76,13 +79,34 @@ describe('forward values', () => {
     const s = ops.sum(x, [0, 2]).data;
     for (let j = 0; j < 3; j++) {
       let acc = 0;
-      for (let i = 0; i < 2; i++) for (let k = 0; k < 4; k++) acc = Math.fround(acc + values[i * 12 + j * 4 + k]);
+      for (let i = 0; i < 2; i++)
+        for (let k = 0; k < 4; k++) acc = Math.fround(acc + values[i * 12 + j * 4 + k]);
       expect(s[j]).toBe(acc);
     }
     expect(ops.sum(tensor([-0])).item()).toBe(0);
     expect(Object.is(ops.sum(tensor([-0])).item(), 0)).toBe(true);
-    expect(ops.mean(tensor([[1, 2], [3, 5]]), 1).toArray()).toEqual([1.5, 4]);
-    expect(ops.max(tensor([[1, 7], [9, 5]]), 0).toArray()).toEqual([9, 7]);
+    expect(
+      ops
+        .mean(
+          tensor([
+            [1, 2],
+            [3, 5],
+          ]),
+          1,
+        )
+        .toArray(),
+    ).toEqual([1.5, 4]);
+    expect(
+      ops
+        .max(
+          tensor([
+            [1, 7],
+            [9, 5],
+          ]),
+          0,
+        )
+        .toArray(),
+    ).toEqual([9, 7]);
   });
 
   it('softmax rows sum to one and match a float64 reference', () => {
@@ -101,12 +125,34 @@ describe('forward values', () => {
   });
 
   it('moves data: reshape, transpose, slice, concat, gather', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]]);
-    expect(ops.reshape(x, [3, -1]).toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
-    expect(ops.transpose(x).toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
-    expect(ops.slice(x, [0, 1], [2, 2]).toArray()).toEqual([[2, 3], [5, 6]]);
-    expect(ops.concat([x, tensor([[7, 8, 9]])], 0).toArray()).toEqual([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
-    expect(ops.gather(x, [1, 1, 0]).toArray()).toEqual([[4, 5, 6], [4, 5, 6], [1, 2, 3]]);
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect(ops.reshape(x, [3, -1]).toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    expect(ops.transpose(x).toArray()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    expect(ops.slice(x, [0, 1], [2, 2]).toArray()).toEqual([
+      [2, 3],
+      [5, 6],
+    ]);
+    expect(ops.concat([x, tensor([[7, 8, 9]])], 0).toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ]);
+    expect(ops.gather(x, [1, 1, 0]).toArray()).toEqual([
+      [4, 5, 6],
+      [4, 5, 6],
+      [1, 2, 3],
+    ]);
   });
 });
 
@@ -116,7 +162,9 @@ describe('errors name the op and the shapes', () => {
     expect(() => ops.matmul(tensor([[1, 2, 3]]), tensor([[1, 2]]))).toThrow(/matmul.*\[1, 3\].*\[1, 2\]/);
   });
   it('broadcasting failures', () => {
-    expect(() => ops.add(tensor([1, 2, 3]), tensor([1, 2]))).toThrow(/add: shapes \[3\] and \[2\] cannot be broadcast/);
+    expect(() => ops.add(tensor([1, 2, 3]), tensor([1, 2]))).toThrow(
+      /add: shapes \[3\] and \[2\] cannot be broadcast/,
+    );
   });
   it('bad reshape, axis, slice and gather', () => {
     expect(() => ops.reshape(tensor([1, 2, 3]), [2, 2])).toThrow(/reshape: cannot reshape \[3\]/);

@@ -7,8 +7,9 @@
  * arithmetic result, and the canonical reduction order — each output is accumulated from +0 along the
  * reduced index in ascending order, one rounded addition at a time.
  */
-import type { FloatArray } from '../tensor/dtype.js';
+
 import type { BinaryOp, UnaryOp } from '../numeric/elementwise.js';
+import type { FloatArray } from '../tensor/dtype.js';
 
 export interface Backend {
   /** Short name recorded in run fingerprints, e.g. 'js' or 'wasm'. */
@@ -67,5 +68,12 @@ export interface Backend {
    * Backward of softmax given its output y: dx_j = y_j·(dy_j − Σ_i dy_i·y_i); of logSoftmax given its
    * output y: dx_j = dy_j − exp(y_j)·Σ_i dy_i. Sums in ascending i.
    */
-  softmaxBackward(y: FloatArray, dy: FloatArray, dx: FloatArray, rows: number, cols: number, log: boolean): void;
+  softmaxBackward(
+    y: FloatArray,
+    dy: FloatArray,
+    dx: FloatArray,
+    rows: number,
+    cols: number,
+    log: boolean,
+  ): void;
 }

@@ -52,12 +52,14 @@ export class EarlyStopping implements Callback {
     if (!Number.isInteger(this.patience) || this.patience < 0) {
       throw new RangeError(`EarlyStopping: patience must be a non-negative integer, got ${options.patience}`);
     }
-    if (!Number.isFinite(this.minDelta)) throw new RangeError(`EarlyStopping: minDelta must be finite, got ${options.minDelta}`);
+    if (!Number.isFinite(this.minDelta))
+      throw new RangeError(`EarlyStopping: minDelta must be finite, got ${options.minDelta}`);
     this.baseline = options.baseline;
     this.restoreBestWeights = options.restoreBestWeights ?? false;
     this.startFromEpoch = options.startFromEpoch ?? 0;
     const mode = options.mode ?? 'auto';
-    if (!['auto', 'min', 'max'].includes(mode)) throw new Error(`EarlyStopping: mode must be auto, min or max, got '${mode}'`);
+    if (!['auto', 'min', 'max'].includes(mode))
+      throw new Error(`EarlyStopping: mode must be auto, min or max, got '${mode}'`);
     this.lowerIsBetter = mode === 'min' || (mode === 'auto' && !this.monitor.includes('acc'));
   }
 

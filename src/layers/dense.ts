@@ -72,7 +72,8 @@ export class Dense extends Layer {
   }
 
   computeOutputShape(inputShape: readonly number[]): number[] {
-    if (inputShape.length === 0) throw new ShapeError(`${this.name}: Dense needs inputs with at least one feature axis`);
+    if (inputShape.length === 0)
+      throw new ShapeError(`${this.name}: Dense needs inputs with at least one feature axis`);
     return [...inputShape.slice(0, -1), this.units];
   }
 

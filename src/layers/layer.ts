@@ -6,11 +6,12 @@
  * next key from the global sequence (`nextKey()`, program order) — and each of its weights gets
  * `foldIn(layerKey, weightIndex)`. Dropout-like layers derive per-call keys from the same layer key.
  */
+
+import type { Initializer } from '../initializers/initializer.js';
 import { foldIn, type Key, key, nextKey, type Seed } from '../random/index.js';
 import type { DType } from '../tensor/dtype.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { Initializer } from '../initializers/initializer.js';
 import { Variable } from './variable.js';
 
 export interface LayerOptions {
@@ -63,7 +64,9 @@ export abstract class Layer {
     if (requested) {
       for (const d of requested) {
         if (!Number.isInteger(d) || d < 1) {
-          throw new RangeError(`${this.name}: input shape ${formatShape(requested)} must hold positive integers`);
+          throw new RangeError(
+            `${this.name}: input shape ${formatShape(requested)} must hold positive integers`,
+          );
         }
       }
     }
@@ -101,7 +104,8 @@ export abstract class Layer {
   /** Creates the weights for inputs of this sample shape. Called once, by the model. */
   build(inputShape: readonly number[]): void {
     if (this.built) {
-      const same = inputShape.length === this.inputShape.length && inputShape.every((d, i) => d === this.inputShape[i]);
+      const same =
+        inputShape.length === this.inputShape.length && inputShape.every((d, i) => d === this.inputShape[i]);
       if (!same) {
         throw new Error(
           `${this.name}: already built for inputs of shape ${formatShape(this.inputShape)}, got ${formatShape(inputShape)}`,

@@ -1,6 +1,6 @@
 /** A model parameter: a named tensor that optimizers update in place. */
 import type { DType } from '../tensor/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 export class Variable {
   /** Layer-qualified name, e.g. 'dense_1/kernel'. */
@@ -31,7 +31,8 @@ export class Variable {
       throw new RangeError(`${this.name}: expected ${this.value.size} values, got ${values.length}`);
     }
     for (let i = 0; i < values.length; i++) {
-      if (!Number.isFinite(values[i])) throw new RangeError(`${this.name}: value ${values[i]} at index ${i} is not finite`);
+      if (!Number.isFinite(values[i]))
+        throw new RangeError(`${this.name}: value ${values[i]} at index ${i} is not finite`);
     }
     this.value.data.set(values);
   }

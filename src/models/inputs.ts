@@ -13,7 +13,9 @@ function describePosition(shape: readonly number[], flatIndex: number): string {
     index.unshift(rest % shape[d]);
     rest = Math.floor(rest / shape[d]);
   }
-  return index.length === 1 ? `sample ${index[0]}` : `sample ${index[0]}, position [${index.slice(1).join(', ')}]`;
+  return index.length === 1
+    ? `sample ${index[0]}`
+    : `sample ${index[0]}, position [${index.slice(1).join(', ')}]`;
 }
 
 /**
@@ -41,7 +43,10 @@ export function toSamples(data: InputData, name: string, dtype: DType): Tensor {
 /** Rows of a sample tensor picked by indices (no gradient history). */
 export function takeRows(t: Tensor, indices: ArrayLike<number>): Tensor {
   const width = t.size / t.shape[0];
-  const out = t.dtype === 'float32' ? new Float32Array(indices.length * width) : new Float64Array(indices.length * width);
+  const out =
+    t.dtype === 'float32'
+      ? new Float32Array(indices.length * width)
+      : new Float64Array(indices.length * width);
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];
     out.set(t.data.subarray(r * width, (r + 1) * width), i * width);

@@ -7,7 +7,7 @@ import { hashArrays } from '../hash/fingerprint.js';
 import type { Layer } from '../layers/layer.js';
 import type { Variable } from '../layers/variable.js';
 import { getLoss } from '../losses/index.js';
-import { getMetric } from '../metrics/index.js';
+import { getMetric, MeanAccumulator } from '../metrics/index.js';
 import { getOptimizer } from '../optimizers/index.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { foldIn, type Key, key, nextKey, permutation, type Seed } from '../random/index.js';
@@ -18,7 +18,6 @@ import { formatShape, ShapeError } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { History } from './history.js';
 import { type InputData, rowRange, takeRows, toSamples } from './inputs.js';
-import { RunningMean } from './running-mean.js';
 import { formatSummary } from './summary.js';
 
 type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -85,7 +84,11 @@ export class Sequential {
   /** Set by callbacks to end `fit` early. */
   stopTraining = false;
   private compiled:
-    | { optimizer: Optimizer; loss: { name: string; fn: LossFn }; metrics: Array<{ name: string; fn: MetricFn }> }
+    | {
+        optimizer: Optimizer;
+        loss: { name: string; fn: LossFn };
+        metrics: Array<{ name: string; fn: MetricFn }>;
+      }
     | undefined;
   private modelInputShape: readonly number[] | undefined;
 
@@ -98,10 +101,13 @@ export class Sequential {
   add(layer: Layer): void {
     if (this.layers.includes(layer)) throw new Error(`${this.name}: layer '${layer.name}' was already added`);
     if (this.layers.length > 0 && layer.requestedInputShape) {
-      throw new Error(`${this.name}: only the first layer may declare inputShape/inputDim ('${layer.name}' does)`);
+      throw new Error(
+        `${this.name}: only the first layer may declare inputShape/inputDim ('${layer.name}' does)`,
+      );
     }
     this.layers.push(layer);
-    if (this.layers.length === 1 && layer.requestedInputShape) this.modelInputShape = layer.requestedInputShape;
+    if (this.layers.length === 1 && layer.requestedInputShape)
+      this.modelInputShape = layer.requestedInputShape;
     if (this.modelInputShape) this.buildLayers(this.modelInputShape);
   }
 
@@ -219,7 +225,10 @@ export class Sequential {
     let validation: [Tensor, Tensor] | null = null;
     if (options.validationData) {
       const [vx, vy] = options.validationData;
-      validation = [toSamples(vx, 'fit: validationData x', this.dtype), toSamples(vy, 'fit: validationData y', this.dtype)];
+      validation = [
+        toSamples(vx, 'fit: validationData x', this.dtype),
+        toSamples(vy, 'fit: validationData y', this.dtype),
+      ];
       if (validation[0].shape[0] !== validation[1].shape[0]) {
         throw new ShapeError(
           `fit: validationData x has ${validation[0].shape[0]} samples but y has ${validation[1].shape[0]}`,
@@ -227,11 +236,14 @@ export class Sequential {
       }
     } else if (options.validationSplit !== undefined && options.validationSplit !== 0) {
       const split = options.validationSplit;
-      if (!(split > 0 && split < 1)) throw new RangeError(`fit: validationSplit must be in (0, 1), got ${split}`);
+      if (!(split > 0 && split < 1))
+        throw new RangeError(`fit: validationSplit must be in (0, 1), got ${split}`);
       // Keras: the last fraction of the samples, before any shuffling.
       const at = Math.floor(xs.shape[0] * (1 - split));
       if (at < 1 || at >= xs.shape[0]) {
-        throw new RangeError(`fit: validationSplit ${split} of ${xs.shape[0]} samples leaves an empty training or validation set`);
+        throw new RangeError(
+          `fit: validationSplit ${split} of ${xs.shape[0]} samples leaves an empty training or validation set`,
+        );
       }
       validation = [rowRange(xs, at, xs.shape[0]), rowRange(ys, at, ys.shape[0])];
       xs = rowRange(xs, 0, at);
@@ -257,27 +269,27 @@ export class Sequential {
     for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
       await runHooks(callbacks, (cb) => cb.onEpochBegin?.(epoch, {}));
       const order = shuffle ? permutation(foldIn(fitKey, epoch), n) : identity;
-      const lossMean = new RunningMean();
-      const metricMeans = compiled.metrics.map(() => new RunningMean());
+      const lossMean = new MeanAccumulator();
+      const metricMeans = compiled.metrics.map(() => new MeanAccumulator());
       for (let step = 0; step < steps && !this.stopTraining; step++) {
         await runHooks(callbacks, (cb) => cb.onBatchBegin?.(step, {}));
         const indices = order.subarray(step * batchSize, Math.min(n, (step + 1) * batchSize));
         const xb = takeRows(xs, indices);
         const yb = takeRows(ys, indices);
         const { loss, yPred } = this.trainStep(xb, yb);
-        lossMean.add(loss, indices.length);
+        lossMean.updateWeighted(loss, indices.length);
         compiled.metrics.forEach((m, i) => {
-          metricMeans[i].addAll(noGrad(() => m.fn(yb, yPred)).data);
+          metricMeans[i].update(noGrad(() => m.fn(yb, yPred)).data);
         });
-        const batchLogs: Logs = { loss: lossMean.result };
+        const batchLogs: Logs = { loss: lossMean.result() };
         compiled.metrics.forEach((m, i) => {
-          batchLogs[m.name] = metricMeans[i].result;
+          batchLogs[m.name] = metricMeans[i].result();
         });
         await runHooks(callbacks, (cb) => cb.onBatchEnd?.(step, batchLogs));
       }
-      const logs: Logs = { loss: lossMean.result };
+      const logs: Logs = { loss: lossMean.result() };
       compiled.metrics.forEach((m, i) => {
-        logs[m.name] = metricMeans[i].result;
+        logs[m.name] = metricMeans[i].result();
       });
       if (validation) {
         const v = this.evaluateSamples(validation[0], validation[1], batchSize);
@@ -295,7 +307,8 @@ export class Sequential {
     const compiled = this.requireCompiled('fit');
     const yPred = this.call(xb, true);
     let loss = ops.mean(compiled.loss.fn(yb, yPred));
-    for (const layer of this.layers) for (const penalty of layer.regularizationLosses()) loss = ops.add(loss, penalty);
+    for (const layer of this.layers)
+      for (const penalty of layer.regularizationLosses()) loss = ops.add(loss, penalty);
     const trainable = this.trainableVariables;
     for (const v of trainable) v.value.grad = null;
     backward(loss);
@@ -303,7 +316,12 @@ export class Sequential {
       trainable.map((variable) => {
         const grad = variable.value.grad;
         // A variable the loss does not depend on gets a zero gradient, as in Keras.
-        return { variable, grad: grad ? grad.data : new (variable.value.data.constructor as Float32ArrayConstructor)(variable.value.size) };
+        return {
+          variable,
+          grad: grad
+            ? grad.data
+            : new (variable.value.data.constructor as Float32ArrayConstructor)(variable.value.size),
+        };
       }),
     );
     for (const v of trainable) v.value.grad = null;
@@ -316,7 +334,9 @@ export class Sequential {
    */
   predict(x: InputData, options: EvaluateOptions = {}): Tensor {
     if (this.layers.length === 0 || (!this.built && !this.modelInputShape)) {
-      throw new Error(`${this.name}: predict() needs a built model: give the first layer inputDim/inputShape, or fit first`);
+      throw new Error(
+        `${this.name}: predict() needs a built model: give the first layer inputDim/inputShape, or fit first`,
+      );
     }
     const xs = toSamples(x, 'predict: x', this.dtype);
     this.ensureBuilt(xs.shape.slice(1), 'predict');
@@ -336,7 +356,8 @@ export class Sequential {
     this.requireCompiled('evaluate');
     const xs = toSamples(x, 'evaluate: x', this.dtype);
     const ys = toSamples(y, 'evaluate: y', this.dtype);
-    if (xs.shape[0] !== ys.shape[0]) throw new ShapeError(`evaluate: x has ${xs.shape[0]} samples but y has ${ys.shape[0]}`);
+    if (xs.shape[0] !== ys.shape[0])
+      throw new ShapeError(`evaluate: x has ${xs.shape[0]} samples but y has ${ys.shape[0]}`);
     this.ensureBuilt(xs.shape.slice(1), 'evaluate');
     const batchSize = options.batchSize ?? 32;
     checkPositiveInteger('evaluate', 'batchSize', batchSize);
@@ -346,23 +367,24 @@ export class Sequential {
   private evaluateSamples(xs: Tensor, ys: Tensor, batchSize: number): Logs {
     const compiled = this.requireCompiled('evaluate');
     return noGrad(() => {
-      const lossMean = new RunningMean();
-      const metricMeans = compiled.metrics.map(() => new RunningMean());
+      const lossMean = new MeanAccumulator();
+      const metricMeans = compiled.metrics.map(() => new MeanAccumulator());
       const n = xs.shape[0];
       for (let start = 0; start < n; start += batchSize) {
         const end = Math.min(n, start + batchSize);
         const yb = rowRange(ys, start, end);
         const yPred = this.call(rowRange(xs, start, end), false);
         let loss = ops.mean(compiled.loss.fn(yb, yPred));
-        for (const layer of this.layers) for (const penalty of layer.regularizationLosses()) loss = ops.add(loss, penalty);
-        lossMean.add(loss.item(), end - start);
+        for (const layer of this.layers)
+          for (const penalty of layer.regularizationLosses()) loss = ops.add(loss, penalty);
+        lossMean.updateWeighted(loss.item(), end - start);
         compiled.metrics.forEach((m, i) => {
-          metricMeans[i].addAll(m.fn(yb, yPred).data);
+          metricMeans[i].update(m.fn(yb, yPred).data);
         });
       }
-      const logs: Logs = { loss: lossMean.result };
+      const logs: Logs = { loss: lossMean.result() };
       compiled.metrics.forEach((m, i) => {
-        logs[m.name] = metricMeans[i].result;
+        logs[m.name] = metricMeans[i].result();
       });
       return logs;
     });
@@ -410,7 +432,10 @@ export class Sequential {
    * (console.log by default) and returned.
    */
   summary(print: ((line: string) => void) | null = console.log): string {
-    if (!this.built) throw new Error(`${this.name}: summary() needs a built model: give the first layer inputDim/inputShape`);
+    if (!this.built)
+      throw new Error(
+        `${this.name}: summary() needs a built model: give the first layer inputDim/inputShape`,
+      );
     const text = formatSummary(this);
     if (print) print(text);
     return text;
@@ -421,7 +446,10 @@ function sameDims(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
-async function runHooks(callbacks: readonly Callback[], hook: (cb: Callback) => void | Promise<void>): Promise<void> {
+async function runHooks(
+  callbacks: readonly Callback[],
+  hook: (cb: Callback) => void | Promise<void>,
+): Promise<void> {
   for (const cb of callbacks) {
     const result = hook(cb);
     // Await only real promises: a microtask per hook per batch would cost more than a small model's step.

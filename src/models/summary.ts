@@ -20,13 +20,21 @@ export function formatSummary(model: Summarisable): string {
     const params = layer.countParams();
     total += params;
     trainable += layer.trainableVariables.reduce((n, v) => n + v.value.size, 0);
-    rows.push([`${layer.name} (${layer.constructor.name})`, shapeText(shape), params.toLocaleString('en-US')]);
+    rows.push([
+      `${layer.name} (${layer.constructor.name})`,
+      shapeText(shape),
+      params.toLocaleString('en-US'),
+    ]);
   }
   const headers = ['Layer (type)', 'Output Shape', 'Param #'];
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
-  const cell = (text: string, i: number) => (i === 2 ? ` ${text.padStart(widths[i] - 2)} ` : ` ${text.padEnd(widths[i] - 2)} `);
+  const cell = (text: string, i: number) =>
+    i === 2 ? ` ${text.padStart(widths[i] - 2)} ` : ` ${text.padEnd(widths[i] - 2)} `;
   const rule = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w)).join(m) + r;
-  const bytes = model.layers.reduce((b, l) => b + l.variables.reduce((s, v) => s + v.value.data.byteLength, 0), 0);
+  const bytes = model.layers.reduce(
+    (b, l) => b + l.variables.reduce((s, v) => s + v.value.data.byteLength, 0),
+    0,
+  );
   return [
     `Model: "${model.name}"`,
     rule('┌', '┬', '┐'),

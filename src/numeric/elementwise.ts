@@ -166,8 +166,8 @@ export function binaryForward(op: BinaryOp, a: number, b: number): number {
     case 'div':
       return a / b;
     case 'maximum':
-      return a !== a || b !== b ? Number.NaN : a >= b ? a : b;
+      return Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : a >= b ? a : b;
     case 'minimum':
-      return a !== a || b !== b ? Number.NaN : a <= b ? a : b;
+      return Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : a <= b ? a : b;
   }
 }

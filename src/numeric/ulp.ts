@@ -66,7 +66,8 @@ export function ulpDistance32(a: number, b: number): number {
 /**
  * The float32 neighbour of `Math.fround(x)` in the direction of `toward` (like C's `nextafterf`):
  * the next larger float32 if `toward > x`, the next smaller if `toward < x`, and `toward` itself if
- * they are equal. NaN in either argument gives NaN. Stepping from ±0 gives ±(smallest subnormal);
+ * they are equal. NaN in either argument gives NaN. Stepping from ±0 gives ±(smallest subnormal),
+ * stepping from ±(smallest subnormal) toward zero gives ±0;
  * stepping past the largest finite float32 gives ±Infinity.
  *
  * @example
@@ -80,6 +81,6 @@ export function nextAfter32(x: number, toward: number): number {
   if (Number.isNaN(x32) || Number.isNaN(toward)) return Number.NaN;
   if (x32 === toward) return toward;
   const o = ordered32(x32);
-  if (toward > x32) return fromOrdered32(o === 0 && x32 === 0 ? 1 : o + 1);
-  return fromOrdered32(o - 1);
+  if (toward > x32) return o === -1 ? -0 : fromOrdered32(o + 1); // from −(smallest subnormal) to −0
+  return o === 1 ? 0 : fromOrdered32(o - 1);
 }

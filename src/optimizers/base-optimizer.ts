@@ -37,7 +37,8 @@ export abstract class BaseOptimizer<S extends Slots = Slots> implements Optimize
     if (options.clipNorm !== undefined && options.clipValue !== undefined) {
       throw new RangeError(`${name}: set only one of clipNorm and clipValue`);
     }
-    this.clipNorm = options.clipNorm === undefined ? undefined : requirePositive(name, 'clipNorm', options.clipNorm);
+    this.clipNorm =
+      options.clipNorm === undefined ? undefined : requirePositive(name, 'clipNorm', options.clipNorm);
     this.clipValue =
       options.clipValue === undefined ? undefined : requirePositive(name, 'clipValue', options.clipValue);
   }
@@ -111,7 +112,9 @@ export abstract class BaseOptimizer<S extends Slots = Slots> implements Optimize
   private checkPair(pair: GradientPair): void {
     const { variable, grad } = pair;
     if (!(grad instanceof Float32Array || grad instanceof Float64Array)) {
-      throw new TypeError(`${this.name}: gradient of '${variable.name}' must be a Float32Array or Float64Array`);
+      throw new TypeError(
+        `${this.name}: gradient of '${variable.name}' must be a Float32Array or Float64Array`,
+      );
     }
     const size = variable.value.size;
     if (grad.length !== size) {

@@ -17,7 +17,12 @@ export function requirePositive(owner: string, option: string, value: number): n
 }
 
 /** Throws unless `value` lies in [0, 1] (or [0, 1) when `includeOne` is false). */
-export function requireUnitInterval(owner: string, option: string, value: number, includeOne: boolean): number {
+export function requireUnitInterval(
+  owner: string,
+  option: string,
+  value: number,
+  includeOne: boolean,
+): number {
   const ok = typeof value === 'number' && value >= 0 && (includeOne ? value <= 1 : value < 1);
   if (!ok) {
     const interval = includeOne ? '[0, 1]' : '[0, 1)';

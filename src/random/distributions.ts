@@ -8,7 +8,7 @@
 
 import { erf, erfinv } from '../numeric/elementary.js';
 import { checkCount, checkFinite, checkKey, describe } from './check.js';
-import { bits, type Key } from './key.js';
+import { bits, fillBits, type Key } from './key.js';
 import { KeyStream } from './stream.js';
 
 const f32 = Math.fround;
@@ -33,8 +33,11 @@ export function wordToUnitFloat(word: number): number {
 
 /** Uniform float32 draws in [lo, hi), both bounds already float32: JAX's `_uniform`. */
 function uniformFloat32(source: Key, n: number, lo: number, hi: number): Float32Array {
-  const words = bits(source, n);
   const out = new Float32Array(n);
+  // The words are generated into the output's own memory; each is read before its slot is
+  // overwritten by the float made from it.
+  const words = new Uint32Array(out.buffer);
+  fillBits(source, 0, words);
   const span = f32(hi - lo);
   for (let i = 0; i < n; i++) {
     out[i] = Math.max(lo, f32(f32(wordToUnitFloat(words[i]) * span) + lo));
@@ -49,7 +52,7 @@ function uniformFloat32(source: Key, n: number, lo: number, hi: number): Float32
  *
  * @example
  * ```ts
- * uniform(key(0), 1); // Float32Array [0.9476674795150757]
+ * uniform(key(0), 1); // Float32Array [0.9476670026779175]
  * uniform(key(1), 3, { minval: -1, maxval: 1 });
  * ```
  */

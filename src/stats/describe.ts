@@ -51,7 +51,7 @@ export interface Description {
  * ```ts
  * const d = describe([0.12, 0.10, 0.15, 0.11]);
  * d.mean;   // 0.12
- * d.ci;     // { low: 0.0853…, high: 0.1547… }
+ * d.ci;     // { low: 0.08563…, high: 0.15437… }
  * ```
  */
 export function describe(values: Sample, { confidence = 0.95 }: { confidence?: number } = {}): Description {

@@ -97,7 +97,7 @@ export function formatNumber(x: number): string {
   if (x === 0) return '0';
   const abs = Math.abs(x);
   const text = abs >= 1e-3 && abs < 1e6 ? trimZeros(x.toPrecision(4)) : trimExponent(x.toExponential(3));
-  return text.replace('-', '−');
+  return text.replace(/^-/, '−');
 }
 
 /** p-values: two significant digits, scientific below 0.001. */
@@ -108,7 +108,9 @@ export function formatP(p: number): string {
 }
 
 function formatDelta(delta: number): string {
-  return delta.toFixed(2).replace('-', '−');
+  const text = delta.toFixed(2);
+  // A tiny negative δ rounds to "-0.00"; the sign would suggest a direction there is not.
+  return text === '-0.00' ? '0.00' : text.replace(/^-/, '−');
 }
 
 function trimZeros(text: string): string {

@@ -75,7 +75,9 @@ function topologicalOrder(root: Tensor): Tensor[] {
 
 function accumulate(into: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
   if (!sameShape(t.shape, g.shape)) {
-    throw new Error(`backward: gradient of shape ${formatShape(g.shape)} for a tensor of shape ${formatShape(t.shape)}`);
+    throw new Error(
+      `backward: gradient of shape ${formatShape(g.shape)} for a tensor of shape ${formatShape(t.shape)}`,
+    );
   }
   const previous = into.get(t);
   if (!previous) {
@@ -100,7 +102,8 @@ function accumulate(into: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
  * ```
  */
 export function backward(root: Tensor, grad?: Tensor): void {
-  if (!root.requiresGrad) throw new Error('backward: the tensor does not depend on any tensor that requires a gradient');
+  if (!root.requiresGrad)
+    throw new Error('backward: the tensor does not depend on any tensor that requires a gradient');
   const seed = grad ?? new Tensor(allocate(root.dtype, root.size).fill(1), root.shape);
   const grads = new Map<Tensor, Tensor>();
   accumulate(grads, root, seed);

@@ -23,7 +23,9 @@ export function sizeOf(shape: Shape): number {
 export function checkShape(shape: Shape, where: string): void {
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`${where}: invalid shape ${formatShape(shape)}: every dimension must be a non-negative integer`);
+      throw new ShapeError(
+        `${where}: invalid shape ${formatShape(shape)}: every dimension must be a non-negative integer`,
+      );
     }
   }
 }
@@ -51,7 +53,9 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     const da = a[a.length - rank + i] ?? 1;
     const db = b[b.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new ShapeError(`${op}: shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together`);
+      throw new ShapeError(
+        `${op}: shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together`,
+      );
     }
     out[i] = da === 1 ? db : da;
   }

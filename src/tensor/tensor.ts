@@ -2,7 +2,7 @@
  * The tensor: a shape, a dtype and a typed array in row-major order, plus what reverse-mode
  * differentiation needs (the op that made it and its backward function).
  */
-import { allocate, type DType, type FloatArray, dtypeOf } from './dtype.js';
+import { allocate, type DType, dtypeOf, type FloatArray } from './dtype.js';
 import { checkShape, formatShape, type Shape, ShapeError, sizeOf } from './shape.js';
 
 /** How an op's result propagates its gradient to the op's inputs. */
@@ -30,7 +30,9 @@ export class Tensor {
   constructor(data: FloatArray, shape: Shape, requiresGrad = false) {
     checkShape(shape, 'Tensor');
     if (sizeOf(shape) !== data.length) {
-      throw new ShapeError(`Tensor: shape ${formatShape(shape)} needs ${sizeOf(shape)} values, got ${data.length}`);
+      throw new ShapeError(
+        `Tensor: shape ${formatShape(shape)} needs ${sizeOf(shape)} values, got ${data.length}`,
+      );
     }
     this.shape = Object.freeze([...shape]);
     this.dtype = dtypeOf(data);
@@ -58,7 +60,8 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
-    if (this.size !== 1) throw new ShapeError(`item: tensor of shape ${formatShape(this.shape)} has ${this.size} values`);
+    if (this.size !== 1)
+      throw new ShapeError(`item: tensor of shape ${formatShape(this.shape)} has ${this.size} values`);
     return this.data[0];
   }
 
@@ -93,7 +96,8 @@ function inferShape(values: NestedArray, where: string): number[] {
 
 function flattenInto(values: NestedArray, shape: Shape, dim: number, out: number[], where: string): void {
   if (dim === shape.length) {
-    if (typeof values !== 'number') throw new ShapeError(`${where}: ragged nested array: expected a number at depth ${dim}`);
+    if (typeof values !== 'number')
+      throw new ShapeError(`${where}: ragged nested array: expected a number at depth ${dim}`);
     out.push(values);
     return;
   }

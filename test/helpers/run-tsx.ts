@@ -6,7 +6,11 @@ const run = promisify(execFile);
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs a TypeScript file in a fresh Node process (through tsx) and returns its stdout. */
-export async function runTsx(file: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<string> {
+export async function runTsx(
+  file: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<string> {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', file, ...args], {
     cwd: repoRoot,
     env: { ...process.env, ...env },

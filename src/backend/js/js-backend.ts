@@ -3,10 +3,17 @@
  * kernels round simply by writing their result; where a value stays in a local variable, `Math.fround`
  * rounds it explicitly. Every other backend must reproduce this one bit for bit.
  */
+
+import { exp, log } from '../../numeric/elementary.js';
+import {
+  type BinaryOp,
+  binaryForward,
+  type UnaryOp,
+  unaryBackward,
+  unaryForward,
+} from '../../numeric/elementwise.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import type { Backend } from '../backend.js';
-import { type BinaryOp, binaryForward, type UnaryOp, unaryBackward, unaryForward } from '../../numeric/elementwise.js';
-import { exp, log } from '../../numeric/elementary.js';
 
 const identity = (x: number): number => x;
 
@@ -85,7 +92,14 @@ function unaryGrad(op: UnaryOp, x: FloatArray, dy: FloatArray, dx: FloatArray, a
   for (let i = 0; i < x.length; i++) dx[i] = unaryBackward(op, x[i], dy[i], alpha);
 }
 
-function reduce(op: 'sum' | 'max', x: FloatArray, out: FloatArray, outer: number, axis: number, inner: number): void {
+function reduce(
+  op: 'sum' | 'max',
+  x: FloatArray,
+  out: FloatArray,
+  outer: number,
+  axis: number,
+  inner: number,
+): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * axis * inner + i;
@@ -98,8 +112,8 @@ function reduce(op: 'sum' | 'max', x: FloatArray, out: FloatArray, outer: number
         let best = axis > 0 ? x[base] : Number.NEGATIVE_INFINITY;
         for (let p = 1; p < axis; p++) {
           const v = x[base + p * inner];
-          if (v > best || v !== v) best = v;
-          if (best !== best) break;
+          if (v > best || Number.isNaN(v)) best = v;
+          if (Number.isNaN(best)) break;
         }
         out[o * inner + i] = best;
       }
@@ -112,7 +126,7 @@ function softmax(x: FloatArray, out: FloatArray, rows: number, cols: number, log
   for (let row = 0; row < rows; row++) {
     const base = row * cols;
     let max = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < cols; j++) if (x[base + j] > max || x[base + j] !== x[base + j]) max = x[base + j];
+    for (let j = 0; j < cols; j++) if (x[base + j] > max || Number.isNaN(x[base + j])) max = x[base + j];
     let sum = 0;
     for (let j = 0; j < cols; j++) sum = r(sum + r(exp(r(x[base + j] - max))));
     if (logOutput) {

@@ -10,7 +10,9 @@ import { sumTo } from './reduce.js';
 
 function checkDtypes(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype !== b.dtype) {
-    throw new TypeError(`${op}: dtypes differ: ${a.dtype} ${formatShape(a.shape)} and ${b.dtype} ${formatShape(b.shape)}`);
+    throw new TypeError(
+      `${op}: dtypes differ: ${a.dtype} ${formatShape(a.shape)} and ${b.dtype} ${formatShape(b.shape)}`,
+    );
   }
 }
 
@@ -18,7 +20,15 @@ function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   checkDtypes(op, a, b);
   const shape = broadcastShapes(op, a.shape, b.shape);
   const out = allocate(a.dtype, sizeOf(shape));
-  getBackend().binary(op, a.data, broadcastStrides(a.shape, shape), b.data, broadcastStrides(b.shape, shape), out, shape);
+  getBackend().binary(
+    op,
+    a.data,
+    broadcastStrides(a.shape, shape),
+    b.data,
+    broadcastStrides(b.shape, shape),
+    out,
+    shape,
+  );
   return new Tensor(out, shape);
 }
 
@@ -51,7 +61,12 @@ export function div(a: Tensor, b: Tensor): Tensor {
   });
 }
 
-function selectGrad(a: Tensor, b: Tensor, g: Tensor, pickA: (x: number, y: number) => boolean): [Tensor, Tensor] {
+function selectGrad(
+  a: Tensor,
+  b: Tensor,
+  g: Tensor,
+  pickA: (x: number, y: number) => boolean,
+): [Tensor, Tensor] {
   const shape = g.shape;
   const av = broadcastTo(a.data, a.shape, shape).data;
   const bv = broadcastTo(b.data, b.shape, shape).data;

@@ -23,7 +23,8 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const transposeB = options.transposeB ?? false;
   const describe = () =>
     `${formatShape(a.shape)}${transposeA ? 'ᵀ' : ''} × ${formatShape(b.shape)}${transposeB ? 'ᵀ' : ''}`;
-  if (a.rank !== 2 || b.rank !== 2) throw new ShapeError(`matmul: both operands must be 2-D, got ${describe()}`);
+  if (a.rank !== 2 || b.rank !== 2)
+    throw new ShapeError(`matmul: both operands must be 2-D, got ${describe()}`);
   if (a.dtype !== b.dtype) throw new TypeError(`matmul: dtypes differ: ${a.dtype} and ${b.dtype}`);
   const [m, k] = transposeA ? [a.shape[1], a.shape[0]] : [a.shape[0], a.shape[1]];
   const [k2, n] = transposeB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];

@@ -18,7 +18,8 @@ export interface ReduceOptions {
 function normalizeAxes(op: string, x: Tensor, axes: number | readonly number[] | undefined): number[] {
   if (axes === undefined) return x.shape.map((_, i) => i);
   const list = (typeof axes === 'number' ? [axes] : [...axes]).map((a) => normalizeAxis(op, a, x.rank));
-  if (new Set(list).size !== list.length) throw new ShapeError(`${op}: repeated axis in [${list.join(', ')}]`);
+  if (new Set(list).size !== list.length)
+    throw new ShapeError(`${op}: repeated axis in [${list.join(', ')}]`);
   return list.sort((a, b) => a - b);
 }
 
@@ -47,7 +48,8 @@ function reduceRaw(op: 'sum' | 'max', x: Tensor, axes: readonly number[]): Float
   const axis = sizeOf(y.shape.slice(first, last + 1));
   const inner = sizeOf(y.shape.slice(last + 1));
   const out = allocate(x.dtype, outer * inner);
-  if (op === 'max' && axis === 0) throw new ShapeError(`max: cannot reduce over an empty axis of ${formatShape(x.shape)}`);
+  if (op === 'max' && axis === 0)
+    throw new ShapeError(`max: cannot reduce over an empty axis of ${formatShape(x.shape)}`);
   getBackend().reduce(op, y.data, out, outer, axis, inner);
   return out;
 }
@@ -105,6 +107,7 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
   if (g.shape.length === shape.length && g.shape.every((d, i) => d === shape[i])) return g;
   const offset = g.rank - shape.length;
   const axes: number[] = [];
-  for (let i = 0; i < g.rank; i++) if (i < offset || (shape[i - offset] === 1 && g.shape[i] !== 1)) axes.push(i);
+  for (let i = 0; i < g.rank; i++)
+    if (i < offset || (shape[i - offset] === 1 && g.shape[i] !== 1)) axes.push(i);
   return new Tensor(reduceRaw('sum', g, axes), shape);
 }

@@ -7,11 +7,14 @@ import { Tensor } from '../tensor.js';
 /** Same values in a new shape; one dimension may be −1 (inferred). */
 export function reshape(x: Tensor, shape: Shape): Tensor {
   const inferred = shape.filter((d) => d === -1).length;
-  if (inferred > 1) throw new ShapeError(`reshape: at most one dimension may be -1, got ${formatShape(shape)}`);
+  if (inferred > 1)
+    throw new ShapeError(`reshape: at most one dimension may be -1, got ${formatShape(shape)}`);
   const known = shape.reduce((p, d) => (d === -1 ? p : p * d), 1);
   const target = shape.map((d) => (d === -1 ? (known === 0 ? 0 : x.size / known) : d));
   if (!target.every((d) => Number.isInteger(d) && d >= 0) || sizeOf(target) !== x.size) {
-    throw new ShapeError(`reshape: cannot reshape ${formatShape(x.shape)} (${x.size} values) to ${formatShape(shape)}`);
+    throw new ShapeError(
+      `reshape: cannot reshape ${formatShape(x.shape)} (${x.size} values) to ${formatShape(shape)}`,
+    );
   }
   return record(new Tensor(x.data, target), 'reshape', [x], (g) => [new Tensor(g.data, x.shape)]);
 }
@@ -20,7 +23,10 @@ export function reshape(x: Tensor, shape: Shape): Tensor {
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const order = perm ?? x.shape.map((_, i) => x.rank - 1 - i);
   const valid = order.length === x.rank && [...order].sort((a, b) => a - b).every((a, i) => a === i);
-  if (!valid) throw new ShapeError(`transpose: [${order.join(', ')}] is not a permutation of the axes of ${formatShape(x.shape)}`);
+  if (!valid)
+    throw new ShapeError(
+      `transpose: [${order.join(', ')}] is not a permutation of the axes of ${formatShape(x.shape)}`,
+    );
   const shape = order.map((a) => x.shape[a]);
   const inStrides = stridesOf(x.shape);
   const strides = order.map((a) => inStrides[a]);
@@ -103,7 +109,8 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   let offset = 0;
   for (const t of tensors) {
     const chunk = t.shape[ax] * inner;
-    for (let o = 0; o < outer; o++) out.set(t.data.subarray(o * chunk, (o + 1) * chunk), o * rowLength + offset);
+    for (let o = 0; o < outer; o++)
+      out.set(t.data.subarray(o * chunk, (o + 1) * chunk), o * rowLength + offset);
     offset += chunk;
   }
   return record(new Tensor(out, shape), 'concat', tensors, (g) => {
@@ -124,7 +131,9 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
 export function gather(x: Tensor, indices: ArrayLike<number>, indexShape: Shape = [indices.length]): Tensor {
   if (x.rank < 1) throw new ShapeError('gather: needs a tensor with at least one dimension');
   if (sizeOf(indexShape) !== indices.length) {
-    throw new ShapeError(`gather: index shape ${formatShape(indexShape)} does not hold ${indices.length} indices`);
+    throw new ShapeError(
+      `gather: index shape ${formatShape(indexShape)} does not hold ${indices.length} indices`,
+    );
   }
   const rows = x.shape[0];
   const width = x.size / Math.max(rows, 1);

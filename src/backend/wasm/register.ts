@@ -1,0 +1,25 @@
+/** Making the WebAssembly backend available to `setBackend('wasm')`. */
+import { registerBackend } from '../registry.js';
+import { createWasmBackend } from './wasm-backend.js';
+import { wasmSimdSupported } from './wasm-module.js';
+
+let registered = false;
+
+/**
+ * Registers the WebAssembly backend as 'wasm' when this runtime supports WebAssembly SIMD, and says
+ * whether it did. Safe to call more than once. Selecting it stays explicit: every backend gives the
+ * same bits, so the choice only affects speed.
+ *
+ * @example
+ * ```ts
+ * import { registerWasmBackend, setBackend } from 'ditto';
+ * if (registerWasmBackend()) setBackend('wasm');
+ * ```
+ */
+export function registerWasmBackend(): boolean {
+  if (registered) return true;
+  if (!wasmSimdSupported()) return false;
+  registerBackend(createWasmBackend());
+  registered = true;
+  return true;
+}

@@ -1,0 +1,66 @@
+/**
+ * The kernels' scratch space in the module's linear memory. Each kernel call lays out its buffers
+ * afresh from the start (nothing lives between calls), growing the memory when a call needs more;
+ * it never shrinks, so the memory stays as large as the largest call so far.
+ */
+import type { FloatArray } from '../../tensor/dtype.js';
+
+/** Kernels may read one vector past a buffer's end, so every buffer is followed by this much room. */
+const SLACK = 32;
+const PAGE = 65536;
+/**
+ * Above this the kernels' signed 32-bit address arithmetic is no longer safe; larger calls run on
+ * the reference backend instead (same bits, slower).
+ */
+const MAX_BYTES = 2 ** 31 - PAGE;
+
+export class WasmArena {
+  /**
+   * @param memory the module's memory
+   * @param heapBase the first byte the host may use (below it is the kernels' own scratch)
+   */
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly heapBase: number,
+  ) {}
+
+  /**
+   * Addresses (16-byte aligned) for buffers of the given byte sizes, growing the memory to hold
+   * them; undefined when they cannot fit (the caller then falls back to the reference backend).
+   */
+  place(...sizes: number[]): number[] | undefined {
+    const addresses: number[] = [];
+    let next = this.heapBase;
+    for (const size of sizes) {
+      addresses.push(next);
+      next += Math.ceil((size + SLACK) / 16) * 16;
+    }
+    if (next > MAX_BYTES) return undefined;
+    const have = this.memory.buffer.byteLength;
+    if (next > have) {
+      try {
+        this.memory.grow(Math.ceil((next - have) / PAGE));
+      } catch {
+        return undefined;
+      }
+    }
+    return addresses;
+  }
+
+  /** Copies `source` into memory at `address` (as the same element type). */
+  write(address: number, source: FloatArray): void {
+    this.view(source, address, source.length).set(source);
+  }
+
+  /** Copies `target.length` elements at `address` into `target`. */
+  read(address: number, target: FloatArray): void {
+    target.set(this.view(target, address, target.length));
+  }
+
+  // A fresh view per call: growing the memory detaches the previous ArrayBuffer.
+  private view(like: FloatArray, address: number, length: number): FloatArray {
+    return like instanceof Float32Array
+      ? new Float32Array(this.memory.buffer, address, length)
+      : new Float64Array(this.memory.buffer, address, length);
+  }
+}

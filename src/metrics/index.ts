@@ -1,0 +1,159 @@
+/**
+ * Metrics: functions `(yTrue, yPred) => Tensor` returning one value per sample (shape [batch]),
+ * averaged over an epoch by {@link MeanAccumulator} as Keras's Mean metric averages them.
+ * docs/losses-and-metrics.md gives the exact definitions.
+ *
+ * @module
+ */
+import {
+  binaryCrossentropy,
+  categoricalCrossentropy,
+  meanAbsolutePercentageError,
+  sparseCategoricalCrossentropy,
+} from '../losses/index.js';
+import { noGrad } from '../tensor/autograd.js';
+import type { Tensor } from '../tensor/tensor.js';
+import {
+  accuracy,
+  accuracyForShapes,
+  binaryAccuracy,
+  categoricalAccuracy,
+  sparseCategoricalAccuracy,
+} from './accuracy.js';
+import { mae, mse } from './regression.js';
+
+export {
+  accuracy,
+  accuracyForShapes,
+  type BinaryAccuracyOptions,
+  binaryAccuracy,
+  categoricalAccuracy,
+  sparseCategoricalAccuracy,
+} from './accuracy.js';
+export { MeanAccumulator } from './mean-accumulator.js';
+export { mae, mse } from './regression.js';
+
+/** A metric: targets and predictions in, one value per sample out (shape [batch]). */
+export type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
+
+/** A resolved metric: its key in History and the function. */
+export interface ResolvedMetric {
+  readonly name: string;
+  readonly fn: MetricFn;
+}
+
+/** A loss used as a metric: the same values, without recording gradients. */
+function asMetric(loss: MetricFn): MetricFn {
+  return (yTrue, yPred) => noGrad(() => loss(yTrue, yPred));
+}
+
+/** Each metric under its Keras function name, with every other name it answers to. */
+const METRICS: ReadonlyArray<{ name: string; fn: MetricFn; lossFn?: MetricFn; aliases: readonly string[] }> =
+  [
+    {
+      name: 'mean_squared_error',
+      fn: mse,
+      aliases: ['meanSquaredError', 'MeanSquaredError', 'mse', 'MSE'],
+    },
+    {
+      name: 'mean_absolute_error',
+      fn: mae,
+      aliases: ['meanAbsoluteError', 'MeanAbsoluteError', 'mae', 'MAE'],
+    },
+    {
+      name: 'mean_absolute_percentage_error',
+      fn: asMetric(meanAbsolutePercentageError),
+      lossFn: meanAbsolutePercentageError,
+      aliases: ['meanAbsolutePercentageError', 'MeanAbsolutePercentageError', 'mape', 'MAPE'],
+    },
+    {
+      name: 'binary_crossentropy',
+      fn: asMetric(binaryCrossentropy),
+      lossFn: binaryCrossentropy,
+      aliases: ['binaryCrossentropy', 'BinaryCrossentropy', 'bce', 'BCE'],
+    },
+    {
+      name: 'categorical_crossentropy',
+      fn: asMetric(categoricalCrossentropy),
+      lossFn: categoricalCrossentropy,
+      aliases: ['categoricalCrossentropy', 'CategoricalCrossentropy'],
+    },
+    {
+      name: 'sparse_categorical_crossentropy',
+      fn: asMetric(sparseCategoricalCrossentropy),
+      lossFn: sparseCategoricalCrossentropy,
+      aliases: ['sparseCategoricalCrossentropy', 'SparseCategoricalCrossentropy'],
+    },
+    {
+      name: 'binary_accuracy',
+      fn: binaryAccuracy,
+      aliases: ['binaryAccuracy', 'BinaryAccuracy'],
+    },
+    {
+      name: 'categorical_accuracy',
+      fn: categoricalAccuracy,
+      aliases: ['categoricalAccuracy', 'CategoricalAccuracy'],
+    },
+    {
+      name: 'sparse_categorical_accuracy',
+      fn: sparseCategoricalAccuracy,
+      aliases: ['sparseCategoricalAccuracy', 'SparseCategoricalAccuracy'],
+    },
+  ];
+
+const BY_NAME = new Map<string, MetricFn>();
+for (const entry of METRICS) {
+  for (const key of [entry.name, ...entry.aliases]) BY_NAME.set(key, entry.fn);
+}
+
+/** Function names Keras gives to metric functions passed as objects (its `get_object_name`). */
+const FUNCTION_NAMES = new Map<unknown, string>([
+  [accuracy, 'accuracy'],
+  [accuracyForShapes, 'accuracy'],
+  ...METRICS.map((e) => [e.fn, e.name] as [unknown, string]),
+  ...METRICS.filter((e) => e.lossFn).map((e) => [e.lossFn, e.name] as [unknown, string]),
+]);
+
+/** Every name {@link getMetric} accepts, grouped by metric (for error messages and docs). */
+export function metricNames(): string[] {
+  return [
+    "accuracy (acc, any capitalisation: chosen from the shapes as Keras's compile does)",
+    ...METRICS.map((e) => `${e.name} (${e.aliases.join(', ')})`),
+  ];
+}
+
+/**
+ * Resolves a metric given by name or as a function. Names are Keras's (function, class and short
+ * names such as 'mean_squared_error', 'MeanSquaredError', 'mse', 'acc') plus ditto's camelCase
+ * ('meanSquaredError'). As in Keras, the History key is the name exactly as given; a function is
+ * keyed by its Keras function name ('mean_squared_error' for `mse`), or by its own `fn.name`
+ * ('metric' when anonymous). 'accuracy' and 'acc' (any capitalisation) pick binary, sparse
+ * categorical or categorical accuracy from the shapes, as Keras's compile does
+ * ({@link accuracyForShapes}).
+ *
+ * @throws Error naming the value and listing the valid names, for an unknown name.
+ * @example
+ * ```ts
+ * getMetric('mse');      // { name: 'mse', fn: mse }
+ * getMetric('accuracy'); // { name: 'accuracy', fn: accuracyForShapes }
+ * ```
+ */
+export function getMetric(nameOrFn: string | MetricFn): ResolvedMetric {
+  if (typeof nameOrFn === 'function') {
+    return { name: FUNCTION_NAMES.get(nameOrFn) ?? (nameOrFn.name || 'metric'), fn: nameOrFn };
+  }
+  if (typeof nameOrFn !== 'string') {
+    throw new TypeError(
+      `getMetric: expected a metric name or a function, got ${nameOrFn === null ? 'null' : typeof nameOrFn}`,
+    );
+  }
+  const lower = nameOrFn.toLowerCase();
+  if (lower === 'accuracy' || lower === 'acc') return { name: nameOrFn, fn: accuracyForShapes };
+  const fn = BY_NAME.get(nameOrFn);
+  if (!fn) {
+    throw new Error(
+      `getMetric: unknown metric ${JSON.stringify(nameOrFn)}; valid names: ${metricNames().join('; ')}`,
+    );
+  }
+  return { name: nameOrFn, fn };
+}

@@ -1,0 +1,1212 @@
+;; ditto's WebAssembly kernels: fixed-width SIMD (f32x4 / f64x2), no relaxed SIMD, no fused multiply-add.
+;;
+;; Every kernel reproduces the reference TypeScript backend (src/backend/js/js-backend.ts) bit for bit:
+;; vector lanes only ever hold *different outputs*, never parts of one reduction, so each output sees
+;; exactly the reference's sequence of rounded operations. docs/wasm-backend.md explains the design.
+;;
+;; Conventions: pointers are byte addresses into the exported memory; counts and strides are in
+;; elements unless a name ends in `Bytes`. Bytes below `heap_base` (exported) are kernel scratch;
+;; the host allocates its buffers from there up and leaves at least 32 bytes of slack after each one,
+;; because a kernel may *read* a whole vector past the end of a buffer (it never stores past the end
+;; of an output).
+
+(module
+  (memory (export "memory") 1)
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; Partial stores: the last vector of a row may hold fewer than 4 (or 2) outputs.
+
+  ;; Stores the first min(count, 4) lanes of v at p (nothing when count <= 0).
+  (func $store_f32x4 (param $p i32) (param $v v128) (param $count i32)
+    (if (i32.ge_s (local.get $count) (i32.const 4))
+      (then (v128.store (local.get $p) (local.get $v)) (return)))
+    (if (i32.le_s (local.get $count) (i32.const 0)) (then (return)))
+    (v128.store32_lane 0 (local.get $p) (local.get $v))
+    (if (i32.eq (local.get $count) (i32.const 1)) (then (return)))
+    (v128.store32_lane offset=4 1 (local.get $p) (local.get $v))
+    (if (i32.eq (local.get $count) (i32.const 2)) (then (return)))
+    (v128.store32_lane offset=8 2 (local.get $p) (local.get $v)))
+
+  ;; Stores the first min(count, 2) lanes of v at p (nothing when count <= 0).
+  (func $store_f64x2 (param $p i32) (param $v v128) (param $count i32)
+    (if (i32.ge_s (local.get $count) (i32.const 2))
+      (then (v128.store (local.get $p) (local.get $v)) (return)))
+    (if (i32.eq (local.get $count) (i32.const 1))
+      (then (v128.store64_lane 0 (local.get $p) (local.get $v)))))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; Matmul. out[i, j] = Σ_p op(a)[i, p] · op(b)[p, j], accumulated from +0 in ascending p, each
+  ;; product and each sum rounded (f32x4.mul, f32x4.add). The four lanes of an accumulator are four
+  ;; neighbouring outputs j..j+3 of one row, so vectorising never reorders a sum.
+  ;;
+  ;; op(b) is first packed into panels of 8 (f32) or 4 (f64) columns: panel q holds columns of
+  ;; op(b) starting at 8q as k consecutive 32-byte rows, zero-padded past n. This handles transposeB
+  ;; and ragged n in one place; op(a) is read one scalar at a time through its two strides, which
+  ;; handles transposeA without packing.
+
+  ;; Packs op(b)[p, j] = src[p·rowStride + j·colStride] into 8-column panels at dst (f32).
+  (func (export "pack_b_f32") (param $src i32) (param $rowStride i32) (param $colStride i32)
+    (param $dst i32) (param $k i32) (param $n i32)
+    (local $j0 i32) (local $p i32) (local $c i32) (local $row i32)
+    (local.set $rowStride (i32.shl (local.get $rowStride) (i32.const 2)))
+    (local.set $colStride (i32.shl (local.get $colStride) (i32.const 2)))
+    (block $done
+      (loop $panels
+        (br_if $done (i32.ge_s (local.get $j0) (local.get $n)))
+        (local.set $p (i32.const 0))
+        (block $rows_done
+          (loop $rows
+            (br_if $rows_done (i32.ge_s (local.get $p) (local.get $k)))
+            ;; row = address of op(b)[p, j0]
+            (local.set $row
+              (i32.add (local.get $src)
+                (i32.add (i32.mul (local.get $p) (local.get $rowStride))
+                  (i32.mul (local.get $j0) (local.get $colStride)))))
+            (if (i32.and (i32.eq (local.get $colStride) (i32.const 4))
+                  (i32.le_s (i32.add (local.get $j0) (i32.const 8)) (local.get $n)))
+              (then
+                (v128.store (local.get $dst) (v128.load (local.get $row)))
+                (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $row))))
+              (else
+                ;; Bit copies (i32) so the packed panel holds exactly the input's bits.
+                (local.set $c (i32.const 0))
+                (loop $cols
+                  (i32.store (i32.add (local.get $dst) (i32.shl (local.get $c) (i32.const 2)))
+                    (if (result i32) (i32.lt_s (i32.add (local.get $j0) (local.get $c)) (local.get $n))
+                      (then (i32.load (i32.add (local.get $row) (i32.mul (local.get $c) (local.get $colStride)))))
+                      (else (i32.const 0))))
+                  (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                  (br_if $cols (i32.lt_s (local.get $c) (i32.const 8))))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $rows)))
+        (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
+        (br $panels))))
+
+  ;; 4 rows × 8 columns of out from one panel. a = &op(a)[i0, 0]; aRowBytes / aColBytes step to the
+  ;; next row / next p; cols = outputs of each row that exist (stores stop there).
+  (func $mm_f32_4x8 (param $a i32) (param $aRowBytes i32) (param $aColBytes i32) (param $panel i32)
+    (param $k i32) (param $out i32) (param $outRowBytes i32) (param $cols i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $end i32)
+    (local $b0 v128) (local $b1 v128) (local $s v128)
+    ;; Accumulators start as +0 in every lane (locals are zero-initialised).
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $a1 (i32.add (local.get $a) (local.get $aRowBytes)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $aRowBytes)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $aRowBytes)))
+    (local.set $end (i32.add (local.get $panel) (i32.shl (local.get $k) (i32.const 5))))
+    (block $done
+      (loop $p
+        (br_if $done (i32.ge_u (local.get $panel) (local.get $end)))
+        (local.set $b0 (v128.load (local.get $panel)))
+        (local.set $b1 (v128.load offset=16 (local.get $panel)))
+        (local.set $s (v128.load32_splat (local.get $a)))
+        (local.set $c00 (f32x4.add (local.get $c00) (f32x4.mul (local.get $s) (local.get $b0))))
+        (local.set $c01 (f32x4.add (local.get $c01) (f32x4.mul (local.get $s) (local.get $b1))))
+        (local.set $s (v128.load32_splat (local.get $a1)))
+        (local.set $c10 (f32x4.add (local.get $c10) (f32x4.mul (local.get $s) (local.get $b0))))
+        (local.set $c11 (f32x4.add (local.get $c11) (f32x4.mul (local.get $s) (local.get $b1))))
+        (local.set $s (v128.load32_splat (local.get $a2)))
+        (local.set $c20 (f32x4.add (local.get $c20) (f32x4.mul (local.get $s) (local.get $b0))))
+        (local.set $c21 (f32x4.add (local.get $c21) (f32x4.mul (local.get $s) (local.get $b1))))
+        (local.set $s (v128.load32_splat (local.get $a3)))
+        (local.set $c30 (f32x4.add (local.get $c30) (f32x4.mul (local.get $s) (local.get $b0))))
+        (local.set $c31 (f32x4.add (local.get $c31) (f32x4.mul (local.get $s) (local.get $b1))))
+        (local.set $a (i32.add (local.get $a) (local.get $aColBytes)))
+        (local.set $a1 (i32.add (local.get $a1) (local.get $aColBytes)))
+        (local.set $a2 (i32.add (local.get $a2) (local.get $aColBytes)))
+        (local.set $a3 (i32.add (local.get $a3) (local.get $aColBytes)))
+        (local.set $panel (i32.add (local.get $panel) (i32.const 32)))
+        (br $p)))
+    (call $store_f32x4 (local.get $out) (local.get $c00) (local.get $cols))
+    (call $store_f32x4 (i32.add (local.get $out) (i32.const 16)) (local.get $c01) (i32.sub (local.get $cols) (i32.const 4)))
+    (local.set $out (i32.add (local.get $out) (local.get $outRowBytes)))
+    (call $store_f32x4 (local.get $out) (local.get $c10) (local.get $cols))
+    (call $store_f32x4 (i32.add (local.get $out) (i32.const 16)) (local.get $c11) (i32.sub (local.get $cols) (i32.const 4)))
+    (local.set $out (i32.add (local.get $out) (local.get $outRowBytes)))
+    (call $store_f32x4 (local.get $out) (local.get $c20) (local.get $cols))
+    (call $store_f32x4 (i32.add (local.get $out) (i32.const 16)) (local.get $c21) (i32.sub (local.get $cols) (i32.const 4)))
+    (local.set $out (i32.add (local.get $out) (local.get $outRowBytes)))
+    (call $store_f32x4 (local.get $out) (local.get $c30) (local.get $cols))
+    (call $store_f32x4 (i32.add (local.get $out) (i32.const 16)) (local.get $c31) (i32.sub (local.get $cols) (i32.const 4))))
+
+  ;; 1 row × 8 columns (the m mod 4 leftover rows).
+  (func $mm_f32_1x8 (param $a i32) (param $aColBytes i32) (param $panel i32) (param $k i32)
+    (param $out i32) (param $cols i32)
+    (local $end i32) (local $s v128) (local $c0 v128) (local $c1 v128)
+    (local.set $end (i32.add (local.get $panel) (i32.shl (local.get $k) (i32.const 5))))
+    (block $done
+      (loop $p
+        (br_if $done (i32.ge_u (local.get $panel) (local.get $end)))
+        (local.set $s (v128.load32_splat (local.get $a)))
+        (local.set $c0 (f32x4.add (local.get $c0) (f32x4.mul (local.get $s) (v128.load (local.get $panel)))))
+        (local.set $c1 (f32x4.add (local.get $c1) (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $panel)))))
+        (local.set $a (i32.add (local.get $a) (local.get $aColBytes)))
+        (local.set $panel (i32.add (local.get $panel) (i32.const 32)))
+        (br $p)))
+    (call $store_f32x4 (local.get $out) (local.get $c0) (local.get $cols))
+    (call $store_f32x4 (i32.add (local.get $out) (i32.const 16)) (local.get $c1) (i32.sub (local.get $cols) (i32.const 4))))
+
+  ;; out[m×n] (contiguous) = op(a) · panels; op(a)[i, p] = a[i·aRowStride + p·aColStride].
+  ;; Panel-major order keeps one panel (k × 32 bytes) hot in cache while all rows of a stream past.
+  (func (export "matmul_f32") (param $a i32) (param $aRowStride i32) (param $aColStride i32)
+    (param $panels i32) (param $out i32) (param $m i32) (param $k i32) (param $n i32)
+    (local $j0 i32) (local $i i32) (local $panel i32) (local $outRowBytes i32) (local $outCol i32)
+    (local.set $aRowStride (i32.shl (local.get $aRowStride) (i32.const 2)))
+    (local.set $aColStride (i32.shl (local.get $aColStride) (i32.const 2)))
+    (local.set $outRowBytes (i32.shl (local.get $n) (i32.const 2)))
+    (block $done
+      (loop $columns
+        (br_if $done (i32.ge_s (local.get $j0) (local.get $n)))
+        ;; panel j0/8 starts at (j0/8)·k·32 = j0·k·4 bytes
+        (local.set $panel (i32.add (local.get $panels) (i32.shl (i32.mul (local.get $j0) (local.get $k)) (i32.const 2))))
+        (local.set $outCol (i32.add (local.get $out) (i32.shl (local.get $j0) (i32.const 2))))
+        (local.set $i (i32.const 0))
+        (block $quads_done
+          (loop $quads
+            (br_if $quads_done (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+            (call $mm_f32_4x8
+              (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRowStride)))
+              (local.get $aRowStride) (local.get $aColStride) (local.get $panel) (local.get $k)
+              (i32.add (local.get $outCol) (i32.mul (local.get $i) (local.get $outRowBytes)))
+              (local.get $outRowBytes) (i32.sub (local.get $n) (local.get $j0)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $quads)))
+        (block $singles_done
+          (loop $singles
+            (br_if $singles_done (i32.ge_s (local.get $i) (local.get $m)))
+            (call $mm_f32_1x8
+              (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRowStride)))
+              (local.get $aColStride) (local.get $panel) (local.get $k)
+              (i32.add (local.get $outCol) (i32.mul (local.get $i) (local.get $outRowBytes)))
+              (i32.sub (local.get $n) (local.get $j0)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $singles)))
+        (local.set $j0 (i32.add (local.get $j0) (i32.const 8)))
+        (br $columns))))
+
+  ;; float64: the same scheme with 4-column panels (two f64x2 per 32-byte panel row).
+  (func (export "pack_b_f64") (param $src i32) (param $rowStride i32) (param $colStride i32)
+    (param $dst i32) (param $k i32) (param $n i32)
+    (local $j0 i32) (local $p i32) (local $c i32) (local $row i32)
+    (local.set $rowStride (i32.shl (local.get $rowStride) (i32.const 3)))
+    (local.set $colStride (i32.shl (local.get $colStride) (i32.const 3)))
+    (block $done
+      (loop $panels
+        (br_if $done (i32.ge_s (local.get $j0) (local.get $n)))
+        (local.set $p (i32.const 0))
+        (block $rows_done
+          (loop $rows
+            (br_if $rows_done (i32.ge_s (local.get $p) (local.get $k)))
+            (local.set $row
+              (i32.add (local.get $src)
+                (i32.add (i32.mul (local.get $p) (local.get $rowStride))
+                  (i32.mul (local.get $j0) (local.get $colStride)))))
+            (if (i32.and (i32.eq (local.get $colStride) (i32.const 8))
+                  (i32.le_s (i32.add (local.get $j0) (i32.const 4)) (local.get $n)))
+              (then
+                (v128.store (local.get $dst) (v128.load (local.get $row)))
+                (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $row))))
+              (else
+                (local.set $c (i32.const 0))
+                (loop $cols
+                  (i64.store (i32.add (local.get $dst) (i32.shl (local.get $c) (i32.const 3)))
+                    (if (result i64) (i32.lt_s (i32.add (local.get $j0) (local.get $c)) (local.get $n))
+                      (then (i64.load (i32.add (local.get $row) (i32.mul (local.get $c) (local.get $colStride)))))
+                      (else (i64.const 0))))
+                  (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                  (br_if $cols (i32.lt_s (local.get $c) (i32.const 4))))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $rows)))
+        (local.set $j0 (i32.add (local.get $j0) (i32.const 4)))
+        (br $panels))))
+
+  (func $mm_f64_4x4 (param $a i32) (param $aRowBytes i32) (param $aColBytes i32) (param $panel i32)
+    (param $k i32) (param $out i32) (param $outRowBytes i32) (param $cols i32)
+    (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $end i32)
+    (local $b0 v128) (local $b1 v128) (local $s v128)
+    (local $c00 v128) (local $c01 v128) (local $c10 v128) (local $c11 v128)
+    (local $c20 v128) (local $c21 v128) (local $c30 v128) (local $c31 v128)
+    (local.set $a1 (i32.add (local.get $a) (local.get $aRowBytes)))
+    (local.set $a2 (i32.add (local.get $a1) (local.get $aRowBytes)))
+    (local.set $a3 (i32.add (local.get $a2) (local.get $aRowBytes)))
+    (local.set $end (i32.add (local.get $panel) (i32.shl (local.get $k) (i32.const 5))))
+    (block $done
+      (loop $p
+        (br_if $done (i32.ge_u (local.get $panel) (local.get $end)))
+        (local.set $b0 (v128.load (local.get $panel)))
+        (local.set $b1 (v128.load offset=16 (local.get $panel)))
+        (local.set $s (v128.load64_splat (local.get $a)))
+        (local.set $c00 (f64x2.add (local.get $c00) (f64x2.mul (local.get $s) (local.get $b0))))
+        (local.set $c01 (f64x2.add (local.get $c01) (f64x2.mul (local.get $s) (local.get $b1))))
+        (local.set $s (v128.load64_splat (local.get $a1)))
+        (local.set $c10 (f64x2.add (local.get $c10) (f64x2.mul (local.get $s) (local.get $b0))))
+        (local.set $c11 (f64x2.add (local.get $c11) (f64x2.mul (local.get $s) (local.get $b1))))
+        (local.set $s (v128.load64_splat (local.get $a2)))
+        (local.set $c20 (f64x2.add (local.get $c20) (f64x2.mul (local.get $s) (local.get $b0))))
+        (local.set $c21 (f64x2.add (local.get $c21) (f64x2.mul (local.get $s) (local.get $b1))))
+        (local.set $s (v128.load64_splat (local.get $a3)))
+        (local.set $c30 (f64x2.add (local.get $c30) (f64x2.mul (local.get $s) (local.get $b0))))
+        (local.set $c31 (f64x2.add (local.get $c31) (f64x2.mul (local.get $s) (local.get $b1))))
+        (local.set $a (i32.add (local.get $a) (local.get $aColBytes)))
+        (local.set $a1 (i32.add (local.get $a1) (local.get $aColBytes)))
+        (local.set $a2 (i32.add (local.get $a2) (local.get $aColBytes)))
+        (local.set $a3 (i32.add (local.get $a3) (local.get $aColBytes)))
+        (local.set $panel (i32.add (local.get $panel) (i32.const 32)))
+        (br $p)))
+    (call $store_f64x2 (local.get $out) (local.get $c00) (local.get $cols))
+    (call $store_f64x2 (i32.add (local.get $out) (i32.const 16)) (local.get $c01) (i32.sub (local.get $cols) (i32.const 2)))
+    (local.set $out (i32.add (local.get $out) (local.get $outRowBytes)))
+    (call $store_f64x2 (local.get $out) (local.get $c10) (local.get $cols))
+    (call $store_f64x2 (i32.add (local.get $out) (i32.const 16)) (local.get $c11) (i32.sub (local.get $cols) (i32.const 2)))
+    (local.set $out (i32.add (local.get $out) (local.get $outRowBytes)))
+    (call $store_f64x2 (local.get $out) (local.get $c20) (local.get $cols))
+    (call $store_f64x2 (i32.add (local.get $out) (i32.const 16)) (local.get $c21) (i32.sub (local.get $cols) (i32.const 2)))
+    (local.set $out (i32.add (local.get $out) (local.get $outRowBytes)))
+    (call $store_f64x2 (local.get $out) (local.get $c30) (local.get $cols))
+    (call $store_f64x2 (i32.add (local.get $out) (i32.const 16)) (local.get $c31) (i32.sub (local.get $cols) (i32.const 2))))
+
+  (func $mm_f64_1x4 (param $a i32) (param $aColBytes i32) (param $panel i32) (param $k i32)
+    (param $out i32) (param $cols i32)
+    (local $end i32) (local $s v128) (local $c0 v128) (local $c1 v128)
+    (local.set $end (i32.add (local.get $panel) (i32.shl (local.get $k) (i32.const 5))))
+    (block $done
+      (loop $p
+        (br_if $done (i32.ge_u (local.get $panel) (local.get $end)))
+        (local.set $s (v128.load64_splat (local.get $a)))
+        (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (local.get $s) (v128.load (local.get $panel)))))
+        (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (local.get $s) (v128.load offset=16 (local.get $panel)))))
+        (local.set $a (i32.add (local.get $a) (local.get $aColBytes)))
+        (local.set $panel (i32.add (local.get $panel) (i32.const 32)))
+        (br $p)))
+    (call $store_f64x2 (local.get $out) (local.get $c0) (local.get $cols))
+    (call $store_f64x2 (i32.add (local.get $out) (i32.const 16)) (local.get $c1) (i32.sub (local.get $cols) (i32.const 2))))
+
+  (func (export "matmul_f64") (param $a i32) (param $aRowStride i32) (param $aColStride i32)
+    (param $panels i32) (param $out i32) (param $m i32) (param $k i32) (param $n i32)
+    (local $j0 i32) (local $i i32) (local $panel i32) (local $outRowBytes i32) (local $outCol i32)
+    (local.set $aRowStride (i32.shl (local.get $aRowStride) (i32.const 3)))
+    (local.set $aColStride (i32.shl (local.get $aColStride) (i32.const 3)))
+    (local.set $outRowBytes (i32.shl (local.get $n) (i32.const 3)))
+    (block $done
+      (loop $columns
+        (br_if $done (i32.ge_s (local.get $j0) (local.get $n)))
+        ;; panel j0/4 starts at (j0/4)·k·32 = j0·k·8 bytes
+        (local.set $panel (i32.add (local.get $panels) (i32.shl (i32.mul (local.get $j0) (local.get $k)) (i32.const 3))))
+        (local.set $outCol (i32.add (local.get $out) (i32.shl (local.get $j0) (i32.const 3))))
+        (local.set $i (i32.const 0))
+        (block $quads_done
+          (loop $quads
+            (br_if $quads_done (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+            (call $mm_f64_4x4
+              (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRowStride)))
+              (local.get $aRowStride) (local.get $aColStride) (local.get $panel) (local.get $k)
+              (i32.add (local.get $outCol) (i32.mul (local.get $i) (local.get $outRowBytes)))
+              (local.get $outRowBytes) (i32.sub (local.get $n) (local.get $j0)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $quads)))
+        (block $singles_done
+          (loop $singles
+            (br_if $singles_done (i32.ge_s (local.get $i) (local.get $m)))
+            (call $mm_f64_1x4
+              (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $aRowStride)))
+              (local.get $aColStride) (local.get $panel) (local.get $k)
+              (i32.add (local.get $outCol) (i32.mul (local.get $i) (local.get $outRowBytes)))
+              (i32.sub (local.get $n) (local.get $j0)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $singles)))
+        (local.set $j0 (i32.add (local.get $j0) (i32.const 4)))
+        (br $columns))))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; Binary elementwise ops over [outer × inner], each operand addressed as
+  ;; operand[o·outerStride + i·innerStride] with innerStride 0 (broadcast) or 1 (contiguous).
+  ;; Op codes: 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum.
+  ;; maximum / minimum follow the reference exactly: NaN if either is NaN, otherwise a on ties
+  ;; (so maximum(−0, +0) = −0), which neither f32x4.max nor f32x4.pmax does.
+
+  (func $binop_f32 (param $op i32) (param $a v128) (param $b v128) (result v128)
+    (block $min
+      (block $max
+        (block $div
+          (block $mul
+            (block $sub
+              (block $add
+                (br_table $add $sub $mul $div $max $min (local.get $op)))
+              (return (f32x4.add (local.get $a) (local.get $b))))
+            (return (f32x4.sub (local.get $a) (local.get $b))))
+          (return (f32x4.mul (local.get $a) (local.get $b))))
+        (return (f32x4.div (local.get $a) (local.get $b))))
+      (return (call $max_f32x4 (local.get $a) (local.get $b))))
+    (call $min_f32x4 (local.get $a) (local.get $b)))
+
+  ;; a where a >= b or a is NaN, otherwise b (which is then either smaller or NaN)
+  (func $max_f32x4 (param $a v128) (param $b v128) (result v128)
+    (v128.bitselect (local.get $a) (local.get $b)
+      (v128.or (f32x4.ge (local.get $a) (local.get $b)) (f32x4.ne (local.get $a) (local.get $a)))))
+
+  (func $min_f32x4 (param $a v128) (param $b v128) (result v128)
+    (v128.bitselect (local.get $a) (local.get $b)
+      (v128.or (f32x4.le (local.get $a) (local.get $b)) (f32x4.ne (local.get $a) (local.get $a)))))
+
+  (func $binop_f64 (param $op i32) (param $a v128) (param $b v128) (result v128)
+    (block $min
+      (block $max
+        (block $div
+          (block $mul
+            (block $sub
+              (block $add
+                (br_table $add $sub $mul $div $max $min (local.get $op)))
+              (return (f64x2.add (local.get $a) (local.get $b))))
+            (return (f64x2.sub (local.get $a) (local.get $b))))
+          (return (f64x2.mul (local.get $a) (local.get $b))))
+        (return (f64x2.div (local.get $a) (local.get $b))))
+      (return (call $max_f64x2 (local.get $a) (local.get $b))))
+    (call $min_f64x2 (local.get $a) (local.get $b)))
+
+  (func $max_f64x2 (param $a v128) (param $b v128) (result v128)
+    (v128.bitselect (local.get $a) (local.get $b)
+      (v128.or (f64x2.ge (local.get $a) (local.get $b)) (f64x2.ne (local.get $a) (local.get $a)))))
+
+  (func $min_f64x2 (param $a v128) (param $b v128) (result v128)
+    (v128.bitselect (local.get $a) (local.get $b)
+      (v128.or (f64x2.le (local.get $a) (local.get $b)) (f64x2.ne (local.get $a) (local.get $a)))))
+
+  ;; One row: out[i] = a[i & aMask] op b[i & bMask] in byte offsets, where a mask of 0 pins a
+  ;; broadcast operand to its splatted copy and −1 walks a contiguous one. Whole vectors run in one
+  ;; loop per op (V8 does not inline wasm calls, so a call per vector would cost more than the op);
+  ;; the last 1..3 outputs go through $binop_f32 and a partial store.
+  (func $binary_row_f32 (param $op i32) (param $a i32) (param $aMask i32) (param $b i32) (param $bMask i32)
+    (param $out i32) (param $count i32)
+    (local $i i32) (local $full i32) (local $x v128) (local $y v128)
+    (local.set $full (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2)))
+    (block $tail
+      (br_if $tail (i32.eqz (local.get $full)))
+      (block $min
+        (block $max
+          (block $div
+            (block $mul
+              (block $sub
+                (block $add
+                  (br_table $add $sub $mul $div $max $min (local.get $op)))
+                (loop $l
+                  (v128.store (i32.add (local.get $out) (local.get $i))
+                    (f32x4.add (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask))))
+                      (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask))))))
+                  (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full))))
+                (br $tail))
+              (loop $l
+                (v128.store (i32.add (local.get $out) (local.get $i))
+                  (f32x4.sub (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask))))
+                    (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask))))))
+                (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full))))
+              (br $tail))
+            (loop $l
+              (v128.store (i32.add (local.get $out) (local.get $i))
+                (f32x4.mul (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask))))
+                  (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask))))))
+              (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full))))
+            (br $tail))
+          (loop $l
+            (v128.store (i32.add (local.get $out) (local.get $i))
+              (f32x4.div (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask))))
+                (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask))))))
+            (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full))))
+          (br $tail))
+        (loop $l
+          (local.set $x (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask)))))
+          (local.set $y (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask)))))
+          (v128.store (i32.add (local.get $out) (local.get $i))
+            (v128.bitselect (local.get $x) (local.get $y)
+              (v128.or (f32x4.ge (local.get $x) (local.get $y)) (f32x4.ne (local.get $x) (local.get $x)))))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full))))
+        (br $tail))
+      (loop $l
+        (local.set $x (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask)))))
+        (local.set $y (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask)))))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (v128.bitselect (local.get $x) (local.get $y)
+            (v128.or (f32x4.le (local.get $x) (local.get $y)) (f32x4.ne (local.get $x) (local.get $x)))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full)))))
+    (if (i32.and (local.get $count) (i32.const 3))
+      (then
+        (call $store_f32x4 (i32.add (local.get $out) (local.get $full))
+          (call $binop_f32 (local.get $op)
+            (v128.load (i32.add (local.get $a) (i32.and (local.get $full) (local.get $aMask))))
+            (v128.load (i32.add (local.get $b) (i32.and (local.get $full) (local.get $bMask)))))
+          (i32.and (local.get $count) (i32.const 3))))))
+
+  (func $binary_row_f64 (param $op i32) (param $a i32) (param $aMask i32) (param $b i32) (param $bMask i32)
+    (param $out i32) (param $count i32)
+    (local $i i32) (local $full i32) (local $x v128) (local $y v128)
+    (local.set $full (i32.shl (i32.and (local.get $count) (i32.const -2)) (i32.const 3)))
+    (block $tail
+      (br_if $tail (i32.eqz (local.get $full)))
+      (block $min
+        (block $max
+          (block $div
+            (block $mul
+              (block $sub
+                (block $add
+                  (br_table $add $sub $mul $div $max $min (local.get $op)))
+                (loop $l
+                  (v128.store (i32.add (local.get $out) (local.get $i))
+                    (f64x2.add (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask))))
+                      (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask))))))
+                  (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full))))
+                (br $tail))
+              (loop $l
+                (v128.store (i32.add (local.get $out) (local.get $i))
+                  (f64x2.sub (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask))))
+                    (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask))))))
+                (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full))))
+              (br $tail))
+            (loop $l
+              (v128.store (i32.add (local.get $out) (local.get $i))
+                (f64x2.mul (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask))))
+                  (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask))))))
+              (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full))))
+            (br $tail))
+          (loop $l
+            (v128.store (i32.add (local.get $out) (local.get $i))
+              (f64x2.div (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask))))
+                (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask))))))
+            (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full))))
+          (br $tail))
+        (loop $l
+          (local.set $x (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask)))))
+          (local.set $y (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask)))))
+          (v128.store (i32.add (local.get $out) (local.get $i))
+            (v128.bitselect (local.get $x) (local.get $y)
+              (v128.or (f64x2.ge (local.get $x) (local.get $y)) (f64x2.ne (local.get $x) (local.get $x)))))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full))))
+        (br $tail))
+      (loop $l
+        (local.set $x (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask)))))
+        (local.set $y (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask)))))
+        (v128.store (i32.add (local.get $out) (local.get $i))
+          (v128.bitselect (local.get $x) (local.get $y)
+            (v128.or (f64x2.le (local.get $x) (local.get $y)) (f64x2.ne (local.get $x) (local.get $x)))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full)))))
+    (if (i32.and (local.get $count) (i32.const 1))
+      (then
+        (call $store_f64x2 (i32.add (local.get $out) (local.get $full))
+          (call $binop_f64 (local.get $op)
+            (v128.load (i32.add (local.get $a) (i32.and (local.get $full) (local.get $aMask))))
+            (v128.load (i32.add (local.get $b) (i32.and (local.get $full) (local.get $bMask)))))
+          (i32.const 1)))))
+
+  ;; A broadcast operand (innerStride 0) is splatted once per outer row into scratch (a at byte 0,
+  ;; b at byte 16) and read from there with mask 0.
+  (func (export "binary_f32") (param $op i32) (param $a i32) (param $aOuter i32) (param $aInner i32)
+    (param $b i32) (param $bOuter i32) (param $bInner i32) (param $out i32) (param $outer i32) (param $inner i32)
+    (local $o i32) (local $ap i32) (local $bp i32) (local $aMask i32) (local $bMask i32)
+    (local.set $aMask (select (i32.const -1) (i32.const 0) (local.get $aInner)))
+    (local.set $bMask (select (i32.const -1) (i32.const 0) (local.get $bInner)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_s (local.get $o) (local.get $outer)))
+        (local.set $ap (i32.add (local.get $a) (i32.shl (i32.mul (local.get $o) (local.get $aOuter)) (i32.const 2))))
+        (if (i32.eqz (local.get $aInner))
+          (then
+            (v128.store (i32.const 0) (v128.load32_splat (local.get $ap)))
+            (local.set $ap (i32.const 0))))
+        (local.set $bp (i32.add (local.get $b) (i32.shl (i32.mul (local.get $o) (local.get $bOuter)) (i32.const 2))))
+        (if (i32.eqz (local.get $bInner))
+          (then
+            (v128.store (i32.const 16) (v128.load32_splat (local.get $bp)))
+            (local.set $bp (i32.const 16))))
+        (call $binary_row_f32 (local.get $op) (local.get $ap) (local.get $aMask) (local.get $bp) (local.get $bMask)
+          (local.get $out) (local.get $inner))
+        (local.set $out (i32.add (local.get $out) (i32.shl (local.get $inner) (i32.const 2))))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $rows))))
+
+  (func (export "binary_f64") (param $op i32) (param $a i32) (param $aOuter i32) (param $aInner i32)
+    (param $b i32) (param $bOuter i32) (param $bInner i32) (param $out i32) (param $outer i32) (param $inner i32)
+    (local $o i32) (local $ap i32) (local $bp i32) (local $aMask i32) (local $bMask i32)
+    (local.set $aMask (select (i32.const -1) (i32.const 0) (local.get $aInner)))
+    (local.set $bMask (select (i32.const -1) (i32.const 0) (local.get $bInner)))
+    (block $done
+      (loop $rows
+        (br_if $done (i32.ge_s (local.get $o) (local.get $outer)))
+        (local.set $ap (i32.add (local.get $a) (i32.shl (i32.mul (local.get $o) (local.get $aOuter)) (i32.const 3))))
+        (if (i32.eqz (local.get $aInner))
+          (then
+            (v128.store (i32.const 0) (v128.load64_splat (local.get $ap)))
+            (local.set $ap (i32.const 0))))
+        (local.set $bp (i32.add (local.get $b) (i32.shl (i32.mul (local.get $o) (local.get $bOuter)) (i32.const 3))))
+        (if (i32.eqz (local.get $bInner))
+          (then
+            (v128.store (i32.const 16) (v128.load64_splat (local.get $bp)))
+            (local.set $bp (i32.const 16))))
+        (call $binary_row_f64 (local.get $op) (local.get $ap) (local.get $aMask) (local.get $bp) (local.get $bMask)
+          (local.get $out) (local.get $inner))
+        (local.set $out (i32.add (local.get $out) (i32.shl (local.get $inner) (i32.const 3))))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $rows))))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; Reduce x viewed as [outer, axis, inner] along axis. Lanes run across `inner` (independent
+  ;; outputs); each lane accumulates its own axis in ascending order, as the reference does.
+  ;; When inner = 1 there is nothing to vectorise across without reordering, so four rows are summed
+  ;; side by side in scalar registers (independent dependency chains, same order within each).
+
+  (func (export "reduce_sum_f32") (param $x i32) (param $out i32) (param $outer i32) (param $axis i32)
+    (param $inner i32)
+    (local $o i32) (local $i i32) (local $p i32) (local $end i32) (local $rowBytes i32) (local $acc v128)
+    (local $r1 i32) (local $r2 i32) (local $r3 i32) (local $blockBytes i32)
+    (local $s0 f32) (local $s1 f32) (local $s2 f32) (local $s3 f32)
+    (local.set $rowBytes (i32.shl (local.get $inner) (i32.const 2)))
+    (local.set $blockBytes (i32.mul (local.get $axis) (local.get $rowBytes)))
+    (if (i32.eq (local.get $inner) (i32.const 1))
+      (then
+        (block $quads_done
+          (loop $quads
+            (br_if $quads_done (i32.gt_s (i32.add (local.get $o) (i32.const 4)) (local.get $outer)))
+            (local.set $s0 (f32.const 0)) (local.set $s1 (f32.const 0))
+            (local.set $s2 (f32.const 0)) (local.set $s3 (f32.const 0))
+            (local.set $p (local.get $x))
+            (local.set $r1 (i32.add (local.get $p) (local.get $blockBytes)))
+            (local.set $r2 (i32.add (local.get $r1) (local.get $blockBytes)))
+            (local.set $r3 (i32.add (local.get $r2) (local.get $blockBytes)))
+            (local.set $end (local.get $r1))
+            (block $sum_done
+              (loop $sum
+                (br_if $sum_done (i32.ge_u (local.get $p) (local.get $end)))
+                (local.set $s0 (f32.add (local.get $s0) (f32.load (local.get $p))))
+                (local.set $s1 (f32.add (local.get $s1) (f32.load (local.get $r1))))
+                (local.set $s2 (f32.add (local.get $s2) (f32.load (local.get $r2))))
+                (local.set $s3 (f32.add (local.get $s3) (f32.load (local.get $r3))))
+                (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                (local.set $r1 (i32.add (local.get $r1) (i32.const 4)))
+                (local.set $r2 (i32.add (local.get $r2) (i32.const 4)))
+                (local.set $r3 (i32.add (local.get $r3) (i32.const 4)))
+                (br $sum)))
+            (f32.store (local.get $out) (local.get $s0))
+            (f32.store offset=4 (local.get $out) (local.get $s1))
+            (f32.store offset=8 (local.get $out) (local.get $s2))
+            (f32.store offset=12 (local.get $out) (local.get $s3))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $x (i32.add (local.get $x) (i32.shl (local.get $blockBytes) (i32.const 2))))
+            (local.set $o (i32.add (local.get $o) (i32.const 4)))
+            (br $quads)))
+        (block $singles_done
+          (loop $singles
+            (br_if $singles_done (i32.ge_s (local.get $o) (local.get $outer)))
+            (local.set $s0 (f32.const 0))
+            (local.set $p (local.get $x))
+            (local.set $end (i32.add (local.get $x) (local.get $blockBytes)))
+            (block $sum_done
+              (loop $sum
+                (br_if $sum_done (i32.ge_u (local.get $p) (local.get $end)))
+                (local.set $s0 (f32.add (local.get $s0) (f32.load (local.get $p))))
+                (local.set $p (i32.add (local.get $p) (i32.const 4)))
+                (br $sum)))
+            (f32.store (local.get $out) (local.get $s0))
+            (local.set $out (i32.add (local.get $out) (i32.const 4)))
+            (local.set $x (local.get $end))
+            (local.set $o (i32.add (local.get $o) (i32.const 1)))
+            (br $singles)))
+        (return)))
+    (block $outer_done
+      (loop $blocks
+        (br_if $outer_done (i32.ge_s (local.get $o) (local.get $outer)))
+        (local.set $i (i32.const 0))
+        (block $lanes_done
+          (loop $lanes
+            (br_if $lanes_done (i32.ge_s (local.get $i) (local.get $inner)))
+            (local.set $acc (v128.const i32x4 0 0 0 0))
+            (local.set $p (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))
+            (local.set $end (i32.add (local.get $p) (local.get $blockBytes)))
+            (block $sum_done
+              (loop $sum
+                (br_if $sum_done (i32.ge_u (local.get $p) (local.get $end)))
+                (local.set $acc (f32x4.add (local.get $acc) (v128.load (local.get $p))))
+                (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+                (br $sum)))
+            (call $store_f32x4 (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (local.get $acc)
+              (i32.sub (local.get $inner) (local.get $i)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $lanes)))
+        (local.set $x (i32.add (local.get $x) (local.get $blockBytes)))
+        (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $blocks))))
+
+  (func (export "reduce_sum_f64") (param $x i32) (param $out i32) (param $outer i32) (param $axis i32)
+    (param $inner i32)
+    (local $o i32) (local $i i32) (local $p i32) (local $end i32) (local $rowBytes i32) (local $acc v128)
+    (local $r1 i32) (local $blockBytes i32) (local $s0 f64) (local $s1 f64)
+    (local.set $rowBytes (i32.shl (local.get $inner) (i32.const 3)))
+    (local.set $blockBytes (i32.mul (local.get $axis) (local.get $rowBytes)))
+    (if (i32.eq (local.get $inner) (i32.const 1))
+      (then
+        ;; Two rows side by side; the odd row out, if any, runs alone.
+        (block $pairs_done
+          (loop $pairs
+            (br_if $pairs_done (i32.gt_s (i32.add (local.get $o) (i32.const 2)) (local.get $outer)))
+            (local.set $s0 (f64.const 0)) (local.set $s1 (f64.const 0))
+            (local.set $p (local.get $x))
+            (local.set $r1 (i32.add (local.get $p) (local.get $blockBytes)))
+            (local.set $end (local.get $r1))
+            (block $sum_done
+              (loop $sum
+                (br_if $sum_done (i32.ge_u (local.get $p) (local.get $end)))
+                (local.set $s0 (f64.add (local.get $s0) (f64.load (local.get $p))))
+                (local.set $s1 (f64.add (local.get $s1) (f64.load (local.get $r1))))
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (local.set $r1 (i32.add (local.get $r1) (i32.const 8)))
+                (br $sum)))
+            (f64.store (local.get $out) (local.get $s0))
+            (f64.store offset=8 (local.get $out) (local.get $s1))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $x (i32.add (local.get $x) (i32.shl (local.get $blockBytes) (i32.const 1))))
+            (local.set $o (i32.add (local.get $o) (i32.const 2)))
+            (br $pairs)))
+        (if (i32.lt_s (local.get $o) (local.get $outer))
+          (then
+            (local.set $s0 (f64.const 0))
+            (local.set $p (local.get $x))
+            (local.set $end (i32.add (local.get $x) (local.get $blockBytes)))
+            (block $sum_done
+              (loop $sum
+                (br_if $sum_done (i32.ge_u (local.get $p) (local.get $end)))
+                (local.set $s0 (f64.add (local.get $s0) (f64.load (local.get $p))))
+                (local.set $p (i32.add (local.get $p) (i32.const 8)))
+                (br $sum)))
+            (f64.store (local.get $out) (local.get $s0))))
+        (return)))
+    (block $outer_done
+      (loop $blocks
+        (br_if $outer_done (i32.ge_s (local.get $o) (local.get $outer)))
+        (local.set $i (i32.const 0))
+        (block $lanes_done
+          (loop $lanes
+            (br_if $lanes_done (i32.ge_s (local.get $i) (local.get $inner)))
+            (local.set $acc (v128.const i32x4 0 0 0 0))
+            (local.set $p (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3))))
+            (local.set $end (i32.add (local.get $p) (local.get $blockBytes)))
+            (block $sum_done
+              (loop $sum
+                (br_if $sum_done (i32.ge_u (local.get $p) (local.get $end)))
+                (local.set $acc (f64x2.add (local.get $acc) (v128.load (local.get $p))))
+                (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+                (br $sum)))
+            (call $store_f64x2 (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (local.get $acc)
+              (i32.sub (local.get $inner) (local.get $i)))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $lanes)))
+        (local.set $x (i32.add (local.get $x) (local.get $blockBytes)))
+        (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $blocks))))
+
+  ;; max: the first maximum along the axis; a NaN anywhere makes the result NaN. The reference
+  ;; replaces best by v when v > best or v is NaN (once best is NaN, nothing but a NaN replaces it),
+  ;; which bitselect(v, best, gt(v, best) | ne(v, v)) does lane by lane. axis = 0 gives −Infinity.
+  (func (export "reduce_max_f32") (param $x i32) (param $out i32) (param $outer i32) (param $axis i32)
+    (param $inner i32)
+    (local $o i32) (local $i i32) (local $p i32) (local $end i32) (local $rowBytes i32) (local $blockBytes i32)
+    (local $best v128) (local $v v128)
+    (local.set $rowBytes (i32.shl (local.get $inner) (i32.const 2)))
+    (local.set $blockBytes (i32.mul (local.get $axis) (local.get $rowBytes)))
+    (block $outer_done
+      (loop $blocks
+        (br_if $outer_done (i32.ge_s (local.get $o) (local.get $outer)))
+        (local.set $i (i32.const 0))
+        (block $lanes_done
+          (loop $lanes
+            (br_if $lanes_done (i32.ge_s (local.get $i) (local.get $inner)))
+            (local.set $p (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))
+            (local.set $end (i32.add (local.get $p) (local.get $blockBytes)))
+            (if (i32.eqz (local.get $axis))
+              (then (local.set $best (f32x4.splat (f32.const -inf))))
+              (else
+                (local.set $best (v128.load (local.get $p)))
+                (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))))
+            (block $scan_done
+              (loop $scan
+                (br_if $scan_done (i32.ge_u (local.get $p) (local.get $end)))
+                (local.set $v (v128.load (local.get $p)))
+                (local.set $best (v128.bitselect (local.get $v) (local.get $best)
+                  (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $v) (local.get $v)))))
+                (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+                (br $scan)))
+            (call $store_f32x4 (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (local.get $best)
+              (i32.sub (local.get $inner) (local.get $i)))
+            (local.set $i (i32.add (local.get $i) (i32.const 4)))
+            (br $lanes)))
+        (local.set $x (i32.add (local.get $x) (local.get $blockBytes)))
+        (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $blocks))))
+
+  (func (export "reduce_max_f64") (param $x i32) (param $out i32) (param $outer i32) (param $axis i32)
+    (param $inner i32)
+    (local $o i32) (local $i i32) (local $p i32) (local $end i32) (local $rowBytes i32) (local $blockBytes i32)
+    (local $best v128) (local $v v128)
+    (local.set $rowBytes (i32.shl (local.get $inner) (i32.const 3)))
+    (local.set $blockBytes (i32.mul (local.get $axis) (local.get $rowBytes)))
+    (block $outer_done
+      (loop $blocks
+        (br_if $outer_done (i32.ge_s (local.get $o) (local.get $outer)))
+        (local.set $i (i32.const 0))
+        (block $lanes_done
+          (loop $lanes
+            (br_if $lanes_done (i32.ge_s (local.get $i) (local.get $inner)))
+            (local.set $p (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 3))))
+            (local.set $end (i32.add (local.get $p) (local.get $blockBytes)))
+            (if (i32.eqz (local.get $axis))
+              (then (local.set $best (f64x2.splat (f64.const -inf))))
+              (else
+                (local.set $best (v128.load (local.get $p)))
+                (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))))
+            (block $scan_done
+              (loop $scan
+                (br_if $scan_done (i32.ge_u (local.get $p) (local.get $end)))
+                (local.set $v (v128.load (local.get $p)))
+                (local.set $best (v128.bitselect (local.get $v) (local.get $best)
+                  (v128.or (f64x2.gt (local.get $v) (local.get $best)) (f64x2.ne (local.get $v) (local.get $v)))))
+                (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
+                (br $scan)))
+            (call $store_f64x2 (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (local.get $best)
+              (i32.sub (local.get $inner) (local.get $i)))
+            (local.set $i (i32.add (local.get $i) (i32.const 2)))
+            (br $lanes)))
+        (local.set $x (i32.add (local.get $x) (local.get $blockBytes)))
+        (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $blocks))))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; Softmax backward (softmax output, not log): acc = Σ_j dy_j·y_j in ascending j (scalar, one
+  ;; rounded op at a time), then dx_j = y_j·(dy_j − acc) across lanes.
+
+  (func (export "softmax_backward_f32") (param $y i32) (param $dy i32) (param $dx i32) (param $rows i32)
+    (param $cols i32)
+    (local $row i32) (local $j i32) (local $acc f32) (local $s v128) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (block $done
+      (loop $rows_loop
+        (br_if $done (i32.ge_s (local.get $row) (local.get $rows)))
+        (local.set $acc (f32.const 0))
+        (local.set $j (i32.const 0))
+        (block $sum_done
+          (loop $sum
+            (br_if $sum_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+            (local.set $acc (f32.add (local.get $acc)
+              (f32.mul (f32.load (i32.add (local.get $dy) (local.get $j))) (f32.load (i32.add (local.get $y) (local.get $j))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $sum)))
+        (local.set $s (f32x4.splat (local.get $acc)))
+        (local.set $j (i32.const 0))
+        (block $out_done
+          (loop $out
+            (br_if $out_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+            (call $store_f32x4 (i32.add (local.get $dx) (local.get $j))
+              (f32x4.mul (v128.load (i32.add (local.get $y) (local.get $j)))
+                (f32x4.sub (v128.load (i32.add (local.get $dy) (local.get $j))) (local.get $s)))
+              (i32.shr_s (i32.sub (local.get $rowBytes) (local.get $j)) (i32.const 2)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $out)))
+        (local.set $y (i32.add (local.get $y) (local.get $rowBytes)))
+        (local.set $dy (i32.add (local.get $dy) (local.get $rowBytes)))
+        (local.set $dx (i32.add (local.get $dx) (local.get $rowBytes)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rows_loop))))
+
+  (func (export "softmax_backward_f64") (param $y i32) (param $dy i32) (param $dx i32) (param $rows i32)
+    (param $cols i32)
+    (local $row i32) (local $j i32) (local $acc f64) (local $s v128) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
+    (block $done
+      (loop $rows_loop
+        (br_if $done (i32.ge_s (local.get $row) (local.get $rows)))
+        (local.set $acc (f64.const 0))
+        (local.set $j (i32.const 0))
+        (block $sum_done
+          (loop $sum
+            (br_if $sum_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+            (local.set $acc (f64.add (local.get $acc)
+              (f64.mul (f64.load (i32.add (local.get $dy) (local.get $j))) (f64.load (i32.add (local.get $y) (local.get $j))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $sum)))
+        (local.set $s (f64x2.splat (local.get $acc)))
+        (local.set $j (i32.const 0))
+        (block $out_done
+          (loop $out
+            (br_if $out_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+            (call $store_f64x2 (i32.add (local.get $dx) (local.get $j))
+              (f64x2.mul (v128.load (i32.add (local.get $y) (local.get $j)))
+                (f64x2.sub (v128.load (i32.add (local.get $dy) (local.get $j))) (local.get $s)))
+              (i32.shr_s (i32.sub (local.get $rowBytes) (local.get $j)) (i32.const 3)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $out)))
+        (local.set $y (i32.add (local.get $y) (local.get $rowBytes)))
+        (local.set $dy (i32.add (local.get $dy) (local.get $rowBytes)))
+        (local.set $dx (i32.add (local.get $dx) (local.get $rowBytes)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rows_loop))))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; Unary elementwise functions. The contract evaluates each in float64 and rounds once on store, so
+  ;; each op is written once, on f64x2, over a whole buffer of doubles (one loop per op: V8 does not
+  ;; inline wasm calls). float64 data runs through it directly; float32 data goes through a scratch
+  ;; buffer in chunks of 256: promoted (exact), evaluated, demoted (one round-to-nearest-even, as a
+  ;; Float32Array store rounds).
+  ;; Op codes: 0 linear, 1 neg, 2 abs, 3 square, 4 sqrt, 5 relu, 6 leakyRelu, 7 hardSigmoid,
+  ;; 8 softsign, 9 log (backward only: dy / x). Transcendental ops are not here (see the docs).
+
+  ;; Scratch for float32 chunks: 256 doubles each (+ slack); the host's buffers start at heap_base.
+  (global $chunk_x i32 (i32.const 1024))
+  (global $chunk_dy i32 (i32.const 4096))
+  (global (export "heap_base") i32 (i32.const 8192))
+
+  ;; dst[i] = f(src[i]) for i < count, in whole f64x2 vectors: when count is odd, one more double is
+  ;; read and written (the callers provide the room). src may equal dst.
+  (func $unary_apply (param $op i32) (param $src i32) (param $dst i32) (param $count i32) (param $alpha f64)
+    (local $i i32) (local $bytes i32) (local $x v128) (local $a v128)
+    (local.set $bytes (i32.shl (local.get $count) (i32.const 3)))
+    (if (i32.le_s (local.get $count) (i32.const 0)) (then (return)))
+    (local.set $a (f64x2.splat (local.get $alpha)))
+    (block $softsign
+      (block $hardSigmoid
+        (block $leakyRelu
+          (block $relu
+            (block $sqrt
+              (block $square
+                (block $abs
+                  (block $neg
+                    (block $linear
+                      (br_table $linear $neg $abs $square $sqrt $relu $leakyRelu $hardSigmoid $softsign
+                        (local.get $op)))
+                    (loop $l
+                      (v128.store (i32.add (local.get $dst) (local.get $i))
+                        (v128.load (i32.add (local.get $src) (local.get $i))))
+                      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+                    (return))
+                  (loop $l
+                    (v128.store (i32.add (local.get $dst) (local.get $i))
+                      (f64x2.neg (v128.load (i32.add (local.get $src) (local.get $i)))))
+                    (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+                  (return))
+                (loop $l
+                  (v128.store (i32.add (local.get $dst) (local.get $i))
+                    (f64x2.abs (v128.load (i32.add (local.get $src) (local.get $i)))))
+                  (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+                (return))
+              ;; square: x·x
+              (loop $l
+                (local.set $x (v128.load (i32.add (local.get $src) (local.get $i))))
+                (v128.store (i32.add (local.get $dst) (local.get $i)) (f64x2.mul (local.get $x) (local.get $x)))
+                (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+              (return))
+            (loop $l
+              (v128.store (i32.add (local.get $dst) (local.get $i))
+                (f64x2.sqrt (v128.load (i32.add (local.get $src) (local.get $i)))))
+              (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+            (return))
+          ;; relu: x < 0 ? 0 : x (so −0 and NaN pass through)
+          (loop $l
+            (local.set $x (v128.load (i32.add (local.get $src) (local.get $i))))
+            (v128.store (i32.add (local.get $dst) (local.get $i))
+              (v128.bitselect (v128.const f64x2 0 0) (local.get $x) (f64x2.lt (local.get $x) (v128.const f64x2 0 0))))
+            (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+          (return))
+        ;; leakyRelu: x < 0 ? alpha·x : x
+        (loop $l
+          (local.set $x (v128.load (i32.add (local.get $src) (local.get $i))))
+          (v128.store (i32.add (local.get $dst) (local.get $i))
+            (v128.bitselect (f64x2.mul (local.get $a) (local.get $x)) (local.get $x)
+              (f64x2.lt (local.get $x) (v128.const f64x2 0 0))))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+        (return))
+      ;; hardSigmoid: v = x / 6 + 0.5; v < 0 ? 0 : v > 1 ? 1 : v (NaN passes through)
+      (loop $l
+        (local.set $x (f64x2.add (f64x2.div (v128.load (i32.add (local.get $src) (local.get $i))) (v128.const f64x2 6 6))
+          (v128.const f64x2 0.5 0.5)))
+        (v128.store (i32.add (local.get $dst) (local.get $i))
+          (v128.bitselect (v128.const f64x2 1 1)
+            (v128.bitselect (v128.const f64x2 0 0) (local.get $x) (f64x2.lt (local.get $x) (v128.const f64x2 0 0)))
+            (f64x2.gt (local.get $x) (v128.const f64x2 1 1))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+      (return))
+    ;; softsign: x / (1 + |x|)
+    (loop $l
+      (local.set $x (v128.load (i32.add (local.get $src) (local.get $i))))
+      (v128.store (i32.add (local.get $dst) (local.get $i))
+        (f64x2.div (local.get $x) (f64x2.add (v128.const f64x2 1 1) (f64x2.abs (local.get $x)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes)))))
+
+  ;; dx[i] = f'(x[i])·dy[i] in the reference's operation order; same whole-vector rule as above.
+  (func $unary_backward_apply (param $op i32) (param $xs i32) (param $dys i32) (param $dst i32) (param $count i32)
+    (param $alpha f64)
+    (local $i i32) (local $bytes i32) (local $x v128) (local $dy v128) (local $d v128) (local $a v128)
+    (local.set $bytes (i32.shl (local.get $count) (i32.const 3)))
+    (if (i32.le_s (local.get $count) (i32.const 0)) (then (return)))
+    (local.set $a (f64x2.splat (local.get $alpha)))
+    (loop $l
+      (local.set $x (v128.load (i32.add (local.get $xs) (local.get $i))))
+      (local.set $dy (v128.load (i32.add (local.get $dys) (local.get $i))))
+      (block $store
+        (block $log
+          (block $softsign
+            (block $hardSigmoid
+              (block $leakyRelu
+                (block $relu
+                  (block $sqrt
+                    (block $square
+                      (block $abs
+                        (block $neg
+                          (block $linear
+                            (br_table $linear $neg $abs $square $sqrt $relu $leakyRelu $hardSigmoid $softsign $log
+                              (local.get $op)))
+                          (local.set $d (local.get $dy))
+                          (br $store))
+                        (local.set $d (f64x2.neg (local.get $dy)))
+                        (br $store))
+                      ;; abs: x > 0 ? dy : x < 0 ? −dy : 0
+                      (local.set $d (v128.bitselect (local.get $dy)
+                        (v128.bitselect (f64x2.neg (local.get $dy)) (v128.const f64x2 0 0)
+                          (f64x2.lt (local.get $x) (v128.const f64x2 0 0)))
+                        (f64x2.gt (local.get $x) (v128.const f64x2 0 0))))
+                      (br $store))
+                    ;; square: 2·x·dy, i.e. (2·x)·dy
+                    (local.set $d (f64x2.mul (f64x2.mul (v128.const f64x2 2 2) (local.get $x)) (local.get $dy)))
+                    (br $store))
+                  ;; sqrt: dy / (2·√x)
+                  (local.set $d
+                    (f64x2.div (local.get $dy) (f64x2.mul (v128.const f64x2 2 2) (f64x2.sqrt (local.get $x)))))
+                  (br $store))
+                ;; relu: x > 0 ? dy : 0
+                (local.set $d (v128.bitselect (local.get $dy) (v128.const f64x2 0 0)
+                  (f64x2.gt (local.get $x) (v128.const f64x2 0 0))))
+                (br $store))
+              ;; leakyRelu: x < 0 ? alpha·dy : dy
+              (local.set $d (v128.bitselect (f64x2.mul (local.get $a) (local.get $dy)) (local.get $dy)
+                (f64x2.lt (local.get $x) (v128.const f64x2 0 0))))
+              (br $store))
+            ;; hardSigmoid: −3 < x < 3 ? dy / 6 : 0
+            (local.set $d (v128.bitselect (f64x2.div (local.get $dy) (v128.const f64x2 6 6)) (v128.const f64x2 0 0)
+              (v128.and (f64x2.gt (local.get $x) (v128.const f64x2 -3 -3))
+                (f64x2.lt (local.get $x) (v128.const f64x2 3 3)))))
+            (br $store))
+          ;; softsign: d = 1 + |x|; dy / (d·d)
+          (local.set $d (f64x2.add (v128.const f64x2 1 1) (f64x2.abs (local.get $x))))
+          (local.set $d (f64x2.div (local.get $dy) (f64x2.mul (local.get $d) (local.get $d))))
+          (br $store))
+        ;; log: dy / x
+        (local.set $d (f64x2.div (local.get $dy) (local.get $x))))
+      (v128.store (i32.add (local.get $dst) (local.get $i)) (local.get $d))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes)))))
+
+  ;; count float32 at src → doubles at dst, two at a time (v128.load64_zero + promote: no shuffles).
+  (func $promote_chunk (param $src i32) (param $dst i32) (param $count i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.le_s (local.get $count) (i32.const 0)))
+        (v128.store (local.get $dst) (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $src))))
+        (local.set $src (i32.add (local.get $src) (i32.const 8)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $count (i32.sub (local.get $count) (i32.const 2)))
+        (br $next))))
+
+  ;; count doubles at src → float32 at dst, each rounded once; stores stop at count.
+  (func $demote_chunk (param $src i32) (param $dst i32) (param $count i32)
+    (local $v v128)
+    (block $done
+      (loop $next
+        (br_if $done (i32.le_s (local.get $count) (i32.const 0)))
+        ;; demote gives [r0, r1, 0, 0]: store two lanes, or one for an odd last element
+        (local.set $v (f32x4.demote_f64x2_zero (v128.load (local.get $src))))
+        (if (i32.ge_s (local.get $count) (i32.const 2))
+          (then (v128.store64_lane 0 (local.get $dst) (local.get $v)))
+          (else (v128.store32_lane 0 (local.get $dst) (local.get $v))))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 8)))
+        (local.set $count (i32.sub (local.get $count) (i32.const 2)))
+        (br $next))))
+
+  ;; Shortcut for float32: where the float64 formula is a selection, a sign change, or one IEEE
+  ;; operation on float32 values, its result rounded to float32 equals the float32 operation itself
+  ;; (for + − × ÷ √ double rounding is innocuous: 53 ≥ 2·24 + 2 bits), so these run on f32x4 directly.
+  ;; Forward: codes 0..5 (linear, neg, abs, square, sqrt, relu). bytes: a positive multiple of 16.
+  (func $unary_exact_f32 (param $op i32) (param $src i32) (param $dst i32) (param $bytes i32)
+    (local $i i32) (local $x v128)
+    (block $relu
+      (block $sqrt
+        (block $square
+          (block $abs
+            (block $neg
+              (block $linear
+                (br_table $linear $neg $abs $square $sqrt $relu (local.get $op)))
+              (loop $l
+                (v128.store (i32.add (local.get $dst) (local.get $i)) (v128.load (i32.add (local.get $src) (local.get $i))))
+                (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+              (return))
+            (loop $l
+              (v128.store (i32.add (local.get $dst) (local.get $i))
+                (f32x4.neg (v128.load (i32.add (local.get $src) (local.get $i)))))
+              (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+            (return))
+          (loop $l
+            (v128.store (i32.add (local.get $dst) (local.get $i))
+              (f32x4.abs (v128.load (i32.add (local.get $src) (local.get $i)))))
+            (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+          (return))
+        (loop $l
+          (local.set $x (v128.load (i32.add (local.get $src) (local.get $i))))
+          (v128.store (i32.add (local.get $dst) (local.get $i)) (f32x4.mul (local.get $x) (local.get $x)))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+        (return))
+      (loop $l
+        (v128.store (i32.add (local.get $dst) (local.get $i))
+          (f32x4.sqrt (v128.load (i32.add (local.get $src) (local.get $i)))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+      (return))
+    (loop $l
+      (local.set $x (v128.load (i32.add (local.get $src) (local.get $i))))
+      (v128.store (i32.add (local.get $dst) (local.get $i))
+        (v128.bitselect (v128.const f32x4 0 0 0 0) (local.get $x) (f32x4.lt (local.get $x) (v128.const f32x4 0 0 0 0))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes)))))
+
+  ;; Backward: linear, neg, abs, relu, hardSigmoid (dy / 6 is one division) and log (dy / x).
+  ;; Returns 0, doing nothing, for the other ops.
+  (func $unary_backward_exact_f32 (param $op i32) (param $xs i32) (param $dys i32) (param $dst i32) (param $bytes i32)
+    (result i32)
+    (local $i i32) (local $x v128) (local $dy v128) (local $d v128)
+    (block $inexact
+      (block $log
+        (block $hardSigmoid
+          (block $relu
+            (block $abs
+              (block $neg
+                (block $linear
+                  (br_table $linear $neg $abs $inexact $inexact $relu $inexact $hardSigmoid $inexact $log $inexact
+                    (local.get $op)))
+                (loop $l
+                  (v128.store (i32.add (local.get $dst) (local.get $i)) (v128.load (i32.add (local.get $dys) (local.get $i))))
+                  (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+                (return (i32.const 1)))
+              (loop $l
+                (v128.store (i32.add (local.get $dst) (local.get $i))
+                  (f32x4.neg (v128.load (i32.add (local.get $dys) (local.get $i)))))
+                (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+              (return (i32.const 1)))
+            ;; abs: x > 0 ? dy : x < 0 ? −dy : 0
+            (loop $l
+              (local.set $x (v128.load (i32.add (local.get $xs) (local.get $i))))
+              (local.set $dy (v128.load (i32.add (local.get $dys) (local.get $i))))
+              (v128.store (i32.add (local.get $dst) (local.get $i))
+                (v128.bitselect (local.get $dy)
+                  (v128.bitselect (f32x4.neg (local.get $dy)) (v128.const f32x4 0 0 0 0)
+                    (f32x4.lt (local.get $x) (v128.const f32x4 0 0 0 0)))
+                  (f32x4.gt (local.get $x) (v128.const f32x4 0 0 0 0))))
+              (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+            (return (i32.const 1)))
+          ;; relu: x > 0 ? dy : 0
+          (loop $l
+            (v128.store (i32.add (local.get $dst) (local.get $i))
+              (v128.bitselect (v128.load (i32.add (local.get $dys) (local.get $i))) (v128.const f32x4 0 0 0 0)
+                (f32x4.gt (v128.load (i32.add (local.get $xs) (local.get $i))) (v128.const f32x4 0 0 0 0))))
+            (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+          (return (i32.const 1)))
+        ;; hardSigmoid: −3 < x < 3 ? dy / 6 : 0
+        (loop $l
+          (local.set $x (v128.load (i32.add (local.get $xs) (local.get $i))))
+          (v128.store (i32.add (local.get $dst) (local.get $i))
+            (v128.bitselect
+              (f32x4.div (v128.load (i32.add (local.get $dys) (local.get $i))) (v128.const f32x4 6 6 6 6))
+              (v128.const f32x4 0 0 0 0)
+              (v128.and (f32x4.gt (local.get $x) (v128.const f32x4 -3 -3 -3 -3))
+                (f32x4.lt (local.get $x) (v128.const f32x4 3 3 3 3)))))
+          (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+        (return (i32.const 1)))
+      ;; log: dy / x
+      (loop $l
+        (v128.store (i32.add (local.get $dst) (local.get $i))
+          (f32x4.div (v128.load (i32.add (local.get $dys) (local.get $i))) (v128.load (i32.add (local.get $xs) (local.get $i)))))
+        (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes))))
+      (return (i32.const 1)))
+    (i32.const 0))
+
+  (func (export "unary_f32") (param $op i32) (param $x i32) (param $out i32) (param $n i32) (param $alpha f64)
+    (local $c i32) (local $full i32)
+    ;; Exact ops: whole vectors directly; the last n mod 4 elements join the general path below.
+    (if (i32.and (i32.le_u (local.get $op) (i32.const 5)) (i32.ge_s (local.get $n) (i32.const 4)))
+      (then
+        (local.set $full (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+        (call $unary_exact_f32 (local.get $op) (local.get $x) (local.get $out) (local.get $full))
+        (local.set $x (i32.add (local.get $x) (local.get $full)))
+        (local.set $out (i32.add (local.get $out) (local.get $full)))
+        (local.set $n (i32.and (local.get $n) (i32.const 3)))))
+    (block $done
+      (loop $chunks
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (local.set $c (select (i32.const 256) (local.get $n) (i32.gt_s (local.get $n) (i32.const 256))))
+        (call $promote_chunk (local.get $x) (global.get $chunk_x) (local.get $c))
+        (call $unary_apply (local.get $op) (global.get $chunk_x) (global.get $chunk_x) (local.get $c) (local.get $alpha))
+        (call $demote_chunk (global.get $chunk_x) (local.get $out) (local.get $c))
+        (local.set $x (i32.add (local.get $x) (i32.const 1024)))
+        (local.set $out (i32.add (local.get $out) (i32.const 1024)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 256)))
+        (br $chunks))))
+
+  (func (export "unary_backward_f32") (param $op i32) (param $x i32) (param $dy i32) (param $dx i32) (param $n i32)
+    (param $alpha f64)
+    (local $c i32) (local $full i32)
+    (if (i32.ge_s (local.get $n) (i32.const 4))
+      (then
+        (local.set $full (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+        (if (call $unary_backward_exact_f32 (local.get $op) (local.get $x) (local.get $dy) (local.get $dx) (local.get $full))
+          (then
+            (local.set $x (i32.add (local.get $x) (local.get $full)))
+            (local.set $dy (i32.add (local.get $dy) (local.get $full)))
+            (local.set $dx (i32.add (local.get $dx) (local.get $full)))
+            (local.set $n (i32.and (local.get $n) (i32.const 3)))))))
+    (block $done
+      (loop $chunks
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (local.set $c (select (i32.const 256) (local.get $n) (i32.gt_s (local.get $n) (i32.const 256))))
+        (call $promote_chunk (local.get $x) (global.get $chunk_x) (local.get $c))
+        (call $promote_chunk (local.get $dy) (global.get $chunk_dy) (local.get $c))
+        (call $unary_backward_apply (local.get $op) (global.get $chunk_x) (global.get $chunk_dy) (global.get $chunk_x)
+          (local.get $c) (local.get $alpha))
+        (call $demote_chunk (global.get $chunk_x) (local.get $dx) (local.get $c))
+        (local.set $x (i32.add (local.get $x) (i32.const 1024)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 1024)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 1024)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 256)))
+        (br $chunks))))
+
+  ;; float64: in place for all whole vectors; an odd last element goes through the scratch chunk so
+  ;; that nothing is stored past the end of out.
+  (func (export "unary_f64") (param $op i32) (param $x i32) (param $out i32) (param $n i32) (param $alpha f64)
+    (local $full i32)
+    (local.set $full (i32.and (local.get $n) (i32.const -2)))
+    (call $unary_apply (local.get $op) (local.get $x) (local.get $out) (local.get $full) (local.get $alpha))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $full (i32.shl (local.get $full) (i32.const 3)))
+        (v128.store (global.get $chunk_x) (v128.load (i32.add (local.get $x) (local.get $full))))
+        (call $unary_apply (local.get $op) (global.get $chunk_x) (global.get $chunk_x) (i32.const 1) (local.get $alpha))
+        (i64.store (i32.add (local.get $out) (local.get $full)) (i64.load (global.get $chunk_x))))))
+
+  (func (export "unary_backward_f64") (param $op i32) (param $x i32) (param $dy i32) (param $dx i32) (param $n i32)
+    (param $alpha f64)
+    (local $full i32)
+    (local.set $full (i32.and (local.get $n) (i32.const -2)))
+    (call $unary_backward_apply (local.get $op) (local.get $x) (local.get $dy) (local.get $dx) (local.get $full)
+      (local.get $alpha))
+    (if (i32.and (local.get $n) (i32.const 1))
+      (then
+        (local.set $full (i32.shl (local.get $full) (i32.const 3)))
+        (v128.store (global.get $chunk_x) (v128.load (i32.add (local.get $x) (local.get $full))))
+        (v128.store (global.get $chunk_dy) (v128.load (i32.add (local.get $dy) (local.get $full))))
+        (call $unary_backward_apply (local.get $op) (global.get $chunk_x) (global.get $chunk_dy) (global.get $chunk_x)
+          (i32.const 1) (local.get $alpha))
+        (i64.store (i32.add (local.get $dx) (local.get $full)) (i64.load (global.get $chunk_x))))))
+)

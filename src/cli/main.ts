@@ -1,33 +1,15 @@
 #!/usr/bin/env node
-/** The `ditto` command line. */
-import { Command, Option } from 'commander';
+/** The `ditto` command line: each command lives in ./commands/ and registers itself here. */
+import { Command } from 'commander';
 import { installTerminalProgress } from '../node/progress.js';
 import { VERSION } from '../version.js';
-import { formatDemo, runDemo, seededFits } from './demo.js';
+import { registerDemo } from './commands/demo.js';
 
 installTerminalProgress();
 
 const program = new Command();
-program
-  .name('ditto')
-  .description('Deterministic deep learning: the same result every time.')
-  .version(VERSION);
+program.name('ditto').description('Deterministic deep learning: the same result every time.').version(VERSION);
 
-program
-  .command('demo')
-  .description(
-    'the reproducibility tutorial: unseeded fits, seeded fits checked in a child process, 30 repeats',
-  )
-  .option('--json', 'print the results as one JSON object')
-  .addOption(new Option('--seeded-only', 'internal: only the seeded fits, as JSON').hideHelp())
-  .action(async (options: { json?: boolean; seededOnly?: boolean }) => {
-    if (options.seededOnly) {
-      process.stdout.write(`${JSON.stringify(await seededFits())}\n`);
-      return;
-    }
-    const result = await runDemo();
-    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatDemo(result)}\n`);
-    if (!result.seeded.childProcessIdentical || !result.unseeded.replayIdentical) process.exitCode = 1;
-  });
+registerDemo(program);
 
 await program.parseAsync(process.argv);

@@ -262,12 +262,13 @@ export function log(x: number): number {
   }
   f64[0] = x;
   const hi = u32[HI];
-  // Exponent, plus one when the mantissa exceeds √2 (0x3ff6a09e…), so that m = x 2^-k ∈ [√2/2, √2).
-  k += (hi >>> 20) - 1023 + ((hi & 0x000fffff) > 0x6a09e ? 1 : 0);
-  // x · 2^-k is exact. The power comes from a float32 view when it fits (only a 32-bit store and load,
-  // which CPUs forward quickly; rewriting half of a double and reloading it all stalls).
-  // Outside float32's exponent range, two exact halves (2^-k alone may not be a normal double).
-  const m = k >= -126 && k <= 127 ? x * pow2Small(-k) : x * pow2(-(k >> 1)) * pow2((k >> 1) - k);
+  // Exponent e of x, plus one when the mantissa exceeds √2 (0x3ff6a09e…): m = x·2^-e ∈ [√2/2, √2).
+  const e = (hi >>> 20) - 1023 + ((hi & 0x000fffff) > 0x6a09e ? 1 : 0);
+  k += e;
+  // x·2^-e is exact. The power comes from a float32 view when it fits (a 32-bit store and load,
+  // which CPUs forward quickly; rewriting half of a double and reloading it all stalls), else from
+  // two exact halves (2^-e alone may not be a normal double).
+  const m = e >= -126 && e <= 126 ? x * pow2Small(-e) : x * pow2(-(e >> 1)) * pow2((e >> 1) - e);
   const f = m - 1; // exact, in [−0.2929, 0.4143]
   const s = f / (2 + f);
   const z = s * s;

@@ -73,7 +73,10 @@ export function createWasmBackend(): Backend {
     // Panels are 8 (f32) or 4 (f64) columns wide: 32 bytes per row of op(b).
     const panelBytes = Math.ceil((n * bytes) / 32) * 32 * k;
     const at = kind && arena.place(a.length * bytes, b.length * bytes, panelBytes, m * n * bytes);
-    if (!at) return jsBackend.matmul(a, b, out, m, k, n, transposeA, transposeB);
+    if (!at) {
+      jsBackend.matmul(a, b, out, m, k, n, transposeA, transposeB);
+      return;
+    }
     if (m === 0 || n === 0) return;
     const [pa, pb, panels, po] = at;
     arena.write(pa, a);
@@ -105,7 +108,10 @@ export function createWasmBackend(): Backend {
     const plan = kind && planBinary(outShape, aStrides, bStrides);
     const bytes = kind === 'f32' ? 4 : 8;
     const at = plan && arena.place(a.length * bytes, b.length * bytes, out.length * bytes);
-    if (!plan || !at) return jsBackend.binary(op, a, aStrides, b, bStrides, out, outShape);
+    if (!plan || !at) {
+      jsBackend.binary(op, a, aStrides, b, bStrides, out, outShape);
+      return;
+    }
     const [pa, pb, po] = at;
     arena.write(pa, a);
     arena.write(pb, b);
@@ -130,7 +136,10 @@ export function createWasmBackend(): Backend {
     const kind = code !== undefined ? kindOf(x, out) : undefined;
     const bytes = kind === 'f32' ? 4 : 8;
     const at = kind && arena.place(x.length * bytes, x.length * bytes);
-    if (code === undefined || !at) return jsBackend.unary(op, x, out, alpha);
+    if (code === undefined || !at) {
+      jsBackend.unary(op, x, out, alpha);
+      return;
+    }
     const [px, po] = at;
     arena.write(px, x);
     (kind === 'f32' ? wasm.unary_f32 : wasm.unary_f64)(code, px, po, x.length, alpha);
@@ -143,7 +152,10 @@ export function createWasmBackend(): Backend {
     const bytes = kind === 'f32' ? 4 : 8;
     const n = x.length;
     const at = kind && dy.length >= n && arena.place(n * bytes, n * bytes, n * bytes);
-    if (code === undefined || !at) return jsBackend.unaryBackward(op, x, dy, dx, alpha);
+    if (code === undefined || !at) {
+      jsBackend.unaryBackward(op, x, dy, dx, alpha);
+      return;
+    }
     const [px, pdy, pdx] = at;
     arena.write(px, x);
     arena.write(pdy, dy.length === n ? dy : dy.subarray(0, n));
@@ -163,7 +175,10 @@ export function createWasmBackend(): Backend {
     const bytes = kind === 'f32' ? 4 : 8;
     const size = outer * axis * inner;
     const at = kind && x.length >= size && arena.place(size * bytes, outer * inner * bytes);
-    if (!at) return jsBackend.reduce(op, x, out, outer, axis, inner);
+    if (!at) {
+      jsBackend.reduce(op, x, out, outer, axis, inner);
+      return;
+    }
     if (outer * inner === 0) return;
     const [px, po] = at;
     arena.write(px, x.length === size ? x : x.subarray(0, size));
@@ -186,7 +201,10 @@ export function createWasmBackend(): Backend {
     const size = rows * cols;
     const fits = kind && y.length >= size && dy.length >= size;
     const at = fits && arena.place(size * bytes, size * bytes, size * bytes);
-    if (!at) return jsBackend.softmaxBackward(y, dy, dx, rows, cols, log);
+    if (!at) {
+      jsBackend.softmaxBackward(y, dy, dx, rows, cols, log);
+      return;
+    }
     if (size === 0) return;
     const [py, pdy, pdx] = at;
     arena.write(py, y.subarray(0, size));

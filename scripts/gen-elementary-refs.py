@@ -182,7 +182,6 @@ def cmd_coeffs(write):
     lo = float(LN2 - hi)
     out.append(f'const LN2_HI = {lit(hi)}; // ln 2 with its 21 lowest mantissa bits cleared: k * LN2_HI is exact')
     out.append(f'const LN2_LO = {lit(lo)}; // ln 2 - LN2_HI rounded to double')
-    out.append('// biome-ignore lint/suspicious/noApproximativeNumericConstant: the literal is the specification')
     out.append(f'const INV_LN2 = {lit(float(1 / LN2))};')
     text = '\n'.join(out) + '\n'
     if not write:

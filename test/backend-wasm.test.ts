@@ -72,6 +72,12 @@ function garbage(ctor: Ctor, count: number): FloatArray {
   return new ctor(count).fill(-123456.75);
 }
 
+/** Byte-for-byte equality, NaN payloads included: for the ops whose NaN result the reference defines. */
+function expectSameBytes(actual: FloatArray, expected: FloatArray, label: string): void {
+  const bytes = (x: FloatArray) => [...new Uint8Array(x.buffer, x.byteOffset, x.byteLength)];
+  expect(bytes(actual), label).toEqual(bytes(expected));
+}
+
 function expectSameBits(actual: FloatArray, expected: FloatArray, label: string): void {
   expect(actual.length, label).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
@@ -338,6 +344,8 @@ describe('wasm backend: binary', () => {
         jsBackend.binary(op, a, [s, 1], b, [s, 1], expected, [s, s]);
         wasm.binary(op, a, [s, 1], b, [s, 1], actual, [s, s]);
         expectSameBits(actual, expected, op);
+        // maximum / minimum return the canonical NaN (Number.NaN) by definition: same bytes too.
+        if (op === 'maximum' || op === 'minimum') expectSameBytes(actual, expected, op);
       }
     });
   }
@@ -495,6 +503,35 @@ describe('wasm backend: reduce', () => {
         wasm.reduce('sum', x, out, outer, axis, inner);
         for (const v of out) expect(Object.is(v, 0), `sum [${outer}, ${axis}, ${inner}]`).toBe(true);
       }
+    }
+  });
+
+  it('max returns the first NaN of the axis, payload included, as the reference does', () => {
+    // x is [1, 4, 3] (four rows, three columns); columns 1 and 2 hold two NaNs each, with distinct
+    // payloads and signs. The reference stops at a column's first NaN, so that NaN is its result.
+    const nanSlots: [number, number][] = [
+      [4, 1], // column 1, row 1
+      [7, 2], // column 1, row 2
+      [2, 3], // column 2, row 0
+      [11, 4], // column 2, row 3
+    ];
+    for (const [, ctor] of DTYPES) {
+      const x = new ctor([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      for (const [slot, payload] of nanSlots) {
+        const negative = payload % 2 === 0;
+        if (x instanceof Float32Array) {
+          new Uint32Array(x.buffer)[slot] = ((negative ? 0xffc00000 : 0x7fc00000) | payload) >>> 0;
+        } else {
+          new BigUint64Array(x.buffer)[slot] =
+            (negative ? 0xfff8000000000000n : 0x7ff8000000000000n) | BigInt(payload);
+        }
+      }
+      const expected = garbage(ctor, 3);
+      const actual = garbage(ctor, 3);
+      jsBackend.reduce('max', x, expected, 1, 4, 3);
+      wasm.reduce('max', x, actual, 1, 4, 3);
+      expectSameBytes(actual, expected, `${ctor.name} max with NaN payloads`);
+      expect(actual[0]).toBe(10);
     }
   });
 

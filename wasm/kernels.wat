@@ -324,8 +324,9 @@
   ;; Binary elementwise ops over [outer × inner], each operand addressed as
   ;; operand[o·outerStride + i·innerStride] with innerStride 0 (broadcast) or 1 (contiguous).
   ;; Op codes: 0 add, 1 sub, 2 mul, 3 div, 4 maximum, 5 minimum.
-  ;; maximum / minimum follow the reference exactly: NaN if either is NaN, otherwise a on ties
-  ;; (so maximum(−0, +0) = −0), which neither f32x4.max nor f32x4.pmax does.
+  ;; maximum / minimum follow the reference exactly: the canonical NaN (the reference returns
+  ;; Number.NaN, stored as 0x7fc00000 / 0x7ff8000000000000) if either is NaN, otherwise a on ties (so
+  ;; maximum(−0, +0) = −0), which neither f32x4.max nor f32x4.pmax does.
 
   (func $binop_f32 (param $op i32) (param $a v128) (param $b v128) (result v128)
     (block $min
@@ -342,14 +343,16 @@
       (return (call $max_f32x4 (local.get $a) (local.get $b))))
     (call $min_f32x4 (local.get $a) (local.get $b)))
 
-  ;; a where a >= b or a is NaN, otherwise b (which is then either smaller or NaN)
+  ;; the canonical NaN where a or b is NaN, else a where a >= b, else b
   (func $max_f32x4 (param $a v128) (param $b v128) (result v128)
-    (v128.bitselect (local.get $a) (local.get $b)
-      (v128.or (f32x4.ge (local.get $a) (local.get $b)) (f32x4.ne (local.get $a) (local.get $a)))))
+    (v128.bitselect (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000)
+      (v128.bitselect (local.get $a) (local.get $b) (f32x4.ge (local.get $a) (local.get $b)))
+      (v128.or (f32x4.ne (local.get $a) (local.get $a)) (f32x4.ne (local.get $b) (local.get $b)))))
 
   (func $min_f32x4 (param $a v128) (param $b v128) (result v128)
-    (v128.bitselect (local.get $a) (local.get $b)
-      (v128.or (f32x4.le (local.get $a) (local.get $b)) (f32x4.ne (local.get $a) (local.get $a)))))
+    (v128.bitselect (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000)
+      (v128.bitselect (local.get $a) (local.get $b) (f32x4.le (local.get $a) (local.get $b)))
+      (v128.or (f32x4.ne (local.get $a) (local.get $a)) (f32x4.ne (local.get $b) (local.get $b)))))
 
   (func $binop_f64 (param $op i32) (param $a v128) (param $b v128) (result v128)
     (block $min
@@ -367,12 +370,14 @@
     (call $min_f64x2 (local.get $a) (local.get $b)))
 
   (func $max_f64x2 (param $a v128) (param $b v128) (result v128)
-    (v128.bitselect (local.get $a) (local.get $b)
-      (v128.or (f64x2.ge (local.get $a) (local.get $b)) (f64x2.ne (local.get $a) (local.get $a)))))
+    (v128.bitselect (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000)
+      (v128.bitselect (local.get $a) (local.get $b) (f64x2.ge (local.get $a) (local.get $b)))
+      (v128.or (f64x2.ne (local.get $a) (local.get $a)) (f64x2.ne (local.get $b) (local.get $b)))))
 
   (func $min_f64x2 (param $a v128) (param $b v128) (result v128)
-    (v128.bitselect (local.get $a) (local.get $b)
-      (v128.or (f64x2.le (local.get $a) (local.get $b)) (f64x2.ne (local.get $a) (local.get $a)))))
+    (v128.bitselect (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000)
+      (v128.bitselect (local.get $a) (local.get $b) (f64x2.le (local.get $a) (local.get $b)))
+      (v128.or (f64x2.ne (local.get $a) (local.get $a)) (f64x2.ne (local.get $b) (local.get $b)))))
 
   ;; One row: out[i] = a[i & aMask] op b[i & bMask] in byte offsets, where a mask of 0 pins a
   ;; broadcast operand to its splatted copy and −1 walks a contiguous one. Whole vectors run in one
@@ -419,16 +424,18 @@
           (local.set $x (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask)))))
           (local.set $y (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask)))))
           (v128.store (i32.add (local.get $out) (local.get $i))
-            (v128.bitselect (local.get $x) (local.get $y)
-              (v128.or (f32x4.ge (local.get $x) (local.get $y)) (f32x4.ne (local.get $x) (local.get $x)))))
+            (v128.bitselect (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000)
+              (v128.bitselect (local.get $x) (local.get $y) (f32x4.ge (local.get $x) (local.get $y)))
+              (v128.or (f32x4.ne (local.get $x) (local.get $x)) (f32x4.ne (local.get $y) (local.get $y)))))
           (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full))))
         (br $tail))
       (loop $l
         (local.set $x (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask)))))
         (local.set $y (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask)))))
         (v128.store (i32.add (local.get $out) (local.get $i))
-          (v128.bitselect (local.get $x) (local.get $y)
-            (v128.or (f32x4.le (local.get $x) (local.get $y)) (f32x4.ne (local.get $x) (local.get $x)))))
+          (v128.bitselect (v128.const i32x4 0x7fc00000 0x7fc00000 0x7fc00000 0x7fc00000)
+            (v128.bitselect (local.get $x) (local.get $y) (f32x4.le (local.get $x) (local.get $y)))
+            (v128.or (f32x4.ne (local.get $x) (local.get $x)) (f32x4.ne (local.get $y) (local.get $y)))))
         (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full)))))
     (if (i32.and (local.get $count) (i32.const 3))
       (then
@@ -479,16 +486,18 @@
           (local.set $x (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask)))))
           (local.set $y (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask)))))
           (v128.store (i32.add (local.get $out) (local.get $i))
-            (v128.bitselect (local.get $x) (local.get $y)
-              (v128.or (f64x2.ge (local.get $x) (local.get $y)) (f64x2.ne (local.get $x) (local.get $x)))))
+            (v128.bitselect (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000)
+              (v128.bitselect (local.get $x) (local.get $y) (f64x2.ge (local.get $x) (local.get $y)))
+              (v128.or (f64x2.ne (local.get $x) (local.get $x)) (f64x2.ne (local.get $y) (local.get $y)))))
           (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full))))
         (br $tail))
       (loop $l
         (local.set $x (v128.load (i32.add (local.get $a) (i32.and (local.get $i) (local.get $aMask)))))
         (local.set $y (v128.load (i32.add (local.get $b) (i32.and (local.get $i) (local.get $bMask)))))
         (v128.store (i32.add (local.get $out) (local.get $i))
-          (v128.bitselect (local.get $x) (local.get $y)
-            (v128.or (f64x2.le (local.get $x) (local.get $y)) (f64x2.ne (local.get $x) (local.get $x)))))
+          (v128.bitselect (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000)
+            (v128.bitselect (local.get $x) (local.get $y) (f64x2.le (local.get $x) (local.get $y)))
+            (v128.or (f64x2.ne (local.get $x) (local.get $x)) (f64x2.ne (local.get $y) (local.get $y)))))
         (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $full)))))
     (if (i32.and (local.get $count) (i32.const 1))
       (then
@@ -705,8 +714,9 @@
         (br $blocks))))
 
   ;; max: the first maximum along the axis; a NaN anywhere makes the result NaN. The reference
-  ;; replaces best by v when v > best or v is NaN (once best is NaN, nothing but a NaN replaces it),
-  ;; which bitselect(v, best, gt(v, best) | ne(v, v)) does lane by lane. axis = 0 gives −Infinity.
+  ;; replaces best by v when v > best or v is NaN, and stops at the first NaN, so its result is that
+  ;; NaN itself (bits included): bitselect(v, best, gt(v, best) | (ne(v, v) & eq(best, best))) does
+  ;; the same lane by lane. axis = 0 gives −Infinity.
   (func (export "reduce_max_f32") (param $x i32) (param $out i32) (param $outer i32) (param $axis i32)
     (param $inner i32)
     (local $o i32) (local $i i32) (local $p i32) (local $end i32) (local $rowBytes i32) (local $blockBytes i32)
@@ -732,7 +742,8 @@
                 (br_if $scan_done (i32.ge_u (local.get $p) (local.get $end)))
                 (local.set $v (v128.load (local.get $p)))
                 (local.set $best (v128.bitselect (local.get $v) (local.get $best)
-                  (v128.or (f32x4.gt (local.get $v) (local.get $best)) (f32x4.ne (local.get $v) (local.get $v)))))
+                  (v128.or (f32x4.gt (local.get $v) (local.get $best))
+                    (v128.and (f32x4.ne (local.get $v) (local.get $v)) (f32x4.eq (local.get $best) (local.get $best))))))
                 (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
                 (br $scan)))
             (call $store_f32x4 (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 2))) (local.get $best)
@@ -769,7 +780,8 @@
                 (br_if $scan_done (i32.ge_u (local.get $p) (local.get $end)))
                 (local.set $v (v128.load (local.get $p)))
                 (local.set $best (v128.bitselect (local.get $v) (local.get $best)
-                  (v128.or (f64x2.gt (local.get $v) (local.get $best)) (f64x2.ne (local.get $v) (local.get $v)))))
+                  (v128.or (f64x2.gt (local.get $v) (local.get $best))
+                    (v128.and (f64x2.ne (local.get $v) (local.get $v)) (f64x2.eq (local.get $best) (local.get $best))))))
                 (local.set $p (i32.add (local.get $p) (local.get $rowBytes)))
                 (br $scan)))
             (call $store_f64x2 (i32.add (local.get $out) (i32.shl (local.get $i) (i32.const 3))) (local.get $best)

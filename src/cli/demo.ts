@@ -108,7 +108,8 @@ export async function runDemo(options: { checkChild?: boolean } = {}): Promise<D
   };
 }
 
-const fmt = (v: number) => v.toFixed(6);
+/** Six significant digits, fixed-point where that stays readable. */
+const fmt = (v: number) => (v >= 1e-4 || v === 0 ? v.toFixed(6) : v.toExponential(2).padStart(8));
 
 /** The demo as a person reads it. */
 export function formatDemo(r: DemoResult): string {

@@ -5,8 +5,13 @@
  * NumPy sums pairwise, so results can differ from scikit-learn's in the last bits.
  */
 
-/** Targets or predictions: a flat array (one output) or rows of outputs ([[v], [v], …]). */
-export type RegressionValues = ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+import { Tensor } from '../tensor/tensor.js';
+
+/**
+ * Targets or predictions: a flat array (one output), rows of outputs ([[v], [v], …]), or a tensor
+ * of rank 1 or 2 (such as `model.predict(x)`).
+ */
+export type RegressionValues = ArrayLike<number> | ArrayLike<ArrayLike<number>> | Tensor;
 
 interface Matrix {
   readonly rows: number;
@@ -15,7 +20,11 @@ interface Matrix {
   readonly values: Float64Array;
 }
 
-function toMatrix(fn: string, name: string, input: RegressionValues): Matrix {
+function toMatrix(fn: string, name: string, given: RegressionValues): Matrix {
+  if (given instanceof Tensor && given.rank > 2) {
+    throw new RangeError(`${fn}: ${name} must have rank 1 or 2, got a tensor of shape [${given.shape.join(', ')}]`);
+  }
+  const input = given instanceof Tensor ? (given.toArray() as ArrayLike<number> | ArrayLike<ArrayLike<number>>) : given;
   if (input === null || typeof input !== 'object' || typeof input.length !== 'number') {
     throw new TypeError(
       `${fn}: ${name} must be an array of numbers or of rows, got ${input === null ? 'null' : typeof input}`,

@@ -34,7 +34,7 @@ export function l1l2({ l1 = 0, l2 = 0 }: { l1?: number; l2?: number } = {}): Reg
     }
     return total ?? scalar(0, w.dtype);
   };
-  return Object.assign(penalty, { name: `l1l2(${l1}, ${l2})` }) as Regularizer;
+  return Object.defineProperty(penalty, 'name', { value: `l1l2(${l1}, ${l2})` }) as Regularizer;
 }
 
 /** l1·Σ|w| (Keras's default factor 0.01). */

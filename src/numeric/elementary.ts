@@ -127,7 +127,6 @@ const ERFINV_S2 = [
 
 const LN2_HI = 0.6931471803691238; // ln 2 with its 21 lowest mantissa bits cleared: k * LN2_HI is exact
 const LN2_LO = 1.9082149292705877e-10; // ln 2 - LN2_HI rounded to double
-// biome-ignore lint/suspicious/noApproximativeNumericConstant: the literal is the specification
 const INV_LN2 = 1.4426950408889634;
 // END GENERATED CONSTANTS
 

@@ -81,7 +81,7 @@ export async function fitTutorial(
   });
   const yhat = model.predict(data.X);
   return {
-    mse: meanSquaredError(data.y, yhat.toArray() as number[][]),
+    mse: meanSquaredError(data.y, yhat),
     weightsHash: model.weightsHash(),
     losses: history.history.loss,
   };

@@ -72,7 +72,8 @@ export function createWasmBackend(): Backend {
     const bytes = kind === 'f32' ? 4 : 8;
     // Panels are 8 (f32) or 4 (f64) columns wide: 32 bytes per row of op(b).
     const panelBytes = Math.ceil((n * bytes) / 32) * 32 * k;
-    const at = kind && arena.place(a.length * bytes, b.length * bytes, panelBytes, m * n * bytes);
+    const fits = kind && out.length === m * n;
+    const at = fits && arena.place(a.length * bytes, b.length * bytes, panelBytes, m * n * bytes);
     if (!at) {
       jsBackend.matmul(a, b, out, m, k, n, transposeA, transposeB);
       return;

@@ -83,6 +83,12 @@ export class Sequential {
   readonly layers: Layer[] = [];
   /** Set by callbacks to end `fit` early. */
   stopTraining = false;
+  /**
+   * Audit hook: callbacks that every `fit` of every model runs before its own, registered by ditto's
+   * audit tools (`withDeterminismGuard`, `traceTraining`) to follow training. Application code passes
+   * `callbacks` to `fit` instead.
+   */
+  static readonly auditCallbacks = new Set<Callback>();
   private compiled:
     | {
         optimizer: Optimizer;
@@ -259,7 +265,7 @@ export class Sequential {
 
     const history = new History();
     history.params = { epochs, batchSize, samples: n, steps, shuffle, verbose };
-    const callbacks: Callback[] = [...(options.callbacks ?? [])];
+    const callbacks: Callback[] = [...Sequential.auditCallbacks, ...(options.callbacks ?? [])]; // audit hook
     if (verbose > 0) callbacks.push(new ProgressLogger(verbose as 1 | 2, epochs, steps));
     for (const cb of callbacks) cb.setModel?.(this);
 

@@ -1,0 +1,72 @@
+/**
+ * Who made a call: the frames of a stack sorted into ditto's own code, the runtime's internals,
+ * third-party packages and the user's code, and the call site the guard reports.
+ *
+ * @module
+ */
+
+import { fileUrlToPathText, type StackFrame } from './stack.js';
+
+/** Where a frame's code comes from. */
+export type FrameOrigin = 'ditto' | 'runtime' | 'dependency' | 'user';
+
+/**
+ * ditto's own source root: the directory above this module's (`src/` when run from source,
+ * `dist/` when built, `node_modules/ditto/dist/` when installed).
+ */
+const DITTO_ROOT = fileUrlToPathText(new URL('../', import.meta.url).href);
+
+/** The directory holding ditto's code, as stack frames spell it. */
+export function dittoRoot(): string {
+  return DITTO_ROOT;
+}
+
+/** Sorts a frame by the file it lies in. */
+export function frameOrigin(frame: StackFrame, root: string = DITTO_ROOT): FrameOrigin {
+  const file = frame.file;
+  if (file.startsWith(root)) return 'ditto';
+  if (
+    file.startsWith('node:') ||
+    file.startsWith('internal/') ||
+    file === 'native' ||
+    file.startsWith('<') ||
+    file.startsWith('[')
+  ) {
+    return 'runtime';
+  }
+  if (file.includes('/node_modules/') || file.includes('\\node_modules\\')) return 'dependency';
+  return 'user';
+}
+
+/** The parts of a stack the guard reports. */
+export interface CallSite {
+  /**
+   * The first frame outside ditto and the runtime: the code that made the call (third-party or
+   * user code), or, for a call ditto makes on the user's behalf, the user's line that led to it.
+   */
+  readonly site: StackFrame | undefined;
+  /** The first frame of the user's own code (outside ditto, the runtime and node_modules), if any. */
+  readonly userSite: StackFrame | undefined;
+  /**
+   * True when the call was made by ditto or by a package ditto called: the innermost frame outside
+   * the runtime and node_modules is one of ditto's. ditto's own uses of these sources are limited to
+   * non-result purposes (progress timing) and checked by its determinism lint.
+   */
+  readonly byDitto: boolean;
+}
+
+/** Locates the reported call site in a stack (innermost frame first, the guard's frames removed). */
+export function locateCallSite(frames: readonly StackFrame[], root: string = DITTO_ROOT): CallSite {
+  let site: StackFrame | undefined;
+  let userSite: StackFrame | undefined;
+  let innermostOwnCode: FrameOrigin | undefined;
+  for (const frame of frames) {
+    const origin = frameOrigin(frame, root);
+    if (origin === 'runtime') continue;
+    if (innermostOwnCode === undefined && origin !== 'dependency') innermostOwnCode = origin;
+    if (site === undefined && origin !== 'ditto') site = frame;
+    if (userSite === undefined && origin === 'user') userSite = frame;
+    if (site && userSite && innermostOwnCode) break;
+  }
+  return { site, userSite, byDitto: innermostOwnCode === 'ditto' };
+}

@@ -1,0 +1,224 @@
+/**
+ * The cross-runtime workloads: seeded trainings whose weights, predictions and per-epoch losses are
+ * fingerprinted, on every backend this runtime offers. Runtime-neutral on purpose — no Node, Bun,
+ * Deno or DOM API — because the very same code (bundled once by scripts/build-browser.ts) runs in
+ * Node, Bun, Deno, Chromium and Firefox, and test/cross-runtime.test.ts compares the fingerprints.
+ */
+import { registerWasmBackend } from '../../src/backend/wasm/register.js';
+import type { Callback, TrainingModel } from '../../src/callbacks/callback.js';
+import {
+  Dense,
+  Dropout,
+  type FitOptions,
+  getBackend,
+  hashArrays,
+  type History,
+  listBackends,
+  random,
+  Sequential,
+  setBackend,
+  setSeed,
+} from '../../src/index.js';
+import { fitTutorial, tutorialData } from '../../src/tutorial/tutorial.js';
+
+/** Fingerprints of one training (SHA-256, hex). */
+export interface WorkloadResult {
+  /** `model.weightsHash()` after training. */
+  weights: string;
+  /** The predictions on the training inputs. */
+  predictions: string;
+  /** Every per-epoch value `fit` reported (loss, metrics, validation), in name order. */
+  history: string;
+  /** One hash per trained variable, in layer order: where two runs differ. */
+  variables: Array<{ name: string; hash: string }>;
+  /** The weights' hash after each epoch: when two runs start to differ. */
+  epochs: string[];
+}
+
+/** What one runtime reports. */
+export interface RuntimeReport {
+  /** Runtime name and version, e.g. 'node 20.20.2' or a browser's user agent. */
+  runtime: string;
+  /** backend name → workload name → fingerprints. */
+  backends: Record<string, Record<string, WorkloadResult>>;
+  /** Backends that could not be registered in this runtime (e.g. no WebAssembly SIMD). */
+  unavailableBackends: string[];
+  /**
+   * A hash of engine `Math.exp/log/sin/pow/tanh/cbrt` on fixed inputs. Informational: it may differ
+   * between engines, which is exactly why ditto never calls those functions.
+   */
+  engineMath: string;
+  /** fitTutorial({ seed: 1 })'s own hash, checked against the `tutorial` workload's. */
+  fitTutorialHash: string;
+}
+
+/** The workloads' names, in report order. */
+export const WORKLOAD_NAMES = ['tutorial', 'softmax', 'dropout'] as const;
+export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
+
+/** The seed every workload trains with. */
+export const SEED = 1;
+
+/** Records the weights' hash after every epoch. */
+class EpochHashes implements Callback {
+  readonly hashes: string[] = [];
+  private model: TrainingModel | undefined;
+  setModel(model: TrainingModel): void {
+    this.model = model;
+  }
+  onEpochEnd(): void {
+    if (this.model) this.hashes.push(hashArrays(this.model.getWeights()));
+  }
+}
+
+function historyHash(history: History): string {
+  const names = Object.keys(history.history).sort();
+  return hashArrays(names.map((name) => Float64Array.from(history.history[name])));
+}
+
+async function trainAndFingerprint(
+  model: Sequential,
+  x: number[][],
+  y: number[][],
+  options: FitOptions,
+): Promise<WorkloadResult> {
+  const trace = new EpochHashes();
+  const history = await model.fit(x, y, { ...options, verbose: 0, callbacks: [trace] });
+  return {
+    weights: model.weightsHash(),
+    predictions: hashArrays([model.predict(x).data]),
+    history: historyHash(history),
+    variables: model.variables.map((v) => ({ name: v.name, hash: hashArrays([v.value.data]) })),
+    epochs: trace.hashes,
+  };
+}
+
+/**
+ * The reproducibility tutorial's network (1→10→1, Adam, MSE, 100 full-batch epochs), written out
+ * with the public API so its predictions and epochs can be fingerprinted; `runWorkloads` checks it
+ * against `fitTutorial({ seed: 1 })`.
+ */
+async function tutorial(): Promise<WorkloadResult> {
+  const { X, y } = tutorialData();
+  setSeed(SEED);
+  const model = new Sequential();
+  model.add(new Dense(10, { inputDim: 1 }));
+  model.add(new Dense(1));
+  model.compile({ loss: 'meanSquaredError', optimizer: 'adam' });
+  return trainAndFingerprint(model, X, y, { epochs: 100, batchSize: X.length });
+}
+
+/**
+ * Three Gaussian blobs in four dimensions, 150 points, drawn from a fixed key (independent of the
+ * training seed): the classifier's data. Labels one-hot.
+ */
+export function blobs(): { x: number[][]; y: number[][] } {
+  const [kCenters, kPoints] = random.split(random.key(20240607), 2);
+  const classes = 3;
+  const features = 4;
+  const perClass = 50;
+  const centers = random.normal(kCenters, classes * features, { stddev: 2 });
+  const noise = random.normal(kPoints, classes * perClass * features);
+  const x: number[][] = [];
+  const y: number[][] = [];
+  // Interleave the classes so that the validation split (the last 20%) holds every class.
+  for (let i = 0; i < perClass; i++) {
+    for (let c = 0; c < classes; c++) {
+      const row = x.length;
+      x.push(Array.from({ length: features }, (_, f) => centers[c * features + f] + noise[row * features + f]));
+      y.push(Array.from({ length: classes }, (_, k) => (k === c ? 1 : 0)));
+    }
+  }
+  return { x, y };
+}
+
+/** A softmax classifier: 4→16 relu→3 softmax, categorical crossentropy, shuffled mini-batches. */
+async function softmax(): Promise<WorkloadResult> {
+  const { x, y } = blobs();
+  setSeed(SEED);
+  const model = new Sequential();
+  model.add(new Dense(16, { inputDim: 4, activation: 'relu' }));
+  model.add(new Dense(3, { activation: 'softmax' }));
+  model.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam', metrics: ['accuracy'] });
+  return trainAndFingerprint(model, x, y, { epochs: 20, batchSize: 16, validationSplit: 0.2 });
+}
+
+/**
+ * Dropout between tanh layers and a sigmoid output (binary crossentropy): keyed masks per training
+ * call, plus the transcendental functions ditto implements itself.
+ */
+async function dropout(): Promise<WorkloadResult> {
+  const { x, y } = blobs();
+  const binary = y.map((row) => [row[0]]); // class 0 against the rest
+  setSeed(SEED);
+  const model = new Sequential();
+  model.add(new Dense(16, { inputDim: 4, activation: 'tanh' }));
+  model.add(new Dropout(0.25));
+  model.add(new Dense(8, { activation: 'elu' }));
+  model.add(new Dropout(0.1));
+  model.add(new Dense(1, { activation: 'sigmoid' }));
+  model.compile({ loss: 'binaryCrossentropy', optimizer: 'rmsprop', metrics: ['accuracy'] });
+  return trainAndFingerprint(model, x, binary, { epochs: 15, batchSize: 10, validationSplit: 0.2 });
+}
+
+const WORKLOADS: Record<WorkloadName, () => Promise<WorkloadResult>> = { tutorial, softmax, dropout };
+
+/** The runtime's name and version, found without assuming any runtime's API. */
+export function runtimeName(): string {
+  const g = globalThis as {
+    Deno?: { version: { deno: string } };
+    Bun?: { version: string };
+    process?: { versions?: { node?: string } };
+    navigator?: { userAgent?: string };
+  };
+  if (g.Deno) return `deno ${g.Deno.version.deno}`;
+  if (g.Bun) return `bun ${g.Bun.version}`;
+  if (g.process?.versions?.node) return `node ${g.process.versions.node}`;
+  return g.navigator?.userAgent ?? 'unknown';
+}
+
+function engineMathHash(): string {
+  const inputs = Array.from({ length: 64 }, (_, i) => 0.1 + i * 0.37);
+  const out = new Float64Array(inputs.length * 6);
+  inputs.forEach((v, i) => {
+    // determinism-ok: measured on purpose, to show that engines differ; never used for results
+    out.set([Math.exp(v), Math.log(v), Math.sin(v * 7), Math.pow(v, 1.7), Math.tanh(v / 4), Math.cbrt(v)], i * 6);
+  });
+  return hashArrays([out]);
+}
+
+/**
+ * Trains every workload with seed 1 on every backend available here (the reference 'js' and, where
+ * the runtime supports WebAssembly SIMD, 'wasm') and returns their fingerprints. Restores the
+ * backend in use afterwards.
+ *
+ * @example
+ * ```ts
+ * const report = await runWorkloads();
+ * console.log(report.backends.js.tutorial.weights);
+ * ```
+ */
+export async function runWorkloads(): Promise<RuntimeReport> {
+  const unavailableBackends: string[] = [];
+  let wasmError = '';
+  try {
+    if (!registerWasmBackend()) wasmError = 'no WebAssembly SIMD';
+  } catch (error) {
+    wasmError = String(error);
+  }
+  if (wasmError) unavailableBackends.push(`wasm (${wasmError})`);
+  const previous = getBackend().name;
+  const backends: RuntimeReport['backends'] = {};
+  try {
+    for (const name of listBackends()) {
+      setBackend(name);
+      const results: Record<string, WorkloadResult> = {};
+      for (const workload of WORKLOAD_NAMES) results[workload] = await WORKLOADS[workload]();
+      backends[name] = results;
+    }
+  } finally {
+    setBackend(previous);
+  }
+  const fitTutorialHash = (await fitTutorial({ seed: SEED })).weightsHash;
+  return { runtime: runtimeName(), backends, unavailableBackends, engineMath: engineMathHash(), fitTutorialHash };
+}

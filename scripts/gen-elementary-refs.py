@@ -11,6 +11,11 @@ Two sub-commands (needs python3 with mpmath; scipy is optional and only cross-ch
       elementary.ts evaluates it.  With --write, replaces the block between the GENERATED
       CONSTANTS markers in src/numeric/elementary.ts; re-running reproduces it bit for bit.
 
+  python3 scripts/gen-elementary-refs.py ulps FILE
+      Reads the float64 inputs and results written by
+      `npx tsx scripts/measure-elementary.ts --dump FILE` and prints, per function, the largest error
+      in ulps of the exact value (mpmath, 40 digits) and the fraction of correctly rounded results.
+
   python3 scripts/gen-elementary-refs.py refs
       Writes test/fixtures/elementary-erf.json: erf and erfinv reference values computed with
       mpmath at 40 digits and rounded once to double, for 10^4 float32 inputs each (stored as
@@ -259,10 +264,38 @@ def cmd_refs(path):
     print(f'max relative difference scipy.special.erfinv vs mpmath: {worst_scipy}')
 
 
+def cmd_ulps(path):
+    mp.mp.dps = 40
+    exact = {
+        'exp': mp.exp,
+        'expm1': mp.expm1,
+        'log': mp.log,
+        'log1p': mp.log1p,
+        'tanh': mp.tanh,
+        'sigmoid': lambda x: 1 / (1 + mp.exp(-x)),
+        'softplus': lambda x: mp.log1p(mp.exp(x)),
+        'erf': mp.erf,
+        'erfinv': mp.erfinv,
+    }
+    data = json.load(open(path))
+    print('| function | float64 inputs | max error (double ulps) | correctly rounded |')
+    print('| --- | ---: | ---: | ---: |')
+    for name, d in data.items():
+        worst, exact_count = 0.0, 0
+        for x, y in zip(d['x'], d['y']):
+            t = exact[name](mp.mpf(x))
+            ulp = math.ulp(float(t))
+            worst = max(worst, float(abs(mp.mpf(y) - t) / ulp))
+            exact_count += y == float(t)
+        print(f'| {name} | {len(d["x"]):,} | {worst:.2f} | {100 * exact_count / len(d["x"]):.1f} % |')
+
+
 if __name__ == '__main__':
     cmd = sys.argv[1] if len(sys.argv) > 1 else ''
     if cmd == 'coeffs':
         cmd_coeffs('--write' in sys.argv)
+    elif cmd == 'ulps':
+        cmd_ulps(sys.argv[2])
     elif cmd == 'refs':
         cmd_refs(sys.argv[2] if len(sys.argv) > 2 else 'test/fixtures/elementary-erf.json')
     else:

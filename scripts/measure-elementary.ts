@@ -4,16 +4,18 @@
  *
  *   npx tsx scripts/measure-elementary.ts            # accuracy table
  *   npx tsx scripts/measure-elementary.ts --speed    # plus ns per call next to the engine's Math.*
+ *   npx tsx scripts/measure-elementary.ts --dump FILE # also write float64 inputs and results to FILE
+ *   python3 scripts/gen-elementary-refs.py ulps FILE  # then: their error in double ulps (mpmath)
  *
  * Accuracy: exp … softplus on the same ≥ 10^6 float32 inputs as test/elementary.test.ts against
  * Math.fround(float64 Math reference); erf and erfinv on the mpmath references of
  * test/fixtures/elementary-erf.json. float64 relative error on 10^6 double inputs (erf, erfinv: the
  * fixture's 2000 double inputs each).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { erf, erfinv, exp, expm1, log, log1p, sigmoid, softplus, tanh } from '../src/numeric/elementary.js';
 import { float32FromBits, ulpDistance32 } from '../src/numeric/ulp.js';
-import { CASES, measure32, measure64 } from '../test/elementary-cases.js';
+import { CASES, measure32, measure64, xorshift32 } from '../test/elementary-cases.js';
 
 interface Row {
   name: string;
@@ -128,4 +130,36 @@ if (process.argv.includes('--speed')) {
     const theirs = engine[name] ? time(engine[name], inp).toFixed(1) : '—';
     console.log(`| ${name} | ${ours.toFixed(1)} | ${theirs} |`);
   }
+}
+
+const dumpAt = process.argv.indexOf('--dump');
+if (dumpAt > 0) {
+  // 10^4 float64 inputs per function (half over the whole useful range, half where the function
+  // varies most), with ditto's results, for an exact comparison against mpmath in Python.
+  const next = xorshift32(77);
+  const uniform = (lo: number, hi: number) => lo + (hi - lo) * ((next() + next() / 4294967296) / 4294967296);
+  const logUniform = (lo: number, hi: number) => {
+    const l = log(lo);
+    return exp(l + (log(hi) - l) * uniform(0, 1));
+  };
+  const nearOne = () => (next() & 1 ? 1 : -1) * (1 - 2 ** -uniform(1, 53));
+  const plan: [string, (x: number) => number, () => number, () => number][] = [
+    ['exp', exp, () => uniform(-745, 709.7), () => uniform(-2, 2)],
+    ['expm1', expm1, () => uniform(-40, 709.7), () => uniform(-1, 1)],
+    ['log', log, () => logUniform(1e-300, 1e300), () => uniform(0.5, 2)],
+    ['log1p', log1p, () => logUniform(1e-300, 1e300), () => uniform(-1, 1)],
+    ['tanh', tanh, () => uniform(-20, 20), () => uniform(-1, 1)],
+    ['sigmoid', sigmoid, () => uniform(-700, 40), () => uniform(-10, 10)],
+    ['softplus', softplus, () => uniform(-700, 700), () => uniform(-10, 10)],
+    ['erf', erf, () => uniform(-6.5, 6.5), () => uniform(-1, 1)],
+    ['erfinv', erfinv, nearOne, () => uniform(-1, 1)],
+  ];
+  const dump: Record<string, { x: number[]; y: number[] }> = {};
+  for (const [name, f, wide, narrow] of plan) {
+    const x: number[] = [];
+    for (let i = 0; i < 10_000; i++) x.push(i & 1 ? wide() : narrow());
+    dump[name] = { x, y: x.map(f) };
+  }
+  writeFileSync(process.argv[dumpAt + 1], JSON.stringify(dump));
+  console.log(`\nwrote float64 inputs and results to ${process.argv[dumpAt + 1]}`);
 }

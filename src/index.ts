@@ -19,6 +19,9 @@
 // Backends.
 export type { Backend } from './backend/backend.js';
 export { getBackend, listBackends, registerBackend, setBackend } from './backend/registry.js';
+export { registerWasmBackend } from './backend/wasm/register.js';
+export { createWasmBackend } from './backend/wasm/wasm-backend.js';
+export { wasmSimdSupported } from './backend/wasm/wasm-module.js';
 export type { Callback, Logs } from './callbacks/callback.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping.js';
 export { type ProgressDisplay, setProgressDisplay } from './callbacks/progress-display.js';

@@ -209,7 +209,7 @@ export function exp(x: number): number {
 }
 
 /**
- * e^x − 1, accurate also for small |x| (no cancellation). Relative error ≲ 2 ulps of double.
+ * e^x − 1, accurate also for small |x| (no cancellation). Error ≲ 2.5 ulps of double.
  *
  * |x| < ln2/2: the kernel polynomial directly. Otherwise x = k ln 2 + r as in {@link exp} (keeping
  * the rounding error c of r) and e^x − 1 = (2^k − 1) + 2^k·u with u = expm1(r), exact 2^k − 1 for
@@ -360,7 +360,7 @@ export function softplus(x: number): number {
 }
 
 /**
- * Error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt. Absolute error ≲ 2e-16 (relative ≲ 2 ulps of double).
+ * Error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt. Error ≲ 2 ulps of double.
  *
  * a = |x|. a < 1.5: erf(x) = x + x·P(x²) (degree 14). 1.5 ≤ a < 6: erf(a) = 1 − e^(−a²)·h(a) with
  * h(a) = e^(a²) erfc(a) a polynomial in a − c on [1.5, 2.5), [2.5, 4), [4, 6) (c = 2, 3.25, 5).
@@ -384,7 +384,7 @@ export function erf(x: number): number {
 }
 
 /**
- * Inverse error function on (−1, 1): erf(erfinv(y)) = y. Relative error ≲ 2 ulps of double
+ * Inverse error function on (−1, 1): erf(erfinv(y)) = y. Error ≲ 3 ulps of double
  * (plus the conditioning of the input near ±1).
  *
  * w = −log((1 − a)(1 + a)) with a = |y| (both factors exact or nearly so). w < 6.25: erfinv(y) =

@@ -1,0 +1,185 @@
+/**
+ * `experiment()`: the definition of a repeated experiment. It only describes and validates; the
+ * runners (in-process here, worker threads in src/node/experiments) execute it.
+ *
+ * @module
+ */
+
+import type { Key, Seed } from '../random/index.js';
+import { seedToUint64 } from '../random/index.js';
+import { runRepeat } from './repeat.js';
+import type { RepeatResult } from './results.js';
+
+/** Named metrics of one repeat, e.g. `{ mse: 0.0123 }`. Every value must be a finite number. */
+export type Metrics = Record<string, number>;
+
+/**
+ * What `run` returns: its metrics as named numbers (`{ mse }`), plus optionally `weightsHash`, a
+ * fingerprint of the trained weights (`model.weightsHash()`) that the run records keep so that
+ * `ditto rerun` can check a replay bit for bit. `weightsHash` is the one field that is not a metric.
+ */
+export type RepeatOutput = { [metric: string]: number | string | undefined; weightsHash?: string };
+
+/** Which direction of a metric is better, for comparisons and verdicts. */
+export type Direction = 'lower' | 'higher';
+
+/** What `run` receives: which repeat this is and the randomness that belongs to it. */
+export interface RepeatContext {
+  /** The repeat's index, 0 … repeats − 1. */
+  readonly index: number;
+  /**
+   * The repeat's own 64-bit seed, `repeatSeed(experimentSeed, index)`. The runner has already
+   * called `setSeed(seed)`, so code that uses the global seed is reproducible per repeat.
+   */
+  readonly seed: bigint;
+  /** The repeat's key, `key(seed)` (equal to `foldIn(key(experimentSeed), index)`). */
+  readonly key: Key;
+  /** The experiment's seed as an unsigned 64-bit integer. */
+  readonly experimentSeed: bigint;
+}
+
+/** The argument of {@link experiment}. */
+export interface ExperimentDefinition {
+  /** A short name shown in reports and comparisons. */
+  name: string;
+  /** How many times to repeat `run`; default 30. */
+  repeats?: number;
+  /**
+   * The experiment seed: an integer of up to 64 bits or a string. Repeat i's seed is derived from
+   * (seed, i). When neither this nor a run option gives one, a seed is drawn from the system's
+   * entropy and recorded with the run.
+   */
+  seed?: Seed;
+  /** Worker threads for the Node runner; default one per core. Results never depend on it. */
+  workers?: number;
+  /** Per metric, whether lower or higher is better; metrics not listed: lower. */
+  better?: Record<string, Direction>;
+  /** One repeat: train, evaluate, return named metrics. May be async. */
+  run(context: RepeatContext): RepeatOutput | Promise<RepeatOutput>;
+}
+
+/**
+ * The private part of an experiment that runners call. It is created by the copy of ditto that
+ * the experiment's module imported, so `setSeed` before each repeat reaches the same global seed
+ * that the module's own code uses, however the runner loaded the module.
+ */
+export interface ExperimentHandle {
+  readonly version: 1;
+  runRepeat(experimentSeed: bigint, index: number): Promise<RepeatResult>;
+}
+
+/** Marks experiment objects; a registered symbol, so any copy of ditto recognises them. */
+export const EXPERIMENT: unique symbol = Symbol.for('ditto.experiment');
+
+/** A validated, frozen experiment. */
+export interface Experiment {
+  readonly name: string;
+  readonly repeats: number;
+  readonly seed: Seed | undefined;
+  readonly workers: number | undefined;
+  readonly better: Readonly<Record<string, Direction>>;
+  readonly run: ExperimentDefinition['run'];
+  readonly [EXPERIMENT]: ExperimentHandle;
+}
+
+/** Repeats run when neither the definition nor the run options say. */
+export const DEFAULT_REPEATS = 30;
+/** Repeat indices are folded into the key as uint32 words. */
+const MAX_REPEATS = 2 ** 32;
+
+/**
+ * Defines a repeated experiment: `run` is called once per repeat with that repeat's own seed,
+ * derived from (experiment seed, repeat index), so repeat 17 re-run alone gives the same bits and
+ * no result depends on worker count or scheduling. Export it from a module for `ditto run`.
+ *
+ * @throws Error naming the field, for a missing name, `repeats` < 1, an invalid seed, a `workers`
+ *   that is not a positive integer, a bad `better` or a `run` that is not a function.
+ * @example
+ * ```ts
+ * import { experiment, fitTutorial } from 'ditto';
+ *
+ * export default experiment({
+ *   name: 'tutorial 1→10→1',
+ *   repeats: 30,
+ *   seed: 7,
+ *   run: async () => {
+ *     const { mse, weightsHash } = await fitTutorial(); // uses the repeat's global seed
+ *     return { mse, weightsHash };
+ *   },
+ * });
+ * ```
+ */
+export function experiment(definition: ExperimentDefinition): Experiment {
+  if (definition === null || typeof definition !== 'object') {
+    throw new TypeError('experiment: expected an object { name, run, repeats?, seed?, workers? }');
+  }
+  const { name, repeats = DEFAULT_REPEATS, seed, workers, better = {}, run } = definition;
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new TypeError(`experiment: \`name\` must be a non-empty string (got ${show(name)})`);
+  }
+  checkRepeats(`experiment '${name}'`, repeats);
+  if (seed !== undefined) checkSeed(`experiment '${name}'`, seed);
+  if (workers !== undefined) checkWorkers(`experiment '${name}'`, workers);
+  if (typeof run !== 'function') {
+    throw new TypeError(`experiment '${name}': \`run\` must be a function (got ${show(run)})`);
+  }
+  const directions = checkBetter(`experiment '${name}'`, better);
+  const handle: ExperimentHandle = Object.freeze({
+    version: 1 as const,
+    runRepeat: (experimentSeed: bigint, index: number) => runRepeat(run, experimentSeed, index),
+  });
+  return Object.freeze({ name, repeats, seed, workers, better: directions, run, [EXPERIMENT]: handle });
+}
+
+/** Whether `value` is an experiment made by {@link experiment} (from any copy of ditto). */
+export function isExperiment(value: unknown): value is Experiment {
+  if (value === null || typeof value !== 'object') return false;
+  const handle = (value as { [EXPERIMENT]?: Partial<ExperimentHandle> })[EXPERIMENT];
+  return typeof handle === 'object' && handle !== null && typeof handle.runRepeat === 'function';
+}
+
+/** Throws unless `repeats` is an integer in [1, 2^32]. */
+export function checkRepeats(where: string, repeats: unknown): asserts repeats is number {
+  if (typeof repeats !== 'number' || !Number.isInteger(repeats) || repeats < 1 || repeats > MAX_REPEATS) {
+    throw new RangeError(`${where}: \`repeats\` must be an integer ≥ 1 (got ${show(repeats)})`);
+  }
+}
+
+/** Throws unless `workers` is a positive integer. */
+export function checkWorkers(where: string, workers: unknown): asserts workers is number {
+  if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1) {
+    throw new RangeError(`${where}: \`workers\` must be an integer ≥ 1 (got ${show(workers)})`);
+  }
+}
+
+/** Throws unless `seed` is a valid seed (see `random.key`). */
+export function checkSeed(where: string, seed: unknown): asserts seed is Seed {
+  try {
+    seedToUint64(seed as Seed);
+  } catch (error) {
+    throw new RangeError(`${where}: invalid \`seed\`: ${(error as Error).message}`);
+  }
+}
+
+function checkBetter(where: string, better: unknown): Readonly<Record<string, Direction>> {
+  if (better === null || typeof better !== 'object' || Array.isArray(better)) {
+    throw new TypeError(`${where}: \`better\` must be an object { metric: 'lower' | 'higher' }`);
+  }
+  const out: Record<string, Direction> = {};
+  for (const [metric, direction] of Object.entries(better)) {
+    if (direction !== 'lower' && direction !== 'higher') {
+      throw new RangeError(`${where}: \`better.${metric}\` must be 'lower' or 'higher' (got ${show(direction)})`);
+    }
+    out[metric] = direction;
+  }
+  return Object.freeze(out);
+}
+
+/** A short description of a value for error messages. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}

@@ -32,6 +32,10 @@ console.log(`(no seed was set, so ditto drew one from the system and recorded it
 console.log('\nThe solution: seed the random number generator — one call, no NumPy-then-TensorFlow ritual');
 setSeed(1);
 for (let i = 0; i < 10; i++) await fitModel(X, y);
-console.log('Run this script again: the ten errors above are the same, bit for bit, in any process or runtime.');
+console.log(
+  'Run this script again: the ten errors above are the same, bit for bit, in any process or runtime.',
+);
 
-console.log(`\nEven the unseeded errors can be replayed: setSeed(${drawn}) before the first loop reproduces them.`);
+console.log(
+  `\nEven the unseeded errors can be replayed: setSeed(${drawn}) before the first loop reproduces them.`,
+);

@@ -172,7 +172,9 @@ async function main(): Promise<void> {
   if (process.argv.includes('--check')) return;
   const result = await bundleForBrowser();
   const bytes = Object.values(result.metafile?.outputs ?? {}).reduce((n, o) => n + o.bytes, 0);
-  console.log(`wrote ${relative(ROOT, BROWSER_BUNDLE)} (${(bytes / 1024).toFixed(0)} KiB with its source map)`);
+  console.log(
+    `wrote ${relative(ROOT, BROWSER_BUNDLE)} (${(bytes / 1024).toFixed(0)} KiB with its source map)`,
+  );
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Coefficients and reference data for ditto's deterministic elementary functions.
 
-Two sub-commands (needs python3 with mpmath; scipy is optional and only cross-checks):
+Three sub-commands (need python3 with mpmath; scipy is optional and only cross-checks):
 
   python3 scripts/gen-elementary-refs.py coeffs [--write]
       Fits every polynomial used by src/numeric/elementary.ts with mpmath at 50 digits
@@ -28,6 +28,7 @@ import json
 import math
 import random
 import struct
+import subprocess
 import sys
 
 import mpmath as mp
@@ -71,6 +72,20 @@ def estrin_t(c, z):
 def lit(c):
     """A double as the shortest round-trip literal, exponent written as Biome formats it."""
     return repr(c).replace('e-0', 'e-').replace('e+', 'e')
+
+
+def fill_lines(items, width=110):
+    """Array items packed into lines of at most `width` columns, the way Biome formats numbers."""
+    lines, line = [], ''
+    for item in items:
+        candidate = f'{line} {item},' if line else f'  {item},'
+        if line and len(candidate) > width:
+            lines.append(line)
+            candidate = f'  {item},'
+        line = candidate
+    if line:
+        lines.append(line)
+    return lines
 
 
 def fit(f, a, b, degree, center=0.0):
@@ -178,7 +193,7 @@ def cmd_coeffs(write):
                 out.append(f'const {name}{i} = {lit(c)};')
         else:
             out.append(f'const {name} = [')
-            out.extend(f'  {lit(c)},' for c in coeffs)
+            out.extend(fill_lines([lit(c) for c in coeffs]))
             out.append('];')
         out.append('')
     ln2 = float(LN2)
@@ -259,6 +274,8 @@ def cmd_refs(path):
     with open(path, 'w') as fh:
         json.dump(data, fh, separators=(',', ':'))
         fh.write('\n')
+    # The repository's formatter owns the layout of JSON files (`biome check` runs in CI).
+    subprocess.run(['npx', 'biome', 'format', '--write', path], check=True, capture_output=True)
     print(f'wrote {path}: {len(xs)} + {len(xs64)} erf points, {len(ys)} + {len(ys64)} erfinv points')
     print(f'max relative difference math.erf vs mpmath: {worst_libm:.3g}')
     print(f'max relative difference scipy.special.erfinv vs mpmath: {worst_scipy}')

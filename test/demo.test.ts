@@ -20,7 +20,10 @@ describe('ditto demo', () => {
   });
 
   it('the seeded part is the same in a second run of the whole demo', async () => {
-    const [a, b] = await Promise.all([runTsx('src/cli/main.ts', ['demo', '--json']), runTsx('src/cli/main.ts', ['demo', '--json'])]);
+    const [a, b] = await Promise.all([
+      runTsx('src/cli/main.ts', ['demo', '--json']),
+      runTsx('src/cli/main.ts', ['demo', '--json']),
+    ]);
     const first = JSON.parse(a);
     const second = JSON.parse(b);
     expect(second.seeded).toEqual(first.seeded);

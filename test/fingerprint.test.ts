@@ -12,7 +12,9 @@ describe('fingerprints', () => {
   });
 
   it('maps every NaN payload to one canonical NaN, and keeps -0 distinct from +0', () => {
-    const payloads = new Float32Array(new Uint32Array([0x7fc00000, 0x7fc00001, 0xffc00000, 0x7f800001]).buffer);
+    const payloads = new Float32Array(
+      new Uint32Array([0x7fc00000, 0x7fc00001, 0xffc00000, 0x7f800001]).buffer,
+    );
     const hashes = Array.from(payloads, (v) => hashArrays([Float32Array.of(v)]));
     expect(new Set(hashes).size).toBe(1);
     expect(Array.from(canonicalBytes(Float64Array.of(Number.NaN)))).toEqual([0, 0, 0, 0, 0, 0, 0xf8, 0x7f]);

@@ -38,7 +38,9 @@ describe('Dense', () => {
     const w = layer.kernel.value.data;
     for (let i = 0; i < 2; i++) {
       for (let j = 0; j < 3; j++) {
-        const pre = Math.fround(Math.fround(Math.fround(x.data[i * 2] * w[j]) + Math.fround(x.data[i * 2 + 1] * w[3 + j])) + 1);
+        const pre = Math.fround(
+          Math.fround(Math.fround(x.data[i * 2] * w[j]) + Math.fround(x.data[i * 2 + 1] * w[3 + j])) + 1,
+        );
         expect(out[i * 3 + j]).toBeCloseTo(Math.tanh(pre), 6); // determinism-ok: test reference
       }
     }
@@ -212,7 +214,12 @@ describe('callbacks', () => {
         seen.push(model.getWeights());
       },
     };
-    const history = await model.fit(X, y, { epochs: 5, batchSize: 9, verbose: 0, callbacks: [script, stopper] });
+    const history = await model.fit(X, y, {
+      epochs: 5,
+      batchSize: 9,
+      verbose: 0,
+      callbacks: [script, stopper],
+    });
     expect(history.epoch).toEqual([0, 1, 2, 3]);
     expect(stopper.stoppedEpoch).toBe(3);
     expect(stopper.bestEpoch).toBe(1);
@@ -242,15 +249,25 @@ describe('callbacks', () => {
 
 describe('bad input gets a clear error', () => {
   it('x and y of different lengths', async () => {
-    await expect(tutorialModel().fit(X, y.slice(1), { verbose: 0 })).rejects.toThrow(/x has 9 samples but y has 8/);
+    await expect(tutorialModel().fit(X, y.slice(1), { verbose: 0 })).rejects.toThrow(
+      /x has 9 samples but y has 8/,
+    );
   });
   it('wrong input width for the first layer', async () => {
-    await expect(tutorialModel().fit([[1, 2]], [[1]], { verbose: 0 })).rejects.toThrow(/expects samples of shape \[1\], got \[2\]/);
-    expect(() => tutorialModel().predict([[1, 2, 3]])).toThrow(/expects samples of shape \[1\], got \[3\] \(first layer 'dense/);
+    await expect(tutorialModel().fit([[1, 2]], [[1]], { verbose: 0 })).rejects.toThrow(
+      /expects samples of shape \[1\], got \[2\]/,
+    );
+    expect(() => tutorialModel().predict([[1, 2, 3]])).toThrow(
+      /expects samples of shape \[1\], got \[3\] \(first layer 'dense/,
+    );
   });
   it('NaN or Infinity in the data', async () => {
-    await expect(tutorialModel().fit([[0], [Number.NaN]], [[1], [2]], { verbose: 0 })).rejects.toThrow(/x: NaN at sample 1/);
-    await expect(tutorialModel().fit([[0], [1]], [[1], [Infinity]], { verbose: 0 })).rejects.toThrow(/y: Infinity at sample 1/);
+    await expect(tutorialModel().fit([[0], [Number.NaN]], [[1], [2]], { verbose: 0 })).rejects.toThrow(
+      /x: NaN at sample 1/,
+    );
+    await expect(tutorialModel().fit([[0], [1]], [[1], [Infinity]], { verbose: 0 })).rejects.toThrow(
+      /y: Infinity at sample 1/,
+    );
   });
   it('unknown optimizer, loss or activation names', () => {
     const m = new Sequential([new Dense(1, { inputDim: 1 })]);
@@ -259,12 +276,18 @@ describe('bad input gets a clear error', () => {
     expect(() => new Dense(3, { activation: 'relux' })).toThrow(/Unknown activation 'relux'/);
   });
   it('epochs or batchSize not a positive integer', async () => {
-    await expect(tutorialModel().fit(X, y, { epochs: 0, verbose: 0 })).rejects.toThrow(/epochs must be a positive integer, got 0/);
-    await expect(tutorialModel().fit(X, y, { batchSize: 2.5, verbose: 0 })).rejects.toThrow(/batchSize must be a positive integer, got 2.5/);
+    await expect(tutorialModel().fit(X, y, { epochs: 0, verbose: 0 })).rejects.toThrow(
+      /epochs must be a positive integer, got 0/,
+    );
+    await expect(tutorialModel().fit(X, y, { batchSize: 2.5, verbose: 0 })).rejects.toThrow(
+      /batchSize must be a positive integer, got 2.5/,
+    );
   });
   it('predict or fit before the model can be built, fit before compile', async () => {
     const m = new Sequential([new Dense(1)]);
     expect(() => m.predict(X)).toThrow(/predict\(\) needs a built model/);
-    await expect(new Sequential([new Dense(1, { inputDim: 1 })]).fit(X, y, { verbose: 0 })).rejects.toThrow(/call compile\(\) before fit/);
+    await expect(new Sequential([new Dense(1, { inputDim: 1 })]).fit(X, y, { verbose: 0 })).rejects.toThrow(
+      /call compile\(\) before fit/,
+    );
   });
 });

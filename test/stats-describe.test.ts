@@ -59,7 +59,6 @@ const cases = [
     confidence: 0.95,
     ref: {
       mean: 2,
-      // biome-ignore lint/suspicious/noApproximativeNumericConstant: pinned from np.std([1.5, 2.5], ddof=1)
       std: 0.7071067811865476,
       sem: 0.5,
       median: 2,

@@ -30,7 +30,10 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-async function dittoCurve(optimizer: Optimizer, seed: number): Promise<{ losses: number[]; initial: Float32Array[] }> {
+async function dittoCurve(
+  optimizer: Optimizer,
+  seed: number,
+): Promise<{ losses: number[]; initial: Float32Array[] }> {
   const model = new Sequential([new Dense(10, { inputDim: 1, seed }), new Dense(1, { seed: seed + 1 })]);
   const initial = model.getWeights() as Float32Array[];
   model.compile({ loss: 'meanSquaredError', optimizer });
@@ -45,7 +48,12 @@ async function tfjsCurve(optimizer: tf.Optimizer, initial: Float32Array[]): Prom
   model.compile({ loss: 'meanSquaredError', optimizer });
   const shapes = [[1, 10], [10], [10, 1], [1]];
   model.setWeights(initial.map((w, i) => tf.tensor(w, shapes[i])));
-  const history = await model.fit(tf.tensor2d(X), tf.tensor2d(y), { epochs: 100, batchSize: 9, shuffle: false, verbose: 0 });
+  const history = await model.fit(tf.tensor2d(X), tf.tensor2d(y), {
+    epochs: 100,
+    batchSize: 9,
+    shuffle: false,
+    verbose: 0,
+  });
   return history.history.loss as number[];
 }
 

@@ -21,6 +21,12 @@ export function dittoRoot(): string {
   return DITTO_ROOT;
 }
 
+function isAbsoluteLocation(file: string): boolean {
+  return (
+    file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file) || /^(https?|blob|file):/i.test(file)
+  );
+}
+
 /** Sorts a frame by the file it lies in. */
 export function frameOrigin(frame: StackFrame, root: string = DITTO_ROOT): FrameOrigin {
   const file = frame.file;
@@ -35,6 +41,9 @@ export function frameOrigin(frame: StackFrame, root: string = DITTO_ROOT): Frame
     return 'runtime';
   }
   if (file.includes('/node_modules/') || file.includes('\\node_modules\\')) return 'dependency';
+  // A relative location comes from a package's source map ('tfjs-core/src/util_base.ts',
+  // 'webpack://…'): the user's own files appear with absolute paths or the page's URLs.
+  if (!isAbsoluteLocation(file)) return 'dependency';
   return 'user';
 }
 

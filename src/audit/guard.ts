@@ -191,6 +191,8 @@ export class DeterminismGuard {
     const original = holder[source.property];
     if (typeof original !== 'function') return;
     const previous = Object.getOwnPropertyDescriptor(holder, source.property);
+    // A fixed property cannot be wrapped (none of the standard ones is; a frozen polyfill may be).
+    if (previous && !previous.configurable) return;
     const guard = this;
     const wrapper = {
       // A method named after the source, so stack traces read naturally.

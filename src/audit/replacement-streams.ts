@@ -23,7 +23,6 @@ export const STREAM_IDS = Object.freeze({
   'node:crypto.randomBytes': 3,
   'node:crypto.randomInt': 4,
   'node:crypto.randomUUID': 5,
-  'node:crypto.getRandomValues': 6,
 } as const);
 
 /** Names of the sources with a replacement stream. */

@@ -87,20 +87,86 @@ export function parseStack(stack: string): StackFrame[] {
 /** How many frames to ask the engine for: deep enough to get out of ditto's own call chains. */
 const STACK_DEPTH = 64;
 
+/** V8's structured call sites (Node, Deno, Chromium), as far as they are used here. */
+interface V8CallSite {
+  getFileName(): string | null | undefined;
+  getLineNumber(): number | null;
+  getColumnNumber(): number | null;
+}
+
+type ErrorWithV8 = {
+  stackTraceLimit?: number;
+  prepareStackTrace?: (error: Error, sites: V8CallSite[]) => unknown;
+  captureStackTrace?: (target: object, below?: unknown) => void;
+};
+
 /**
- * The current call stack, innermost first, without this function's own frame. Raises V8's
- * `Error.stackTraceLimit` for the capture only (other engines ignore it).
+ * V8's call sites of the current stack, below `below`: the positions in the code the engine runs,
+ * before any source map (so a frame inside a package's bundle names the bundle in node_modules).
+ */
+function v8CallSites(below: unknown): V8CallSite[] | undefined {
+  const errorCtor = Error as unknown as ErrorWithV8;
+  if (typeof errorCtor.captureStackTrace !== 'function') return undefined;
+  const saved = errorCtor.prepareStackTrace;
+  errorCtor.prepareStackTrace = (_error, sites) => sites;
+  try {
+    const holder: { stack?: unknown } = {};
+    errorCtor.captureStackTrace(holder, below);
+    return Array.isArray(holder.stack) ? (holder.stack as V8CallSite[]) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    errorCtor.prepareStackTrace = saved;
+  }
+}
+
+/** The lines of a stack text that stand for frames (V8's "at …" lines, or "fn@loc" lines). */
+function frameLines(stack: string): string[] {
+  const lines = stack.split('\n').map((l) => l.trim());
+  const v8 = lines.filter((l) => l.startsWith('at '));
+  return v8.length > 0 ? v8 : lines.filter((l) => l.includes('@'));
+}
+
+/**
+ * The current call stack, innermost first, without this function's own frame. Locations are as the
+ * stack text gives them — source-mapped where the runtime maps them, so a TypeScript file shows its
+ * own lines — except that a frame whose running code lies in node_modules shows that file (a
+ * package's source map often points at files that do not exist here). Raises V8's
+ * `Error.stackTraceLimit` for the capture only.
  */
 export function captureFrames(): StackFrame[] {
-  const errorCtor = Error as { stackTraceLimit?: number };
+  const errorCtor = Error as unknown as ErrorWithV8;
   const saved = errorCtor.stackTraceLimit;
   errorCtor.stackTraceLimit = STACK_DEPTH;
   let stack: string | undefined;
+  let sites: V8CallSite[] | undefined;
   try {
     stack = new Error().stack;
+    sites = v8CallSites(captureFrames);
   } finally {
     if (saved === undefined) delete errorCtor.stackTraceLimit;
     else errorCtor.stackTraceLimit = saved;
   }
-  return stack ? parseStack(stack).slice(1) : [];
+  if (!stack) return [];
+  const lines = frameLines(stack).slice(1);
+  // Both lists start at the caller; the call sites may run one frame deeper (the limit counts differently).
+  const aligned = sites !== undefined && sites.length >= lines.length;
+  const frames: StackFrame[] = [];
+  lines.forEach((line, i) => {
+    const frame = parseLine(line);
+    if (!frame) return;
+    const site = aligned ? sites?.[i] : undefined;
+    const running = site?.getFileName();
+    if (site && running && /[\\/]node_modules[\\/]/.test(running) && !/[\\/]node_modules[\\/]/.test(frame.file)) {
+      frames.push({
+        file: fileUrlToPathText(running),
+        line: site.getLineNumber() ?? frame.line,
+        column: site.getColumnNumber() ?? frame.column,
+        fn: frame.fn,
+      });
+    } else {
+      frames.push(frame);
+    }
+  });
+  return frames;
 }

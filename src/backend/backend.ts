@@ -76,4 +76,63 @@ export interface Backend {
     cols: number,
     log: boolean,
   ): void;
+
+  /**
+   * Optional fused Dense forward, for the training fast path (src/models/fast-path). A backend
+   * without it gets the same bits from its `matmul`, `binary` and `unary` kernels (see
+   * `denseForwardComposite`). x is [m×k], w [k×n], bias [n] or null; z and y are [m×n]:
+   *
+   * 1. z[i,j] = Σ_p x[i,p]·w[p,j], accumulated from +0 in ascending p, every product and every
+   *    partial sum rounded (exactly `matmul(x, w)`);
+   * 2. with a bias, z[i,j] = z[i,j] + bias[j], rounded (the broadcast `add` of step 1's rounded sum:
+   *    the bias is never the accumulator's starting value);
+   * 3. y[i,j] = f(z[i,j]) as `unary(activation)` computes it (numeric/elementwise.ts), rounded once.
+   *
+   * z keeps the pre-activation for `denseBackward`. When `activation` is 'linear', y may be the same
+   * array as z (step 3 is then skipped: linear is the identity). All arrays have one dtype.
+   */
+  denseForward?(
+    x: FloatArray,
+    w: FloatArray,
+    bias: FloatArray | null,
+    z: FloatArray,
+    y: FloatArray,
+    m: number,
+    k: number,
+    n: number,
+    activation: UnaryOp,
+    alpha: number,
+  ): void;
+
+  /**
+   * Optional fused Dense backward, the exact counterpart of what reverse-mode differentiation of
+   * `activation(matmul(x, w) + bias)` computes (a backend without it gets the same bits from
+   * `unaryBackward`, `reduce` and `matmul`; see `denseBackwardComposite`). Given z from
+   * `denseForward` and dy = ∂loss/∂y [m×n]:
+   *
+   * 1. dz[i,j] = f'(z[i,j])·dy[i,j] as `unaryBackward(activation)` computes it, rounded once. When
+   *    `activation` is 'linear', dz may be the same array as dy (then nothing is written);
+   * 2. db[j] = Σ_i dz[i,j], from +0 in ascending batch index i, each partial sum rounded;
+   * 3. dw[p,j] = Σ_i x[i,p]·dz[i,j], from +0 in ascending batch index i, each product and partial
+   *    sum rounded (`matmul(x, dz)` with transposeA);
+   * 4. when dx is given, dx[i,p] = Σ_j dz[i,j]·w[p,j], from +0 in ascending j, each product and
+   *    partial sum rounded (`matmul(dz, w)` with transposeB). The first layer passes null.
+   *
+   * The four results are independent of the order in which a backend computes them.
+   */
+  denseBackward?(
+    x: FloatArray,
+    w: FloatArray,
+    z: FloatArray,
+    dy: FloatArray,
+    dz: FloatArray,
+    dx: FloatArray | null,
+    dw: FloatArray,
+    db: FloatArray | null,
+    m: number,
+    k: number,
+    n: number,
+    activation: UnaryOp,
+    alpha: number,
+  ): void;
 }

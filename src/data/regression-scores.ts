@@ -22,9 +22,12 @@ interface Matrix {
 
 function toMatrix(fn: string, name: string, given: RegressionValues): Matrix {
   if (given instanceof Tensor && given.rank > 2) {
-    throw new RangeError(`${fn}: ${name} must have rank 1 or 2, got a tensor of shape [${given.shape.join(', ')}]`);
+    throw new RangeError(
+      `${fn}: ${name} must have rank 1 or 2, got a tensor of shape [${given.shape.join(', ')}]`,
+    );
   }
-  const input = given instanceof Tensor ? (given.toArray() as ArrayLike<number> | ArrayLike<ArrayLike<number>>) : given;
+  const input =
+    given instanceof Tensor ? (given.toArray() as ArrayLike<number> | ArrayLike<ArrayLike<number>>) : given;
   if (input === null || typeof input !== 'object' || typeof input.length !== 'number') {
     throw new TypeError(
       `${fn}: ${name} must be an array of numbers or of rows, got ${input === null ? 'null' : typeof input}`,

@@ -119,7 +119,11 @@ export function compareRuns(runs: readonly ComparedRun[], options: ComparisonOpt
     labels,
     metrics: metrics.map((metric) => {
       const better = sharedDirection(runs, labels, metric);
-      const groups = runs.map((r, i) => ({ label: labels[i], seed: r.seed, values: metricValues(r, metric) }));
+      const groups = runs.map((r, i) => ({
+        label: labels[i],
+        seed: r.seed,
+        values: metricValues(r, metric),
+      }));
       const pairs: PairComparison[] = [];
       for (let i = 0; i < groups.length; i++) {
         for (let j = i + 1; j < groups.length; j++) {
@@ -159,7 +163,11 @@ function comparePair(
     hedgesG: both ? hedgesG(a.values, b.values) : null,
     cliffsDelta: cliffsDelta(a.values, b.values),
     improvement,
-    verdict: verdict({ name: a.label, values: a.values }, { name: b.label, values: b.values }, { better, metric, alpha }),
+    verdict: verdict(
+      { name: a.label, values: a.values },
+      { name: b.label, values: b.values },
+      { better, metric, alpha },
+    ),
   };
 }
 

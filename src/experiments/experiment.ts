@@ -7,8 +7,8 @@
 
 import type { Key, Seed } from '../random/index.js';
 import { seedToUint64 } from '../random/index.js';
+import { EXPERIMENT, type ExperimentHandle, experimentHandle } from './brand.js';
 import { runRepeat } from './repeat.js';
-import type { RepeatResult } from './results.js';
 
 /** Named metrics of one repeat, e.g. `{ mse: 0.0123 }`. Every value must be a finite number. */
 export type Metrics = Record<string, number>;
@@ -57,19 +57,6 @@ export interface ExperimentDefinition {
   /** One repeat: train, evaluate, return named metrics. May be async. */
   run(context: RepeatContext): RepeatOutput | Promise<RepeatOutput>;
 }
-
-/**
- * The private part of an experiment that runners call. It is created by the copy of ditto that
- * the experiment's module imported, so `setSeed` before each repeat reaches the same global seed
- * that the module's own code uses, however the runner loaded the module.
- */
-export interface ExperimentHandle {
-  readonly version: 1;
-  runRepeat(experimentSeed: bigint, index: number): Promise<RepeatResult>;
-}
-
-/** Marks experiment objects; a registered symbol, so any copy of ditto recognises them. */
-export const EXPERIMENT: unique symbol = Symbol.for('ditto.experiment');
 
 /** A validated, frozen experiment. */
 export interface Experiment {
@@ -126,6 +113,7 @@ export function experiment(definition: ExperimentDefinition): Experiment {
   const directions = checkBetter(`experiment '${name}'`, better);
   const handle: ExperimentHandle = Object.freeze({
     version: 1 as const,
+    name,
     runRepeat: (experimentSeed: bigint, index: number) => runRepeat(run, experimentSeed, index),
   });
   return Object.freeze({ name, repeats, seed, workers, better: directions, run, [EXPERIMENT]: handle });
@@ -133,9 +121,7 @@ export function experiment(definition: ExperimentDefinition): Experiment {
 
 /** Whether `value` is an experiment made by {@link experiment} (from any copy of ditto). */
 export function isExperiment(value: unknown): value is Experiment {
-  if (value === null || typeof value !== 'object') return false;
-  const handle = (value as { [EXPERIMENT]?: Partial<ExperimentHandle> })[EXPERIMENT];
-  return typeof handle === 'object' && handle !== null && typeof handle.runRepeat === 'function';
+  return experimentHandle(value) !== undefined;
 }
 
 /** Throws unless `repeats` is an integer in [1, 2^32]. */
@@ -168,7 +154,9 @@ function checkBetter(where: string, better: unknown): Readonly<Record<string, Di
   const out: Record<string, Direction> = {};
   for (const [metric, direction] of Object.entries(better)) {
     if (direction !== 'lower' && direction !== 'higher') {
-      throw new RangeError(`${where}: \`better.${metric}\` must be 'lower' or 'higher' (got ${show(direction)})`);
+      throw new RangeError(
+        `${where}: \`better.${metric}\` must be 'lower' or 'higher' (got ${show(direction)})`,
+      );
     }
     out[metric] = direction;
   }
@@ -183,3 +171,5 @@ export function show(value: unknown): string {
   if (value === null || typeof value !== 'object') return String(value);
   return Array.isArray(value) ? 'an array' : 'an object';
 }
+
+export { EXPERIMENT, type ExperimentHandle } from './brand.js';

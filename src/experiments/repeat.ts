@@ -48,7 +48,12 @@ export async function runRepeat(
 }
 
 /** A failure record for repeat `index`, from anything that was thrown. */
-export function failure(index: number, seed: bigint | string, error: unknown, milliseconds = 0): RepeatFailure {
+export function failure(
+  index: number,
+  seed: bigint | string,
+  error: unknown,
+  milliseconds = 0,
+): RepeatFailure {
   const e = error instanceof Error ? error : new Error(String(error));
   return {
     index,
@@ -72,7 +77,9 @@ export function checkOutput(output: RepeatOutput): { metrics: Metrics; weightsHa
   }
   const { weightsHash, ...metrics } = output as Record<string, unknown>;
   if (weightsHash !== undefined && (typeof weightsHash !== 'string' || weightsHash === '')) {
-    throw new TypeError(`run returned a weightsHash that is not a non-empty string (got ${describeValue(weightsHash)})`);
+    throw new TypeError(
+      `run returned a weightsHash that is not a non-empty string (got ${describeValue(weightsHash)})`,
+    );
   }
   const names = Object.keys(metrics);
   if (names.length === 0) throw new TypeError('run returned no metrics; return at least one, e.g. { mse }');
@@ -85,7 +92,9 @@ export function checkOutput(output: RepeatOutput): { metrics: Metrics; weightsHa
       );
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new TypeError(`metric '${name}' is ${describeValue(value)}; every metric must be a finite number`);
+      throw new TypeError(
+        `metric '${name}' is ${describeValue(value)}; every metric must be a finite number`,
+      );
     }
     checked[name] = value;
   }
@@ -94,7 +103,8 @@ export function checkOutput(output: RepeatOutput): { metrics: Metrics; weightsHa
 
 function describeValue(value: unknown): string {
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   return typeof value === 'object' ? 'an object' : typeof value;

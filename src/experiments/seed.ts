@@ -31,7 +31,9 @@ export function resolveExperimentSeed(where: string, ...seeds: (Seed | undefined
   }
   const crypto = globalThis.crypto;
   if (crypto === undefined || typeof crypto.getRandomValues !== 'function') {
-    throw new Error(`${where}: no seed given and globalThis.crypto.getRandomValues is unavailable; pass a seed`);
+    throw new Error(
+      `${where}: no seed given and globalThis.crypto.getRandomValues is unavailable; pass a seed`,
+    );
   }
   const word = new Uint32Array(1);
   crypto.getRandomValues(word); // determinism-ok: the drawn seed is recorded with the run and replays it
@@ -52,5 +54,7 @@ export function resolveExperimentSeed(where: string, ...seeds: (Seed | undefined
 export function parseSeed(text: string): Seed {
   if (!/^-?\d+$/.test(text)) return text;
   const value = BigInt(text);
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value;
 }

@@ -16,7 +16,14 @@ import {
 } from '../stats/index.js';
 import type { Direction } from './experiment.js';
 import { keyedRandomSource, statisticsKey } from './keyed-random.js';
-import { directionOf, type ExperimentRun, failures, metricNames, metricValues, successes } from './results.js';
+import {
+  directionOf,
+  type ExperimentRun,
+  failures,
+  metricNames,
+  metricValues,
+  successes,
+} from './results.js';
 
 /** Options of {@link summarize}. */
 export interface SummaryOptions {

@@ -16,6 +16,7 @@ import type { DType } from '../tensor/dtype.js';
 import * as ops from '../tensor/ops/index.js';
 import { formatShape, ShapeError } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { fastPredict, startFastFit } from './fast-path/index.js';
 import { History } from './history.js';
 import { type InputData, rowRange, takeRows, toSamples } from './inputs.js';
 import { formatSummary } from './summary.js';
@@ -272,26 +273,52 @@ export class Sequential {
     this.stopTraining = false;
     await runHooks(callbacks, (cb) => cb.onTrainBegin?.({}));
     const identity = Int32Array.from({ length: n }, (_, i) => i);
+    // Dense/Activation/Dropout models train on fused kernels and reused arrays, with the same bits
+    // as the autograd path below (src/models/fast-path); null means the autograd path.
+    const fast = startFastFit(
+      this,
+      this.layers,
+      compiled.loss.fn,
+      compiled.optimizer,
+      this.trainableVariables,
+      xs,
+      ys,
+    );
+    const batchHooks = callbacks.length > 0;
     for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
       await runHooks(callbacks, (cb) => cb.onEpochBegin?.(epoch, {}));
       const order = shuffle ? permutation(foldIn(fitKey, epoch), n) : identity;
       const lossMean = new MeanAccumulator();
       const metricMeans = compiled.metrics.map(() => new MeanAccumulator());
       for (let step = 0; step < steps && !this.stopTraining; step++) {
-        await runHooks(callbacks, (cb) => cb.onBatchBegin?.(step, {}));
-        const indices = order.subarray(step * batchSize, Math.min(n, (step + 1) * batchSize));
-        const xb = takeRows(xs, indices);
-        const yb = takeRows(ys, indices);
-        const { loss, yPred } = this.trainStep(xb, yb);
-        lossMean.updateWeighted(loss, indices.length);
-        compiled.metrics.forEach((m, i) => {
-          metricMeans[i].update(noGrad(() => m.fn(yb, yPred)).data);
-        });
-        const batchLogs: Logs = { loss: lossMean.result() };
-        compiled.metrics.forEach((m, i) => {
-          batchLogs[m.name] = metricMeans[i].result();
-        });
-        await runHooks(callbacks, (cb) => cb.onBatchEnd?.(step, batchLogs));
+        if (batchHooks) await runHooks(callbacks, (cb) => cb.onBatchBegin?.(step, {}));
+        const start = step * batchSize;
+        const end = Math.min(n, start + batchSize);
+        let loss: number;
+        let yb: Tensor | undefined;
+        let yPred: Tensor | undefined;
+        if (fast) {
+          loss = fast.step(order, start, end);
+        } else {
+          const indices = order.subarray(start, end);
+          yb = takeRows(ys, indices);
+          ({ loss, yPred } = this.trainStep(takeRows(xs, indices), yb));
+        }
+        lossMean.updateWeighted(loss, end - start);
+        if (compiled.metrics.length > 0) {
+          const yTrue = yb ?? (fast as NonNullable<typeof fast>).yTrue;
+          const predictions = yPred ?? (fast as NonNullable<typeof fast>).yPred;
+          compiled.metrics.forEach((m, i) => {
+            metricMeans[i].update(noGrad(() => m.fn(yTrue, predictions)).data);
+          });
+        }
+        if (batchHooks) {
+          const batchLogs: Logs = { loss: lossMean.result() };
+          compiled.metrics.forEach((m, i) => {
+            batchLogs[m.name] = metricMeans[i].result();
+          });
+          await runHooks(callbacks, (cb) => cb.onBatchEnd?.(step, batchLogs));
+        }
       }
       const logs: Logs = { loss: lossMean.result() };
       compiled.metrics.forEach((m, i) => {
@@ -348,6 +375,8 @@ export class Sequential {
     this.ensureBuilt(xs.shape.slice(1), 'predict');
     const batchSize = options.batchSize ?? 32;
     checkPositiveInteger('predict', 'batchSize', batchSize);
+    const fast = fastPredict(this, this.layers, xs, batchSize);
+    if (fast) return fast;
     return noGrad(() => {
       const parts: Tensor[] = [];
       for (let start = 0; start < xs.shape[0]; start += batchSize) {

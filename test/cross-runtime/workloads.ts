@@ -11,8 +11,8 @@ import {
   Dropout,
   type FitOptions,
   getBackend,
-  hashArrays,
   type History,
+  hashArrays,
   listBackends,
   random,
   Sequential,
@@ -33,6 +33,8 @@ export interface WorkloadResult {
   variables: Array<{ name: string; hash: string }>;
   /** The weights' hash after each epoch: when two runs start to differ. */
   epochs: string[];
+  /** The training loss of the first and the last epoch (a sanity check that training happened). */
+  loss: { first: number; last: number };
 }
 
 /** What one runtime reports. */
@@ -90,6 +92,7 @@ async function trainAndFingerprint(
     history: historyHash(history),
     variables: model.variables.map((v) => ({ name: v.name, hash: hashArrays([v.value.data]) })),
     epochs: trace.hashes,
+    loss: { first: history.history.loss[0], last: history.history.loss.at(-1) ?? Number.NaN },
   };
 }
 
@@ -125,7 +128,9 @@ export function blobs(): { x: number[][]; y: number[][] } {
   for (let i = 0; i < perClass; i++) {
     for (let c = 0; c < classes; c++) {
       const row = x.length;
-      x.push(Array.from({ length: features }, (_, f) => centers[c * features + f] + noise[row * features + f]));
+      x.push(
+        Array.from({ length: features }, (_, f) => centers[c * features + f] + noise[row * features + f]),
+      );
       y.push(Array.from({ length: classes }, (_, k) => (k === c ? 1 : 0)));
     }
   }
@@ -182,7 +187,7 @@ function engineMathHash(): string {
   const out = new Float64Array(inputs.length * 6);
   inputs.forEach((v, i) => {
     // determinism-ok: measured on purpose, to show that engines differ; never used for results
-    out.set([Math.exp(v), Math.log(v), Math.sin(v * 7), Math.pow(v, 1.7), Math.tanh(v / 4), Math.cbrt(v)], i * 6);
+    out.set([Math.exp(v), Math.log(v), Math.sin(v * 7), v ** 1.7, Math.tanh(v / 4), Math.cbrt(v)], i * 6);
   });
   return hashArrays([out]);
 }
@@ -220,5 +225,11 @@ export async function runWorkloads(): Promise<RuntimeReport> {
     setBackend(previous);
   }
   const fitTutorialHash = (await fitTutorial({ seed: SEED })).weightsHash;
-  return { runtime: runtimeName(), backends, unavailableBackends, engineMath: engineMathHash(), fitTutorialHash };
+  return {
+    runtime: runtimeName(),
+    backends,
+    unavailableBackends,
+    engineMath: engineMathHash(),
+    fitTutorialHash,
+  };
 }

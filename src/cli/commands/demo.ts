@@ -5,7 +5,9 @@ import { formatDemo, runDemo, seededFits } from '../demo.js';
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('the reproducibility tutorial: unseeded fits, seeded fits checked in a child process, 30 repeats')
+    .description(
+      'the reproducibility tutorial: unseeded fits, seeded fits checked in a child process, 30 repeats',
+    )
     .option('--json', 'print the results as one JSON object')
     .addOption(new Option('--seeded-only', 'internal: only the seeded fits, as JSON').hideHelp())
     .action(async (options: { json?: boolean; seededOnly?: boolean }) => {

@@ -1,0 +1,322 @@
+/**
+ * The training trace: after every gradient step, a 64-bit fingerprint of every weight the step
+ * computed with, every gradient it produced and every optimizer slot after its update. Two traces
+ * of the same program tell exactly where two runs first part ways ({@link compareTraces}).
+ *
+ * The trace follows `fit` through `Sequential.auditCallbacks` (the model's audit hook) and sees each
+ * step's gradients by wrapping the compiled optimizer's `applyGradients` for the fit's duration.
+ *
+ * @module
+ */
+
+import type { Callback, TrainingModel } from '../callbacks/callback.js';
+import type { Variable } from '../layers/variable.js';
+import { Sequential } from '../models/sequential.js';
+import type { GradientPair, Optimizer } from '../optimizers/optimizer.js';
+import type { DType, FloatArray } from '../tensor/dtype.js';
+import { traceHash } from './trace-hash.js';
+
+/** What a traced tensor is. */
+export type TraceTensorKind = 'weights' | 'gradient' | 'slot';
+
+/** One tensor recorded at every step of a fit. */
+export interface TraceTensorInfo {
+  /** Readable name: 'dense/kernel', 'dense/kernel · gradient', 'dense/kernel · slot momentum'. */
+  readonly name: string;
+  readonly kind: TraceTensorKind;
+  /** The variable it belongs to (e.g. 'dense/kernel'). */
+  readonly variable: string;
+  /** The optimizer slot's name, for kind 'slot'. */
+  readonly slot?: string;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+}
+
+/** One traced `fit`. */
+export interface TraceFit {
+  /** The model's name. */
+  readonly model: string;
+  /**
+   * The tensors recorded at each step, in this order: every variable of the model (the weights the
+   * step computed with), then each trainable variable's gradient, then each optimizer slot after
+   * the step's update (variable by variable, slot by slot).
+   */
+  readonly tensors: readonly TraceTensorInfo[];
+  /** `model.weightsHash()` (SHA-256) when the fit ended. */
+  weightsHash?: string;
+}
+
+/** One gradient step. Counters are 0-based. */
+export interface TraceStep {
+  /** Steps counted across every fit of the trace. */
+  readonly step: number;
+  /** Index into {@link TrainingTraceData.fits}. */
+  readonly fit: number;
+  readonly epoch: number;
+  /** The batch within the epoch. */
+  readonly batch: number;
+  /** {@link traceHash} of each tensor of the fit's `tensors`, in that order. */
+  readonly hashes: readonly string[];
+  /** Copies of the tensors' values (only with the `values` option). */
+  readonly values?: readonly FloatArray[];
+}
+
+/** A whole trace: plain data, written as JSON by `ditto diverge`'s child processes. */
+export interface TrainingTraceData {
+  readonly format: 'ditto-trace/1';
+  readonly fits: TraceFit[];
+  readonly steps: TraceStep[];
+}
+
+/** The values of one tensor at one step, captured on request. */
+export interface CapturedTensor {
+  readonly step: number;
+  /** Index into the fit's `tensors`. */
+  readonly tensor: number;
+  readonly info: TraceTensorInfo;
+  readonly hash: string;
+  readonly values: FloatArray;
+}
+
+/** Options of {@link traceTraining}. */
+export interface TraceOptions {
+  /** Keep a copy of every tensor at every step (for comparing small models in one process). */
+  values?: boolean;
+  /** Keep the values of one tensor at one step (what `ditto diverge` asks for in its second pass). */
+  capture?: { readonly step: number; readonly tensor: number };
+  /** Called after each recorded step (with the capture, when it is this step's). */
+  onStep?: (step: TraceStep, captured: CapturedTensor | undefined) => void;
+}
+
+interface SlotHolder {
+  getSlots?(variable: Variable): Readonly<Record<string, FloatArray>> | undefined;
+}
+
+/** The model as the trace sees it (a Sequential; typed loosely to stay a plain callback). */
+type TracedModel = TrainingModel & {
+  readonly name: string;
+  readonly variables: Variable[];
+  readonly optimizer: Optimizer;
+  weightsHash(): string;
+};
+
+/** The weights as the step found them: their hashes, and copies where asked for. */
+interface WeightsBefore {
+  readonly hashes: string[];
+  readonly values?: FloatArray[];
+  /** A copy of the weights tensor the `capture` option asks for, when it is this step's. */
+  readonly capture?: FloatArray;
+}
+
+interface ActiveFit {
+  readonly model: TracedModel;
+  readonly optimizer: Optimizer & SlotHolder;
+  readonly previous: PropertyDescriptor | undefined;
+  readonly index: number;
+  epoch: number;
+  batch: number;
+  /** Variables and slots as laid out at the fit's first step. */
+  layout?: { tensors: TraceTensorInfo[]; slotNames: string[][] };
+}
+
+/**
+ * A recorder of training steps, from {@link traceTraining}. Read its {@link TrainingTrace.data};
+ * call {@link TrainingTrace.stop} when done.
+ */
+export class TrainingTrace {
+  readonly #only: object | undefined;
+  readonly #options: TraceOptions;
+  readonly #data: TrainingTraceData = { format: 'ditto-trace/1', fits: [], steps: [] };
+  #captured: CapturedTensor | undefined;
+  #active: ActiveFit | undefined;
+  #pendingModel: TracedModel | undefined;
+  #stopped = false;
+  readonly #callback: Callback;
+
+  /** Use {@link traceTraining}. */
+  constructor(model: object | undefined, options: TraceOptions) {
+    this.#only = model;
+    this.#options = options;
+    this.#callback = {
+      setModel: (m) => {
+        this.#pendingModel = m as TracedModel;
+      },
+      onTrainBegin: () => this.#beginFit(),
+      onEpochBegin: (epoch) => {
+        if (this.#active) this.#active.epoch = epoch;
+      },
+      onBatchBegin: (batch) => {
+        if (this.#active) this.#active.batch = batch;
+      },
+      onTrainEnd: () => this.#endFit(true),
+    };
+    Sequential.auditCallbacks.add(this.#callback);
+  }
+
+  /** The trace so far (live: it grows while training runs). */
+  get data(): TrainingTraceData {
+    return this.#data;
+  }
+
+  /** The steps recorded so far. */
+  get steps(): readonly TraceStep[] {
+    return this.#data.steps;
+  }
+
+  /** The tensor captured with the `capture` option, once its step has run. */
+  get captured(): CapturedTensor | undefined {
+    return this.#captured;
+  }
+
+  /** Stops recording (unwrapping an optimizer left wrapped by a fit that threw) and returns the trace. */
+  stop(): TrainingTraceData {
+    if (!this.#stopped) {
+      this.#stopped = true;
+      Sequential.auditCallbacks.delete(this.#callback);
+      this.#endFit(false);
+    }
+    return this.#data;
+  }
+
+  #beginFit(): void {
+    const model = this.#pendingModel;
+    this.#pendingModel = undefined;
+    if (!model || (this.#only !== undefined && model !== this.#only)) return;
+    this.#endFit(false);
+    const optimizer = model.optimizer as Optimizer & SlotHolder;
+    const previous = Object.getOwnPropertyDescriptor(optimizer, 'applyGradients');
+    const original = optimizer.applyGradients;
+    const index = this.#data.fits.length;
+    const fit: ActiveFit = { model, optimizer, previous, index, epoch: 0, batch: 0 };
+    this.#data.fits.push({ model: model.name, tensors: [] });
+    Object.defineProperty(optimizer, 'applyGradients', {
+      configurable: true,
+      writable: true,
+      enumerable: false,
+      value: (pairs: readonly GradientPair[]) => {
+        const before = this.#active === fit ? this.#hashWeights(fit) : undefined;
+        original.call(optimizer, pairs);
+        if (before) this.#recordStep(fit, before, pairs);
+      },
+    });
+    this.#active = fit;
+  }
+
+  #endFit(completed: boolean): void {
+    const fit = this.#active;
+    if (!fit) return;
+    this.#active = undefined;
+    if (fit.previous) Object.defineProperty(fit.optimizer, 'applyGradients', fit.previous);
+    else delete (fit.optimizer as { applyGradients?: unknown }).applyGradients;
+    if (completed) this.#data.fits[fit.index].weightsHash = fit.model.weightsHash();
+  }
+
+  /** The weights the step computes with, taken before the optimizer changes them. */
+  #hashWeights(fit: ActiveFit): WeightsBefore {
+    const arrays = fit.model.variables.map((v) => v.value.data);
+    const want = this.#options.capture;
+    const capture =
+      want && want.step === this.#data.steps.length && want.tensor < arrays.length
+        ? arrays[want.tensor].slice()
+        : undefined;
+    return {
+      hashes: arrays.map(traceHash),
+      values: this.#keepAll() ? arrays.map((a) => a.slice()) : undefined,
+      capture,
+    };
+  }
+
+  #keepAll(): boolean {
+    return this.#options.values === true;
+  }
+
+  #layout(fit: ActiveFit, pairs: readonly GradientPair[]): NonNullable<ActiveFit['layout']> {
+    if (fit.layout) return fit.layout;
+    const info = (
+      v: Variable,
+      kind: TraceTensorKind,
+      shape: readonly number[],
+      slot?: string,
+    ): TraceTensorInfo => ({
+      name: kind === 'weights' ? v.name : kind === 'gradient' ? `${v.name} · gradient` : `${v.name} · slot ${slot}`,
+      kind,
+      variable: v.name,
+      ...(slot !== undefined ? { slot } : {}),
+      dtype: v.dtype,
+      shape: [...shape],
+    });
+    const tensors: TraceTensorInfo[] = fit.model.variables.map((v) => info(v, 'weights', v.shape));
+    for (const { variable } of pairs) tensors.push(info(variable, 'gradient', variable.shape));
+    const slotNames: string[][] = [];
+    for (const { variable } of pairs) {
+      const slots = fit.optimizer.getSlots?.(variable) ?? {};
+      const names = Object.keys(slots).filter((name) => slots[name].length > 0);
+      slotNames.push(names);
+      for (const name of names) tensors.push(info(variable, 'slot', variable.shape, name));
+    }
+    fit.layout = { tensors, slotNames };
+    this.#data.fits[fit.index] = { ...this.#data.fits[fit.index], tensors };
+    return fit.layout;
+  }
+
+  #recordStep(fit: ActiveFit, before: WeightsBefore, pairs: readonly GradientPair[]): void {
+    const layout = this.#layout(fit, pairs);
+    const arrays: FloatArray[] = [];
+    for (const { grad } of pairs) arrays.push(grad);
+    pairs.forEach(({ variable }, i) => {
+      const slots = fit.optimizer.getSlots?.(variable) ?? {};
+      for (const name of layout.slotNames[i]) arrays.push(slots[name]);
+    });
+    const hashes = [...before.hashes, ...arrays.map(traceHash)];
+    if (hashes.length !== layout.tensors.length) {
+      throw new Error(
+        `traceTraining: step ${this.#data.steps.length} has ${hashes.length} tensors, ` +
+          `the fit's first step had ${layout.tensors.length}`,
+      );
+    }
+    const stepIndex = this.#data.steps.length;
+    const step: TraceStep = {
+      step: stepIndex,
+      fit: fit.index,
+      epoch: fit.epoch,
+      batch: fit.batch,
+      hashes,
+      ...(before.values ? { values: [...before.values, ...arrays.map((a) => a.slice())] } : {}),
+    };
+    this.#data.steps.push(step);
+    let captured: CapturedTensor | undefined;
+    const want = this.#options.capture;
+    if (want && want.step === stepIndex && want.tensor >= 0 && want.tensor < hashes.length) {
+      const nWeights = before.hashes.length;
+      captured = {
+        step: stepIndex,
+        tensor: want.tensor,
+        info: layout.tensors[want.tensor],
+        hash: hashes[want.tensor],
+        values: before.capture ?? arrays[want.tensor - nWeights].slice(),
+      };
+      this.#captured = captured;
+    }
+    this.#options.onStep?.(step, captured);
+  }
+}
+
+/**
+ * Starts recording the training steps of `model` — or, without a model, of every `fit` in this
+ * thread — until {@link TrainingTrace.stop}. Cost: one pass over every weight, gradient and slot per
+ * step (measured on the tutorial workload in docs/reproducibility.md).
+ *
+ * @example
+ * ```ts
+ * import { traceTraining, compareTraces } from 'ditto';
+ * const trace = traceTraining(model);
+ * await model.fit(X, y, { epochs: 100, verbose: 0 });
+ * const a = trace.stop();
+ * // … the same for a second run, then:
+ * const result = compareTraces(a, b);
+ * if (!result.same) console.log(result.step, result.tensor.name);
+ * ```
+ */
+export function traceTraining(model?: Sequential, options: TraceOptions = {}): TrainingTrace {
+  return new TrainingTrace(model, options);
+}

@@ -1,0 +1,70 @@
+import { type Command, Option } from 'commander';
+import { formatGuardReport } from '../../audit/guard-report.js';
+import { checkScript } from '../../node/audit/check.js';
+import { parseSeed } from '../../node/audit/script.js';
+
+interface CheckCommandOptions {
+  mode: 'warn' | 'throw' | 'seed';
+  seed?: string;
+  workers: string;
+  backend?: string;
+  time: boolean;
+  json?: boolean;
+}
+
+/** `ditto check <script>`: runs a script under the determinism guard and lists what it found. */
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description(
+      'run a training script under the determinism guard: report every unseeded random draw and clock read, ' +
+        'with its call site and the epoch/batch where it was first seen',
+    )
+    .argument(
+      '<script>',
+      "a .ts/.js module; its 'train' or default export is called with a context (see docs/reproducibility.md)",
+    )
+    .addOption(
+      new Option(
+        '--mode <mode>',
+        "'warn' report and continue, 'throw' fail at the first call, 'seed' replace Math.random & co. by keyed streams",
+      )
+        .choices(['warn', 'throw', 'seed'])
+        .default('warn'),
+    )
+    .option(
+      '--seed <seed>',
+      "passed to the script as ctx.seed; in 'seed' mode, the replacement streams' seed",
+    )
+    .option('--workers <n>', 'passed to the script as ctx.workers', '1')
+    .option('--backend <name>', "backend to select before the script runs ('js', 'wasm')")
+    .option('--no-time', 'do not watch Date.now and performance.now')
+    .option('--json', 'print the report as JSON')
+    .action(async (script: string, options: CheckCommandOptions) => {
+      const result = await checkScript(script, {
+        mode: options.mode,
+        ...(options.seed !== undefined ? { seed: parseSeed(options.seed) } : {}),
+        workers: Number(options.workers),
+        ...(options.backend ? { backend: options.backend } : {}),
+        watchTime: options.time,
+      });
+      if (options.json) {
+        process.stdout.write(
+          `${JSON.stringify({ ...result.report, error: result.error ? String(result.error) : undefined }, null, 2)}\n`,
+        );
+      } else {
+        process.stdout.write(
+          `${formatGuardReport(result.report, { relativeTo: process.cwd(), title: 'ditto check' })}\n`,
+        );
+        if (result.error) {
+          const error = result.error;
+          process.stderr.write(
+            `the script failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+          );
+        }
+      }
+      // Exit status 1 when nondeterminism remains (anything not replaced by 'seed' mode) or the script failed.
+      const remaining = result.report.findings.some((f) => !f.replaced);
+      if (remaining || result.error) process.exitCode = 1;
+    });
+}

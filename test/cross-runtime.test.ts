@@ -1,0 +1,189 @@
+/**
+ * ditto's contract across JavaScript runtimes: the same workloads (test/cross-runtime/workloads.ts,
+ * bundled once for the browser) trained with seed 1 in Node, Bun, Deno, headless Chromium and
+ * headless Firefox ESR, on every backend, give identical weights, predictions and per-epoch
+ * histories. The runtimes start in parallel; the hash table is printed.
+ *
+ * Needs: the npm dev dependencies `bun`, `deno` and `playwright-core`, and Debian's `chromium` and
+ * `firefox-esr` (see .ci/run). A runtime that is missing fails the test, unless it is listed in
+ * DITTO_SKIP_RUNTIMES (e.g. `DITTO_SKIP_RUNTIMES=firefox,bun`), which skips it with a message.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleForBrowser, checkCore, NotRuntimeNeutralError } from '../scripts/build-browser.js';
+import { fitTutorial } from '../src/tutorial/tutorial.js';
+import {
+  describeDifference,
+  findMismatches,
+  formatHashTable,
+  type LabelledReport,
+} from './cross-runtime/compare.js';
+import { startResultServer } from './cross-runtime/result-server.js';
+import {
+  bunCandidates,
+  denoCandidates,
+  findRuntime,
+  type RuntimeRun,
+  runChromium,
+  runCommandLine,
+  runFirefox,
+  sandboxEnv,
+} from './cross-runtime/runtimes.js';
+import { type RuntimeReport, runWorkloads, WORKLOAD_NAMES } from './cross-runtime/workloads.js';
+import { repoRoot } from './helpers/run-tsx.js';
+
+const RUNTIMES = ['node', 'bun', 'deno', 'chromium', 'firefox'] as const;
+const TIMEOUT_MS = 90_000;
+const skipped = new Set(
+  (process.env.DITTO_SKIP_RUNTIMES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>ditto cross-runtime workloads</title>
+<link rel="icon" href="data:,"></head>
+<body><p id="status">running</p><script type="module" src="browser.mjs"></script></body></html>
+`;
+
+let dir = '';
+let runs: RuntimeRun[] = [];
+let inProcess: RuntimeReport;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ditto-cross-runtime-'));
+  const bundleDir = join(dir, 'www');
+  await Promise.all([
+    bundleForBrowser({
+      entry: join(repoRoot, 'test/cross-runtime/cli-entry.ts'),
+      outfile: join(bundleDir, 'cli.mjs'),
+      sourcemap: false,
+    }),
+    bundleForBrowser({
+      entry: join(repoRoot, 'test/cross-runtime/browser-entry.ts'),
+      outfile: join(bundleDir, 'browser.mjs'),
+      sourcemap: false,
+    }),
+  ]);
+  writeFileSync(join(bundleDir, 'index.html'), PAGE);
+  const bundle = { dir: bundleDir, cliEntry: 'cli.mjs', page: 'index.html' };
+  const server = await startResultServer(bundleDir);
+  const env = (name: string) => sandboxEnv(join(dir, `home-${name}`));
+  const [bun, deno] = await Promise.all([
+    findRuntime(bunCandidates(repoRoot)),
+    findRuntime(denoCandidates(repoRoot)),
+  ]);
+  const start: Record<(typeof RUNTIMES)[number], () => Promise<RuntimeRun>> = {
+    node: () => runCommandLine('node', process.execPath, [], bundle, env('node'), TIMEOUT_MS),
+    bun: () => runCommandLine('bun', bun, ['run', '--no-install'], bundle, env('bun'), TIMEOUT_MS),
+    deno: () =>
+      runCommandLine(
+        'deno',
+        deno,
+        ['run', '--no-prompt', '--no-config', '--no-remote'],
+        bundle,
+        env('deno'),
+        TIMEOUT_MS,
+      ),
+    chromium: () => runChromium(server, bundle, env('chromium'), TIMEOUT_MS),
+    firefox: () => runFirefox(server, bundle, env('firefox'), TIMEOUT_MS),
+  };
+  try {
+    const pending = RUNTIMES.map((name) =>
+      skipped.has(name)
+        ? Promise.resolve<RuntimeRun>({ name, missing: 'skipped by DITTO_SKIP_RUNTIMES', seconds: 0 })
+        : start[name](),
+    );
+    // Meanwhile, the unbundled sources in this very process.
+    inProcess = await runWorkloads();
+    runs = await Promise.all(pending);
+  } finally {
+    await server.close();
+  }
+}, 180_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function reports(): LabelledReport[] {
+  return [
+    { label: 'node (source)', report: inProcess },
+    ...runs.filter((r) => r.report).map((r) => ({ label: r.name, report: r.report as RuntimeReport })),
+  ];
+}
+
+describe('the core is runtime-neutral', () => {
+  it('every core module bundles for the browser with no Node-only import or global', async () => {
+    const checked = await checkCore();
+    expect(checked.sources).toBeGreaterThan(50);
+  });
+
+  it('a Node-only import or global is caught, naming the file', async () => {
+    const fixture = join(repoRoot, 'test/cross-runtime/fixtures/node-only.ts');
+    const error = await bundleForBrowser({ entry: fixture, outfile: join(dir, 'x.mjs') }).catch((e) => e);
+    expect(error).toBeInstanceOf(NotRuntimeNeutralError);
+    expect(String(error.message)).toContain(
+      "Node-only import 'node:fs' in test/cross-runtime/fixtures/node-only.ts",
+    );
+  });
+});
+
+describe('the same bits in Node, Bun, Deno, Chromium and Firefox ESR', () => {
+  it('every runtime ran (or is explicitly skipped)', () => {
+    for (const run of runs) {
+      const where = `${run.name}: ${run.missing ?? run.error ?? 'ok'} (${run.seconds} s)`;
+      console.log(run.report ? `${run.name.padEnd(9)} ${run.report.runtime} — ${run.seconds} s` : where);
+    }
+    const failed = runs.filter((r) => r.error || (r.missing && !skipped.has(r.name)));
+    expect(
+      failed.map(
+        (r) => `${r.name}: ${r.error ?? `${r.missing} — install it, or set DITTO_SKIP_RUNTIMES=${r.name}`}`,
+      ),
+    ).toEqual([]);
+  });
+
+  it('weights, predictions and per-epoch histories are identical in every runtime and backend', () => {
+    const all = reports();
+    const mismatches = findMismatches(all);
+    console.log(`\n${formatHashTable(all, mismatches)}\n`);
+    if (mismatches.length > 0) console.log(`MISMATCHES:\n  ${mismatches.join('\n  ')}`);
+    expect(mismatches).toEqual([]);
+    expect(all.length).toBe(1 + runs.filter((r) => r.report).length);
+  });
+
+  it('the workloads really train, and the wasm backend takes part where it exists', async () => {
+    for (const workload of WORKLOAD_NAMES) {
+      const result = inProcess.backends.js[workload];
+      expect(result.weights).toMatch(/^[0-9a-f]{64}$/);
+      expect(result.loss.last).toBeLessThan(result.loss.first);
+      expect(new Set(result.epochs).size).toBe(result.epochs.length);
+    }
+    expect(inProcess.backends.js.tutorial.epochs).toHaveLength(100);
+    // A different seed gives different weights: the hashes depend on the seed, not on constants.
+    expect((await fitTutorial({ seed: 2 })).weightsHash).not.toBe(inProcess.fitTutorialHash);
+    expect(Object.keys(inProcess.backends)).toContain('wasm');
+  });
+
+  it('a mismatch names the runtime, backend, workload, first differing epoch and variable', () => {
+    const reference = inProcess;
+    const altered: RuntimeReport = structuredClone(reference);
+    const softmax = altered.backends.wasm?.softmax ?? altered.backends.js.softmax;
+    softmax.weights = '0'.repeat(64);
+    softmax.epochs = softmax.epochs.map((h, i) => (i >= 4 ? `x${h}` : h));
+    softmax.variables[2].hash = 'changed';
+    const backend = altered.backends.wasm ? 'wasm' : 'js';
+    const mismatches = findMismatches([
+      { label: 'node (source)', report: reference },
+      { label: 'firefox', report: altered },
+    ]);
+    expect(mismatches).toEqual([
+      `firefox / ${backend} differs from node (source) / js in softmax: weights; ` +
+        `weights first differ after epoch 5 of 20; final variables differing: #2 ${softmax.variables[2].name}`,
+    ]);
+    expect(describeDifference(reference.backends.js.tutorial, reference.backends.js.tutorial)).toBe('');
+  });
+});

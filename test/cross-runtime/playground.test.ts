@@ -79,7 +79,7 @@ function waitForRuns(panel: string, count: number): Promise<unknown> {
 function readRows(panel: string): Promise<Row[]> {
   return page.evaluate(
     (id) =>
-      [...document.querySelectorAll<HTMLElement>(`#${id}-runs tbody tr`)].map((tr) => ({
+      Array.from(document.querySelectorAll<HTMLElement>(`#${id}-runs tbody tr`)).map((tr) => ({
         repeat: Number(tr.dataset.repeat),
         hash: tr.dataset.hash ?? '',
         seed: tr.dataset.seed ?? '',
@@ -184,7 +184,7 @@ describe.skipIf(Boolean(unavailable))('the playground in headless Chromium', () 
 
   it('is accessible: labelled fields, keyboard reachable, described charts, no overflow on a phone', async () => {
     const unlabelled = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLInputElement>('input, select, textarea, button')]
+      Array.from(document.querySelectorAll<HTMLInputElement>('input, select, textarea, button'))
         .filter(
           (e) =>
             !(
@@ -199,7 +199,7 @@ describe.skipIf(Boolean(unavailable))('the playground in headless Chromium', () 
     expect(unlabelled).toEqual([]);
     const charts = await page.evaluate(
       () =>
-        [...document.querySelectorAll('svg.chart')].filter(
+        Array.from(document.querySelectorAll('svg.chart')).filter(
           (svg) =>
             svg.getAttribute('role') === 'img' &&
             svg.querySelector('title')?.textContent &&

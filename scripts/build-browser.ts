@@ -70,7 +70,7 @@ const SENTINEL = '__ditto_node_global__';
  * Node globals read by a source file. esbuild's `define` replaces only free identifier references
  * (not strings, comments or property names), so the sentinel marks exactly the real uses.
  */
-async function nodeGlobalsIn(file: string): Promise<string[]> {
+export async function nodeGlobalsIn(file: string): Promise<string[]> {
   const define = Object.fromEntries(NODE_GLOBALS.map((name) => [name, `${SENTINEL}${name}`]));
   const { code } = await transform(readFileSync(file, 'utf8'), { loader: 'ts', define });
   return NODE_GLOBALS.filter((name) => code.includes(`${SENTINEL}${name}`));
@@ -100,13 +100,19 @@ export async function checkCore(): Promise<{ sources: number; bundledInputs: num
   const problems: string[] = [];
   let bundledInputs = 0;
   try {
+    // One entry importing every core module: one resolution pass over the whole core.
     const result = await build({
-      entryPoints: sources,
+      stdin: {
+        contents: sources.map((file) => `import ${JSON.stringify(file)};`).join('\n'),
+        resolveDir: ROOT,
+        sourcefile: 'core-modules.ts',
+        loader: 'ts',
+      },
       bundle: true,
       write: false,
       format: 'esm',
       platform: 'browser',
-      outdir: join(ROOT, 'dist/browser-check'),
+      outfile: join(ROOT, 'dist/browser-check.js'),
       metafile: true,
       logLevel: 'silent',
       plugins: [forbidNodeImports()],

@@ -68,7 +68,9 @@ describe('the guard finds unseeded randomness in custom layers', () => {
 
   it('places a draw made during training at its epoch, batch and step', async () => {
     const { report } = await withDeterminismGuard(() => randomLayers());
-    const noise = report.findings.find((f) => f.site?.line === lineOf('random-layers.ts', '// planted: noise'));
+    const noise = report.findings.find(
+      (f) => f.site?.line === lineOf('random-layers.ts', '// planted: noise'),
+    );
     expect(noise, formatGuardReport(report)).toBeDefined();
     const stepsPerEpoch = Math.ceil(SAMPLES / BATCH_SIZE);
     // Noise switches on at the training call after WARMUP_CALLS calls: one call per step.
@@ -84,7 +86,9 @@ describe('the guard finds unseeded randomness in custom layers', () => {
   });
 
   it("'throw' mode fails at the first call, names the call site, and restores every global", async () => {
-    const error = await withDeterminismGuard(() => randomLayers(), { mode: 'throw' }).catch((e: unknown) => e);
+    const error = await withDeterminismGuard(() => randomLayers(), { mode: 'throw' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(NondeterminismError);
     const finding = (error as NondeterminismError).finding;
     expect(finding.site?.line).toBe(lineOf('random-layers.ts', '// planted: initializer'));

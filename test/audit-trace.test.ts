@@ -3,7 +3,11 @@ import {
   compareTraces,
   diffValues,
   formatComparison,
+  hashHex,
+  type TracesDiffer,
+  traceFromJSON,
   traceHash,
+  traceToJSON,
   traceTraining,
   ulpDistance64,
 } from '../src/audit/index.js';
@@ -22,14 +26,28 @@ function tutorialModel(seed = 1): Sequential {
 
 const { X, y } = tutorialData();
 
-async function tracedRun(options: { epochs?: number; callbacks?: Callback[]; seed?: number; rows?: number[] } = {}) {
+async function tracedRun(
+  options: {
+    epochs?: number;
+    callbacks?: Callback[];
+    seed?: number;
+    rows?: number[];
+    batchSize?: number;
+  } = {},
+) {
   const model = tutorialModel(options.seed);
   const trace = traceTraining(model, { values: true });
   const rows = options.rows ?? X.map((_, i) => i);
   await model.fit(
     rows.map((i) => X[i]),
     rows.map((i) => y[i]),
-    { epochs: options.epochs ?? 50, batchSize: X.length, verbose: 0, callbacks: options.callbacks ?? [] },
+    {
+      epochs: options.epochs ?? 50,
+      batchSize: options.batchSize ?? X.length,
+      shuffle: options.batchSize === undefined,
+      verbose: 0,
+      callbacks: options.callbacks ?? [],
+    },
   );
   return { model, data: trace.stop() };
 }
@@ -57,7 +75,8 @@ describe('traceTraining', () => {
       ]),
     ]);
     // Step 0 computed with the initial weights.
-    expect(data.steps[0].hashes.slice(0, 4)).toEqual(initial.map(traceHash));
+    expect([0, 1, 2, 3].map((i) => hashHex(data.steps[0].hashes, i))).toEqual(initial.map(traceHash));
+    expect(data.steps[0].hashes).toHaveLength(2 * data.fits[0].tensors.length);
     expect(data.fits[0].weightsHash).toBe(model.weightsHash());
   });
 
@@ -82,7 +101,10 @@ describe('traceTraining', () => {
     const close = (a: number, b: number) => Math.abs(a - b) <= 1e-5 * Math.max(1e-3, Math.abs(b));
     const gradW2 = Array.from(values[6]);
     const gradB2 = Array.from(values[7]);
-    expect(gradW2.every((g, j) => close(g, gW2[j])), `${gradW2} vs ${gW2}`).toBe(true);
+    expect(
+      gradW2.every((g, j) => close(g, gW2[j])),
+      `${gradW2} vs ${gW2}`,
+    ).toBe(true);
     expect(close(gradB2[0], gB2)).toBe(true);
     // Adam after one step: m = (1 − β1)·g, v = (1 − β2)·g² (slots of dense_1/bias are the last two).
     const [m, v] = [values[14][0], values[15][0]];
@@ -98,7 +120,9 @@ describe('traceTraining', () => {
         throw new Error('stop here');
       },
     };
-    await expect(model.fit(X, y, { epochs: 2, verbose: 0, callbacks: [failing] })).rejects.toThrow('stop here');
+    await expect(model.fit(X, y, { epochs: 2, verbose: 0, callbacks: [failing] })).rejects.toThrow(
+      'stop here',
+    );
     trace.stop();
     expect(Object.hasOwn(model.optimizer, 'applyGradients')).toBe(false);
     expect(Sequential.auditCallbacks.size).toBe(0);
@@ -152,18 +176,29 @@ describe('compareTraces', () => {
   });
 
   it('blames the gradient when the data order differs, and the initial weights when the seed does', async () => {
-    const a = await tracedRun({ epochs: 3 });
-    const reordered = await tracedRun({ epochs: 3, rows: [1, 0, 2, 3, 4, 5, 6, 7, 8] });
+    // Batches of 3 in file order: the first batch holds samples 0–2 in one run, 8–6 in the other.
+    const a = await tracedRun({ epochs: 3, batchSize: 3 });
+    const reordered = await tracedRun({ epochs: 3, batchSize: 3, rows: [8, 7, 6, 5, 4, 3, 2, 1, 0] });
     const byOrder = compareTraces(a.data, reordered.data);
     expect(byOrder).toMatchObject({ same: false, kind: 'tensor', step: 0 });
     if (!byOrder.same) {
       expect(byOrder.tensor?.kind).toBe('gradient');
       expect(byOrder.diagnosis).toMatch(/different batch/);
     }
-    const reseeded = await tracedRun({ epochs: 3, seed: 2 });
+    const reseeded = await tracedRun({ epochs: 3, batchSize: 3, seed: 2 });
     const bySeed = compareTraces(a.data, reseeded.data);
     expect(bySeed).toMatchObject({ same: false, kind: 'tensor', step: 0, tensorIndex: 0 });
     if (!bySeed.same) expect(bySeed.diagnosis).toMatch(/initial weights differ/);
+  });
+
+  it('survives JSON: a trace written and read back compares as the original', async () => {
+    const a = await tracedRun({ epochs: 5 });
+    const b = await tracedRun({ epochs: 5, batchSize: 3 });
+    const back = (d: typeof a.data) => traceFromJSON(JSON.parse(JSON.stringify(traceToJSON(d))));
+    expect(back(a.data).steps.map((s) => [...s.hashes])).toEqual(a.data.steps.map((s) => [...s.hashes]));
+    const { values, ...withoutValues } = compareTraces(a.data, b.data) as TracesDiffer;
+    expect(values).toBeDefined(); // only the in-memory traces kept values
+    expect(compareTraces(back(a.data), back(b.data))).toEqual(withoutValues);
   });
 
   it('reports a run that took more steps', async () => {

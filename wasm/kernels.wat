@@ -864,13 +864,604 @@
         (br $rows_loop))))
 
   ;; ---------------------------------------------------------------------------------------------
+  ;; ditto's elementary functions on f64x2: src/numeric/elementary.ts operation for operation
+  ;; (docs/elementary-functions.md is the specification). Every + − × ÷ is the same IEEE double
+  ;; operation on the same operands in the same order (a + b + c is (a + b) + c, as JavaScript
+  ;; associates it); Math.floor is f64x2.floor; nothing is fused or reassociated. Branches on the
+  ;; argument's range become lane masks: each lane computes the branches it may need and keeps, by
+  ;; bitselect, exactly the value the reference's branch returns. Lanes never mix.
+  ;;
+  ;; Two steps are written differently from the reference without changing a bit, because both
+  ;; forms are exact or round the same exact value once:
+  ;; - scaleByPow2(y, k) = y·2^k rounded once. The reference picks one of four forms by k; here it is
+  ;;   (y·2^(k>>1))·2^(k−(k>>1)): for −1075 ≤ k ≤ 1024 both halves are normal powers of two and
+  ;;   y·2^(k>>1) is exact (y ∈ [0.7, 1.5]), so the one rounding is the last multiplication's — the
+  ;;   correctly rounded y·2^k, as in each of the reference's forms (overflow and subnormal results
+  ;;   included).
+  ;; - log's m = x·2^−e (exact in the reference) is built by subtracting e from x's exponent bits:
+  ;;   the same double.
+  ;; Constants are the reference's decimal literals (each the shortest round-trip form of its double).
+
+  ;; expm1Kernel(r) = r + r²·q, q = ((Q0 + r·Q1) + r²·(Q2 + r·Q3)) + r⁴·(((Q4 + r·Q5) + r²·(Q6 + r·Q7)) + r⁴·(Q8 + r·Q9))
+  (func $expm1_kernel (param $r v128) (result v128)
+    (local $r2 v128) (local $r4 v128)
+    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+    (f64x2.add (local.get $r)
+      (f64x2.mul (local.get $r2)
+        (f64x2.add
+          (f64x2.add
+            (f64x2.add (v128.const f64x2 0.5000000000000001 0.5000000000000001)
+              (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666669 0.16666666666666669)))
+            (f64x2.mul (local.get $r2)
+              (f64x2.add (v128.const f64x2 0.04166666666662413 0.04166666666662413)
+                (f64x2.mul (local.get $r) (v128.const f64x2 0.008333333333330062 0.008333333333330062)))))
+          (f64x2.mul (local.get $r4)
+            (f64x2.add
+              (f64x2.add
+                (f64x2.add (v128.const f64x2 0.0013888888917213717 0.0013888888917213717)
+                  (f64x2.mul (local.get $r) (v128.const f64x2 0.00019841269863053618 0.00019841269863053618)))
+                (f64x2.mul (local.get $r2)
+                  (f64x2.add (v128.const f64x2 2.4801521295954376e-5 2.4801521295954376e-5)
+                    (f64x2.mul (local.get $r) (v128.const f64x2 2.7557268459997064e-6 2.7557268459997064e-6)))))
+              (f64x2.mul (local.get $r4)
+                (f64x2.add (v128.const f64x2 2.7620088445409746e-7 2.7620088445409746e-7)
+                  (f64x2.mul (local.get $r) (v128.const f64x2 2.510038549551032e-8 2.510038549551032e-8))))))))))
+
+  ;; The integral doubles k (each lane) as i64x2; lanes outside ±2^31 saturate (callers discard them).
+  (func $to_i64x2 (param $k v128) (result v128)
+    (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))))
+
+  ;; 2^k for i64 lanes −1022 ≤ k ≤ 1023: the exponent bits (k + 1023) << 52.
+  (func $pow2_bits (param $k v128) (result v128)
+    (i64x2.shl (i64x2.add (local.get $k) (v128.const i64x2 1023 1023)) (i32.const 52)))
+
+  ;; scaleByPow2(y, k): y·2^k rounded once, for y ∈ [0.7, 1.5] and integral −1075 ≤ k ≤ 1024 (see above).
+  (func $scale_pow2 (param $y v128) (param $k v128) (result v128)
+    (local $ki v128) (local $half v128)
+    (local.set $ki (call $to_i64x2 (local.get $k)))
+    (local.set $half (i64x2.shr_s (local.get $ki) (i32.const 1)))
+    (f64x2.mul
+      (f64x2.mul (local.get $y) (call $pow2_bits (local.get $half)))
+      (call $pow2_bits (i64x2.sub (local.get $ki) (local.get $half)))))
+
+  ;; exp(x): k = floor(x·INV_LN2 + 0.5), r = (x − k·LN2_HI) − k·LN2_LO, scaleByPow2(1 + expm1Kernel(r), k);
+  ;; x > 709.79 → +∞, x < −745.2 → 0, NaN → x.
+  (func $exp_v (param $x v128) (result v128)
+    (local $k v128) (local $r v128) (local $y v128)
+    (local.set $k (f64x2.floor (f64x2.add
+      (f64x2.mul (local.get $x) (v128.const f64x2 1.4426950408889634 1.4426950408889634))
+      (v128.const f64x2 0.5 0.5))))
+    (local.set $r (f64x2.sub
+      (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (v128.const f64x2 0.6931471803691238 0.6931471803691238)))
+      (f64x2.mul (local.get $k) (v128.const f64x2 1.9082149292705877e-10 1.9082149292705877e-10))))
+    (local.set $y (call $scale_pow2
+      (f64x2.add (v128.const f64x2 1 1) (call $expm1_kernel (local.get $r))) (local.get $k)))
+    (local.set $y (v128.bitselect (v128.const f64x2 inf inf) (local.get $y)
+      (f64x2.gt (local.get $x) (v128.const f64x2 709.79 709.79))))
+    (local.set $y (v128.bitselect (v128.const f64x2 0 0) (local.get $y)
+      (f64x2.lt (local.get $x) (v128.const f64x2 -745.2 -745.2))))
+    (v128.bitselect (local.get $x) (local.get $y) (f64x2.ne (local.get $x) (local.get $x))))
+
+  ;; expm1(x): |x| < HALF_LN2 → expm1Kernel(x); otherwise with k as in exp: hi = x − k·LN2_HI,
+  ;; lo = k·LN2_LO, r = hi − lo, c = (hi − r) − lo, u = expm1Kernel(r), uc = u + c·(1 + u), and
+  ;; k > 56 → scaleByPow2(1 + uc, k), else t = 2^k: (t − 1) + t·uc.
+  ;; x > 709.79 → +∞, x < −40 → −1, NaN and ±0 → x.
+  (func $expm1_v (param $x v128) (result v128)
+    (local $small v128) (local $k v128) (local $hi v128) (local $lo v128) (local $r v128) (local $c v128)
+    (local $u v128) (local $uc v128) (local $t v128) (local $big v128) (local $y v128)
+    (local.set $small (f64x2.lt (f64x2.abs (local.get $x)) (v128.const f64x2 0.34657359027997264 0.34657359027997264)))
+    (local.set $k (f64x2.floor (f64x2.add
+      (f64x2.mul (local.get $x) (v128.const f64x2 1.4426950408889634 1.4426950408889634))
+      (v128.const f64x2 0.5 0.5))))
+    (local.set $hi (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (v128.const f64x2 0.6931471803691238 0.6931471803691238))))
+    (local.set $lo (f64x2.mul (local.get $k) (v128.const f64x2 1.9082149292705877e-10 1.9082149292705877e-10)))
+    (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
+    (local.set $c (f64x2.sub (f64x2.sub (local.get $hi) (local.get $r)) (local.get $lo)))
+    ;; one kernel evaluation: on x in the small lanes (that is their result), on r in the others
+    (local.set $u (call $expm1_kernel (v128.bitselect (local.get $x) (local.get $r) (local.get $small))))
+    (local.set $uc (f64x2.add (local.get $u)
+      (f64x2.mul (local.get $c) (f64x2.add (v128.const f64x2 1 1) (local.get $u)))))
+    (local.set $t (call $pow2_bits (call $to_i64x2 (local.get $k))))
+    (local.set $y (f64x2.add (f64x2.sub (local.get $t) (v128.const f64x2 1 1)) (f64x2.mul (local.get $t) (local.get $uc))))
+    (local.set $big (f64x2.gt (local.get $k) (v128.const f64x2 56 56)))
+    (if (v128.any_true (local.get $big))
+      (then
+        (local.set $y (v128.bitselect
+          (call $scale_pow2 (f64x2.add (v128.const f64x2 1 1) (local.get $uc)) (local.get $k))
+          (local.get $y) (local.get $big)))))
+    (local.set $y (v128.bitselect (local.get $u) (local.get $y) (local.get $small)))
+    (local.set $y (v128.bitselect (v128.const f64x2 inf inf) (local.get $y)
+      (f64x2.gt (local.get $x) (v128.const f64x2 709.79 709.79))))
+    (local.set $y (v128.bitselect (v128.const f64x2 -1 -1) (local.get $y)
+      (f64x2.lt (local.get $x) (v128.const f64x2 -40 -40))))
+    (v128.bitselect (local.get $x) (local.get $y)
+      (v128.or (f64x2.ne (local.get $x) (local.get $x)) (f64x2.eq (local.get $x) (v128.const f64x2 0 0)))))
+
+  ;; log(x): subnormal x → x·2^54 with k = −54; e from the high word hi = bits >>> 32:
+  ;; (hi >>> 20) − 1023 + ((hi & 0xfffff) > 0x6a09e); k += e; m = x·2^−e (exact), f = m − 1,
+  ;; s = f/(2 + f), z = s², hfsq = 0.5·f·f, z2 = z², T = ((T0 + z·T1) + z2·(T2 + z·T3)) + (z2·z2)·((T4 + z·T5) + z2·T6),
+  ;; R = z·T, result k·LN2_HI − ((hfsq − (s·(hfsq + R) + k·LN2_LO)) − f).
+  ;; +∞ → +∞, ±0 → −∞, x < 0 or NaN → NaN.
+  (func $log_v (param $x v128) (result v128)
+    (local $sub v128) (local $bits v128) (local $e v128) (local $k v128) (local $f v128) (local $s v128)
+    (local $z v128) (local $z2 v128) (local $hfsq v128) (local $t v128) (local $y v128)
+    (local.set $sub (f64x2.lt (local.get $x) (v128.const f64x2 2.2250738585072014e-308 2.2250738585072014e-308)))
+    (local.set $bits (v128.bitselect
+      (f64x2.mul (local.get $x) (v128.const f64x2 18014398509481984 18014398509481984)) (local.get $x) (local.get $sub)))
+    ;; i64x2.gt_s gives −1 where the mantissa exceeds √2's, so subtracting it adds 1
+    (local.set $e (i64x2.sub
+      (i64x2.sub (i64x2.shr_u (local.get $bits) (i32.const 52)) (v128.const i64x2 1023 1023))
+      (i64x2.gt_s (v128.and (i64x2.shr_u (local.get $bits) (i32.const 32)) (v128.const i64x2 0xfffff 0xfffff))
+        (v128.const i64x2 0x6a09e 0x6a09e))))
+    ;; k = (sub ? −54 : 0) + e, exact integers in double (e's low words as i32 lanes 0 and 1)
+    (local.set $k (f64x2.add
+      (v128.bitselect (v128.const f64x2 -54 -54) (v128.const f64x2 0 0) (local.get $sub))
+      (f64x2.convert_low_i32x4_s
+        (i8x16.shuffle 0 1 2 3 8 9 10 11 0 1 2 3 8 9 10 11 (local.get $e) (local.get $e)))))
+    ;; f = m − 1 with m = x·2^−e: e subtracted from the exponent field
+    (local.set $f (f64x2.sub
+      (i64x2.sub (local.get $bits) (i64x2.shl (local.get $e) (i32.const 52)))
+      (v128.const f64x2 1 1)))
+    (local.set $s (f64x2.div (local.get $f) (f64x2.add (v128.const f64x2 2 2) (local.get $f))))
+    (local.set $z (f64x2.mul (local.get $s) (local.get $s)))
+    (local.set $hfsq (f64x2.mul (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $f)) (local.get $f)))
+    (local.set $z2 (f64x2.mul (local.get $z) (local.get $z)))
+    (local.set $t (f64x2.add
+      (f64x2.add
+        (f64x2.add (v128.const f64x2 0.666666666666667 0.666666666666667)
+          (f64x2.mul (local.get $z) (v128.const f64x2 0.3999999999989819 0.3999999999989819)))
+        (f64x2.mul (local.get $z2)
+          (f64x2.add (v128.const f64x2 0.28571428626570206 0.28571428626570206)
+            (f64x2.mul (local.get $z) (v128.const f64x2 0.2222221103781659 0.2222221103781659)))))
+      (f64x2.mul (f64x2.mul (local.get $z2) (local.get $z2))
+        (f64x2.add
+          (f64x2.add (v128.const f64x2 0.18182896183483085 0.18182896183483085)
+            (f64x2.mul (local.get $z) (v128.const f64x2 0.15331487235865734 0.15331487235865734)))
+          (f64x2.mul (local.get $z2) (v128.const f64x2 0.14619343453512615 0.14619343453512615))))))
+    ;; R = z·T
+    (local.set $t (f64x2.mul (local.get $z) (local.get $t)))
+    (local.set $y (f64x2.sub
+      (f64x2.mul (local.get $k) (v128.const f64x2 0.6931471803691238 0.6931471803691238))
+      (f64x2.sub
+        (f64x2.sub (local.get $hfsq)
+          (f64x2.add
+            (f64x2.mul (local.get $s) (f64x2.add (local.get $hfsq) (local.get $t)))
+            (f64x2.mul (local.get $k) (v128.const f64x2 1.9082149292705877e-10 1.9082149292705877e-10))))
+        (local.get $f))))
+    (local.set $y (v128.bitselect (local.get $x) (local.get $y) (f64x2.eq (local.get $x) (v128.const f64x2 inf inf))))
+    (local.set $y (v128.bitselect (v128.const f64x2 -inf -inf) (local.get $y)
+      (f64x2.eq (local.get $x) (v128.const f64x2 0 0))))
+    (v128.bitselect (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000) (local.get $y)
+      (v128.not (f64x2.ge (local.get $x) (v128.const f64x2 0 0)))))
+
+  ;; log1p(x): u = 1 + x; u = 1 → x; c = (u − 1) − x; log(u) − c/u.
+  ;; +∞ → +∞, −1 → −∞, x < −1 or NaN → NaN.
+  (func $log1p_v (param $x v128) (result v128)
+    (local $u v128) (local $y v128)
+    (local.set $u (f64x2.add (v128.const f64x2 1 1) (local.get $x)))
+    (local.set $y (f64x2.sub (call $log_v (local.get $u))
+      (f64x2.div
+        (f64x2.sub (f64x2.sub (local.get $u) (v128.const f64x2 1 1)) (local.get $x))
+        (local.get $u))))
+    (local.set $y (v128.bitselect (local.get $x) (local.get $y) (f64x2.eq (local.get $u) (v128.const f64x2 1 1))))
+    (local.set $y (v128.bitselect (local.get $x) (local.get $y) (f64x2.eq (local.get $x) (v128.const f64x2 inf inf))))
+    (local.set $y (v128.bitselect (v128.const f64x2 -inf -inf) (local.get $y)
+      (f64x2.eq (local.get $x) (v128.const f64x2 -1 -1))))
+    (v128.bitselect (v128.const i64x2 0x7ff8000000000000 0x7ff8000000000000) (local.get $y)
+      (v128.not (f64x2.ge (local.get $x) (v128.const f64x2 -1 -1)))))
+
+  ;; tanh(x): a = |x|; a < 0.55: t = expm1(−2·a), r = −t/(t + 2); a < 22: r = 1 − 2/(expm1(2·a) + 2);
+  ;; else r = 1; x < 0 → −r. ±0 and NaN → x. One expm1 per lane: its argument is chosen per lane.
+  (func $tanh_v (param $x v128) (result v128)
+    (local $a v128) (local $low v128) (local $t v128) (local $r v128)
+    (local.set $a (f64x2.abs (local.get $x)))
+    (local.set $low (f64x2.lt (local.get $a) (v128.const f64x2 0.55 0.55)))
+    (local.set $t (call $expm1_v (v128.bitselect
+      (f64x2.mul (v128.const f64x2 -2 -2) (local.get $a))
+      (f64x2.mul (v128.const f64x2 2 2) (local.get $a))
+      (local.get $low))))
+    (local.set $r (v128.bitselect
+      (f64x2.div (f64x2.neg (local.get $t)) (f64x2.add (local.get $t) (v128.const f64x2 2 2)))
+      (v128.bitselect
+        (f64x2.sub (v128.const f64x2 1 1)
+          (f64x2.div (v128.const f64x2 2 2) (f64x2.add (local.get $t) (v128.const f64x2 2 2))))
+        (v128.const f64x2 1 1)
+        (f64x2.lt (local.get $a) (v128.const f64x2 22 22)))
+      (local.get $low)))
+    (local.set $r (v128.bitselect (f64x2.neg (local.get $r)) (local.get $r)
+      (f64x2.lt (local.get $x) (v128.const f64x2 0 0))))
+    (v128.bitselect (local.get $r) (local.get $x) (f64x2.gt (local.get $a) (v128.const f64x2 0 0))))
+
+  ;; sigmoid(x): x >= 0 → 1/(1 + exp(−x)); else e = exp(x), e/(1 + e).
+  (func $sigmoid_v (param $x v128) (result v128)
+    (local $pos v128) (local $e v128)
+    (local.set $pos (f64x2.ge (local.get $x) (v128.const f64x2 0 0)))
+    (local.set $e (call $exp_v (v128.bitselect (f64x2.neg (local.get $x)) (local.get $x) (local.get $pos))))
+    (v128.bitselect
+      (f64x2.div (v128.const f64x2 1 1) (f64x2.add (v128.const f64x2 1 1) (local.get $e)))
+      (f64x2.div (local.get $e) (f64x2.add (v128.const f64x2 1 1) (local.get $e)))
+      (local.get $pos)))
+
+  ;; softplus(x): x > 0 → x + log1p(exp(−x)); else log1p(exp(x)).
+  (func $softplus_v (param $x v128) (result v128)
+    (local $pos v128) (local $l v128)
+    (local.set $pos (f64x2.gt (local.get $x) (v128.const f64x2 0 0)))
+    (local.set $l (call $log1p_v
+      (call $exp_v (v128.bitselect (f64x2.neg (local.get $x)) (local.get $x) (local.get $pos)))))
+    (v128.bitselect (f64x2.add (local.get $x) (local.get $l)) (local.get $l) (local.get $pos)))
+
+  ;; erf(x): a = |x|; a < 1.5 → x + x·P(x·x); !(a < 6) → NaN ? x : ±1; else h = H1(a − 2) (a < 2.5),
+  ;; H2(a − 3.25) (a < 4), H3(a − 5); r = 1 − exp(−a·a)·h; x < 0 → −r.
+  ;; A polynomial is evaluated only when some lane needs it (its value in the other lane is unused).
+  (func $erf_v (param $x v128) (result v128)
+    (local $a v128) (local $small v128) (local $mid v128) (local $m v128) (local $h v128) (local $r v128)
+    (local $y v128)
+    (local.set $a (f64x2.abs (local.get $x)))
+    (local.set $small (f64x2.lt (local.get $a) (v128.const f64x2 1.5 1.5)))
+    (if (v128.any_true (local.get $small))
+      (then
+        (local.set $y (f64x2.add (local.get $x)
+          (f64x2.mul (local.get $x) (call $poly_erf_p (f64x2.mul (local.get $x) (local.get $x))))))))
+    (if (i64x2.all_true (local.get $small)) (then (return (local.get $y))))
+    ;; 1.5 ≤ a < 6
+    (local.set $mid (v128.andnot (f64x2.lt (local.get $a) (v128.const f64x2 6 6)) (local.get $small)))
+    (if (v128.any_true (local.get $mid))
+      (then
+        (local.set $m (v128.and (local.get $mid) (f64x2.ge (local.get $a) (v128.const f64x2 4 4))))
+        (if (v128.any_true (local.get $m))
+          (then (local.set $h (call $poly_erf_h3 (f64x2.sub (local.get $a) (v128.const f64x2 5 5))))))
+        (local.set $m (v128.and (local.get $mid) (v128.and
+          (f64x2.ge (local.get $a) (v128.const f64x2 2.5 2.5)) (f64x2.lt (local.get $a) (v128.const f64x2 4 4)))))
+        (if (v128.any_true (local.get $m))
+          (then (local.set $h (v128.bitselect
+            (call $poly_erf_h2 (f64x2.sub (local.get $a) (v128.const f64x2 3.25 3.25))) (local.get $h) (local.get $m)))))
+        (local.set $m (v128.and (local.get $mid) (f64x2.lt (local.get $a) (v128.const f64x2 2.5 2.5))))
+        (if (v128.any_true (local.get $m))
+          (then (local.set $h (v128.bitselect
+            (call $poly_erf_h1 (f64x2.sub (local.get $a) (v128.const f64x2 2 2))) (local.get $h) (local.get $m)))))
+        (local.set $r (f64x2.sub (v128.const f64x2 1 1)
+          (f64x2.mul (call $exp_v (f64x2.mul (f64x2.neg (local.get $a)) (local.get $a))) (local.get $h))))
+        (local.set $r (v128.bitselect (f64x2.neg (local.get $r)) (local.get $r)
+          (f64x2.lt (local.get $x) (v128.const f64x2 0 0))))
+        (local.set $y (v128.bitselect (local.get $r) (local.get $y) (local.get $mid)))))
+    ;; !(a < 6): NaN → x, otherwise x > 0 ? 1 : −1
+    (v128.bitselect
+      (v128.bitselect (local.get $x)
+        (v128.bitselect (v128.const f64x2 1 1) (v128.const f64x2 -1 -1) (f64x2.gt (local.get $x) (v128.const f64x2 0 0)))
+        (f64x2.ne (local.get $x) (local.get $x)))
+      (local.get $y)
+      (v128.not (v128.or (local.get $small) (f64x2.lt (local.get $a) (v128.const f64x2 6 6))))))
+
+  ;; ERF_P (degree 14) by Horner's rule, highest coefficient first: acc = acc·v + c[i].
+  (func $poly_erf_p (param $v v128) (result v128)
+    (local $acc v128)
+    (local.set $acc (v128.const f64x2 1.5889546007818838e-13 1.5889546007818838e-13))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -4.9101179846805086e-12 -4.9101179846805086e-12)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 8.685870114391334e-11 8.685870114391334e-11)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -1.2083048517022723e-9 -1.2083048517022723e-9)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 1.4765666857055745e-8 1.4765666857055745e-8)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -1.6359841594724727e-7 -1.6359841594724727e-7)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 1.6461484722454145e-6 1.6461484722454145e-6)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -1.4925602741550847e-5 -1.4925602741550847e-5)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 0.00012055330429899759 0.00012055330429899759)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -0.0008548326929470691 -0.0008548326929470691)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 0.005223977623179348 0.005223977623179348)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -0.02686617064480267 -0.02686617064480267)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 0.11283791670952624 0.11283791670952624)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -0.37612638903183676 -0.37612638903183676)))
+    (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 0.12837916709551256 0.12837916709551256)))
+
+  ;; ERF_H1 (degree 14) by Horner's rule, highest coefficient first: acc = acc·v + c[i].
+  (func $poly_erf_h1 (param $v v128) (result v128)
+    (local $acc v128)
+    (local.set $acc (v128.const f64x2 2.4742339076650453e-8 2.4742339076650453e-8))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -9.643712186456406e-8 -9.643712186456406e-8)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 3.4432366346395997e-7 3.4432366346395997e-7)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -1.2773616807125507e-6 -1.2773616807125507e-6)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 4.62827740445235e-6 4.62827740445235e-6)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -1.629413391296476e-5 -1.629413391296476e-5)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 5.5728304783301664e-5 5.5728304783301664e-5)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -0.00018477832463095726 -0.00018477832463095726)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 0.0005924699958821647 0.0005924699958821647)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -0.0018316642779754838 -0.0018316642779754838)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 0.005440738537459517 0.005440738537459517)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -0.015460637764239173 -0.015460637764239173)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 0.04180275260352663 0.04180275260352663)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -0.10679646185348994 -0.10679646185348994)))
+    (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 0.25539567631050575 0.25539567631050575)))
+
+  ;; ERF_H2 (degree 13) by Horner's rule, highest coefficient first: acc = acc·v + c[i].
+  (func $poly_erf_h2 (param $v v128) (result v128)
+    (local $acc v128)
+    (local.set $acc (v128.const f64x2 -1.7114559998816244e-9 -1.7114559998816244e-9))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 8.085890688639206e-9 8.085890688639206e-9)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -3.418039920957254e-8 -3.418039920957254e-8)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 1.5534713794770728e-7 1.5534713794770728e-7)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -6.95250370654345e-7 -6.95250370654345e-7)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 3.0390383814543568e-6 3.0390383814543568e-6)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -1.3004631902462797e-5 -1.3004631902462797e-5)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 5.4420368004729355e-5 5.4420368004729355e-5)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -0.00022238257035434286 -0.00022238257035434286)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 0.0008860045813692623 0.0008860045813692623)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -0.003435471300879913 -0.003435471300879913)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 0.01293729088288317 0.01293729088288317)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -0.047199402321170536 -0.047199402321170536)))
+    (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 0.16633534842682265 0.16633534842682265)))
+
+  ;; ERF_H3 (degree 8) by Horner's rule, highest coefficient first: acc = acc·v + c[i].
+  (func $poly_erf_h3 (param $v v128) (result v128)
+    (local $acc v128)
+    (local.set $acc (v128.const f64x2 1.444700332488069e-7 1.444700332488069e-7))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -8.349948024549331e-7 -8.349948024549331e-7)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 4.437361871085046e-6 4.437361871085046e-6)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -2.4912564214536956e-5 -2.4912564214536956e-5)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 0.00013810436854186646 0.00013810436854186646)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -0.0007529083568184031 -0.0007529083568184031)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 0.004040688762562392 0.004040688762562392)))
+    (local.set $acc (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 -0.02133278889724187 -0.02133278889724187)))
+    (f64x2.add (f64x2.mul (local.get $acc) (local.get $v)) (v128.const f64x2 0.11070463773306863 0.11070463773306863)))
+
+  ;; dst[i] = f(src[i]) for count doubles (whole vectors: an odd count reads and writes one more), f
+  ;; one of the functions above: 0 exp, 1 expm1, 2 log, 3 log1p, 4 tanh, 5 sigmoid, 6 softplus, 7 erf.
+  ;; Not used by the backend: it lets the tests and benchmarks check each function on its own.
+  (func (export "elementary_f64") (param $fn i32) (param $src i32) (param $dst i32) (param $count i32)
+    (local $i i32) (local $bytes i32) (local $x v128) (local $y v128)
+    (local.set $bytes (i32.shl (local.get $count) (i32.const 3)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_s (local.get $i) (local.get $bytes)))
+        (local.set $x (v128.load (i32.add (local.get $src) (local.get $i))))
+        (block $store
+          (block $erf
+            (block $softplus
+              (block $sigmoid
+                (block $tanh
+                  (block $log1p
+                    (block $log
+                      (block $expm1
+                        (block $exp
+                          (br_table $exp $expm1 $log $log1p $tanh $sigmoid $softplus $erf (local.get $fn)))
+                        (local.set $y (call $exp_v (local.get $x)))
+                        (br $store))
+                      (local.set $y (call $expm1_v (local.get $x)))
+                      (br $store))
+                    (local.set $y (call $log_v (local.get $x)))
+                    (br $store))
+                  (local.set $y (call $log1p_v (local.get $x)))
+                  (br $store))
+                (local.set $y (call $tanh_v (local.get $x)))
+                (br $store))
+              (local.set $y (call $sigmoid_v (local.get $x)))
+              (br $store))
+            (local.set $y (call $softplus_v (local.get $x)))
+            (br $store))
+          (local.set $y (call $erf_v (local.get $x))))
+        (v128.store (i32.add (local.get $dst) (local.get $i)) (local.get $y))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $l))))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; Softmax (log = 0) or log-softmax (log = 1) over rows of `cols`, as the reference computes it:
+  ;; max = the row's first maximum (a NaN replaces it; scalar scan, from −∞); e_j = exp(x_j − max)
+  ;; (across lanes, into out); sum = Σ e_j in ascending j from +0 (scalar chain);
+  ;; softmax_j = e_j / sum; logSoftmax_j = (x_j − max) − log(sum). float32: every step rounded to
+  ;; float32 (x_j − max is f32.sub; exp and log are evaluated in double from the float32 value and
+  ;; rounded once), as the reference's Math.fround calls do.
+
+  ;; log(v) of one double (lane 0 of the vector function).
+  (func $log_scalar (param $v f64) (result f64)
+    (f64x2.extract_lane 0 (call $log_v (f64x2.splat (local.get $v)))))
+
+  (func (export "softmax_f32") (param $x i32) (param $out i32) (param $rows i32) (param $cols i32) (param $log i32)
+    (local $row i32) (local $j i32) (local $rowBytes i32) (local $max f32) (local $v f32) (local $sum f32)
+    (local $m v128) (local $e v128) (local $s v128)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (block $done
+      (loop $rows_loop
+        (br_if $done (i32.ge_s (local.get $row) (local.get $rows)))
+        (local.set $max (f32.const -inf))
+        (local.set $j (i32.const 0))
+        (block $max_done
+          (loop $scan
+            (br_if $max_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+            (local.set $v (f32.load (i32.add (local.get $x) (local.get $j))))
+            (if (i32.or (f32.gt (local.get $v) (local.get $max)) (f32.ne (local.get $v) (local.get $v)))
+              (then (local.set $max (local.get $v))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $scan)))
+        (local.set $m (f32x4.splat (local.get $max)))
+        ;; e_j = fround(exp(fround(x_j − max))), two per vector (one for an odd last element)
+        (local.set $j (i32.const 0))
+        (block $exp_done
+          (loop $exps
+            (br_if $exp_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+            (local.set $e (f32x4.demote_f64x2_zero (call $exp_v (f64x2.promote_low_f32x4
+              (f32x4.sub (v128.load64_zero (i32.add (local.get $x) (local.get $j))) (local.get $m))))))
+            (if (i32.ge_s (i32.sub (local.get $rowBytes) (local.get $j)) (i32.const 8))
+              (then (v128.store64_lane 0 (i32.add (local.get $out) (local.get $j)) (local.get $e)))
+              (else (v128.store32_lane 0 (i32.add (local.get $out) (local.get $j)) (local.get $e))))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $exps)))
+        (local.set $sum (f32.const 0))
+        (local.set $j (i32.const 0))
+        (block $sum_done
+          (loop $sums
+            (br_if $sum_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+            (local.set $sum (f32.add (local.get $sum) (f32.load (i32.add (local.get $out) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $sums)))
+        (local.set $j (i32.const 0))
+        (if (local.get $log)
+          (then
+            ;; (x_j − max) − fround(log(sum))
+            (local.set $s (f32x4.splat (f32.demote_f64 (call $log_scalar (f64.promote_f32 (local.get $sum))))))
+            (block $log_done
+              (loop $logs
+                (br_if $log_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+                (call $store_f32x4 (i32.add (local.get $out) (local.get $j))
+                  (f32x4.sub (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $j))) (local.get $m)) (local.get $s))
+                  (i32.shr_s (i32.sub (local.get $rowBytes) (local.get $j)) (i32.const 2)))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br $logs))))
+          (else
+            ;; e_j / sum
+            (local.set $s (f32x4.splat (local.get $sum)))
+            (block $div_done
+              (loop $divs
+                (br_if $div_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+                (call $store_f32x4 (i32.add (local.get $out) (local.get $j))
+                  (f32x4.div (v128.load (i32.add (local.get $out) (local.get $j))) (local.get $s))
+                  (i32.shr_s (i32.sub (local.get $rowBytes) (local.get $j)) (i32.const 2)))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br $divs)))))
+        (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+        (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rows_loop))))
+
+  (func (export "softmax_f64") (param $x i32) (param $out i32) (param $rows i32) (param $cols i32) (param $log i32)
+    (local $row i32) (local $j i32) (local $rowBytes i32) (local $max f64) (local $v f64) (local $sum f64)
+    (local $m v128) (local $s v128)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
+    (block $done
+      (loop $rows_loop
+        (br_if $done (i32.ge_s (local.get $row) (local.get $rows)))
+        (local.set $max (f64.const -inf))
+        (local.set $j (i32.const 0))
+        (block $max_done
+          (loop $scan
+            (br_if $max_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+            (local.set $v (f64.load (i32.add (local.get $x) (local.get $j))))
+            (if (i32.or (f64.gt (local.get $v) (local.get $max)) (f64.ne (local.get $v) (local.get $v)))
+              (then (local.set $max (local.get $v))))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $scan)))
+        (local.set $m (f64x2.splat (local.get $max)))
+        (local.set $j (i32.const 0))
+        (block $exp_done
+          (loop $exps
+            (br_if $exp_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+            (call $store_f64x2 (i32.add (local.get $out) (local.get $j))
+              (call $exp_v (f64x2.sub (v128.load (i32.add (local.get $x) (local.get $j))) (local.get $m)))
+              (i32.shr_s (i32.sub (local.get $rowBytes) (local.get $j)) (i32.const 3)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $exps)))
+        (local.set $sum (f64.const 0))
+        (local.set $j (i32.const 0))
+        (block $sum_done
+          (loop $sums
+            (br_if $sum_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+            (local.set $sum (f64.add (local.get $sum) (f64.load (i32.add (local.get $out) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $sums)))
+        (local.set $j (i32.const 0))
+        (if (local.get $log)
+          (then
+            (local.set $s (f64x2.splat (call $log_scalar (local.get $sum))))
+            (block $log_done
+              (loop $logs
+                (br_if $log_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+                (call $store_f64x2 (i32.add (local.get $out) (local.get $j))
+                  (f64x2.sub (f64x2.sub (v128.load (i32.add (local.get $x) (local.get $j))) (local.get $m)) (local.get $s))
+                  (i32.shr_s (i32.sub (local.get $rowBytes) (local.get $j)) (i32.const 3)))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br $logs))))
+          (else
+            (local.set $s (f64x2.splat (local.get $sum)))
+            (block $div_done
+              (loop $divs
+                (br_if $div_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+                (call $store_f64x2 (i32.add (local.get $out) (local.get $j))
+                  (f64x2.div (v128.load (i32.add (local.get $out) (local.get $j))) (local.get $s))
+                  (i32.shr_s (i32.sub (local.get $rowBytes) (local.get $j)) (i32.const 3)))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br $divs)))))
+        (local.set $x (i32.add (local.get $x) (local.get $rowBytes)))
+        (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rows_loop))))
+
+  ;; Log-softmax backward given its output y: acc = Σ_j dy_j in ascending j from +0 (scalar chain),
+  ;; dx_j = dy_j − exp(y_j)·acc; float32: fround at each step, as the reference does.
+  (func (export "log_softmax_backward_f32") (param $y i32) (param $dy i32) (param $dx i32) (param $rows i32)
+    (param $cols i32)
+    (local $row i32) (local $j i32) (local $acc f32) (local $s v128) (local $d v128) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 2)))
+    (block $done
+      (loop $rows_loop
+        (br_if $done (i32.ge_s (local.get $row) (local.get $rows)))
+        (local.set $acc (f32.const 0))
+        (local.set $j (i32.const 0))
+        (block $sum_done
+          (loop $sum
+            (br_if $sum_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+            (local.set $acc (f32.add (local.get $acc) (f32.load (i32.add (local.get $dy) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $sum)))
+        (local.set $s (f32x4.splat (local.get $acc)))
+        (local.set $j (i32.const 0))
+        (block $out_done
+          (loop $out
+            (br_if $out_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+            ;; dy_j − fround(fround(exp(y_j))·acc), two per vector
+            (local.set $d (f32x4.sub (v128.load64_zero (i32.add (local.get $dy) (local.get $j)))
+              (f32x4.mul
+                (f32x4.demote_f64x2_zero (call $exp_v (f64x2.promote_low_f32x4
+                  (v128.load64_zero (i32.add (local.get $y) (local.get $j))))))
+                (local.get $s))))
+            (if (i32.ge_s (i32.sub (local.get $rowBytes) (local.get $j)) (i32.const 8))
+              (then (v128.store64_lane 0 (i32.add (local.get $dx) (local.get $j)) (local.get $d)))
+              (else (v128.store32_lane 0 (i32.add (local.get $dx) (local.get $j)) (local.get $d))))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $out)))
+        (local.set $y (i32.add (local.get $y) (local.get $rowBytes)))
+        (local.set $dy (i32.add (local.get $dy) (local.get $rowBytes)))
+        (local.set $dx (i32.add (local.get $dx) (local.get $rowBytes)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rows_loop))))
+
+  (func (export "log_softmax_backward_f64") (param $y i32) (param $dy i32) (param $dx i32) (param $rows i32)
+    (param $cols i32)
+    (local $row i32) (local $j i32) (local $acc f64) (local $s v128) (local $rowBytes i32)
+    (local.set $rowBytes (i32.shl (local.get $cols) (i32.const 3)))
+    (block $done
+      (loop $rows_loop
+        (br_if $done (i32.ge_s (local.get $row) (local.get $rows)))
+        (local.set $acc (f64.const 0))
+        (local.set $j (i32.const 0))
+        (block $sum_done
+          (loop $sum
+            (br_if $sum_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+            (local.set $acc (f64.add (local.get $acc) (f64.load (i32.add (local.get $dy) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $sum)))
+        (local.set $s (f64x2.splat (local.get $acc)))
+        (local.set $j (i32.const 0))
+        (block $out_done
+          (loop $out
+            (br_if $out_done (i32.ge_s (local.get $j) (local.get $rowBytes)))
+            (call $store_f64x2 (i32.add (local.get $dx) (local.get $j))
+              (f64x2.sub (v128.load (i32.add (local.get $dy) (local.get $j)))
+                (f64x2.mul (call $exp_v (v128.load (i32.add (local.get $y) (local.get $j)))) (local.get $s)))
+              (i32.shr_s (i32.sub (local.get $rowBytes) (local.get $j)) (i32.const 3)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $out)))
+        (local.set $y (i32.add (local.get $y) (local.get $rowBytes)))
+        (local.set $dy (i32.add (local.get $dy) (local.get $rowBytes)))
+        (local.set $dx (i32.add (local.get $dx) (local.get $rowBytes)))
+        (local.set $row (i32.add (local.get $row) (i32.const 1)))
+        (br $rows_loop))))
+
+  ;; ---------------------------------------------------------------------------------------------
   ;; Unary elementwise functions. The contract evaluates each in float64 and rounds once on store, so
   ;; each op is written once, on f64x2, over a whole buffer of doubles (one loop per op: V8 does not
   ;; inline wasm calls). float64 data runs through it directly; float32 data goes through a scratch
   ;; buffer in chunks of 256: promoted (exact), evaluated, demoted (one round-to-nearest-even, as a
   ;; Float32Array store rounds).
   ;; Op codes: 0 linear, 1 neg, 2 abs, 3 square, 4 sqrt, 5 relu, 6 leakyRelu, 7 hardSigmoid,
-  ;; 8 softsign, 9 log (backward only: dy / x). Transcendental ops are not here (see the docs).
+  ;; 8 softsign, 9 log, 10 exp, 11 elu, 12 selu, 13 sigmoid, 14 tanh, 15 softplus, 16 swish, 17 gelu
+  ;; (9…17 run in $unary_elementary / $unary_backward_elementary; log's gradient dy / x is code 9 here).
 
   ;; Scratch for float32 chunks: 256 doubles each (+ slack); the host's buffers start at heap_base.
   (global $chunk_x i32 (i32.const 1024))
@@ -883,6 +1474,10 @@
     (local $i i32) (local $bytes i32) (local $x v128) (local $a v128)
     (local.set $bytes (i32.shl (local.get $count) (i32.const 3)))
     (if (i32.le_s (local.get $count) (i32.const 0)) (then (return)))
+    (if (i32.ge_u (local.get $op) (i32.const 9))
+      (then
+        (call $unary_elementary (local.get $op) (local.get $src) (local.get $dst) (local.get $bytes) (local.get $alpha))
+        (return)))
     (local.set $a (f64x2.splat (local.get $alpha)))
     (block $softsign
       (block $hardSigmoid
@@ -959,6 +1554,11 @@
     (local $i i32) (local $bytes i32) (local $x v128) (local $dy v128) (local $d v128) (local $a v128)
     (local.set $bytes (i32.shl (local.get $count) (i32.const 3)))
     (if (i32.le_s (local.get $count) (i32.const 0)) (then (return)))
+    (if (i32.ge_u (local.get $op) (i32.const 10))
+      (then
+        (call $unary_backward_elementary (local.get $op) (local.get $xs) (local.get $dys) (local.get $dst) (local.get $bytes)
+          (local.get $alpha))
+        (return)))
     (local.set $a (f64x2.splat (local.get $alpha)))
     (loop $l
       (local.set $x (v128.load (i32.add (local.get $xs) (local.get $i))))
@@ -1012,6 +1612,142 @@
           (br $store))
         ;; log: dy / x
         (local.set $d (f64x2.div (local.get $dy) (local.get $x))))
+      (v128.store (i32.add (local.get $dst) (local.get $i)) (local.get $d))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes)))))
+
+  ;; The transcendental ops (codes 9…17) over whole f64x2 vectors, dst[i] = f(src[i]) as
+  ;; numeric/elementwise.ts's unaryForward writes f; same buffer rules as $unary_apply.
+  (func $unary_elementary (param $op i32) (param $src i32) (param $dst i32) (param $bytes i32) (param $alpha f64)
+    (local $i i32) (local $x v128) (local $y v128) (local $a v128) (local $pos v128)
+    (local.set $a (f64x2.splat (local.get $alpha)))
+    (loop $l
+      (local.set $x (v128.load (i32.add (local.get $src) (local.get $i))))
+      (block $store
+        (block $gelu
+          (block $swish
+            (block $softplus
+              (block $tanh
+                (block $sigmoid
+                  (block $selu
+                    (block $elu
+                      (block $exp
+                        (block $log
+                          (br_table $log $exp $elu $selu $sigmoid $tanh $softplus $swish $gelu
+                            (i32.sub (local.get $op) (i32.const 9))))
+                        (local.set $y (call $log_v (local.get $x)))
+                        (br $store))
+                      (local.set $y (call $exp_v (local.get $x)))
+                      (br $store))
+                    ;; elu: x > 0 ? x : alpha·expm1(x) (expm1 only when some lane needs it)
+                    (local.set $pos (f64x2.gt (local.get $x) (v128.const f64x2 0 0)))
+                    (local.set $y (local.get $x))
+                    (if (i32.eqz (i64x2.all_true (local.get $pos)))
+                      (then
+                        (local.set $y (v128.bitselect (local.get $x)
+                          (f64x2.mul (local.get $a) (call $expm1_v (local.get $x))) (local.get $pos)))))
+                    (br $store))
+                  ;; selu: x > 0 ? SCALE·x : SCALE·(ALPHA·expm1(x))
+                  (local.set $pos (f64x2.gt (local.get $x) (v128.const f64x2 0 0)))
+                  (local.set $y (f64x2.mul (v128.const f64x2 1.0507009873554805 1.0507009873554805) (local.get $x)))
+                  (if (i32.eqz (i64x2.all_true (local.get $pos)))
+                    (then
+                      (local.set $y (v128.bitselect (local.get $y)
+                        (f64x2.mul (v128.const f64x2 1.0507009873554805 1.0507009873554805)
+                          (f64x2.mul (v128.const f64x2 1.6732632423543772 1.6732632423543772)
+                            (call $expm1_v (local.get $x))))
+                        (local.get $pos)))))
+                  (br $store))
+                (local.set $y (call $sigmoid_v (local.get $x)))
+                (br $store))
+              (local.set $y (call $tanh_v (local.get $x)))
+              (br $store))
+            (local.set $y (call $softplus_v (local.get $x)))
+            (br $store))
+          ;; swish: x·sigmoid(x)
+          (local.set $y (f64x2.mul (local.get $x) (call $sigmoid_v (local.get $x))))
+          (br $store))
+        ;; gelu: (0.5·x)·(1 + erf(x·INV_SQRT2))
+        (local.set $y (f64x2.mul
+          (f64x2.mul (v128.const f64x2 0.5 0.5) (local.get $x))
+          (f64x2.add (v128.const f64x2 1 1)
+            (call $erf_v (f64x2.mul (local.get $x) (v128.const f64x2 0.7071067811865476 0.7071067811865476)))))))
+      (v128.store (i32.add (local.get $dst) (local.get $i)) (local.get $y))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes)))))
+
+  ;; Gradients of the transcendental ops (codes 10…17), dst[i] = f'(xs[i])·dys[i] as
+  ;; numeric/elementwise.ts's unaryBackward writes it.
+  (func $unary_backward_elementary (param $op i32) (param $xs i32) (param $dys i32) (param $dst i32) (param $bytes i32)
+    (param $alpha f64)
+    (local $i i32) (local $x v128) (local $dy v128) (local $d v128) (local $s v128) (local $a v128) (local $pos v128)
+    (local.set $a (f64x2.splat (local.get $alpha)))
+    (loop $l
+      (local.set $x (v128.load (i32.add (local.get $xs) (local.get $i))))
+      (local.set $dy (v128.load (i32.add (local.get $dys) (local.get $i))))
+      (block $store
+        (block $gelu
+          (block $swish
+            (block $softplus
+              (block $tanh
+                (block $sigmoid
+                  (block $selu
+                    (block $elu
+                      (block $exp
+                        (br_table $exp $elu $selu $sigmoid $tanh $softplus $swish $gelu
+                          (i32.sub (local.get $op) (i32.const 10))))
+                      ;; exp: exp(x)·dy
+                      (local.set $d (f64x2.mul (call $exp_v (local.get $x)) (local.get $dy)))
+                      (br $store))
+                    ;; elu: x > 0 ? dy : (alpha·exp(x))·dy
+                    (local.set $pos (f64x2.gt (local.get $x) (v128.const f64x2 0 0)))
+                    (local.set $d (local.get $dy))
+                    (if (i32.eqz (i64x2.all_true (local.get $pos)))
+                      (then
+                        (local.set $d (v128.bitselect (local.get $dy)
+                          (f64x2.mul (f64x2.mul (local.get $a) (call $exp_v (local.get $x))) (local.get $dy))
+                          (local.get $pos)))))
+                    (br $store))
+                  ;; selu: x > 0 ? SCALE·dy : ((SCALE·ALPHA)·exp(x))·dy, SCALE·ALPHA = 1.7580993408473766
+                  (local.set $pos (f64x2.gt (local.get $x) (v128.const f64x2 0 0)))
+                  (local.set $d (f64x2.mul (v128.const f64x2 1.0507009873554805 1.0507009873554805) (local.get $dy)))
+                  (if (i32.eqz (i64x2.all_true (local.get $pos)))
+                    (then
+                      (local.set $d (v128.bitselect (local.get $d)
+                        (f64x2.mul
+                          (f64x2.mul (v128.const f64x2 1.7580993408473766 1.7580993408473766) (call $exp_v (local.get $x)))
+                          (local.get $dy))
+                        (local.get $pos)))))
+                  (br $store))
+                ;; sigmoid: s = sigmoid(x); (s·(1 − s))·dy
+                (local.set $s (call $sigmoid_v (local.get $x)))
+                (local.set $d (f64x2.mul
+                  (f64x2.mul (local.get $s) (f64x2.sub (v128.const f64x2 1 1) (local.get $s))) (local.get $dy)))
+                (br $store))
+              ;; tanh: t = tanh(x); (1 − t·t)·dy
+              (local.set $s (call $tanh_v (local.get $x)))
+              (local.set $d (f64x2.mul
+                (f64x2.sub (v128.const f64x2 1 1) (f64x2.mul (local.get $s) (local.get $s))) (local.get $dy)))
+              (br $store))
+            ;; softplus: sigmoid(x)·dy
+            (local.set $d (f64x2.mul (call $sigmoid_v (local.get $x)) (local.get $dy)))
+            (br $store))
+          ;; swish: s = sigmoid(x); (s + (x·s)·(1 − s))·dy
+          (local.set $s (call $sigmoid_v (local.get $x)))
+          (local.set $d (f64x2.mul
+            (f64x2.add (local.get $s)
+              (f64x2.mul (f64x2.mul (local.get $x) (local.get $s)) (f64x2.sub (v128.const f64x2 1 1) (local.get $s))))
+            (local.get $dy)))
+          (br $store))
+        ;; gelu: ((0.5·(1 + erf(x·INV_SQRT2))) + (x·exp((−0.5·x)·x))·INV_SQRT_2PI)·dy
+        (local.set $d (f64x2.mul
+          (f64x2.add
+            (f64x2.mul (v128.const f64x2 0.5 0.5)
+              (f64x2.add (v128.const f64x2 1 1)
+                (call $erf_v (f64x2.mul (local.get $x) (v128.const f64x2 0.7071067811865476 0.7071067811865476)))))
+            (f64x2.mul
+              (f64x2.mul (local.get $x)
+                (call $exp_v (f64x2.mul (f64x2.mul (v128.const f64x2 -0.5 -0.5) (local.get $x)) (local.get $x))))
+              (v128.const f64x2 0.3989422804014327 0.3989422804014327)))
+          (local.get $dy))))
       (v128.store (i32.add (local.get $dst) (local.get $i)) (local.get $d))
       (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes)))))
 

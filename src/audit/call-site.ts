@@ -22,9 +22,7 @@ export function dittoRoot(): string {
 }
 
 function isAbsoluteLocation(file: string): boolean {
-  return (
-    file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file) || /^(https?|blob|file):/i.test(file)
-  );
+  return file.startsWith('/') || /^[A-Za-z]:[\\/]/.test(file) || /^(https?|blob|file):/i.test(file);
 }
 
 /** Sorts a frame by the file it lies in. */

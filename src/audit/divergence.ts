@@ -7,8 +7,9 @@
  */
 
 import { ulpDistance32 } from '../numeric/ulp.js';
-import type { DType, FloatArray } from '../tensor/dtype.js';
+import type { DType } from '../tensor/dtype.js';
 import type { TraceStep, TraceTensorInfo, TrainingTraceData } from './trace.js';
+import { hashHex } from './trace-hash.js';
 
 /** One element that differs. */
 export interface ValueDifference {
@@ -98,7 +99,12 @@ export function ulpDistance(dtype: DType, a: number, b: number): number {
  * different payloads, count as different only when their bits differ — here compared as numbers,
  * with −0 ≠ +0 by `Object.is`).
  */
-export function diffValues(dtype: DType, a: ArrayLike<number>, b: ArrayLike<number>, keep = 8): TensorDifference {
+export function diffValues(
+  dtype: DType,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  keep = 8,
+): TensorDifference {
   const n = Math.min(a.length, b.length);
   const first: ValueDifference[] = [];
   let differing = Math.abs(a.length - b.length);
@@ -153,6 +159,13 @@ const DIAGNOSIS = {
     '(a callback at the end of training, a variable fit does not train).',
 } as const;
 
+/** The first tensor whose fingerprint (a pair of words) differs, or −1. */
+function firstDifferingTensor(a: Uint32Array, b: Uint32Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let w = 0; w < n; w++) if (a[w] !== b[w]) return w >>> 1;
+  return a.length === b.length ? -1 : n >>> 1;
+}
+
 function where(step: TraceStep): string {
   return `step ${step.step} (epoch ${step.epoch}, batch ${step.batch}${step.fit > 0 ? `, fit ${step.fit}` : ''})`;
 }
@@ -179,7 +192,12 @@ export function compareTraces(a: TrainingTraceData, b: TrainingTraceData): Trace
     const sb = b.steps[i];
     const layoutA = a.fits[sa.fit]?.tensors ?? [];
     const layoutB = b.fits[sb.fit]?.tensors ?? [];
-    if (sa.fit !== sb.fit || sa.epoch !== sb.epoch || sa.batch !== sb.batch || !sameLayout(layoutA, layoutB)) {
+    if (
+      sa.fit !== sb.fit ||
+      sa.epoch !== sb.epoch ||
+      sa.batch !== sb.batch ||
+      !sameLayout(layoutA, layoutB)
+    ) {
       return {
         same: false,
         kind: 'structure',
@@ -193,7 +211,7 @@ export function compareTraces(a: TrainingTraceData, b: TrainingTraceData): Trace
         diagnosis: DIAGNOSIS.structure,
       };
     }
-    const j = sa.hashes.findIndex((h, k) => h !== sb.hashes[k]);
+    const j = firstDifferingTensor(sa.hashes, sb.hashes);
     if (j < 0) continue;
     const tensor = layoutA[j];
     const values = sa.values && sb.values ? diffValues(tensor.dtype, sa.values[j], sb.values[j]) : undefined;
@@ -216,8 +234,8 @@ export function compareTraces(a: TrainingTraceData, b: TrainingTraceData): Trace
       tensorIndex: j,
       tensor,
       ...(layoutB[j].name !== tensor.name ? { tensorNameB: layoutB[j].name } : {}),
-      hashA: sa.hashes[j],
-      hashB: sb.hashes[j],
+      hashA: hashHex(sa.hashes, j),
+      hashB: hashHex(sb.hashes, j),
       ...(values ? { values } : {}),
       message: `${where(sa)}: ${tensor.name} differs`,
       diagnosis,

@@ -87,7 +87,8 @@ export function formatGuardReport(report: GuardReport, options: FormatGuardOptio
     const what = f.replaced ? ' — replaced by the keyed stream' : '';
     lines.push(`  ${f.source} — ${plural(f.calls, 'call')}, first ${describeWhen(f)}${what}`);
     lines.push(`    at ${frameText(f.site, options.relativeTo)}`);
-    if (f.userSite && f.userSite !== f.site) lines.push(`    from ${frameText(f.userSite, options.relativeTo)}`);
+    if (f.userSite && f.userSite !== f.site)
+      lines.push(`    from ${frameText(f.userSite, options.relativeTo)}`);
     if (f.note) lines.push(`    ${f.note}`);
   }
   if (report.streamSeed !== undefined) {

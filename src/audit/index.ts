@@ -56,5 +56,6 @@ export {
   type TrainingTraceData,
   traceTraining,
 } from './trace.js';
-export { traceHash } from './trace-hash.js';
+export { hashHex, traceHash, traceHashInto } from './trace-hash.js';
+export { type TraceJSON, traceFromJSON, traceToJSON } from './trace-json.js';
 export { formatPosition, PositionTracker, type TrainingPosition } from './training-position.js';

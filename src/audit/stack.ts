@@ -157,7 +157,12 @@ export function captureFrames(): StackFrame[] {
     if (!frame) return;
     const site = aligned ? sites?.[i] : undefined;
     const running = site?.getFileName();
-    if (site && running && /[\\/]node_modules[\\/]/.test(running) && !/[\\/]node_modules[\\/]/.test(frame.file)) {
+    if (
+      site &&
+      running &&
+      /[\\/]node_modules[\\/]/.test(running) &&
+      !/[\\/]node_modules[\\/]/.test(frame.file)
+    ) {
       frames.push({
         file: fileUrlToPathText(running),
         line: site.getLineNumber() ?? frame.line,

@@ -14,7 +14,7 @@ import type { Variable } from '../layers/variable.js';
 import { Sequential } from '../models/sequential.js';
 import type { GradientPair, Optimizer } from '../optimizers/optimizer.js';
 import type { DType, FloatArray } from '../tensor/dtype.js';
-import { traceHash } from './trace-hash.js';
+import { hashHex, traceHashInto } from './trace-hash.js';
 
 /** What a traced tensor is. */
 export type TraceTensorKind = 'weights' | 'gradient' | 'slot';
@@ -55,8 +55,11 @@ export interface TraceStep {
   readonly epoch: number;
   /** The batch within the epoch. */
   readonly batch: number;
-  /** {@link traceHash} of each tensor of the fit's `tensors`, in that order. */
-  readonly hashes: readonly string[];
+  /**
+   * The 64-bit fingerprint ({@link traceHashInto}) of each tensor of the fit's `tensors`, in that
+   * order: two words per tensor (`hashHex(hashes, i)` gives tensor i's as hex).
+   */
+  readonly hashes: Uint32Array;
   /** Copies of the tensors' values (only with the `values` option). */
   readonly values?: readonly FloatArray[];
 }
@@ -100,9 +103,8 @@ type TracedModel = TrainingModel & {
   weightsHash(): string;
 };
 
-/** The weights as the step found them: their hashes, and copies where asked for. */
+/** The weights as the step found them: copies where asked for (their fingerprints go to `weightWords`). */
 interface WeightsBefore {
-  readonly hashes: string[];
   readonly values?: FloatArray[];
   /** A copy of the weights tensor the `capture` option asks for, when it is this step's. */
   readonly capture?: FloatArray;
@@ -113,6 +115,10 @@ interface ActiveFit {
   readonly optimizer: Optimizer & SlotHolder;
   readonly previous: PropertyDescriptor | undefined;
   readonly index: number;
+  /** The model's variables (fixed during a fit), read once. */
+  readonly variables: readonly Variable[];
+  /** Fingerprints of the weights before the current step's update, two words per variable. */
+  readonly weightWords: Uint32Array;
   epoch: number;
   batch: number;
   /** Variables and slots as laid out at the fit's first step. */
@@ -131,6 +137,8 @@ export class TrainingTrace {
   #active: ActiveFit | undefined;
   #pendingModel: TracedModel | undefined;
   #stopped = false;
+  /** Reused list of one step's gradient and slot arrays. */
+  readonly #scratch: FloatArray[] = [];
   readonly #callback: Callback;
 
   /** Use {@link traceTraining}. */
@@ -187,18 +195,17 @@ export class TrainingTrace {
     const previous = Object.getOwnPropertyDescriptor(optimizer, 'applyGradients');
     const original = optimizer.applyGradients;
     const index = this.#data.fits.length;
-    const fit: ActiveFit = { model, optimizer, previous, index, epoch: 0, batch: 0 };
+    const variables = [...model.variables];
+    const weightWords = new Uint32Array(2 * variables.length);
+    const fit: ActiveFit = { model, optimizer, previous, index, variables, weightWords, epoch: 0, batch: 0 };
     this.#data.fits.push({ model: model.name, tensors: [] });
-    Object.defineProperty(optimizer, 'applyGradients', {
-      configurable: true,
-      writable: true,
-      enumerable: false,
-      value: (pairs: readonly GradientPair[]) => {
-        const before = this.#active === fit ? this.#hashWeights(fit) : undefined;
-        original.call(optimizer, pairs);
-        if (before) this.#recordStep(fit, before, pairs);
-      },
-    });
+    // A plain assignment keeps the optimizer's fast property layout (defineProperty with
+    // non-default attributes would not, and would slow every update it makes).
+    optimizer.applyGradients = (pairs: readonly GradientPair[]) => {
+      const before = this.#active === fit ? this.#hashWeights(fit) : undefined;
+      original.call(optimizer, pairs);
+      if (before) this.#recordStep(fit, before, pairs);
+    };
     this.#active = fit;
   }
 
@@ -213,15 +220,15 @@ export class TrainingTrace {
 
   /** The weights the step computes with, taken before the optimizer changes them. */
   #hashWeights(fit: ActiveFit): WeightsBefore {
-    const arrays = fit.model.variables.map((v) => v.value.data);
+    const variables = fit.variables;
+    for (let i = 0; i < variables.length; i++) traceHashInto(variables[i].value.data, fit.weightWords, 2 * i);
     const want = this.#options.capture;
     const capture =
-      want && want.step === this.#data.steps.length && want.tensor < arrays.length
-        ? arrays[want.tensor].slice()
+      want && want.step === this.#data.steps.length && want.tensor < variables.length
+        ? variables[want.tensor].value.data.slice()
         : undefined;
     return {
-      hashes: arrays.map(traceHash),
-      values: this.#keepAll() ? arrays.map((a) => a.slice()) : undefined,
+      values: this.#keepAll() ? variables.map((v) => v.value.data.slice()) : undefined,
       capture,
     };
   }
@@ -238,14 +245,19 @@ export class TrainingTrace {
       shape: readonly number[],
       slot?: string,
     ): TraceTensorInfo => ({
-      name: kind === 'weights' ? v.name : kind === 'gradient' ? `${v.name} · gradient` : `${v.name} · slot ${slot}`,
+      name:
+        kind === 'weights'
+          ? v.name
+          : kind === 'gradient'
+            ? `${v.name} · gradient`
+            : `${v.name} · slot ${slot}`,
       kind,
       variable: v.name,
       ...(slot !== undefined ? { slot } : {}),
       dtype: v.dtype,
       shape: [...shape],
     });
-    const tensors: TraceTensorInfo[] = fit.model.variables.map((v) => info(v, 'weights', v.shape));
+    const tensors: TraceTensorInfo[] = fit.variables.map((v) => info(v, 'weights', v.shape));
     for (const { variable } of pairs) tensors.push(info(variable, 'gradient', variable.shape));
     const slotNames: string[][] = [];
     for (const { variable } of pairs) {
@@ -261,43 +273,60 @@ export class TrainingTrace {
 
   #recordStep(fit: ActiveFit, before: WeightsBefore, pairs: readonly GradientPair[]): void {
     const layout = this.#layout(fit, pairs);
-    const arrays: FloatArray[] = [];
-    for (const { grad } of pairs) arrays.push(grad);
-    pairs.forEach(({ variable }, i) => {
-      const slots = fit.optimizer.getSlots?.(variable) ?? {};
-      for (const name of layout.slotNames[i]) arrays.push(slots[name]);
-    });
-    const hashes = [...before.hashes, ...arrays.map(traceHash)];
-    if (hashes.length !== layout.tensors.length) {
+    const stepIndex = this.#data.steps.length;
+    const count = layout.tensors.length;
+    const hashes = new Uint32Array(2 * count);
+    hashes.set(fit.weightWords);
+    const keep: FloatArray[] | undefined = before.values ? [...before.values] : undefined;
+    const want = this.#options.capture;
+    const wanted = want && want.step === stepIndex ? want.tensor : -1;
+    let captured: FloatArray | undefined =
+      wanted >= 0 && wanted < fit.variables.length ? before.capture : undefined;
+    // Gradients, then slots, hashed straight into the step's words (no per-tensor allocation).
+    let t = fit.variables.length;
+    const tensorsOfStep: FloatArray[] = this.#scratch;
+    tensorsOfStep.length = 0;
+    for (let i = 0; i < pairs.length; i++) tensorsOfStep.push(pairs[i].grad);
+    for (let i = 0; i < pairs.length; i++) {
+      const slots = fit.optimizer.getSlots?.(pairs[i].variable);
+      const names = layout.slotNames[i] ?? [];
+      for (let k = 0; k < names.length; k++) if (slots) tensorsOfStep.push(slots[names[k]]);
+    }
+    for (const array of tensorsOfStep) {
+      if (t < count) {
+        traceHashInto(array, hashes, 2 * t);
+        if (keep) keep.push(array.slice());
+        if (t === wanted) captured = array.slice();
+      }
+      t++;
+    }
+    if (t !== count || pairs.length !== layout.slotNames.length) {
       throw new Error(
-        `traceTraining: step ${this.#data.steps.length} has ${hashes.length} tensors, ` +
-          `the fit's first step had ${layout.tensors.length}`,
+        `traceTraining: step ${stepIndex} does not have the tensors of the fit's first step ` +
+          `(${pairs.length} gradients, expected ${layout.slotNames.length})`,
       );
     }
-    const stepIndex = this.#data.steps.length;
     const step: TraceStep = {
       step: stepIndex,
       fit: fit.index,
       epoch: fit.epoch,
       batch: fit.batch,
       hashes,
-      ...(before.values ? { values: [...before.values, ...arrays.map((a) => a.slice())] } : {}),
+      ...(keep ? { values: keep } : {}),
     };
     this.#data.steps.push(step);
-    let captured: CapturedTensor | undefined;
-    const want = this.#options.capture;
-    if (want && want.step === stepIndex && want.tensor >= 0 && want.tensor < hashes.length) {
-      const nWeights = before.hashes.length;
-      captured = {
+    let capture: CapturedTensor | undefined;
+    if (captured) {
+      capture = {
         step: stepIndex,
-        tensor: want.tensor,
-        info: layout.tensors[want.tensor],
-        hash: hashes[want.tensor],
-        values: before.capture ?? arrays[want.tensor - nWeights].slice(),
+        tensor: wanted,
+        info: layout.tensors[wanted],
+        hash: hashHex(hashes, wanted),
+        values: captured,
       };
-      this.#captured = captured;
+      this.#captured = capture;
     }
-    this.#options.onStep?.(step, captured);
+    this.#options.onStep?.(step, capture);
   }
 }
 

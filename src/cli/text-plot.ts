@@ -2,6 +2,7 @@
  * Box plots drawn with text, one row per series on a shared axis, readable in 80 columns.
  * Whiskers reach the most extreme values within 1.5 IQR of the box; points beyond are drawn as '∘'.
  */
+import { log } from '../numeric/elementary.js';
 import { describe as describeSample } from '../stats/index.js';
 
 export interface Series {
@@ -14,21 +15,28 @@ function axisLabel(v: number): string {
 }
 
 /**
- * Returns the lines of a box plot: one row per series and an axis.
+ * Returns the lines of a box plot: one row per series and an axis. With `log: true` (all values
+ * must be positive) positions follow log(value), for metrics spread over orders of magnitude; the
+ * quartiles and whiskers are still those of the values themselves.
  *
  * @example
  * ```ts
  * textBoxPlot([{ label: 'MSE', values: mses }]).forEach((l) => console.log(l));
  * ```
  */
-export function textBoxPlot(series: readonly Series[], options: { width?: number } = {}): string[] {
+export function textBoxPlot(
+  series: readonly Series[],
+  options: { width?: number; log?: boolean } = {},
+): string[] {
   const width = options.width ?? 56;
   const labelWidth = Math.max(...series.map((s) => s.label.length));
   const all = series.flatMap((s) => [...s.values]);
   const lo = Math.min(...all);
   const hi = Math.max(...all);
-  const span = hi - lo || 1;
-  const col = (v: number) => Math.round(((v - lo) / span) * (width - 1));
+  const useLog = options.log === true && lo > 0;
+  const position = useLog ? log : (v: number) => v;
+  const span = position(hi) - position(lo) || 1;
+  const col = (v: number) => Math.round(((position(v) - position(lo)) / span) * (width - 1));
   const lines: string[] = [];
   for (const s of series) {
     const d = describeSample(s.values);
@@ -51,8 +59,9 @@ export function textBoxPlot(series: readonly Series[], options: { width?: number
   lines.push(`${' '.repeat(labelWidth)} ${axis.join('')}`);
   const left = axisLabel(lo);
   const right = axisLabel(hi);
-  lines.push(
-    `${' '.repeat(labelWidth)} ${left}${' '.repeat(Math.max(1, width - left.length - right.length))}${right}`,
-  );
+  const gap = Math.max(1, width - left.length - right.length);
+  const middle =
+    useLog && gap >= 13 ? ' log scale '.padStart(Math.floor(gap / 2) + 5).padEnd(gap) : ' '.repeat(gap);
+  lines.push(`${' '.repeat(labelWidth)} ${left}${middle}${right}`);
   return lines;
 }

@@ -65,3 +65,4 @@ export {
 } from './run-record.js';
 export { type ExperimentSeed, parseSeed, resolveExperimentSeed } from './seed.js';
 export { type ExperimentSummary, type MetricSummary, type SummaryOptions, summarize } from './summary.js';
+export { type TutorialExperimentOptions, tutorialExperiment } from './tutorial-experiment.js';

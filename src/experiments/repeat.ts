@@ -67,7 +67,8 @@ export function failure(
 
 /**
  * Validates what `run` returned: an object whose fields are named finite numbers (the metrics),
- * plus optionally `weightsHash`, a non-empty string (the only field that is not a metric).
+ * plus optionally `weightsHash`, a non-empty string (the only field that is not a metric). A
+ * metric of −0 is recorded as 0.
  */
 export function checkOutput(output: RepeatOutput): { metrics: Metrics; weightsHash: string | null } {
   if (output === null || typeof output !== 'object' || Array.isArray(output)) {
@@ -96,7 +97,8 @@ export function checkOutput(output: RepeatOutput): { metrics: Metrics; weightsHa
         `metric '${name}' is ${describeValue(value)}; every metric must be a finite number`,
       );
     }
-    checked[name] = value;
+    // −0 becomes 0: JSON (the run records) cannot tell them apart, and a replay must match the record.
+    checked[name] = value === 0 ? 0 : value;
   }
   return { metrics: checked, weightsHash: (weightsHash as string | undefined) ?? null };
 }

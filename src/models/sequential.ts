@@ -284,9 +284,11 @@ export class Sequential {
       xs,
       ys,
     );
+    // Without callbacks there is nothing to await: a microtask per hook would cost more than a
+    // small model's step.
     const batchHooks = callbacks.length > 0;
     for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
-      await runHooks(callbacks, (cb) => cb.onEpochBegin?.(epoch, {}));
+      if (batchHooks) await runHooks(callbacks, (cb) => cb.onEpochBegin?.(epoch, {}));
       const order = shuffle ? permutation(foldIn(fitKey, epoch), n) : identity;
       const lossMean = new MeanAccumulator();
       const metricMeans = compiled.metrics.map(() => new MeanAccumulator());
@@ -329,7 +331,7 @@ export class Sequential {
         for (const [name, value] of Object.entries(v)) logs[`val_${name}`] = value;
       }
       history.record(epoch, logs);
-      await runHooks(callbacks, (cb) => cb.onEpochEnd?.(epoch, logs));
+      if (batchHooks) await runHooks(callbacks, (cb) => cb.onEpochEnd?.(epoch, logs));
     }
     await runHooks(callbacks, (cb) => cb.onTrainEnd?.({}));
     return history;

@@ -8,6 +8,7 @@
 import { loader, parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { ConvergencePoint } from '../stats/index.js';
+import { wantsLogScale } from './scale.js';
 
 /** One experiment's values of a metric, in repeat order. */
 export interface ChartSeries {
@@ -29,16 +30,6 @@ const CONFIG = {
   axis: { labelFontSize: 11, titleFontSize: 12, grid: true, gridColor: '#eee' },
   header: { labelFontSize: 12 },
 };
-
-/**
- * Whether values spread over two or more orders of magnitude and are all positive: then the box
- * plot uses a log scale, where a skewed metric such as an MSE is readable.
- */
-export function wantsLogScale(series: readonly ChartSeries[]): boolean {
-  const all = series.flatMap((s) => [...s.values]);
-  if (all.length === 0 || all.some((v) => !(v > 0))) return false;
-  return Math.max(...all) / Math.min(...all) >= 100;
-}
 
 function rows(series: readonly ChartSeries[]) {
   return series.flatMap((s) => s.values.map((value, i) => ({ experiment: s.label, value, i })));
@@ -139,7 +130,7 @@ export function convergenceSpec(
             title: `running mean of ${metric} (${Math.round(confidence * 100)}% CI)`,
           },
           y2: { field: 'high' },
-          color: { ...color, legend: null },
+          color,
         },
       },
       {

@@ -12,9 +12,9 @@ export {
   convergenceSpec,
   histogramSpec,
   renderSvg,
-  wantsLogScale,
 } from './charts.js';
 export { esc, type ReportInput, type ReportRun, renderReport } from './html.js';
+export { wantsLogScale } from './scale.js';
 export {
   COLUMNS,
   convergenceSentence,

@@ -12,6 +12,7 @@ import type { ExperimentRun, RepeatFailure } from '../experiments/results.js';
 import { failures } from '../experiments/results.js';
 import type { ExperimentSummary, MetricSummary } from '../experiments/summary.js';
 import { formatP, formatNumber as num } from '../stats/verdict.js';
+import { wantsLogScale } from './scale.js';
 
 /** Text styles (e.g. picocolors); identity by default. */
 export interface TextStyle {
@@ -115,8 +116,12 @@ export function convergenceSentence(m: MetricSummary): string {
 export function formatFailures(failed: readonly RepeatFailure[], style: TextStyle = plain): string[] {
   const lines = [style.red(style.bold(`${failed.length} repeat${failed.length === 1 ? '' : 's'} failed`))];
   for (const f of failed) {
-    lines.push(style.red(`  repeat ${f.index} (seed ${f.seed}): ${f.error.message}`));
-    for (const line of f.error.stack.split('\n').slice(1, 6)) lines.push(style.dim(`    ${line.trim()}`));
+    lines.push(
+      ...wrap(`repeat ${f.index} (seed ${f.seed}): ${f.error.message}`, '  ').map((l) => style.red(l)),
+    );
+    // The first frames of the stack, clipped to the width (the full stack is in the run record).
+    for (const line of f.error.stack.split('\n').slice(1, 6))
+      lines.push(style.dim(clip(`    ${line.trim()}`, COLUMNS)));
   }
   return lines;
 }
@@ -197,7 +202,7 @@ function boxPlot(series: { label: string; values: number[] }[]): string[] {
   const width = Math.max(20, COLUMNS - 2 - labelWidth - 1 - 1);
   return textBoxPlot(
     series.map((s, i) => ({ label: labels[i], values: s.values })),
-    { width },
+    { width, log: wantsLogScale(series) },
   ).map((l) => `  ${l}`);
 }
 

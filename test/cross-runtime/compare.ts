@@ -1,9 +1,11 @@
 /**
- * Comparing the runtimes' reports: every (runtime, backend) pair must give the reference's bits for
- * every workload. A mismatch names the runtime and backend, the workload, what differs (weights,
- * predictions, per-epoch history), the first epoch after which the weights differ and which
- * variables differ at the end.
+ * Comparing the runtimes' reports: every (runtime, variant) pair must give the reference's bits for
+ * every workload. A mismatch names the runtime and variant, the workload, what differs (weights,
+ * predictions, per-epoch history) and — from the training traces, with ditto's divergence tool —
+ * the first step and tensor (weights, gradient or optimizer slot) where the runs part ways.
  */
+import { compareTraces, formatComparison } from '../../src/audit/index.js';
+import { traceFromTransport } from './trace-transport.js';
 import { type RuntimeReport, WORKLOAD_NAMES, type WorkloadResult } from './workloads.js';
 
 /** A runtime's report under a label (e.g. 'node (source)', 'firefox'). */
@@ -14,35 +16,27 @@ export interface LabelledReport {
 
 const FIELDS = ['weights', 'predictions', 'history'] as const;
 
-function firstDifferentEpoch(a: readonly string[], b: readonly string[]): number | undefined {
-  const n = Math.max(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
-  return undefined;
+/**
+ * Where `result` differs from `reference`, in words (the divergence tool's first difference
+ * included); empty when identical.
+ */
+export function describeDifference(
+  reference: WorkloadResult,
+  result: WorkloadResult,
+  labels: readonly [string, string] = ['reference', 'this run'],
+): string {
+  const fields = FIELDS.filter((f) => reference[f] !== result[f]);
+  const traces = compareTraces(traceFromTransport(reference.trace), traceFromTransport(result.trace));
+  if (fields.length === 0 && traces.same) return '';
+  const what = fields.length > 0 ? fields.join(', ') : 'the training trace';
+  return `${what}\n${indent(formatComparison(traces, { labels }), '      ')}`;
 }
 
-/** Where `result` differs from `reference`, in words; empty when identical. */
-export function describeDifference(reference: WorkloadResult, result: WorkloadResult): string {
-  const fields = FIELDS.filter((f) => reference[f] !== result[f]);
-  const epoch = firstDifferentEpoch(reference.epochs, result.epochs);
-  if (fields.length === 0 && epoch === undefined) return '';
-  const parts = [fields.length > 0 ? fields.join(', ') : 'per-epoch weights'];
-  if (epoch !== undefined) {
-    parts.push(
-      epoch < Math.min(reference.epochs.length, result.epochs.length)
-        ? `weights first differ after epoch ${epoch + 1} of ${reference.epochs.length}`
-        : `trained ${result.epochs.length} epochs instead of ${reference.epochs.length}`,
-    );
-  }
-  const variables = reference.variables
-    .map((v, i) => ({
-      index: i,
-      name: result.variables[i]?.name ?? v.name,
-      same: result.variables[i]?.hash === v.hash,
-    }))
-    .filter((v) => !v.same)
-    .map((v) => `#${v.index} ${v.name}`);
-  if (variables.length > 0) parts.push(`final variables differing: ${variables.join(', ')}`);
-  return parts.join('; ');
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => prefix + line)
+    .join('\n');
 }
 
 /**
@@ -62,13 +56,14 @@ export function findMismatches(reports: readonly LabelledReport[]): string[] {
       const results = report.backends[backend];
       if (!results) {
         const why =
-          report.unavailableBackends.find((u) => u.startsWith(backend)) ?? `${backend} (not reported)`;
+          report.unavailableBackends.find((u) => u.startsWith(backend.split('/')[0])) ??
+          `${backend} (not reported)`;
         mismatches.push(`${label}: backend unavailable: ${why}`);
         continue;
       }
       for (const workload of WORKLOAD_NAMES) {
         const difference = results[workload]
-          ? describeDifference(ref[workload], results[workload])
+          ? describeDifference(ref[workload], results[workload], [refLabel, `${label} / ${backend}`])
           : 'workload missing';
         if (difference) {
           mismatches.push(`${label} / ${backend} differs from ${refLabel} in ${workload}: ${difference}`);
@@ -94,14 +89,14 @@ function short(hash: string | undefined): string {
 }
 
 /**
- * The hash table: one row per runtime and backend, the first 8 hex digits of each workload's weights
+ * The hash table: one row per runtime and variant (backend and training path), the first 8 hex digits of each workload's weights
  * and predictions hash, ✓ where the row matches the reference in everything compared, and the
  * engine `Math` hash (expected to vary: it is what ditto avoids). Full reference hashes follow.
  */
 export function formatHashTable(reports: readonly LabelledReport[], mismatches: readonly string[]): string {
   const header = [
     'runtime',
-    'backend',
+    'variant',
     ...WORKLOAD_NAMES.flatMap((w) => [`${w} w`, `${w} p`]),
     'same',
     'engine Math',
@@ -141,7 +136,9 @@ export function formatHashTable(reports: readonly LabelledReport[], mismatches: 
   }
   out.push(
     '',
-    'w = weights hash, p = predictions hash; per-epoch losses/metrics and per-epoch weights are compared too.',
+    'w = weights hash, p = predictions hash. Also compared: every per-epoch loss and metric, and every',
+    "step's weights, gradients and optimizer slots (the training trace). /autograd = the general",
+    'autograd path; without it, the fused fast path that fit chooses by itself.',
   );
   out.push(
     'engine Math = a hash of Math.exp/log/sin/pow/tanh/cbrt: engines may differ there; ditto never uses them.',

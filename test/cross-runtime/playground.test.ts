@@ -3,7 +3,7 @@
  * Chromium through playwright-core. A seeded configuration (on the WebAssembly backend) and an
  * unseeded one are run in the page's Web Workers; every weights hash read from the page must equal
  * Node's for the same configuration and seed, the command the page shows must print that hash, and
- * the page's verdict must be the one Node computes from Node's own results.
+ * the page's comparison must be the one `ditto compare` computes from Node's own fits.
  *
  * The screenshot goes to a temporary directory; with DITTO_UPDATE_SCREENSHOT=1 it replaces
  * docs/playground-screenshot.png.
@@ -13,16 +13,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verdict } from '../../src/stats/index.js';
+import { compareRuns } from '../../src/experiments/index.js';
+import { formatComparison } from '../../src/report/terminal.js';
 import { repeatSeed } from '../../src/tutorial/repeat-seed.js';
 import { fitTutorial } from '../../src/tutorial/tutorial.js';
+import { toExperimentRun } from '../../web/src/experiment-run.js';
+import type { FitResult } from '../../web/src/protocol.js';
 import { repoRoot, runTsx } from '../helpers/run-tsx.js';
 import { type Browser, chromiumUnavailable, launchChromium, type Page } from './chromium.js';
 import { sandboxEnv } from './runtimes.js';
 
 /** A's configuration: seeded, and different from every default. */
 const A = { hiddenUnits: 12, epochs: 150, optimizer: 'rmsprop', learningRate: 0.005, seed: 7n, repeats: 20 };
-/** B: the tutorial network without a seed. */
+/** B: the tutorial network, without a seed (the page draws one). */
 const B = { hiddenUnits: 10, epochs: 100, repeats: 20 };
 
 interface Row {
@@ -138,42 +141,56 @@ describe.skipIf(Boolean(unavailable))('the playground in headless Chromium', () 
     expect(new Set(rows.map((r) => r.hash)).size).toBe(A.repeats);
   });
 
-  it("the page's Node command prints the page's hash", async () => {
-    const command = (await page.locator('#a-command').textContent()) ?? '';
-    expect(command).toBe(
+  it("the page's Node commands print the page's hashes", async () => {
+    const commandA = (await page.locator('#a-command').textContent()) ?? '';
+    expect(commandA).toBe(
       `npx ditto playground fit --hidden-units ${A.hiddenUnits} --epochs ${A.epochs} --optimizer ${A.optimizer} ` +
         `--learning-rate ${A.learningRate} --seed ${A.seed} --repeat 0`,
     );
-    const args = command.split(' ').slice(2);
-    const printed = JSON.parse(await runTsx('src/cli/main.ts', [...args, '--json']));
-    const [first] = await readRows('a');
-    expect(printed.weightsHash).toBe(first.hash);
+    // B: the command of repeat 5, chosen with its row's button.
+    await page.getByRole('button', { name: 'Show the Node command for repeat 5 of B' }).click();
+    const commandB = (await page.locator('#b-command').textContent()) ?? '';
+    const drawn = await page.locator('#b-panel').getAttribute('data-experiment-seed');
+    expect(commandB).toMatch(new RegExp(`--seed ${drawn} --repeat 5$`));
+    const run = async (command: string) =>
+      JSON.parse(await runTsx('src/cli/main.ts', [...command.split(' ').slice(2), '--json'])).weightsHash;
+    const [printedA, printedB] = await Promise.all([run(commandA), run(commandB)]);
+    expect(printedA).toBe((await readRows('a'))[0].hash);
+    expect(printedB).toBe((await readRows('b'))[5].hash);
   });
 
-  it('an unseeded run records the seed it drew, and Node replays it bit for bit', async () => {
+  it('a run without a seed draws one, shows it, and Node replays every repeat from it', async () => {
+    const drawn = BigInt((await page.locator('#b-panel').getAttribute('data-experiment-seed')) ?? 'NaN');
+    expect(await page.locator('#b-status').textContent()).toContain(`drew seed ${drawn}`);
     const rows = await readRows('b');
-    expect(new Set(rows.map((r) => r.seed)).size).toBe(B.repeats);
     for (const row of rows) {
-      const node = await fitTutorial({
-        hiddenUnits: B.hiddenUnits,
-        epochs: B.epochs,
-        seed: BigInt(row.seed),
-      });
-      expect(row.hash, `run ${row.repeat + 1} (seed ${row.seed})`).toBe(node.weightsHash);
+      const seed = repeatSeed(drawn, row.repeat);
+      expect(row.seed).toBe(String(seed));
+      const node = await fitTutorial({ hiddenUnits: B.hiddenUnits, epochs: B.epochs, seed });
+      expect(row.hash, `repeat ${row.repeat} of seed ${drawn}`).toBe(node.weightsHash);
     }
   });
 
-  it("the comparison's verdict is the one Node computes from Node's results", async () => {
-    const mse = async (rows: Row[], options: object) =>
-      Promise.all(rows.map(async (r) => (await fitTutorial({ ...options, seed: BigInt(r.seed) })).mse));
-    const a = await mse(await readRows('a'), { ...A, seed: undefined });
-    const b = await mse(await readRows('b'), { hiddenUnits: B.hiddenUnits, epochs: B.epochs });
-    const expected = verdict(
-      { name: 'A', values: a },
-      { name: 'B', values: b },
-      { better: 'lower', metric: 'MSE' },
+  it("the comparison is `ditto compare`'s, computed in Node from Node's own fits", async () => {
+    const nodeRun = async (name: string, options: object, experimentSeed: bigint, repeats: number) => {
+      const results: FitResult[] = [];
+      for (let repeat = 0; repeat < repeats; repeat++) {
+        const seed = repeatSeed(experimentSeed, repeat);
+        const fit = await fitTutorial({ ...options, seed });
+        results.push({ type: 'result', runId: 0, repeat, seed: String(seed), backend: 'js', ...fit });
+      }
+      return toExperimentRun(name, { value: experimentSeed, drawn: false }, repeats, results);
+    };
+    const drawn = BigInt((await page.locator('#b-panel').getAttribute('data-experiment-seed')) ?? 'NaN');
+    const comparison = compareRuns(
+      [
+        await nodeRun('A', { ...A, seed: undefined }, A.seed, A.repeats),
+        await nodeRun('B', { hiddenUnits: B.hiddenUnits, epochs: B.epochs }, drawn, B.repeats),
+      ],
+      { metrics: ['mse'] },
     );
-    expect(await page.locator('#verdict').textContent()).toBe(expected.text);
+    expect(await page.locator('#verdict').textContent()).toBe(comparison.metrics[0].pairs[0].verdict.text);
+    expect(await page.locator('#compare-text').textContent()).toBe(formatComparison(comparison).join('\n'));
   });
 
   it('contacts nothing but its own origin, and raises no error', () => {

@@ -1,11 +1,13 @@
 /**
  * The cross-runtime workloads: seeded trainings whose weights, predictions and per-epoch losses are
- * fingerprinted, on every backend this runtime offers. Runtime-neutral on purpose — no Node, Bun,
- * Deno or DOM API — because the very same code (bundled once by scripts/build-browser.ts) runs in
- * Node, Bun, Deno, Chromium and Firefox, and test/cross-runtime.test.ts compares the fingerprints.
+ * fingerprinted — with a training trace (ditto's divergence tool) that locates any difference — on
+ * every backend this runtime offers, through both training paths (the fused fast path and the
+ * general autograd path). Runtime-neutral on purpose — no Node, Bun, Deno or DOM API — because the
+ * very same code (bundled once by scripts/build-browser.ts) runs in Node, Bun, Deno, Chromium and
+ * Firefox, and test/cross-runtime.test.ts compares the fingerprints.
  */
+import { type TrainingTraceData, traceTraining } from '../../src/audit/index.js';
 import { registerWasmBackend } from '../../src/backend/wasm/register.js';
-import type { Callback, TrainingModel } from '../../src/callbacks/callback.js';
 import {
   Dense,
   Dropout,
@@ -19,9 +21,11 @@ import {
   setBackend,
   setSeed,
 } from '../../src/index.js';
+import { isFastPathEnabled, setFastPath } from '../../src/models/fast-path/index.js';
 import { fitTutorial, tutorialData } from '../../src/tutorial/tutorial.js';
+import { traceToTransport } from './trace-transport.js';
 
-/** Fingerprints of one training (SHA-256, hex). */
+/** Fingerprints of one training (SHA-256, hex), and its trace. */
 export interface WorkloadResult {
   /** `model.weightsHash()` after training. */
   weights: string;
@@ -29,10 +33,11 @@ export interface WorkloadResult {
   predictions: string;
   /** Every per-epoch value `fit` reported (loss, metrics, validation), in name order. */
   history: string;
-  /** One hash per trained variable, in layer order: where two runs differ. */
-  variables: Array<{ name: string; hash: string }>;
-  /** The weights' hash after each epoch: when two runs start to differ. */
-  epochs: string[];
+  /**
+   * Every step's weights, gradients and optimizer slots, hashed: where two runs first differ (in
+   * JSON-safe form; see trace-transport.ts).
+   */
+  trace: TrainingTraceData;
   /** The training loss of the first and the last epoch (a sanity check that training happened). */
   loss: { first: number; last: number };
 }
@@ -41,7 +46,10 @@ export interface WorkloadResult {
 export interface RuntimeReport {
   /** Runtime name and version, e.g. 'node 20.20.2' or a browser's user agent. */
   runtime: string;
-  /** backend name → workload name → fingerprints. */
+  /**
+   * variant → workload name → fingerprints. A variant is a backend and a training path: 'js' and
+   * 'wasm' (the fast path, which fit chooses by itself), 'js/autograd' and 'wasm/autograd'.
+   */
   backends: Record<string, Record<string, WorkloadResult>>;
   /** Backends that could not be registered in this runtime (e.g. no WebAssembly SIMD). */
   unavailableBackends: string[];
@@ -52,6 +60,8 @@ export interface RuntimeReport {
   engineMath: string;
   /** fitTutorial({ seed: 1 })'s own hash, checked against the `tutorial` workload's. */
   fitTutorialHash: string;
+  /** Wall time of `runWorkloads` in this runtime (reported, never compared). */
+  milliseconds: number;
 }
 
 /** The workloads' names, in report order. */
@@ -60,18 +70,6 @@ export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 /** The seed every workload trains with. */
 export const SEED = 1;
-
-/** Records the weights' hash after every epoch. */
-class EpochHashes implements Callback {
-  readonly hashes: string[] = [];
-  private model: TrainingModel | undefined;
-  setModel(model: TrainingModel): void {
-    this.model = model;
-  }
-  onEpochEnd(): void {
-    if (this.model) this.hashes.push(hashArrays(this.model.getWeights()));
-  }
-}
 
 function historyHash(history: History): string {
   const names = Object.keys(history.history).sort();
@@ -84,14 +82,18 @@ async function trainAndFingerprint(
   y: number[][],
   options: FitOptions,
 ): Promise<WorkloadResult> {
-  const trace = new EpochHashes();
-  const history = await model.fit(x, y, { ...options, verbose: 0, callbacks: [trace] });
+  const trace = traceTraining(model);
+  let history: History;
+  try {
+    history = await model.fit(x, y, { ...options, verbose: 0 });
+  } finally {
+    trace.stop();
+  }
   return {
     weights: model.weightsHash(),
     predictions: hashArrays([model.predict(x).data]),
     history: historyHash(history),
-    variables: model.variables.map((v) => ({ name: v.name, hash: hashArrays([v.value.data]) })),
-    epochs: trace.hashes,
+    trace: traceToTransport(trace.data),
     loss: { first: history.history.loss[0], last: history.history.loss.at(-1) ?? Number.NaN },
   };
 }
@@ -194,8 +196,8 @@ function engineMathHash(): string {
 
 /**
  * Trains every workload with seed 1 on every backend available here (the reference 'js' and, where
- * the runtime supports WebAssembly SIMD, 'wasm') and returns their fingerprints. Restores the
- * backend in use afterwards.
+ * the runtime supports WebAssembly SIMD, 'wasm'), on the fast path and on the autograd path, and
+ * returns their fingerprints. Restores the backend and the fast-path setting afterwards.
  *
  * @example
  * ```ts
@@ -204,6 +206,7 @@ function engineMathHash(): string {
  * ```
  */
 export async function runWorkloads(): Promise<RuntimeReport> {
+  const started = performance.now(); // determinism-ok: timing is reported, not compared
   const unavailableBackends: string[] = [];
   let wasmError = '';
   try {
@@ -213,16 +216,21 @@ export async function runWorkloads(): Promise<RuntimeReport> {
   }
   if (wasmError) unavailableBackends.push(`wasm (${wasmError})`);
   const previous = getBackend().name;
+  const fastPath = isFastPathEnabled();
   const backends: RuntimeReport['backends'] = {};
   try {
     for (const name of listBackends()) {
       setBackend(name);
-      const results: Record<string, WorkloadResult> = {};
-      for (const workload of WORKLOAD_NAMES) results[workload] = await WORKLOADS[workload]();
-      backends[name] = results;
+      for (const fast of [true, false]) {
+        setFastPath(fast);
+        const results: Record<string, WorkloadResult> = {};
+        for (const workload of WORKLOAD_NAMES) results[workload] = await WORKLOADS[workload]();
+        backends[fast ? name : `${name}/autograd`] = results;
+      }
     }
   } finally {
     setBackend(previous);
+    setFastPath(fastPath);
   }
   const fitTutorialHash = (await fitTutorial({ seed: SEED })).weightsHash;
   return {
@@ -231,5 +239,6 @@ export async function runWorkloads(): Promise<RuntimeReport> {
     unavailableBackends,
     engineMath: engineMathHash(),
     fitTutorialHash,
+    milliseconds: performance.now() - started, // determinism-ok: reporting only
   };
 }

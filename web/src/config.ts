@@ -7,7 +7,7 @@ export interface PlaygroundConfig {
   optimizer: string;
   /** Undefined: the optimizer's Keras default. */
   learningRate: number | undefined;
-  /** The experiment seed; undefined means "no seed" (every run draws its own). */
+  /** The experiment seed; undefined means "no seed" (one is drawn per click of Run, and shown). */
   seed: bigint | undefined;
   repeats: number;
   backend: 'js' | 'wasm';
@@ -115,19 +115,15 @@ export function describeConfig(config: PlaygroundConfig): string {
 
 /**
  * The command that reproduces one run in Node, bit for bit: the same fit, printed with its weights
- * hash. A seeded experiment's run is named by (experiment seed, repeat index); a "no seed" run by the
- * seed it drew.
+ * hash. A run is named by its experiment seed (given, or drawn for "no seed") and repeat index.
  *
  * @example
  * ```ts
- * replayCommand(config, { seed: '…', drawn: false, repeat: 3 });
+ * replayCommand(config, 1n, 3);
  * // 'npx ditto playground fit --hidden-units 10 --epochs 100 --optimizer adam --seed 1 --repeat 3'
  * ```
  */
-export function replayCommand(
-  config: PlaygroundConfig,
-  run: { seed: string; drawn: boolean; repeat: number },
-): string {
+export function replayCommand(config: PlaygroundConfig, experimentSeed: bigint, repeat: number): string {
   const parts = [
     'npx ditto playground fit',
     `--hidden-units ${config.hiddenUnits}`,
@@ -136,7 +132,6 @@ export function replayCommand(
   ];
   // String(x) is the shortest text that parses back to the same double, so Node gets the same rate.
   if (config.learningRate !== undefined) parts.push(`--learning-rate ${String(config.learningRate)}`);
-  if (config.seed !== undefined && !run.drawn) parts.push(`--seed ${config.seed}`, `--repeat ${run.repeat}`);
-  else parts.push(`--seed ${run.seed}`);
+  parts.push(`--seed ${experimentSeed}`, `--repeat ${repeat}`);
   return parts.join(' ');
 }

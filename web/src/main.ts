@@ -2,9 +2,11 @@
  * The ditto playground: two configurations of the tutorial network, each run 1–100 times in Web
  * Workers, and their comparison. Everything runs in this page; it contacts no other origin.
  */
+import { compareRuns, type ExperimentRun } from '../../src/experiments/index.js';
 import { boxStripChart } from './charts.js';
 import { describeConfig } from './config.js';
 import { h, replaceChildren } from './dom.js';
+import { METRIC } from './experiment-run.js';
 import { Panel } from './panel.js';
 import { comparisonView } from './stats-view.js';
 
@@ -26,7 +28,9 @@ const comparison = document.getElementById('comparison-body') as HTMLElement;
 const runBoth = document.getElementById('run-both') as HTMLButtonElement;
 
 function renderComparison(): void {
-  if (a.results.length === 0 || b.results.length === 0 || !a.config || !b.config) {
+  const runA = a.experimentRun();
+  const runB = b.experimentRun();
+  if (!runA || !runB || !a.config || !b.config || a.running || b.running) {
     replaceChildren(comparison, h('p', { class: 'hint' }, 'Run both configurations to compare them.'));
     return;
   }
@@ -36,8 +40,8 @@ function renderComparison(): void {
     h(
       'ul',
       { class: 'configs' },
-      h('li', { class: 'series-a' }, h('strong', {}, 'A: '), describeConfig(a.config)),
-      h('li', { class: 'series-b' }, h('strong', {}, 'B: '), describeConfig(b.config)),
+      h('li', { class: 'series-a' }, h('strong', {}, 'A: '), configText(a)),
+      h('li', { class: 'series-b' }, h('strong', {}, 'B: '), configText(b)),
     ),
     h(
       'figure',
@@ -48,8 +52,26 @@ function renderComparison(): void {
         { label: 'B', values: values(b), series: 'b' },
       ]),
     ),
-    comparisonView({ name: 'A', values: values(a) }, { name: 'B', values: values(b) }),
+    statistics(runA, runB),
   );
+}
+
+function configText(panel: Panel): string {
+  const text = panel.config ? describeConfig(panel.config) : '';
+  return panel.experimentSeed?.drawn ? `${text} (drew seed ${panel.experimentSeed.value})` : text;
+}
+
+/** `ditto compare`'s statistics of the two runs, or why they cannot be computed. */
+function statistics(runA: ExperimentRun, runB: ExperimentRun): HTMLElement {
+  try {
+    return comparisonView(compareRuns([runA, runB], { metrics: [METRIC] }));
+  } catch (error) {
+    return h(
+      'p',
+      { class: 'error' },
+      `Cannot compare: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
 }
 
 a.onFinished = renderComparison;

@@ -3,6 +3,9 @@
  * curves, the distribution of the final MSE, the summary statistics, each run's weights hash and the
  * Node command that reproduces a run.
  */
+
+import type { ExperimentRun, MetricSummary } from '../../src/experiments/index.js';
+import { resolveExperimentSeed, summarize } from '../../src/experiments/index.js';
 import { boxStripChart, lossChart } from './charts.js';
 import {
   type ConfigErrors,
@@ -16,9 +19,10 @@ import {
   replayCommand,
 } from './config.js';
 import { h, replaceChildren } from './dom.js';
+import { METRIC, toExperimentRun } from './experiment-run.js';
 import { runJobs, workerCount } from './pool.js';
 import type { FitJob, FitResult } from './protocol.js';
-import { summaryTable } from './stats-view.js';
+import { summaryView } from './stats-view.js';
 
 export interface PanelDefaults {
   hiddenUnits: number;
@@ -47,6 +51,10 @@ export class Panel {
   private partial = new Map<number, number[]>();
   /** The configuration of the latest run. */
   config: PlaygroundConfig | undefined;
+  /** The latest run's experiment seed: the one given, or the one drawn for "no seed". */
+  experimentSeed: { value: bigint; drawn: boolean } | undefined;
+  /** The latest complete run's statistics (as `ditto run` computes them). */
+  private summary: MetricSummary | undefined;
   running = false;
   /** Called when a run finishes (for the comparison). */
   onFinished: () => void = () => {};
@@ -63,7 +71,7 @@ export class Panel {
   private readonly status: HTMLElement;
   private readonly lossFigure: HTMLElement;
   private readonly distFigure: HTMLElement;
-  private readonly summary: HTMLElement;
+  private readonly summaryBox: HTMLElement;
   private readonly runsBody: HTMLTableSectionElement;
   private readonly command: HTMLElement;
   private readonly commandNote: HTMLElement;
@@ -189,8 +197,8 @@ export class Panel {
     const backend = h(
       'select',
       { id: fid('backend'), name: 'backend' },
-      h('option', { value: 'js', selected: defaults.backend === 'js' }, 'plain TypeScript'),
-      h('option', { value: 'wasm', selected: defaults.backend === 'wasm' }, 'WebAssembly (SIMD)'),
+      h('option', { value: 'js', selected: defaults.backend === 'js' }, 'TypeScript'),
+      h('option', { value: 'wasm', selected: defaults.backend === 'wasm' }, 'WebAssembly'),
     );
 
     this.fields = {
@@ -275,7 +283,7 @@ export class Panel {
     );
     this.lossFigure = h('div', { class: 'figure-body' });
     this.distFigure = h('div', { class: 'figure-body' });
-    this.summary = h('div', { id: fid('summary') });
+    this.summaryBox = h('div', { id: fid('summary') });
     this.command = h('code', { id: fid('command') });
     this.commandNote = h(
       'p',
@@ -305,7 +313,7 @@ export class Panel {
         this.lossFigure,
       ),
       h('figure', {}, h('figcaption', {}, 'Final MSE of each run: box plot and strip'), this.distFigure),
-      this.summary,
+      this.summaryBox,
       h(
         'section',
         { class: 'replay', 'aria-labelledby': fid('replay-title') },
@@ -327,7 +335,7 @@ export class Panel {
             h(
               'caption',
               { class: 'visually-hidden' },
-              `Runs of configuration ${name}: seed, final MSE and weights hash`,
+              `Runs of configuration ${name}: repeat index, its seed, final MSE and weights hash`,
             ),
             h(
               'thead',
@@ -335,8 +343,8 @@ export class Panel {
               h(
                 'tr',
                 {},
-                h('th', { scope: 'col' }, 'Run'),
-                h('th', { scope: 'col' }, 'Seed'),
+                h('th', { scope: 'col' }, 'Repeat'),
+                h('th', { scope: 'col' }, 'Its seed'),
                 h('th', { scope: 'col' }, 'Final MSE'),
                 h('th', { scope: 'col' }, 'Weights hash (SHA-256)'),
                 h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Command')),
@@ -388,7 +396,13 @@ export class Panel {
     }
     this.showErrors({});
     const config = parsed.config;
+    // No seed: draw one from the system's entropy, as `ditto run` does, and show it — every run of
+    // this click can still be replayed from (drawn seed, repeat index).
+    const seed = resolveExperimentSeed('playground', config.seed);
     this.config = config;
+    this.experimentSeed = seed;
+    this.summary = undefined;
+    this.element.dataset.experimentSeed = String(seed.value);
     this.results = [];
     this.errors = [];
     this.partial.clear();
@@ -408,9 +422,10 @@ export class Panel {
       optimizer: config.optimizer,
       learningRate: config.learningRate,
       backend: config.backend,
-      experimentSeed: config.seed === undefined ? undefined : String(config.seed),
+      experimentSeed: String(seed.value),
     }));
-    this.status.textContent = `${this.name}: running ${describeConfig(config)} on ${workerCount(config.repeats)} workers…`;
+    const drawn = seed.drawn ? ` (drew seed ${seed.value})` : '';
+    this.status.textContent = `${this.name}: running ${describeConfig(config)}${drawn} on ${workerCount(config.repeats)} workers…`;
     this.render();
     const started = performance.now();
     await runJobs(
@@ -432,7 +447,7 @@ export class Panel {
           this.scheduleRender();
         },
         onError: (repeat, message) => {
-          this.errors.push(repeat >= 0 ? `run ${repeat + 1}: ${message}` : message);
+          this.errors.push(repeat >= 0 ? `repeat ${repeat}: ${message}` : message);
           this.scheduleRender();
         },
       },
@@ -448,7 +463,16 @@ export class Panel {
       stopped
         ? `${this.name}: stopped after ${this.results.length} of ${config.repeats} runs.`
         : `${this.name}: ${this.results.length} runs in ${seconds} s.`,
+      seed.drawn ? `No seed given: drew seed ${seed.value}, so every run can still be replayed.` : '',
     ];
+    const run = this.experimentRun();
+    if (run && this.results.length > 0) {
+      try {
+        this.summary = summarize(run).metrics.find((m) => m.metric === METRIC);
+      } catch {
+        this.summary = undefined; // e.g. too few runs for a bootstrap: the description still shows
+      }
+    }
     if (this.errors.length > 0) parts.push(`${this.errors.length} failed: ${this.errors.join('; ')}`);
     parts.push(this.repeatCheck(config));
     this.status.textContent = parts.filter(Boolean).join(' ');
@@ -472,6 +496,12 @@ export class Panel {
 
   stop(): void {
     this.abort?.abort();
+  }
+
+  /** The latest run's results as an experiment run (what `ditto run` records). */
+  experimentRun(): ExperimentRun | undefined {
+    if (!this.config || !this.experimentSeed || this.results.length === 0) return undefined;
+    return toExperimentRun(this.name, this.experimentSeed, this.config.repeats, this.results);
   }
 
   private scheduleRender(): void {
@@ -505,10 +535,11 @@ export class Panel {
       ]),
     );
     replaceChildren(
-      this.summary,
+      this.summaryBox,
       this.results.length > 0
-        ? summaryTable(
+        ? summaryView(
             this.results.map((r) => r.mse),
+            this.running ? undefined : this.summary,
             `Final MSE of ${this.name}: summary`,
           )
         : null,
@@ -523,7 +554,7 @@ export class Panel {
         {
           type: 'button',
           class: 'small',
-          'aria-label': `Show the Node command for run ${r.repeat + 1} of ${this.name}`,
+          'aria-label': `Show the Node command for repeat ${r.repeat} of ${this.name}`,
         },
         'Command',
       );
@@ -534,8 +565,8 @@ export class Panel {
       return h(
         'tr',
         { 'data-repeat': r.repeat, 'data-hash': r.weightsHash, 'data-seed': r.seed },
-        h('td', {}, String(r.repeat + 1)),
-        h('td', { class: 'mono' }, r.drawn ? `${r.seed} (drawn)` : r.seed),
+        h('td', {}, String(r.repeat)),
+        h('td', { class: 'mono' }, r.seed),
         h('td', { class: 'num' }, formatMse(r.mse)),
         h('td', { class: 'mono hash', title: r.weightsHash }, h('code', {}, r.weightsHash)),
         h('td', {}, show),
@@ -550,14 +581,13 @@ export class Panel {
   }
 
   private showCommand(result: FitResult): void {
-    if (!this.config) return;
-    this.command.textContent = replayCommand(this.config, result);
+    if (!this.config || !this.experimentSeed) return;
+    this.command.textContent = replayCommand(this.config, this.experimentSeed.value, result.repeat);
     this.command.dataset.hash = result.weightsHash;
     this.command.dataset.repeat = String(result.repeat);
-    const which = result.drawn
-      ? `run ${result.repeat + 1} (no seed; it drew seed ${result.seed})`
-      : `run ${result.repeat + 1}`;
-    this.commandNote.textContent = `Prints the same weights hash as ${which}: ${result.weightsHash.slice(0, 16)}…`;
+    this.commandNote.textContent =
+      `Prints the weights hash of repeat ${result.repeat} (trained with seed ${result.seed}): ` +
+      `${result.weightsHash.slice(0, 16)}…`;
     this.copyButton.disabled = false;
   }
 

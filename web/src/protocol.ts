@@ -13,10 +13,10 @@ export interface FitJob {
   learningRate: number | undefined;
   backend: 'js' | 'wasm';
   /**
-   * The experiment seed as a decimal string; the repeat trains with `repeatSeed(seed, repeat)`.
-   * Undefined: no seed — the worker starts unseeded and ditto draws one from the system's entropy.
+   * The experiment seed as a decimal string (given, or drawn by the page for "no seed"); the repeat
+   * trains with `repeatSeed(seed, repeat)`.
    */
-  experimentSeed: string | undefined;
+  experimentSeed: string;
 }
 
 /** A finished fit. */
@@ -24,10 +24,8 @@ export interface FitResult {
   type: 'result';
   runId: number;
   repeat: number;
-  /** The 64-bit seed the fit trained with (derived from the experiment seed, or drawn), decimal. */
+  /** The 64-bit seed the fit trained with, `repeatSeed(experimentSeed, repeat)`, in decimal. */
   seed: string;
-  /** Whether `seed` was drawn from entropy (a "no seed" run) rather than derived. */
-  drawn: boolean;
   mse: number;
   weightsHash: string;
   losses: number[];
@@ -42,10 +40,7 @@ export interface FitError {
   message: string;
 }
 
-/**
- * Losses of epochs finished since the last message (sent at most every ~100 ms): the live curves.
- * Sent only where fitTutorial accepts callbacks; otherwise each curve appears when its run ends.
- */
+/** Losses of the epochs finished since the last message (sent at most every ~100 ms): the live curves. */
 export interface FitProgress {
   type: 'progress';
   runId: number;

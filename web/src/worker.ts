@@ -1,14 +1,14 @@
 /**
  * A Web Worker that fits the tutorial network: the very `fitTutorial` the command line, the demo and
- * the tests run, so a seeded fit here has the same weights hash as in Node.
+ * the tests run, with repeat i of experiment seed s trained with `repeatSeed(s, i)` as `ditto run`
+ * does — so every run here has the same weights hash as in Node.
  */
-
 import { setBackend } from '../../src/backend/registry.js';
 import { registerWasmBackend } from '../../src/backend/wasm/register.js';
 import type { Callback } from '../../src/callbacks/callback.js';
-import { getSeed, restoreSeedState, seedWasDrawn } from '../../src/random/index.js';
+import { Sequential } from '../../src/models/sequential.js';
 import { repeatSeed } from '../../src/tutorial/repeat-seed.js';
-import { fitTutorial, type TutorialOptions } from '../../src/tutorial/tutorial.js';
+import { fitTutorial } from '../../src/tutorial/tutorial.js';
 import type { FitJob, WorkerReply } from './protocol.js';
 
 const scope = globalThis as unknown as {
@@ -57,41 +57,23 @@ function progressCallback(job: FitJob): Callback {
 
 async function fitJob(job: FitJob): Promise<WorkerReply> {
   const backend = useBackend(job.backend);
-  // `callbacks` reaches fit where fitTutorial forwards it (live curves); it never changes results.
-  const options = {
-    hiddenUnits: job.hiddenUnits,
-    epochs: job.epochs,
-    optimizer: job.optimizer,
-    learningRate: job.learningRate,
-    callbacks: [progressCallback(job)],
-  } as TutorialOptions;
-  if (job.experimentSeed !== undefined) {
-    const seed = repeatSeed(BigInt(job.experimentSeed), job.repeat);
-    const result = await fitTutorial({ ...options, seed });
-    return {
-      type: 'result',
-      runId: job.runId,
-      repeat: job.repeat,
-      seed: String(seed),
-      drawn: false,
-      backend,
-      ...result,
-    };
+  const seed = repeatSeed(BigInt(job.experimentSeed), job.repeat);
+  // The audit hook sees every fit in this worker (one at a time): live curves without touching
+  // the fit itself — callbacks only observe, so the bits are those of fitTutorial anywhere else.
+  const progress = progressCallback(job);
+  Sequential.auditCallbacks.add(progress);
+  try {
+    const result = await fitTutorial({
+      hiddenUnits: job.hiddenUnits,
+      epochs: job.epochs,
+      optimizer: job.optimizer,
+      learningRate: job.learningRate,
+      seed,
+    });
+    return { type: 'result', runId: job.runId, repeat: job.repeat, seed: String(seed), backend, ...result };
+  } finally {
+    Sequential.auditCallbacks.delete(progress);
   }
-  // No seed: start from the unseeded state, as a fresh script would; ditto draws a seed from
-  // crypto.getRandomValues and records it, so this run can be replayed too.
-  restoreSeedState({ seed: undefined, drawn: false, counter: 0 });
-  const result = await fitTutorial(options);
-  const seed = String(getSeed());
-  return {
-    type: 'result',
-    runId: job.runId,
-    repeat: job.repeat,
-    seed,
-    drawn: seedWasDrawn(),
-    backend,
-    ...result,
-  };
 }
 
 scope.onmessage = (event) => {

@@ -2,12 +2,11 @@
  * The WebAssembly backend: the reference backend's kernels on fixed-width SIMD, bit for bit.
  *
  * Each kernel copies its inputs into the module's linear memory, runs, and copies the result out.
- * What runs elsewhere, with the same bits by construction (it *is* the reference code):
- * - transcendental unary ops (exp, log, elu, selu, sigmoid, tanh, softplus, swish, gelu) and their
- *   gradients, softmax, and the log-softmax gradient — their float64 algorithms live in
- *   numeric/elementary.ts and are not ported to wasm yet (docs/wasm-backend.md says why);
+ * Every kernel of the interface runs in wasm, including the transcendental unary ops (ditto's
+ * elementary functions, ported operation for operation), softmax and the fused Dense kernels. What
+ * runs on the reference code instead, with the same bits by construction (it *is* that code):
  * - binary ops whose broadcast layout needs more than two dimensions;
- * - arrays of mixed or unexpected types, and calls too large for 32-bit addressing.
+ * - arrays of mixed or unexpected types or lengths, and calls too large for 32-bit addressing.
  */
 import type { BinaryOp, UnaryOp } from '../../numeric/elementwise.js';
 import type { FloatArray } from '../../tensor/dtype.js';
@@ -19,8 +18,8 @@ import { instantiateKernels } from './wasm-module.js';
 
 const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
 
-/** Ops evaluated in wasm, with their codes in wasm/kernels.wat; the rest run on the reference. */
-const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
+/** Each unary op's code in wasm/kernels.wat (forward and gradient alike). */
+const UNARY_CODES: Record<UnaryOp, number> = {
   linear: 0,
   neg: 1,
   abs: 2,
@@ -30,8 +29,16 @@ const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
   leakyRelu: 6,
   hardSigmoid: 7,
   softsign: 8,
+  log: 9,
+  exp: 10,
+  elu: 11,
+  selu: 12,
+  sigmoid: 13,
+  tanh: 14,
+  softplus: 15,
+  swish: 16,
+  gelu: 17,
 };
-const UNARY_BACKWARD_CODES: Partial<Record<UnaryOp, number>> = { ...UNARY_CODES, log: 9 };
 
 type Kind = 'f32' | 'f64';
 
@@ -41,6 +48,25 @@ function kindOf(...arrays: FloatArray[]): Kind | undefined {
   if (arrays.every((x) => x instanceof Float64Array)) return 'f64';
   return undefined;
 }
+
+/** The reference backend's fused Dense kernels (optional in the interface, always there in js). */
+function referenceKernel<K extends 'denseForward' | 'denseBackward'>(name: K): NonNullable<Backend[K]> {
+  const kernel = jsBackend[name];
+  if (!kernel) throw new Error(`the reference backend has no ${name}`);
+  return kernel;
+}
+const jsDenseForward = referenceKernel('denseForward');
+const jsDenseBackward = referenceKernel('denseBackward');
+
+/** Bytes of one element of the kind. */
+const bytesOf = (kind: Kind): number => (kind === 'f32' ? 4 : 8);
+
+/** Bytes of op(b)'s packed panels for a [k×n] op(b): rows of 8 (f32) or 4 (f64) columns, 32 bytes each. */
+const panelBytes = (kind: Kind, k: number, n: number): number => Math.ceil((n * bytesOf(kind)) / 32) * 32 * k;
+
+/** `array` itself when it has exactly `length` elements, else its first `length` elements. */
+const prefix = (array: FloatArray, length: number): FloatArray =>
+  array.length === length ? array : array.subarray(0, length);
 
 /**
  * Creates a WebAssembly backend with its own module instance and memory. Throws where WebAssembly
@@ -58,6 +84,34 @@ export function createWasmBackend(): Backend {
   const wasm = instantiateKernels();
   const arena = new WasmArena(wasm.memory, wasm.heap_base.value as number);
 
+  /**
+   * out[m×n] = op(a)·op(b) on buffers already in memory: packs op(b) into `panels`, then multiplies.
+   * op(a)[i, p] = a[i·aRow + p·aCol]; op(b)[p, j] = b[p·bRow + j·bCol].
+   */
+  function runMatmul(
+    kind: Kind,
+    pa: number,
+    pb: number,
+    panels: number,
+    po: number,
+    m: number,
+    k: number,
+    n: number,
+    transposeA: boolean,
+    transposeB: boolean,
+  ): void {
+    if (m === 0 || n === 0) return;
+    const [aRow, aCol] = transposeA ? [1, m] : [k, 1];
+    const [bRow, bCol] = transposeB ? [1, k] : [n, 1];
+    if (kind === 'f32') {
+      wasm.pack_b_f32(pb, bRow, bCol, panels, k, n);
+      wasm.matmul_f32(pa, aRow, aCol, panels, po, m, k, n);
+    } else {
+      wasm.pack_b_f64(pb, bRow, bCol, panels, k, n);
+      wasm.matmul_f64(pa, aRow, aCol, panels, po, m, k, n);
+    }
+  }
+
   function matmul(
     a: FloatArray,
     b: FloatArray,
@@ -69,12 +123,16 @@ export function createWasmBackend(): Backend {
     transposeB: boolean,
   ): void {
     const kind = kindOf(a, b, out);
-    const bytes = kind === 'f32' ? 4 : 8;
-    // Panels are 8 (f32) or 4 (f64) columns wide: 32 bytes per row of op(b).
-    const panelBytes = Math.ceil((n * bytes) / 32) * 32 * k;
-    const fits = kind && out.length === m * n;
-    const at = fits && arena.place(a.length * bytes, b.length * bytes, panelBytes, m * n * bytes);
-    if (!at) {
+    const at =
+      kind &&
+      out.length === m * n &&
+      arena.place(
+        a.length * bytesOf(kind),
+        b.length * bytesOf(kind),
+        panelBytes(kind, k, n),
+        m * n * bytesOf(kind),
+      );
+    if (!kind || !at) {
       jsBackend.matmul(a, b, out, m, k, n, transposeA, transposeB);
       return;
     }
@@ -82,16 +140,7 @@ export function createWasmBackend(): Backend {
     const [pa, pb, panels, po] = at;
     arena.write(pa, a);
     arena.write(pb, b);
-    // op(a)[i, p] = a[i·aRow + p·aCol]; op(b)[p, j] = b[p·bRow + j·bCol].
-    const [aRow, aCol] = transposeA ? [1, m] : [k, 1];
-    const [bRow, bCol] = transposeB ? [1, k] : [n, 1];
-    if (kind === 'f32') {
-      wasm.pack_b_f32(pb, bRow, bCol, panels, k, n);
-      wasm.matmul_f32(pa, aRow, aCol, panels, po, m, k, n);
-    } else {
-      wasm.pack_b_f64(pb, bRow, bCol, panels, k, n);
-      wasm.matmul_f64(pa, aRow, aCol, panels, po, m, k, n);
-    }
+    runMatmul(kind, pa, pb, panels, po, m, k, n, transposeA, transposeB);
     arena.read(po, out);
   }
 
@@ -133,35 +182,33 @@ export function createWasmBackend(): Backend {
   }
 
   function unary(op: UnaryOp, x: FloatArray, out: FloatArray, alpha: number): void {
-    const code = UNARY_CODES[op];
-    const kind = code !== undefined ? kindOf(x, out) : undefined;
-    const bytes = kind === 'f32' ? 4 : 8;
-    const at = kind && arena.place(x.length * bytes, x.length * bytes);
-    if (code === undefined || !at) {
+    const kind = kindOf(x, out);
+    const n = x.length;
+    const at = kind && out.length >= n && arena.place(n * bytesOf(kind), n * bytesOf(kind));
+    if (!kind || !at) {
       jsBackend.unary(op, x, out, alpha);
       return;
     }
     const [px, po] = at;
     arena.write(px, x);
-    (kind === 'f32' ? wasm.unary_f32 : wasm.unary_f64)(code, px, po, x.length, alpha);
-    arena.read(po, out.length === x.length ? out : out.subarray(0, x.length));
+    (kind === 'f32' ? wasm.unary_f32 : wasm.unary_f64)(UNARY_CODES[op], px, po, n, alpha);
+    arena.read(po, prefix(out, n));
   }
 
   function unaryBackward(op: UnaryOp, x: FloatArray, dy: FloatArray, dx: FloatArray, alpha: number): void {
-    const code = UNARY_BACKWARD_CODES[op];
-    const kind = code !== undefined ? kindOf(x, dy, dx) : undefined;
-    const bytes = kind === 'f32' ? 4 : 8;
+    const kind = kindOf(x, dy, dx);
     const n = x.length;
-    const at = kind && dy.length >= n && arena.place(n * bytes, n * bytes, n * bytes);
-    if (code === undefined || !at) {
+    const bytes = kind === 'f32' ? 4 : 8;
+    const at = kind && dy.length >= n && dx.length >= n && arena.place(n * bytes, n * bytes, n * bytes);
+    if (!kind || !at) {
       jsBackend.unaryBackward(op, x, dy, dx, alpha);
       return;
     }
     const [px, pdy, pdx] = at;
     arena.write(px, x);
-    arena.write(pdy, dy.length === n ? dy : dy.subarray(0, n));
-    (kind === 'f32' ? wasm.unary_backward_f32 : wasm.unary_backward_f64)(code, px, pdy, pdx, n, alpha);
-    arena.read(pdx, dx.length === n ? dx : dx.subarray(0, n));
+    arena.write(pdy, prefix(dy, n));
+    (kind === 'f32' ? wasm.unary_backward_f32 : wasm.unary_backward_f64)(UNARY_CODES[op], px, pdy, pdx, n, alpha);
+    arena.read(pdx, prefix(dx, n));
   }
 
   function reduce(
@@ -182,11 +229,27 @@ export function createWasmBackend(): Backend {
     }
     if (outer * inner === 0) return;
     const [px, po] = at;
-    arena.write(px, x.length === size ? x : x.subarray(0, size));
+    arena.write(px, prefix(x, size));
     if (op === 'sum')
       (kind === 'f32' ? wasm.reduce_sum_f32 : wasm.reduce_sum_f64)(px, po, outer, axis, inner);
     else (kind === 'f32' ? wasm.reduce_max_f32 : wasm.reduce_max_f64)(px, po, outer, axis, inner);
     arena.read(po, out.subarray(0, outer * inner));
+  }
+
+  function softmax(x: FloatArray, out: FloatArray, rows: number, cols: number, log: boolean): void {
+    const kind = kindOf(x, out);
+    const size = rows * cols;
+    const fits = kind && x.length >= size && out.length >= size;
+    const at = fits && arena.place(size * bytesOf(kind), size * bytesOf(kind));
+    if (!kind || !at) {
+      jsBackend.softmax(x, out, rows, cols, log);
+      return;
+    }
+    if (size === 0) return;
+    const [px, po] = at;
+    arena.write(px, prefix(x, size));
+    (kind === 'f32' ? wasm.softmax_f32 : wasm.softmax_f64)(px, po, rows, cols, log ? 1 : 0);
+    arena.read(po, prefix(out, size));
   }
 
   function softmaxBackward(
@@ -197,10 +260,10 @@ export function createWasmBackend(): Backend {
     cols: number,
     log: boolean,
   ): void {
-    const kind = log ? undefined : kindOf(y, dy, dx);
+    const kind = kindOf(y, dy, dx);
     const bytes = kind === 'f32' ? 4 : 8;
     const size = rows * cols;
-    const fits = kind && y.length >= size && dy.length >= size;
+    const fits = kind && y.length >= size && dy.length >= size && dx.length >= size;
     const at = fits && arena.place(size * bytes, size * bytes, size * bytes);
     if (!at) {
       jsBackend.softmaxBackward(y, dy, dx, rows, cols, log);
@@ -208,10 +271,137 @@ export function createWasmBackend(): Backend {
     }
     if (size === 0) return;
     const [py, pdy, pdx] = at;
-    arena.write(py, y.subarray(0, size));
-    arena.write(pdy, dy.subarray(0, size));
-    (kind === 'f32' ? wasm.softmax_backward_f32 : wasm.softmax_backward_f64)(py, pdy, pdx, rows, cols);
-    arena.read(pdx, dx.subarray(0, size));
+    arena.write(py, prefix(y, size));
+    arena.write(pdy, prefix(dy, size));
+    if (log) (kind === 'f32' ? wasm.log_softmax_backward_f32 : wasm.log_softmax_backward_f64)(py, pdy, pdx, rows, cols);
+    else (kind === 'f32' ? wasm.softmax_backward_f32 : wasm.softmax_backward_f64)(py, pdy, pdx, rows, cols);
+    arena.read(pdx, prefix(dx, size));
+  }
+
+  /**
+   * Fused Dense forward (Backend.denseForward): matmul, the bias row, the activation — the same
+   * kernels as the separate calls, on buffers that stay in memory between the steps.
+   */
+  function denseForward(
+    x: FloatArray,
+    w: FloatArray,
+    bias: FloatArray | null,
+    z: FloatArray,
+    y: FloatArray,
+    m: number,
+    k: number,
+    n: number,
+    activation: UnaryOp,
+    alpha: number,
+  ): void {
+    if (y === z && activation !== 'linear') {
+      throw new Error(`denseForward: y may share z's array only for a linear activation, not '${activation}'`);
+    }
+    const kind = bias ? kindOf(x, w, bias, z, y) : kindOf(x, w, z, y);
+    const exact =
+      x.length === m * k && w.length === k * n && (!bias || bias.length === n) && z.length === m * n && y.length === m * n;
+    const b = kind ? bytesOf(kind) : 0;
+    const at =
+      kind &&
+      exact &&
+      arena.place(m * k * b, k * n * b, panelBytes(kind, k, n), n * b, m * n * b, y === z ? 0 : m * n * b);
+    if (!kind || !at) {
+      jsDenseForward(x, w, bias, z, y, m, k, n, activation, alpha);
+      return;
+    }
+    if (m === 0 || n === 0) return;
+    const [px, pw, panels, pbias, pz, py] = at;
+    arena.write(px, x);
+    arena.write(pw, w);
+    runMatmul(kind, px, pw, panels, pz, m, k, n, false, false);
+    if (bias) {
+      // z = z + bias (row broadcast), in place: the binary kernel loads each vector before storing it.
+      arena.write(pbias, bias);
+      (kind === 'f32' ? wasm.binary_f32 : wasm.binary_f64)(BINARY_CODES.add, pz, n, 1, pbias, 0, 1, pz, m, n);
+    }
+    arena.read(pz, z);
+    if (y !== z) {
+      (kind === 'f32' ? wasm.unary_f32 : wasm.unary_f64)(UNARY_CODES[activation], pz, py, m * n, alpha);
+      arena.read(py, y);
+    }
+  }
+
+  /**
+   * Fused Dense backward (Backend.denseBackward): dz = f'(z)·dy, db = Σ_i dz, dw = xᵀ·dz and
+   * dx = dz·wᵀ with the same kernels as the separate calls, dz staying in memory throughout.
+   */
+  function denseBackward(
+    x: FloatArray,
+    w: FloatArray,
+    z: FloatArray,
+    dy: FloatArray,
+    dz: FloatArray,
+    dx: FloatArray | null,
+    dw: FloatArray,
+    db: FloatArray | null,
+    m: number,
+    k: number,
+    n: number,
+    activation: UnaryOp,
+    alpha: number,
+  ): void {
+    if (dz === dy && activation !== 'linear') {
+      throw new Error(`denseBackward: dz may share dy's array only for a linear activation, not '${activation}'`);
+    }
+    const arrays = [x, w, z, dy, dz, dw];
+    if (dx) arrays.push(dx);
+    if (db) arrays.push(db);
+    const kind = kindOf(...arrays);
+    const mn = m * n;
+    const exact =
+      x.length === m * k &&
+      w.length === k * n &&
+      z.length === mn &&
+      dy.length === mn &&
+      dz.length === mn &&
+      dw.length === k * n &&
+      (!dx || dx.length === m * k) &&
+      (!db || db.length === n);
+    const b = kind ? bytesOf(kind) : 0;
+    const panels = kind ? Math.max(panelBytes(kind, m, n), dx ? panelBytes(kind, n, k) : 0) : 0;
+    const at =
+      kind &&
+      exact &&
+      arena.place(m * k * b, k * n * b, mn * b, mn * b, mn * b, n * b, k * n * b, dx ? m * k * b : 0, panels);
+    if (!kind || !at) {
+      jsDenseBackward(x, w, z, dy, dz, dx, dw, db, m, k, n, activation, alpha);
+      return;
+    }
+    const [px, pw, pz, pdy, pdz0, pdb, pdw, pdx, ppanels] = at;
+    arena.write(pdy, dy);
+    // With dz the same array as dy (linear), the reference writes nothing into it: dz is dy.
+    const pdz = dz === dy ? pdy : pdz0;
+    if (dz !== dy && mn > 0) {
+      arena.write(pz, z);
+      (kind === 'f32' ? wasm.unary_backward_f32 : wasm.unary_backward_f64)(
+        UNARY_CODES[activation],
+        pz,
+        pdy,
+        pdz,
+        mn,
+        alpha,
+      );
+      arena.read(pdz, dz);
+    }
+    if (db && n > 0) {
+      (kind === 'f32' ? wasm.reduce_sum_f32 : wasm.reduce_sum_f64)(pdz, pdb, 1, m, n);
+      arena.read(pdb, db);
+    }
+    arena.write(px, x);
+    // dw[k×n] = xᵀ·dz: op(a) = xᵀ, op(b) = dz [m×n].
+    runMatmul(kind, px, pdz, ppanels, pdw, k, m, n, true, false);
+    arena.read(pdw, dw);
+    if (dx) {
+      // dx[m×k] = dz·wᵀ: op(b) = wᵀ [n×k].
+      arena.write(pw, w);
+      runMatmul(kind, pdz, pw, ppanels, pdx, m, n, k, false, true);
+      arena.read(pdx, dx);
+    }
   }
 
   return {
@@ -221,8 +411,9 @@ export function createWasmBackend(): Backend {
     unary,
     unaryBackward,
     reduce,
-    // Needs exp and log for every element: runs on the reference until those are ported.
-    softmax: jsBackend.softmax,
+    softmax,
     softmaxBackward,
+    denseForward,
+    denseBackward,
   };
 }

@@ -61,6 +61,12 @@ export interface KernelExports {
   reduce_max_f64(x: number, out: number, outer: number, axis: number, inner: number): void;
   softmax_backward_f32(y: number, dy: number, dx: number, rows: number, cols: number): void;
   softmax_backward_f64(y: number, dy: number, dx: number, rows: number, cols: number): void;
+  /** Test and benchmark hook: one elementary function (0 exp … 7 erf, see the .wat) over doubles. */
+  elementary_f64(fn: number, src: number, dst: number, count: number): void;
+  softmax_f32(x: number, out: number, rows: number, cols: number, log: number): void;
+  softmax_f64(x: number, out: number, rows: number, cols: number, log: number): void;
+  log_softmax_backward_f32(y: number, dy: number, dx: number, rows: number, cols: number): void;
+  log_softmax_backward_f64(y: number, dy: number, dx: number, rows: number, cols: number): void;
   unary_f32(op: number, x: number, out: number, n: number, alpha: number): void;
   unary_f64(op: number, x: number, out: number, n: number, alpha: number): void;
   unary_backward_f32(op: number, x: number, dy: number, dx: number, n: number, alpha: number): void;

@@ -8,8 +8,17 @@ interface CheckCommandOptions {
   seed?: string;
   workers: string;
   backend?: string;
+  repeat?: string;
   time: boolean;
   json?: boolean;
+}
+
+/** A repeat index from the command line. */
+export function repeatIndex(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--repeat: a repeat index is an integer ≥ 0, got '${text}'`);
+  return n;
 }
 
 /** `ditto check <script>`: runs a script under the determinism guard and lists what it found. */
@@ -38,6 +47,7 @@ export function registerCheck(program: Command): void {
     )
     .option('--workers <n>', 'passed to the script as ctx.workers', '1')
     .option('--backend <name>', "backend to select before the script runs ('js', 'wasm')")
+    .option('--repeat <i>', 'for a module that exports an experiment: the repeat to run (default 0)')
     .option('--no-time', 'do not watch Date.now and performance.now')
     .option('--json', 'print the report as JSON')
     .action(async (script: string, options: CheckCommandOptions) => {
@@ -47,6 +57,7 @@ export function registerCheck(program: Command): void {
         workers: Number(options.workers),
         ...(options.backend ? { backend: options.backend } : {}),
         watchTime: options.time,
+        ...(options.repeat !== undefined ? { repeat: repeatIndex(options.repeat) } : {}),
       });
       if (options.json) {
         process.stdout.write(

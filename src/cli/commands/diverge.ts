@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
 import { divergeScript, type TwinSetting } from '../../node/audit/diverge.js';
 import { formatDivergeResult } from '../../node/audit/diverge-report.js';
+import { repeatIndex } from './check.js';
 
 interface DivergeCommandOptions {
   workers: string;
   backend: string;
   seed?: string;
+  repeat?: string;
   sequential?: boolean;
   json?: boolean;
 }
@@ -40,6 +42,7 @@ export function registerDiverge(program: Command): void {
     .option('--workers <a[,b]>', 'worker counts of twin A and B, passed to the script as ctx.workers', '1')
     .option('--backend <a[,b]>', "backends of twin A and B ('js', 'wasm')", 'js')
     .option('--seed <seed>', 'passed to both twins as ctx.seed')
+    .option('--repeat <i>', 'for a module that exports an experiment: the repeat both twins run (default 0)')
     .option('--sequential', 'run the twins one after the other (default: at the same time)')
     .option('--json', 'print the result as JSON')
     .action(async (script: string, options: DivergeCommandOptions) => {
@@ -52,6 +55,7 @@ export function registerDiverge(program: Command): void {
         b,
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         sequential: options.sequential ?? false,
+        ...(options.repeat !== undefined ? { repeat: repeatIndex(options.repeat) } : {}),
       });
       process.stdout.write(
         options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatDivergeResult(result)}\n`,

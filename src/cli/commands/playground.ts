@@ -45,6 +45,16 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+async function loadVite(): Promise<typeof import('vite')> {
+  try {
+    return await import('vite');
+  } catch {
+    throw new Error(
+      'the playground is built with Vite (a dev dependency): run from a clone after `npm ci`, or serve built files with --dir',
+    );
+  }
+}
+
 /**
  * Builds the playground into static files with Vite (a development dependency: available in a
  * clone of the repository, not in an installed package, which ships the built files instead).
@@ -56,14 +66,7 @@ const TYPES: Record<string, string> = {
  */
 export async function buildPlayground(options: { outDir?: string; quiet?: boolean } = {}): Promise<string> {
   const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
-  let vite: typeof import('vite');
-  try {
-    vite = await import('vite');
-  } catch {
-    throw new Error(
-      'building the playground needs Vite (a dev dependency): run from a clone with `npm ci`, or serve built files with --dir',
-    );
-  }
+  const vite = await loadVite();
   await vite.build({
     configFile: join(WEB_DIR, 'vite.config.ts'),
     root: WEB_DIR,
@@ -166,8 +169,13 @@ interface FitOptions {
 
 /**
  * One playground run, in Node: the fit the page's "reproduce" command names. With `repeat`, the fit
- * trains with `repeatSeed(seed, repeat)` (repeat i of an experiment seeded with `seed`); without, with
- * `seed` itself (a "no seed" run's drawn seed).
+ * trains with `repeatSeed(seed, repeat)` (repeat i of an experiment seeded with `seed`, as `ditto run`
+ * derives it); without, with `seed` itself.
+ *
+ * @example
+ * ```ts
+ * const { weightsHash } = await replayPlaygroundRun({ hiddenUnits: 10, epochs: 100, optimizer: 'adam', seed: 1n, repeat: 0 });
+ * ```
  */
 export async function replayPlaygroundRun(options: Omit<FitOptions, 'json'>) {
   const trainSeed = options.repeat === undefined ? options.seed : repeatSeed(options.seed, options.repeat);
@@ -216,6 +224,7 @@ export function registerPlayground(program: Command): void {
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--dir <dir>', 'serve these built files instead of web/dist')
     .option('--rebuild', 'rebuild web/dist before serving')
+    .option('--dev', "run Vite's development server instead (live reload while editing web/)")
     .action(serve);
 
   playground
@@ -234,8 +243,16 @@ export function registerPlayground(program: Command): void {
     .option('--epochs <n>', 'epochs', parseCount('--epochs', 1), 100)
     .addOption(new Option('--optimizer <name>', 'optimizer').choices([...OPTIMIZER_NAMES]).default('adam'))
     .option('--learning-rate <rate>', "learning rate (default: the optimizer's)", parseRate)
-    .requiredOption('--seed <seed>', "the experiment's seed, or a no-seed run's drawn seed", parseSeed)
-    .option('--repeat <i>', 'repeat index: train with repeatSeed(seed, i)', parseCount('--repeat', 0))
+    .requiredOption(
+      '--seed <seed>',
+      'the experiment seed (given, or drawn by the page for "no seed")',
+      parseSeed,
+    )
+    .option(
+      '--repeat <i>',
+      'repeat index: train with repeatSeed(seed, i) (without it: with seed itself)',
+      parseCount('--repeat', 0),
+    )
     .option('--json', 'print the result as JSON')
     .action(async (options: FitOptions) => {
       const result = await replayPlaygroundRun(options);

@@ -75,6 +75,7 @@ function lossMode(fn: LossFn, targetShape: readonly number[], outputs: number, y
 class FastFitRun implements FastFit {
   private current: BatchBuffers | undefined;
   private readonly targetWidth: number;
+  private readonly targetShape: readonly number[];
   private readonly pairs: GradientPair[];
 
   constructor(
@@ -88,6 +89,7 @@ class FastFitRun implements FastFit {
     private readonly ys: Tensor,
   ) {
     this.targetWidth = ys.size / ys.shape[0];
+    this.targetShape = ys.shape.slice(1);
     const gradOf = new Map<Variable, Float32Array>();
     model.plan.steps.forEach((step, s) => {
       const grads = model.weightGrads[s];
@@ -119,7 +121,7 @@ class FastFitRun implements FastFit {
     const m = end - start;
     const { plan, weightGrads } = this.model;
     const buffers = this.model.buffers(m);
-    buffers.prepareTraining(this.ys.shape.slice(1));
+    buffers.prepareTraining(this.targetShape);
     gatherRows(this.xs.data as Float32Array, plan.inWidth, order, start, m, buffers.inputs);
     gatherRows(this.ys.data as Float32Array, this.targetWidth, order, start, m, buffers.targets);
     const backend = getBackend();

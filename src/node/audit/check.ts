@@ -6,8 +6,8 @@
  */
 
 import { DeterminismGuard, type GuardOptions, type GuardReport } from '../../audit/guard.js';
-import { consoleDisplay, getProgressDisplay, setProgressDisplay } from '../../callbacks/progress-display.js';
 import { getBackend } from '../../backend/registry.js';
+import { consoleDisplay, getProgressDisplay, setProgressDisplay } from '../../callbacks/progress-display.js';
 import type { Seed } from '../../random/index.js';
 import { nodeCryptoSources } from './node-crypto-sources.js';
 import { runScript, type ScriptOutcome, selectBackend } from './script.js';
@@ -22,6 +22,8 @@ export interface CheckOptions {
   workers?: number;
   /** The backend to select before the script runs (default: the current one). */
   backend?: string;
+  /** For an experiment module: which repeat to run (default 0). */
+  repeat?: number;
   /** Watch clock reads too (default true). */
   watchTime?: boolean;
 }
@@ -78,6 +80,7 @@ export async function checkScript(file: string, options: CheckOptions = {}): Pro
       backend: getBackend().name,
       twin: undefined,
       tool: 'check',
+      ...(options.repeat !== undefined ? { repeat: options.repeat } : {}),
     });
   } catch (caught) {
     error = caught;

@@ -17,8 +17,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { diffValues, type TraceComparison, type TracesDiffer, compareTraces } from '../../audit/divergence.js';
+import {
+  compareTraces,
+  diffValues,
+  type TraceComparison,
+  type TracesDiffer,
+} from '../../audit/divergence.js';
 import type { TrainingTraceData } from '../../audit/trace.js';
+import { traceFromJSON } from '../../audit/trace-json.js';
 import { isTypeScript, tsxLoaderUrl } from './script.js';
 import { decodeValues, type TwinConfig, type TwinFingerprint, type TwinOutput } from './twin-protocol.js';
 
@@ -40,6 +46,8 @@ export interface DivergeOptions {
   b?: TwinSetting;
   /** Run the twins one after the other instead of at the same time (default false). */
   sequential?: boolean;
+  /** For an experiment module: which repeat both twins run (default 0). */
+  repeat?: number;
   /** Extra environment variables for both twins. */
   env?: NodeJS.ProcessEnv;
 }
@@ -68,7 +76,10 @@ function childEntry(): string {
   return join(here, '..', `twin-child${extname(here)}`);
 }
 
-function runTwin(config: TwinConfig, env: NodeJS.ProcessEnv | undefined): Promise<TwinOutput> {
+/** A twin's output with its trace decoded. */
+type TwinRun = Omit<TwinOutput, 'trace'> & { readonly trace: TrainingTraceData };
+
+function runTwin(config: TwinConfig, env: NodeJS.ProcessEnv | undefined): Promise<TwinRun> {
   const entry = childEntry();
   const needsLoader = isTypeScript(entry) || isTypeScript(config.script);
   const args = [...(needsLoader ? ['--import', tsxLoaderUrl()] : []), entry, JSON.stringify(config)];
@@ -80,12 +91,15 @@ function runTwin(config: TwinConfig, env: NodeJS.ProcessEnv | undefined): Promis
       (error, _stdout, stderr) => {
         if (error) {
           reject(
-            new Error(`diverge: twin ${config.twin} failed (exit code ${error.code ?? '?'}):\n${stderr.trim()}`),
+            new Error(
+              `diverge: twin ${config.twin} failed (exit code ${error.code ?? '?'}):\n${stderr.trim()}`,
+            ),
           );
           return;
         }
         try {
-          resolvePromise(JSON.parse(readFileSync(config.out, 'utf8')) as TwinOutput);
+          const output = JSON.parse(readFileSync(config.out, 'utf8')) as TwinOutput;
+          resolvePromise({ ...output, trace: traceFromJSON(output.trace) });
         } catch (readError) {
           reject(new Error(`diverge: twin ${config.twin} wrote no result: ${String(readError)}`));
         }
@@ -97,7 +111,7 @@ function runTwin(config: TwinConfig, env: NodeJS.ProcessEnv | undefined): Promis
 async function runPair(
   make: (twin: 'a' | 'b') => TwinConfig,
   options: DivergeOptions,
-): Promise<[TwinOutput, TwinOutput]> {
+): Promise<[TwinRun, TwinRun]> {
   if (options.sequential) {
     const a = await runTwin(make('a'), options.env);
     return [a, await runTwin(make('b'), options.env)];
@@ -107,7 +121,8 @@ async function runPair(
 
 function label(twin: 'a' | 'b', setting: Required<TwinSetting>, other: Required<TwinSetting>): string {
   const parts: string[] = [];
-  if (setting.workers !== other.workers) parts.push(`${setting.workers} worker${setting.workers === 1 ? '' : 's'}`);
+  if (setting.workers !== other.workers)
+    parts.push(`${setting.workers} worker${setting.workers === 1 ? '' : 's'}`);
   if (setting.backend !== other.backend) parts.push(setting.backend);
   return parts.length ? `${twin.toUpperCase()} (${parts.join(', ')})` : twin.toUpperCase();
 }
@@ -117,7 +132,8 @@ function reproduces(first: TrainingTraceData, rerun: TrainingTraceData, step: nu
   for (let i = 0; i <= step; i++) {
     const a = first.steps[i];
     const b = rerun.steps[i];
-    if (!a || !b || a.hashes.length !== b.hashes.length || a.hashes.some((h, k) => h !== b.hashes[k])) return false;
+    if (!a || !b || a.hashes.length !== b.hashes.length || a.hashes.some((w, k) => w !== b.hashes[k]))
+      return false;
   }
   return true;
 }
@@ -132,7 +148,10 @@ function reproduces(first: TrainingTraceData, rerun: TrainingTraceData, step: nu
  * ```
  */
 export async function divergeScript(script: string, options: DivergeOptions = {}): Promise<DivergeResult> {
-  const settingA: Required<TwinSetting> = { workers: options.a?.workers ?? 1, backend: options.a?.backend ?? 'js' };
+  const settingA: Required<TwinSetting> = {
+    workers: options.a?.workers ?? 1,
+    backend: options.a?.backend ?? 'js',
+  };
   const settingB: Required<TwinSetting> = {
     workers: options.b?.workers ?? settingA.workers,
     backend: options.b?.backend ?? settingA.backend,
@@ -148,6 +167,7 @@ export async function divergeScript(script: string, options: DivergeOptions = {}
         twin,
         ...(twin === 'a' ? settingA : settingB),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        ...(options.repeat !== undefined ? { repeat: options.repeat } : {}),
         out: join(dir, `pass${pass}-${twin}.json`),
         ...(capture ? { capture } : {}),
       });
@@ -158,16 +178,35 @@ export async function divergeScript(script: string, options: DivergeOptions = {}
       notes.push('no training steps were traced: does the script call fit() on a Sequential model?');
     }
     if (!comparison.same && comparison.kind === 'tensor' && comparison.step !== undefined) {
-      comparison = await captureValues(comparison, a.trace, b.trace, make(2, {
-        step: comparison.step,
-        tensor: comparison.tensorIndex ?? 0,
-      }), options, labels, notes);
+      comparison = await captureValues(
+        comparison,
+        a.trace,
+        b.trace,
+        make(2, {
+          step: comparison.step,
+          tensor: comparison.tensorIndex ?? 0,
+        }),
+        options,
+        labels,
+        notes,
+      );
     }
     const twins: [TwinSummary, TwinSummary] = [
-      { label: labels[0], fingerprint: a.fingerprint, steps: a.trace.steps.length, ...(a.weightsHash ? { weightsHash: a.weightsHash } : {}) },
-      { label: labels[1], fingerprint: b.fingerprint, steps: b.trace.steps.length, ...(b.weightsHash ? { weightsHash: b.weightsHash } : {}) },
+      {
+        label: labels[0],
+        fingerprint: a.fingerprint,
+        steps: a.trace.steps.length,
+        ...(a.weightsHash ? { weightsHash: a.weightsHash } : {}),
+      },
+      {
+        label: labels[1],
+        fingerprint: b.fingerprint,
+        steps: b.trace.steps.length,
+        ...(b.weightsHash ? { weightsHash: b.weightsHash } : {}),
+      },
     ];
-    const weightsAgree = a.weightsHash === undefined || b.weightsHash === undefined || a.weightsHash === b.weightsHash;
+    const weightsAgree =
+      a.weightsHash === undefined || b.weightsHash === undefined || a.weightsHash === b.weightsHash;
     return { comparison, twins, weightsAgree, notes };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -186,7 +225,7 @@ async function captureValues(
 ): Promise<TracesDiffer> {
   const step = comparison.step ?? 0;
   const [a, b] = await runPair(make, options);
-  const selfCheck: Array<[string, TrainingTraceData, TwinOutput]> = [
+  const selfCheck: Array<[string, TrainingTraceData, TwinRun]> = [
     [labels[0], traceA, a],
     [labels[1], traceB, b],
   ];
@@ -201,6 +240,10 @@ async function captureValues(
     }
   }
   if (!reproducible || !a.captured || !b.captured || !comparison.tensor) return comparison;
-  const values = diffValues(comparison.tensor.dtype, decodeValues(a.captured.values), decodeValues(b.captured.values));
+  const values = diffValues(
+    comparison.tensor.dtype,
+    decodeValues(a.captured.values),
+    decodeValues(b.captured.values),
+  );
   return { ...comparison, values };
 }

@@ -29,10 +29,7 @@ function splitCallback(args: unknown[]): { rest: unknown[]; callback: Callback |
     : { rest: args, callback: undefined };
 }
 
-function nodeSource(
-  property: string,
-  replace?: WatchedSource['replace'],
-): WatchedSource {
+function nodeSource(property: string, replace?: WatchedSource['replace']): WatchedSource {
   return {
     name: `node:crypto.${property}`,
     kind: 'randomness',

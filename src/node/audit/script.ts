@@ -8,6 +8,10 @@
  * object with a `model` property), whose weights hash the tools report. Every `fit` the script runs
  * is followed, whether or not it returns a model.
  *
+ * A module that exports an experiment (`experiment({ … })`, as `ditto run` takes) and no `train`
+ * function is run as one repeat of that experiment: repeat `ctx.repeat` (`--repeat`, default 0)
+ * under the experiment seed `--seed`, else the experiment's own seed.
+ *
  * ```ts
  * // train.ts
  * import { Dense, Sequential, setSeed } from 'ditto';
@@ -27,7 +31,9 @@ import { createRequire } from 'node:module';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setBackend } from '../../backend/registry.js';
-import type { Seed } from '../../random/index.js';
+import { experimentHandle } from '../../experiments/brand.js';
+import { type Seed, seedToUint64 } from '../../random/index.js';
+import { findExperiments } from '../experiments/load-module.js';
 
 /** What a script's `train` (or default) export receives. */
 export interface ScriptContext {
@@ -41,6 +47,8 @@ export interface ScriptContext {
   readonly twin: 'a' | 'b' | undefined;
   /** The tool running the script. */
   readonly tool: 'check' | 'diverge' | 'verify';
+  /** For an experiment module: which repeat to run (`--repeat`, default 0). */
+  readonly repeat?: number;
 }
 
 /** A trained model as the tools use it (a `Sequential`, from whichever copy of ditto the script loaded). */
@@ -50,8 +58,8 @@ export interface HashableModel {
 
 /** What running a script gave. */
 export interface ScriptOutcome {
-  /** The exported function called ('train' or 'default'), if any. */
-  readonly entry: 'train' | 'default' | undefined;
+  /** The exported function called ('train' or 'default'), 'experiment' for a repeat of an experiment, if any. */
+  readonly entry: 'train' | 'default' | 'experiment' | undefined;
   /** What it returned. */
   readonly value: unknown;
   /** The model it returned, if any. */
@@ -120,8 +128,46 @@ export async function runScript(file: string, ctx: ScriptContext): Promise<Scrip
   await ensureLoaderFor(file);
   const module = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
   const entry =
-    typeof module.train === 'function' ? 'train' : typeof module.default === 'function' ? 'default' : undefined;
-  if (!entry) return { entry, value: undefined, model: undefined };
-  const value = await (module[entry] as (c: ScriptContext) => unknown)(ctx);
-  return { entry, value, model: asModel(value) };
+    typeof module.train === 'function'
+      ? 'train'
+      : typeof module.default === 'function'
+        ? 'default'
+        : undefined;
+  if (entry) {
+    const value = await (module[entry] as (c: ScriptContext) => unknown)(ctx);
+    return { entry, value, model: asModel(value) };
+  }
+  const [found] = findExperiments(module);
+  if (found) return runExperimentRepeat(found.experiment, ctx);
+  return { entry, value: undefined, model: undefined };
+}
+
+/** One repeat of an experiment, under `ctx.seed` or the experiment's own seed. */
+async function runExperimentRepeat(
+  experiment: { readonly name: string; readonly seed: Seed | undefined },
+  ctx: ScriptContext,
+): Promise<ScriptOutcome> {
+  const handle = experimentHandle(experiment);
+  const seed = ctx.seed ?? experiment.seed;
+  if (!handle) throw new Error('not an experiment');
+  if (seed === undefined) {
+    throw new Error(
+      `experiment '${experiment.name}' has no seed of its own: give the run's seed with --seed (ditto show <run-id> prints it)`,
+    );
+  }
+  const repeat = ctx.repeat ?? 0;
+  const result = await handle.runRepeat(seedToUint64(seed), repeat);
+  if (result.status === 'failed') {
+    const error = new Error(
+      `repeat ${repeat} of experiment '${experiment.name}' failed: ${result.error.message}`,
+    );
+    error.stack = result.error.stack;
+    throw error;
+  }
+  const hash = result.weightsHash;
+  return {
+    entry: 'experiment',
+    value: result,
+    model: hash === null ? undefined : { weightsHash: () => hash },
+  };
 }

@@ -10,6 +10,7 @@
 
 import { writeFileSync } from 'node:fs';
 import { traceTraining } from '../../audit/trace.js';
+import { traceToJSON } from '../../audit/trace-json.js';
 import { getBackend } from '../../backend/registry.js';
 import { VERSION } from '../../version.js';
 import { parseSeed, runScript, selectBackend } from './script.js';
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
       const { values, ...rest } = captured;
       const output: TwinOutput = {
         fingerprint,
-        trace: trace.stop(),
+        trace: traceToJSON(trace.stop()),
         captured: { ...rest, values: encodeValues(values) },
       };
       writeFileSync(config.out, JSON.stringify(output));
@@ -46,10 +47,15 @@ async function main(): Promise<void> {
     backend: getBackend().name,
     twin: config.twin,
     tool: 'diverge',
+    ...(config.repeat !== undefined ? { repeat: config.repeat } : {}),
   });
   const data = trace.stop();
   const weightsHash = outcome.model?.weightsHash() ?? data.fits[data.fits.length - 1]?.weightsHash;
-  const output: TwinOutput = { fingerprint, trace: data, ...(weightsHash ? { weightsHash } : {}) };
+  const output: TwinOutput = {
+    fingerprint,
+    trace: traceToJSON(data),
+    ...(weightsHash ? { weightsHash } : {}),
+  };
   writeFileSync(config.out, JSON.stringify(output));
 }
 

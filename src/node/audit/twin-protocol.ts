@@ -6,7 +6,8 @@
  * @module
  */
 
-import type { CapturedTensor, TrainingTraceData } from '../../audit/trace.js';
+import type { CapturedTensor } from '../../audit/trace.js';
+import type { TraceJSON } from '../../audit/trace-json.js';
 import type { DType, FloatArray } from '../../tensor/dtype.js';
 
 /** The configuration of one twin process. */
@@ -20,6 +21,8 @@ export interface TwinConfig {
   readonly seed?: string;
   /** Where to write the {@link TwinOutput} as JSON. */
   readonly out: string;
+  /** For an experiment module: the repeat to run. */
+  readonly repeat?: number;
   /** Second pass: capture the values of this tensor at this step, then stop. */
   readonly capture?: { readonly step: number; readonly tensor: number };
 }
@@ -42,7 +45,7 @@ export interface EncodedValues {
 /** What a twin process writes. */
 export interface TwinOutput {
   readonly fingerprint: TwinFingerprint;
-  readonly trace: TrainingTraceData;
+  readonly trace: TraceJSON;
   /** The weights hash of the model the script returned, else of the last fit's model. */
   readonly weightsHash?: string;
   /** Second pass: the captured tensor. */
@@ -56,7 +59,8 @@ export function encodeValues(values: FloatArray): EncodedValues {
   const isF64 = values instanceof Float64Array;
   const copy = values.slice();
   const words = Array.from(new Uint32Array(copy.buffer));
-  if (isF64 && !LITTLE_ENDIAN) for (let i = 0; i < words.length; i += 2) words.splice(i, 2, words[i + 1], words[i]);
+  if (isF64 && !LITTLE_ENDIAN)
+    for (let i = 0; i < words.length; i += 2) words.splice(i, 2, words[i + 1], words[i]);
   return { dtype: isF64 ? 'float64' : 'float32', bits: words };
 }
 
@@ -64,7 +68,8 @@ export function encodeValues(values: FloatArray): EncodedValues {
 export function decodeValues(encoded: EncodedValues): FloatArray {
   const words = Uint32Array.from(encoded.bits);
   if (encoded.dtype === 'float64') {
-    if (!LITTLE_ENDIAN) for (let i = 0; i < words.length; i += 2) [words[i], words[i + 1]] = [words[i + 1], words[i]];
+    if (!LITTLE_ENDIAN)
+      for (let i = 0; i < words.length; i += 2) [words[i], words[i + 1]] = [words[i + 1], words[i]];
     return new Float64Array(words.buffer);
   }
   return new Float32Array(words.buffer);

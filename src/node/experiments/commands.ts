@@ -9,21 +9,20 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import pc from 'picocolors';
-import { type ComparedRun, compareRuns } from '../../experiments/compare.js';
+import { type ComparedRun, type Comparison, compareRuns } from '../../experiments/compare.js';
 import { checkRepeats, checkWorkers } from '../../experiments/experiment.js';
 import { type ExperimentRun, failures } from '../../experiments/results.js';
 import { type RunRecord, runFromRecord } from '../../experiments/run-record.js';
 import { parseSeed } from '../../experiments/seed.js';
-import { type SummaryOptions, summarize } from '../../experiments/summary.js';
+import { type ExperimentSummary, type SummaryOptions, summarize } from '../../experiments/summary.js';
 import type { Seed } from '../../random/index.js';
-import { renderReport, type ReportRun } from '../../report/html.js';
+import { type ReportRun, renderReport } from '../../report/html.js';
 import { formatComparison, formatRun, type RunFacts, type TextStyle, wrap } from '../../report/terminal.js';
-import { formatNumber } from '../../stats/verdict.js';
 import { VERSION } from '../../version.js';
 import { recordToCsv, recordToJson } from './export.js';
 import { type ExportedExperiment, experimentExport, importModule, loadExperiments } from './load-module.js';
 import { defaultWorkers, RepeatPool } from './pool.js';
-import { createProgress } from './progress.js';
+import { createProgress, silentProgress } from './progress.js';
 import { DEFAULT_RECORDS_PATH, openRecords, type RunRecords } from './records.js';
 import { chooseExperiment, runLoadedExperiment } from './run-file.js';
 
@@ -85,7 +84,9 @@ function summaryOptions(opts: RunLikeOptions): SummaryOptions {
     const relative = text.endsWith('%');
     const value = Number(relative ? text.slice(0, -1) : text);
     if (!(value > 0) || !Number.isFinite(value)) {
-      throw new Error(`--tolerance must be a positive number or percentage, e.g. 0.001 or 10% (got '${opts.tolerance}')`);
+      throw new Error(
+        `--tolerance must be a positive number or percentage, e.g. 0.001 or 10% (got '${opts.tolerance}')`,
+      );
     }
     options.tolerance = relative ? value / 100 : value;
     options.relative = relative;
@@ -134,8 +135,7 @@ class ModuleRunner {
     for (const target of targets) {
       if (this.#pool === undefined) {
         const workers =
-          this.options.workers ??
-          Math.max(...targets.map((t) => t.experiment.workers ?? defaultWorkers()));
+          this.options.workers ?? Math.max(...targets.map((t) => t.experiment.workers ?? defaultWorkers()));
         const repeats = this.options.repeats ?? Math.max(...targets.map((t) => t.experiment.repeats));
         this.#pool = new RepeatPool(Math.max(1, Math.min(workers, repeats)));
       }
@@ -145,7 +145,7 @@ class ModuleRunner {
         resume,
         repeats: this.options.repeats,
         seed: this.options.seed,
-        progress: createProgress(process.stderr),
+        progress: this.io.progress ? createProgress(process.stderr) : silentProgress,
       });
       if (result.resumed && !this.options.json) {
         this.io.err(`resumed run ${result.record?.id}: ran the ${result.ran} missing repeat(s)\n`);
@@ -179,7 +179,11 @@ function openStore(opts: RunLikeOptions): RunRecords | false {
  * `ditto run <file>`: runs the experiment(s) a module exports, records them, prints statistics.
  * Exit code 1 when a repeat failed.
  */
-export async function runCommand(file: string, opts: RunCommandOptions, io: CommandIO = processIO): Promise<number> {
+export async function runCommand(
+  file: string,
+  opts: RunCommandOptions,
+  io: CommandIO = processIO,
+): Promise<number> {
   const settings = overrides(opts);
   const stats = summaryOptions(opts);
   const found = await loadExperiments(file);
@@ -218,36 +222,37 @@ export async function compareCommand(
   const settings = overrides(opts);
   const stats = summaryOptions(opts);
   const alpha = opts.alpha === undefined ? undefined : Number(opts.alpha);
-  if (alpha !== undefined && !(alpha > 0 && alpha < 1)) throw new Error(`--alpha must lie in (0, 1) (got '${opts.alpha}')`);
+  if (alpha !== undefined && !(alpha > 0 && alpha < 1))
+    throw new Error(`--alpha must lie in (0, 1) (got '${opts.alpha}')`);
   let records: RunRecords | false | undefined;
   const store = () => {
     records ??= openStore(opts);
     return records;
   };
-  const runner = new ModuleRunner(false, io, { ...settings, json: opts.json });
+  let runner: ModuleRunner | undefined;
   try {
     const outcomes: Outcome[] = [];
     for (const target of targets) {
       if (existsSync(target) && statSync(target).isFile()) {
         const found = await loadExperiments(target);
         const chosen = opts.export === undefined ? found : [chooseExperiment(target, found, opts.export)];
-        const moduleRunner = new ModuleRunner(store(), io, { ...settings, json: opts.json });
-        try {
-          outcomes.push(...(await moduleRunner.run(target, chosen)));
-        } finally {
-          await moduleRunner.close();
-        }
+        runner ??= new ModuleRunner(store(), io, { ...settings, json: opts.json });
+        outcomes.push(...(await runner.run(target, chosen)));
       } else {
         const recordStore = store();
         if (recordStore === false) {
           throw new Error(`'${target}' is not a file, and run ids need the run records; drop --no-record`);
         }
         const record = recordStore.findRun(target);
+        const twice = outcomes.find((o) => o.record?.id === record.id);
+        if (twice) throw new Error(`run ${record.id} is named twice ('${target}'); compare different runs`);
         outcomes.push({ label: record.name, run: runFromRecord(record), record, facts: factsOf(record) });
       }
     }
     if (outcomes.length < 2) {
-      throw new Error(`compare needs at least two experiments (got ${outcomes.length}); name more files or run ids`);
+      throw new Error(
+        `compare needs at least two experiments (got ${outcomes.length}); name more files or run ids`,
+      );
     }
     labelDuplicates(outcomes);
     const comparison = compareRuns(
@@ -257,7 +262,7 @@ export async function compareCommand(
     await printOutcomes(outcomes, comparison, opts, stats, io);
     return outcomes.some((o) => failures(o.run).length > 0) ? 1 : 0;
   } finally {
-    await runner.close();
+    await runner?.close();
     if (records) records.close();
   }
 }
@@ -282,7 +287,7 @@ function factsOf(record: RunRecord): RunFacts {
 
 async function printOutcomes(
   outcomes: Outcome[],
-  comparison: ReturnType<typeof compareRuns> | null,
+  comparison: Comparison | null,
   opts: RunLikeOptions,
   stats: SummaryOptions,
   io: CommandIO,
@@ -299,23 +304,33 @@ async function printOutcomes(
     io.out(`${JSON.stringify(comparison ? { runs, comparison } : { runs }, null, 2)}\n`);
   } else {
     const blocks = outcomes.map((o, i) =>
-      comparison ? briefLine(o, summaries[i].completed, io.style) : formatRun(o.run, summaries[i], o.facts, io.style).join('\n'),
+      comparison
+        ? briefLine(o, summaries[i].completed, io.style)
+        : formatRun(o.run, summaries[i], o.facts, io.style).join('\n'),
     );
     io.out(`${blocks.join(comparison ? '\n' : '\n\n')}\n`);
     if (comparison) io.out(`\n${formatComparison(comparison, io.style).join('\n')}\n`);
   }
-  if (opts.report !== undefined) {
-    const runs: ReportRun[] = outcomes.map((o, i) => ({
-      label: o.label,
-      run: o.run,
-      summary: summaries[i],
-      record: o.record,
-      facts: o.facts,
-    }));
-    const html = await renderReport({ runs, comparison, generatedAt: new Date().toISOString() });
-    writeFileSync(opts.report, html);
-    io.err(`report written to ${opts.report}\n`);
-  }
+  if (opts.report !== undefined) await writeReport(opts.report, outcomes, summaries, comparison, io);
+}
+
+async function writeReport(
+  path: string,
+  outcomes: Outcome[],
+  summaries: ExperimentSummary[],
+  comparison: Comparison | null,
+  io: CommandIO,
+): Promise<void> {
+  const runs: ReportRun[] = outcomes.map((o, i) => ({
+    label: o.label,
+    run: o.run,
+    summary: summaries[i],
+    record: o.record,
+    facts: o.facts,
+  }));
+  const html = await renderReport({ runs, comparison, generatedAt: new Date().toISOString() });
+  writeFileSync(path, html);
+  io.err(`report written to ${path}\n`);
 }
 
 function briefLine(o: Outcome, completed: number, style: TextStyle): string {
@@ -335,7 +350,11 @@ export interface RerunCommandOptions {
  * `ditto rerun <run-id> --repeat <i>`: replays one recorded repeat in this process and checks its
  * weight hash and metrics against the record, bit for bit. Exit code 1 on any difference.
  */
-export async function rerunCommand(id: string, opts: RerunCommandOptions, io: CommandIO = processIO): Promise<number> {
+export async function rerunCommand(
+  id: string,
+  opts: RerunCommandOptions,
+  io: CommandIO = processIO,
+): Promise<number> {
   const index = integerOption('repeat', opts.repeat);
   if (index === undefined) throw new Error('--repeat <index> is required');
   const records = openRecords(recordsPath(opts.db), { create: false });
@@ -358,7 +377,9 @@ export async function rerunCommand(id: string, opts: RerunCommandOptions, io: Co
   }
   if (record.environment.dittoVersion !== VERSION && !opts.json) {
     io.err(
-      io.style.red(`warning: run ${record.id} was recorded by ditto ${record.environment.dittoVersion}; this is ${VERSION}\n`),
+      io.style.red(
+        `warning: run ${record.id} was recorded by ditto ${record.environment.dittoVersion}; this is ${VERSION}\n`,
+      ),
     );
   }
   const handle = experimentExport(await importModule(path), record.module.export, path);
@@ -409,7 +430,9 @@ export async function rerunCommand(id: string, opts: RerunCommandOptions, io: Co
 /** Same metric names and the same float64 bits for each. */
 function sameMetrics(a: Record<string, number>, b: Record<string, number>): boolean {
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && Object.is(a[k], b[k]));
+  return (
+    keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && Object.is(a[k], b[k]))
+  );
 }
 
 /** `ditto runs`: the recorded runs, most recent first. */
@@ -426,7 +449,9 @@ export function runsCommand(opts: { db?: string; json?: boolean }, io: CommandIO
       return 0;
     }
     const s = io.style;
-    io.out(`${s.dim(`${'run'.padEnd(20)} ${'experiment'.padEnd(24)} ${'status'.padEnd(10)} ${'ok'.padStart(9)}  started (UTC)`)}\n`);
+    io.out(
+      `${s.dim(`${'run'.padEnd(20)} ${'experiment'.padEnd(24)} ${'status'.padEnd(10)} ${'ok'.padStart(9)}  started (UTC)`)}\n`,
+    );
     for (const r of runs) {
       const name = r.name.length > 24 ? `${r.name.slice(0, 23)}…` : r.name;
       const status = r.status === 'complete' ? s.green : r.status === 'failed' ? s.red : (t: string) => t;
@@ -456,11 +481,12 @@ export async function showCommand(
     records.close();
   }
   const run = runFromRecord(record);
+  const summary = summarize(run, stats);
+  const facts = factsOf(record);
   if (opts.json) {
-    io.out(`${JSON.stringify({ record, summary: summarize(run, stats) }, null, 2)}\n`);
+    io.out(`${JSON.stringify({ record, summary }, null, 2)}\n`);
   } else {
-    const facts = factsOf(record);
-    const lines = formatRun(run, summarize(run, stats), facts, io.style);
+    const lines = formatRun(run, summary, facts, io.style);
     const env = record.environment;
     lines.push(
       '',
@@ -474,10 +500,7 @@ export async function showCommand(
     io.out(`${lines.join('\n')}\n`);
   }
   if (opts.report !== undefined) {
-    await printOutcomes([{ label: record.name, run, record, facts: factsOf(record) }], null, { ...opts, json: true }, stats, {
-      ...io,
-      out: () => {},
-    });
+    await writeReport(opts.report, [{ label: record.name, run, record, facts }], [summary], null, io);
   }
   return record.status === 'complete' ? 0 : 1;
 }
@@ -489,7 +512,8 @@ export function exportCommand(
   io: CommandIO = processIO,
 ): number {
   const format = opts.format ?? 'json';
-  if (format !== 'csv' && format !== 'json') throw new Error(`--format must be csv or json (got '${format}')`);
+  if (format !== 'csv' && format !== 'json')
+    throw new Error(`--format must be csv or json (got '${format}')`);
   const records = openRecords(recordsPath(opts.db), { create: false });
   let record: RunRecord;
   try {
@@ -506,5 +530,23 @@ export function exportCommand(
   return 0;
 }
 
-/** Formats a number as the reports do; re-exported for the commands' registration. */
-export { formatNumber };
+/**
+ * Wraps a command for commander: sets the exit code it returns, and prints an error as one line
+ * `ditto <command>: <message>` (the stack too when DITTO_DEBUG is set) instead of a stack trace.
+ */
+export function commandAction<A extends unknown[]>(
+  name: string,
+  fn: (...args: A) => Promise<number> | number,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      process.exitCode = await fn(...args);
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      process.stderr.write(
+        `ditto ${name}: ${process.env.DITTO_DEBUG ? (e.stack ?? e.message) : e.message}\n`,
+      );
+      process.exitCode = 1;
+    }
+  };
+}

@@ -45,16 +45,31 @@ export async function importModule(file: string): Promise<Record<string, unknown
   }
 }
 
-async function tsImport(url: string): Promise<Record<string, unknown>> {
-  let api: typeof import('tsx/esm/api');
-  try {
-    api = await import('tsx/esm/api');
-  } catch (error) {
-    throw new Error(
-      `loading TypeScript experiment modules needs the tsx package (${(error as Error).message})`,
-    );
+/**
+ * Modules loaded through tsx, by URL. Each `tsImport` call evaluates the module graph afresh (in its
+ * own namespace), so repeated loads in one process are served from here, as `import()` would be.
+ */
+const tsModules = new Map<string, Promise<Record<string, unknown>>>();
+
+function tsImport(url: string): Promise<Record<string, unknown>> {
+  let module = tsModules.get(url);
+  if (module === undefined) {
+    module = (async () => {
+      let api: typeof import('tsx/esm/api');
+      try {
+        api = await import('tsx/esm/api');
+      } catch (error) {
+        throw new Error(
+          `loading TypeScript experiment modules needs the tsx package (${(error as Error).message})`,
+        );
+      }
+      return api.tsImport(url, import.meta.url);
+    })();
+    // A failed load is not kept: the next attempt (after a fix) tries again.
+    module.catch(() => tsModules.delete(url));
+    tsModules.set(url, module);
   }
-  return api.tsImport(url, import.meta.url);
+  return module;
 }
 
 /** An experiment found in a module, with the name it is exported under. */
@@ -64,7 +79,8 @@ export interface ExportedExperiment {
 }
 
 /**
- * The experiments a module exports: the default export first, then named exports in source order.
+ * The experiments a module exports: the default export first, then named exports in alphabetical
+ * order (the order of a module namespace; source order is not observable).
  * One experiment exported under two names (`export default e; export { e }`) counts once.
  */
 export function findExperiments(module: Record<string, unknown>): ExportedExperiment[] {

@@ -1,0 +1,52 @@
+/**
+ * The benchmark's workloads and their synthetic data, defined once for every framework. Data come
+ * from ditto's keyed generator with fixed seeds, so every run and every framework sees the same
+ * numbers (the Python runner reads them from a file).
+ */
+import { key, randint, split, uniform } from '../../src/random/index.js';
+
+/** Sizes of the workloads; `quick` shrinks the repetitions, never the work per sample. */
+export interface Plan {
+  /** (a) tutorial fits: warm-up fits, timed single fits, timed runs of 30 fits. */
+  tutorial: { warmup: number; fits: number; runsOf30: number };
+  /** (b) MLP: samples, batch size, timed epochs after one warm-up epoch. */
+  mlp: { samples: number; batchSize: number; epochs: number };
+  /** (c) LSTM: samples, sequence length, batch size, timed epochs after one warm-up epoch. */
+  lstm: { samples: number; steps: number; batchSize: number; epochs: number };
+}
+
+/** Repetitions per framework: the slow peers get fewer, so a full run stays in minutes. */
+export type Speed = 'fast' | 'slow';
+
+export function planFor(speed: Speed, quick: boolean): Plan {
+  const few = quick || speed === 'slow';
+  return {
+    tutorial: quick
+      ? { warmup: speed === 'fast' ? 20 : 2, fits: speed === 'fast' ? 50 : 5, runsOf30: 1 }
+      : { warmup: speed === 'fast' ? 50 : 3, fits: speed === 'fast' ? 300 : 15, runsOf30: speed === 'fast' ? 15 : 2 },
+    mlp: { samples: 10_000, batchSize: 128, epochs: few ? 1 : 3 },
+    lstm: { samples: quick ? 512 : 2048, steps: 20, batchSize: 64, epochs: few ? 1 : 3 },
+  };
+}
+
+/** The MLP's data: `samples` rows of 784 values uniform in [0, 1) and labels 0–9 (seed 2024). */
+export function mlpData(samples: number): { x: Float32Array; labels: Int32Array; oneHot: Float32Array } {
+  const [kx, ky] = split(key(2024), 2);
+  const x = uniform(kx, samples * 784);
+  const labels = randint(ky, samples, 0, 10);
+  const oneHot = new Float32Array(samples * 10);
+  labels.forEach((label, i) => {
+    oneHot[i * 10 + label] = 1;
+  });
+  return { x, labels, oneHot };
+}
+
+/** The LSTM's data: sequences [samples × steps × 1] uniform in [0, 1) and one target each (seed 2025). */
+export function lstmData(samples: number, steps: number): { x: Float32Array; y: Float32Array } {
+  const [kx, ky] = split(key(2025), 2);
+  return { x: uniform(kx, samples * steps), y: uniform(ky, samples) };
+}
+
+/** The tutorial's 9 (x, next x) pairs of 0.0 … 0.9. */
+export const TUTORIAL_X = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
+export const TUTORIAL_Y = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];

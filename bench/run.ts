@@ -1,0 +1,308 @@
+/**
+ * `npm run bench`: ditto against TensorFlow.js (cpu backend; wasm backend with SIMD, no threads)
+ * and PyTorch (Debian's python3-torch, when importable), on the same machine in one run. Each
+ * framework runs each workload in a fresh process, one after another:
+ *
+ * (a) the tutorial workload (1→10→1, 9 samples, Adam, MSE, 100 epochs, full batch): one fit
+ *     (build, compile, fit, predict, score), and 30 fits in a row;
+ * (b) an MLP 784→128 relu→10 softmax, categorical crossentropy, Adam, batch 128, on 10,000 synthetic
+ *     samples: samples per second of an epoch after a warm-up epoch, at 1 thread and at all cores;
+ * (c) LSTM(32) → Dense(1) on sequences of length 20, batch 64: samples per second.
+ *
+ * Prints a table of medians and ratios (peer time / ditto time: above 1, ditto is faster) and writes
+ * it all as JSON (bench/results.json by default). Timings are not asserted anywhere.
+ *
+ * Usage: node --import tsx bench/run.ts [--quick] [--only a,b,c] [--out FILE] [--no-torch] [--no-tfjs]
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { VERSION } from '../src/version.js';
+import type { Summary } from './lib/summary.js';
+import { lstmData, mlpData, planFor } from './lib/workloads.js';
+
+const run = promisify(execFile);
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+
+interface Options {
+  quick: boolean;
+  only: Set<string>;
+  out: string;
+  torch: boolean;
+  tfjs: boolean;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const options: Options = {
+    quick: false,
+    only: new Set(['a', 'b', 'c']),
+    out: join(root, 'bench/results.json'),
+    torch: true,
+    tfjs: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') options.quick = true;
+    else if (arg === '--no-torch') options.torch = false;
+    else if (arg === '--no-tfjs') options.tfjs = false;
+    else if (arg === '--only') options.only = new Set(argv[++i].split(','));
+    else if (arg === '--out') options.out = resolve(argv[++i]);
+    else throw new Error(`bench: unknown option ${arg}`);
+  }
+  return options;
+}
+
+/** One measurement: a framework on a workload, or the reason it was not measured. */
+interface Row {
+  workload: 'a' | 'b' | 'c';
+  framework: string;
+  threads: number | 'all';
+  result?: Record<string, unknown>;
+  skipped?: string;
+}
+
+function lastJsonLine(stdout: string): Record<string, unknown> {
+  const lines = stdout.trim().split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (lines[i].startsWith('{')) return JSON.parse(lines[i]);
+  }
+  throw new Error(`no JSON in runner output: ${stdout.slice(-500)}`);
+}
+
+async function runNode(file: string, args: unknown): Promise<Record<string, unknown>> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(root, file), JSON.stringify(args)], {
+    cwd: root,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+  });
+  return lastJsonLine(stdout);
+}
+
+/** A Python with torch importable: `python3` first, then Debian's own interpreter. */
+async function findTorchPython(): Promise<{ python: string; version: string } | null> {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    try {
+      const { stdout } = await run(python, ['-c', 'import torch; print(torch.__version__)']);
+      return { python, version: stdout.trim() };
+    } catch {
+      // not this one
+    }
+  }
+  return null;
+}
+
+function machine(torch: { python: string; version: string } | null): Record<string, unknown> {
+  const cpus = os.cpus();
+  let blas = 'unknown';
+  for (const candidate of ['/usr/lib/x86_64-linux-gnu/libblas.so.3', '/usr/lib/aarch64-linux-gnu/libblas.so.3']) {
+    if (existsSync(candidate)) blas = realpathSync(candidate);
+  }
+  const tfjs = JSON.parse(readFileSync(join(root, 'node_modules/@tensorflow/tfjs/package.json'), 'utf8'));
+  return {
+    cpu: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    ditto: VERSION,
+    tfjs: tfjs.version,
+    torch: torch ? `${torch.version} (${torch.python}, BLAS ${blas})` : 'not installed',
+    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+}
+
+function writeF32(path: string, data: Float32Array): string {
+  writeFileSync(path, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  return path;
+}
+
+const fmtMs = (s: Summary) => `${s.median.toPrecision(3)} ms [${s.p25.toPrecision(3)}–${s.p75.toPrecision(3)}]`;
+const fmtRate = (s: Summary) =>
+  `${Math.round(s.median).toLocaleString('en-US')} samples/s [${Math.round(s.p25).toLocaleString('en-US')}–${Math.round(s.p75).toLocaleString('en-US')}]`;
+
+/** The measure a row is judged by, as a time (lower is better), for ratios. */
+function timeOf(row: Row, measure: 'perFitMs' | 'thirtyFitsMs' | 'samplesPerSecond'): number | undefined {
+  const s = row.result?.[measure] as Summary | undefined;
+  if (!s) return undefined;
+  return measure === 'samplesPerSecond' ? 1 / s.median : s.median;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const torch = options.torch ? await findTorchPython() : null;
+  const info = machine(torch);
+  const notes: string[] = [];
+  if (!options.torch) notes.push('PyTorch skipped (--no-torch).');
+  else if (!torch) notes.push('PyTorch skipped: python3-torch is not importable (apt-get install -y python3-torch).');
+  const log = (message: string) => process.stderr.write(`${message}\n`);
+  log(`bench: ${info.cpu}, ${info.cores} cores, Node ${info.node}${options.quick ? ' (quick)' : ''}`);
+
+  log('bench: measuring arithmetic peaks …');
+  const peaks = await runNode('bench/runners/peak.ts', {});
+
+  const dir = mkdtempSync(join(os.tmpdir(), 'ditto-bench-'));
+  const rows: Row[] = [];
+  const measure = async (row: Row, job: () => Promise<Record<string, unknown>>) => {
+    log(`bench: (${row.workload}) ${row.framework}, threads ${row.threads} …`);
+    try {
+      row.result = await job();
+      if (typeof row.result.unavailable === 'string') row.skipped = row.result.unavailable;
+    } catch (error) {
+      row.skipped = `failed: ${(error as Error).message.split('\n')[0]}`;
+    }
+    rows.push(row);
+  };
+  const cores = os.cpus().length;
+  const torchPlan = planFor('fast', options.quick);
+  try {
+    for (const workload of ['a', 'b', 'c'] as const) {
+      if (!options.only.has(workload)) continue;
+      const torchArgs: Record<string, unknown> = { workload };
+      if (workload === 'a') torchArgs.plan = planFor('fast', options.quick).tutorial;
+      if (workload === 'b') {
+        const { x, oneHot } = mlpData(torchPlan.mlp.samples);
+        Object.assign(torchArgs, {
+          plan: torchPlan.mlp,
+          x: writeF32(join(dir, 'mlp-x.f32'), x),
+          y: writeF32(join(dir, 'mlp-y.f32'), oneHot),
+        });
+      }
+      if (workload === 'c') {
+        const { x, y } = lstmData(torchPlan.lstm.samples, torchPlan.lstm.steps);
+        Object.assign(torchArgs, {
+          plan: torchPlan.lstm,
+          x: writeF32(join(dir, 'lstm-x.f32'), x),
+          y: writeF32(join(dir, 'lstm-y.f32'), y),
+        });
+      }
+      for (const backend of ['js', 'wasm']) {
+        const slow = backend === 'js' && workload === 'b';
+        await measure({ workload, framework: `ditto-${backend}`, threads: 1 }, () =>
+          runNode('bench/runners/ditto.ts', { workload, backend, quick: options.quick, slow }),
+        );
+      }
+      if (workload !== 'a') {
+        rows.push({
+          workload,
+          framework: 'ditto-wasm',
+          threads: 'all',
+          skipped: workload === 'c' ? 'ditto has no LSTM layer yet' : 'ditto has no multi-threaded kernels yet',
+        });
+      }
+      if (options.tfjs) {
+        for (const backend of ['cpu', 'wasm']) {
+          await measure({ workload, framework: `tfjs-${backend}`, threads: 1 }, () =>
+            runNode('bench/runners/tfjs.ts', { workload, backend, quick: options.quick }),
+          );
+        }
+      }
+      if (torch) {
+        const threadCounts: Array<number | 'all'> = workload === 'a' ? [1] : [1, 'all'];
+        for (const threads of threadCounts) {
+          await measure({ workload, framework: 'pytorch', threads }, async () => {
+            const args = { ...torchArgs, threads: threads === 'all' ? cores : threads };
+            const script = join(root, 'bench/runners/torch_bench.py');
+            const { stdout } = await run(torch.python, [script, JSON.stringify(args)], {
+              maxBuffer: 16 * 1024 * 1024,
+            });
+            return lastJsonLine(stdout);
+          });
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const table = report(rows, notes);
+  process.stdout.write(`${table.text}\n`);
+  const results = {
+    date: new Date().toISOString(),
+    quick: options.quick,
+    machine: info,
+    peaks,
+    rows,
+    targets: table.targets,
+    notes,
+  };
+  writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`bench: wrote ${options.out}`);
+}
+
+interface Target {
+  workload: string;
+  goal: string;
+  ratio: number | null;
+  needed: number;
+  met: boolean | null;
+}
+
+/** The table of medians and ratios, and how each of the issue's targets fares. */
+function report(rows: Row[], notes: string[]): { text: string; targets: Target[] } {
+  const lines: string[] = [];
+  const best = (workload: string, measure: 'perFitMs' | 'thirtyFitsMs' | 'samplesPerSecond') => {
+    const times = rows
+      .filter((r) => r.workload === workload && r.framework.startsWith('ditto') && r.threads === 1)
+      .map((r) => ({ r, t: timeOf(r, measure) }))
+      .filter((x): x is { r: Row; t: number } => x.t !== undefined)
+      .sort((x, y) => x.t - y.t);
+    return times[0];
+  };
+  const sections: Array<[string, 'a' | 'b' | 'c', 'perFitMs' | 'thirtyFitsMs' | 'samplesPerSecond']> = [
+    ['(a) tutorial, one fit', 'a', 'perFitMs'],
+    ['(a) tutorial, 30 fits', 'a', 'thirtyFitsMs'],
+    ['(b) MLP 784→128→10, batch 128', 'b', 'samplesPerSecond'],
+    ['(c) LSTM(32)→Dense(1), 20 steps, batch 64', 'c', 'samplesPerSecond'],
+  ];
+  for (const [title, workload, measure] of sections) {
+    const group = rows.filter((r) => r.workload === workload);
+    if (group.length === 0) continue;
+    const reference = best(workload, measure);
+    lines.push('', `${title} — ratio = peer time / ${reference ? reference.r.framework : 'ditto'} time`);
+    for (const row of group) {
+      const label = `${row.framework}${row.threads === 'all' ? ' (all cores)' : ' (1 thread)'}`.padEnd(26);
+      const s = row.result?.[measure] as Summary | undefined;
+      if (!s || row.skipped) {
+        lines.push(`  ${label} ${row.skipped ?? 'not measured'}`);
+        continue;
+      }
+      const value = measure === 'samplesPerSecond' ? fmtRate(s) : fmtMs(s);
+      const t = timeOf(row, measure);
+      const ratio = reference && t !== undefined ? (t / reference.t).toFixed(2) : '—';
+      lines.push(`  ${label} ${value.padEnd(42)} ratio ${ratio}`);
+    }
+  }
+  const ratioOf = (workload: string, measure: 'perFitMs' | 'samplesPerSecond', framework: string, threads: number | 'all') => {
+    const reference = best(workload, measure);
+    const row = rows.find((r) => r.workload === workload && r.framework === framework && r.threads === threads);
+    const t = row ? timeOf(row, measure) : undefined;
+    return reference && t !== undefined ? t / reference.t : null;
+  };
+  const target = (workload: string, goal: string, ratio: number | null, needed: number): Target => ({
+    workload,
+    goal,
+    ratio,
+    needed,
+    met: ratio === null ? null : ratio >= needed,
+  });
+  const targets = [
+    target('a', '≥ 100× faster per fit than tfjs-cpu', ratioOf('a', 'perFitMs', 'tfjs-cpu', 1), 100),
+    target('a', '≥ 20× faster per fit than PyTorch', ratioOf('a', 'perFitMs', 'pytorch', 1), 20),
+    target('b', '≥ 3× tfjs-wasm samples/s', ratioOf('b', 'samplesPerSecond', 'tfjs-wasm', 1), 3),
+    target('b', 'within 2× of PyTorch (1 thread)', ratioOf('b', 'samplesPerSecond', 'pytorch', 1), 0.5),
+    target('b', 'within 2× of PyTorch (all cores)', ratioOf('b', 'samplesPerSecond', 'pytorch', 'all'), 0.5),
+    target('c', 'ahead of tfjs-wasm', ratioOf('c', 'samplesPerSecond', 'tfjs-wasm', 1), 1),
+  ];
+  lines.push('', 'targets (ratio = peer time / ditto time)');
+  for (const t of targets) {
+    const state = t.met === null ? 'not measured' : t.met ? 'met' : `MISSED (needs ${t.needed}, ${(t.needed / (t.ratio as number)).toFixed(2)}× short)`;
+    lines.push(`  (${t.workload}) ${t.goal.padEnd(36)} ratio ${t.ratio === null ? '—' : t.ratio.toFixed(2)}  ${state}`);
+  }
+  for (const note of notes) lines.push(`note: ${note}`);
+  return { text: lines.join('\n'), targets };
+}
+
+await main();

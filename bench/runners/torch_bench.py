@@ -1,0 +1,136 @@
+"""Benchmark runner for PyTorch (Debian's python3-torch), one workload per process.
+
+Usage: python3 bench/runners/torch_bench.py '{"workload": "a", "threads": 1, ...}'
+Prints one JSON line. The workloads mirror bench/runners/ditto.ts and tfjs.ts: the same networks,
+losses (Keras's form: softmax probabilities, clipped, categorical crossentropy), Adam with
+lr 1e-3, betas (0.9, 0.999), eps 1e-7, and the same synthetic data (read from the files the
+orchestrator writes).
+"""
+
+import json
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+
+def summarize(samples):
+    ordered = sorted(samples)
+    q = statistics.quantiles(ordered, n=4, method="inclusive") if len(ordered) > 1 else [ordered[0]] * 3
+    return {"median": statistics.median(ordered), "p25": q[0], "p75": q[2], "n": len(ordered)}
+
+
+def adam(model):
+    return torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
+
+
+def tutorial(args):
+    x = torch.tensor([[v] for v in [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8]], dtype=torch.float32)
+    y = torch.tensor([[v] for v in [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]], dtype=torch.float32)
+
+    def fit_once(seed):
+        torch.manual_seed(seed)
+        model = nn.Sequential(nn.Linear(1, 10), nn.Linear(10, 1))
+        optimizer = adam(model)
+        for _ in range(100):
+            order = torch.randperm(9)
+            xb, yb = x[order], y[order]
+            optimizer.zero_grad()
+            loss = torch.mean((model(xb) - yb) ** 2)
+            loss.backward()
+            optimizer.step()
+        with torch.no_grad():
+            return torch.mean((model(x) - y) ** 2).item()
+
+    plan = args["plan"]
+    for i in range(plan["warmup"]):
+        fit_once(i)
+    per_fit = []
+    for i in range(plan["fits"]):
+        start = time.perf_counter()
+        fit_once(1000 + i)
+        per_fit.append((time.perf_counter() - start) * 1000)
+    thirty = []
+    for r in range(plan["runsOf30"]):
+        start = time.perf_counter()
+        for i in range(30):
+            fit_once(2000 + 30 * r + i)
+        thirty.append((time.perf_counter() - start) * 1000)
+    return {"perFitMs": summarize(per_fit), "thirtyFitsMs": summarize(thirty)}
+
+
+def epochs_per_second(model, loss_fn, x, y, batch_size, epochs):
+    optimizer = adam(model)
+    n = x.shape[0]
+    rates = []
+    for epoch in range(1 + epochs):
+        start = time.perf_counter()
+        order = torch.randperm(n)
+        for s in range(0, n, batch_size):
+            index = order[s : s + batch_size]
+            optimizer.zero_grad()
+            loss = loss_fn(model(x[index]), y[index])
+            loss.backward()
+            optimizer.step()
+        if epoch > 0:
+            rates.append(n / (time.perf_counter() - start))
+    return summarize(rates)
+
+
+def mlp(args):
+    plan = args["plan"]
+    n = plan["samples"]
+    x = torch.from_numpy(np.fromfile(args["x"], dtype="<f4").reshape(n, 784))
+    y = torch.from_numpy(np.fromfile(args["y"], dtype="<f4").reshape(n, 10))
+    torch.manual_seed(1)
+    model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 10), nn.Softmax(dim=1))
+
+    def crossentropy(p, t):
+        p = p / p.sum(dim=1, keepdim=True)
+        return torch.mean(-torch.sum(t * torch.log(torch.clamp(p, 1e-7, 1 - 1e-7)), dim=1))
+
+    rate = epochs_per_second(model, crossentropy, x, y, plan["batchSize"], plan["epochs"])
+    return {"samplesPerSecond": rate}
+
+
+class LstmRegressor(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(1, 32, batch_first=True)
+        self.dense = nn.Linear(32, 1)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.dense(out[:, -1, :])
+
+
+def lstm(args):
+    plan = args["plan"]
+    n, steps = plan["samples"], plan["steps"]
+    x = torch.from_numpy(np.fromfile(args["x"], dtype="<f4").reshape(n, steps, 1))
+    y = torch.from_numpy(np.fromfile(args["y"], dtype="<f4").reshape(n, 1))
+    torch.manual_seed(1)
+    rate = epochs_per_second(
+        LstmRegressor(), lambda p, t: torch.mean((p - t) ** 2), x, y, plan["batchSize"], plan["epochs"]
+    )
+    return {"samplesPerSecond": rate}
+
+
+def main():
+    args = json.loads(sys.argv[1])
+    torch.set_num_threads(args["threads"])
+    result = {"a": tutorial, "b": mlp, "c": lstm}[args["workload"]](args)
+    result.update(
+        framework="pytorch",
+        version=torch.__version__,
+        threads=torch.get_num_threads(),
+        blas=torch.__config__.show().split("BLAS_INFO=")[1].split(",")[0] if "BLAS_INFO=" in torch.__config__.show() else "?",
+    )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

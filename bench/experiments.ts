@@ -5,8 +5,13 @@
  * TensorFlow.js (cpu backend) measured in the same run.
  *
  * - "cold" pool times start before the worker threads exist: thread start-up, loading the module in
- *   every worker (through tsx when running from source) and all 30 repeats — what `ditto run` costs.
+ *   every worker and all 30 repeats — what one `ditto run` costs.
  * - "warm" pool times run 30 more repeats on the same threads (median of 3).
+ * - Two builds of the runner: "source" (this checkout's TypeScript, so each worker first registers
+ *   tsx and compiles the sources: the development set-up) and "compiled" (src/ transpiled to
+ *   JavaScript in .ditto/bench-compiled/, with a JavaScript experiment module: what an installed
+ *   ditto does). Both run the same workload and must give the same weights.
+ * - In-process: 30 repeats on the main thread after a warm-up round (median of 3).
  * - tfjs "cold" is the first fit in the process (backend start-up included), "warm" the median of 5
  *   later fits.
  *
@@ -14,11 +19,12 @@
  *
  * Usage: node --import tsx bench/experiments.ts [--out FILE]
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import ts from 'typescript';
 import { type ExperimentRun, runExperiment } from '../src/experiments/index.js';
 import { loadExperiments, RepeatPool, runExperimentFile } from '../src/node/experiments/index.js';
 import { tutorialData } from '../src/tutorial/tutorial.js';
@@ -34,7 +40,8 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
-const hashes = (run: ExperimentRun) => run.results.map((r) => (r.status === 'ok' ? r.weightsHash : 'failed'));
+const hashes = (run: ExperimentRun) =>
+  run.results.map((r) => (r.status === 'ok' ? String(r.weightsHash) : 'failed'));
 
 /** One fit of the tutorial network in tfjs: build, compile, fit, predict, score. */
 async function tfjsFit(xs: tf.Tensor2D, ys: tf.Tensor2D): Promise<number> {
@@ -65,17 +72,22 @@ async function measureTfjs() {
   return { version: tf.version.tfjs, backend: tf.getBackend(), coldMs: cold, warmMs: median(warm) };
 }
 
-async function measurePool(workers: number, reference: string[]) {
+type Runner = {
+  RepeatPool: typeof RepeatPool;
+  runExperimentFile: typeof runExperimentFile;
+};
+
+async function measurePool(runner: Runner, file: string, workers: number, reference: string[]) {
   const started = now();
-  const pool = new RepeatPool(workers);
+  const pool = new runner.RepeatPool(workers);
   try {
-    const first = await runExperimentFile(moduleFile, { pool, records: false });
+    const first = await runner.runExperimentFile(file, { pool, records: false });
     const coldMs = now() - started;
     const warm: number[] = [];
     const identical = [hashes(first.run).join() === reference.join()];
     for (let i = 0; i < 3; i++) {
       const t = now();
-      const again = await runExperimentFile(moduleFile, { pool, records: false });
+      const again = await runner.runExperimentFile(file, { pool, records: false });
       warm.push(now() - t);
       identical.push(hashes(again.run).join() === reference.join());
     }
@@ -85,17 +97,72 @@ async function measurePool(workers: number, reference: string[]) {
   }
 }
 
+async function measureBuild(runner: Runner, file: string, reference: string[]) {
+  const one = await measurePool(runner, file, 1, reference);
+  const two = await measurePool(runner, file, 2, reference);
+  return {
+    pools: [one, two],
+    speedupCold: one.coldMs / two.coldMs,
+    speedupWarm: one.warmMs / two.warmMs,
+    identical: one.identical && two.identical,
+  };
+}
+
+/**
+ * src/ transpiled file by file (TypeScript's transpileModule; the sources are isolatedModules-safe)
+ * into .ditto/bench-compiled/, plus a JavaScript twin of examples/experiment.ts there. Its packages
+ * resolve from the repository's node_modules, as an installed ditto's would from the user's.
+ */
+function compileSources(): { runner: string; file: string } {
+  const outDir = join(root, '.ditto/bench-compiled');
+  rmSync(outDir, { recursive: true, force: true });
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory()
+        ? walk(join(dir, e.name))
+        : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')
+          ? [join(dir, e.name)]
+          : [],
+    );
+  for (const file of walk(join(root, 'src'))) {
+    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
+      fileName: file,
+      compilerOptions: {
+        module: ts.ModuleKind.ESNext,
+        target: ts.ScriptTarget.ES2022,
+        verbatimModuleSyntax: false,
+      },
+    });
+    const target = join(outDir, relative(join(root, 'src'), file)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, outputText);
+  }
+  const file = join(outDir, 'experiment.mjs');
+  writeFileSync(
+    file,
+    "import { tutorialExperiment } from './experiments/index.js';\n" +
+      "export default tutorialExperiment({ name: 'tutorial 1→10→1', repeats: 30, seed: 7 });\n",
+  );
+  return { runner: join(outDir, 'node/experiments/index.js'), file };
+}
+
 const tfjs = await measureTfjs();
 
 const [{ experiment }] = await loadExperiments(moduleFile);
-await runExperiment(experiment, { repeats: 3 }); // warm the in-process JIT, as the warm pools are
-let t = now();
-const inProcessRun = await runExperiment(experiment);
-const inProcessMs = now() - t;
-const reference = hashes(inProcessRun);
-t = now();
-const one = await measurePool(1, reference);
-const two = await measurePool(2, reference);
+const inProcessRuns: number[] = [];
+let reference: string[] = [];
+for (let i = 0; i < 4; i++) {
+  const t = now();
+  const run = await runExperiment(experiment);
+  if (i > 0) inProcessRuns.push(now() - t); // round 0 warms the JIT up
+  reference = hashes(run);
+}
+const inProcessMs = median(inProcessRuns);
+const source = await measureBuild({ RepeatPool, runExperimentFile }, moduleFile, reference);
+const compiledBuild = compileSources();
+const compiledRunner = (await import(pathToFileURL(compiledBuild.runner).href)) as Runner;
+const compiled = await measureBuild(compiledRunner, compiledBuild.file, reference);
+const fastest = compiled;
 
 const result = {
   date: new Date().toISOString(),
@@ -108,40 +175,45 @@ const result = {
     'tutorial 1→10→1, 9 samples, Adam, MSE, 100 epochs, full batch; 30 repeats (examples/experiment.ts)',
   ditto: {
     inProcessMs,
-    pools: [one, two],
-    speedupCold: one.coldMs / two.coldMs,
-    speedupWarm: one.warmMs / two.warmMs,
-    identicalAcrossWorkerCounts: one.identical && two.identical,
+    source,
+    compiled,
+    identicalEverywhere: source.identical && compiled.identical,
   },
   tfjs,
   goal: {
-    statement: 'all 30 repeats (2 workers, cold) finish faster than tfjs does one fit',
-    versusColdFit: two.coldMs < tfjs.coldMs,
-    versusWarmFit: two.coldMs < tfjs.warmMs,
-    warmPoolVersusWarmFit: two.warmMs < tfjs.warmMs,
+    statement: 'all 30 repeats (2 workers, cold pool) finish faster than tfjs does one fit',
+    build: 'compiled',
+    versusColdFit: fastest.pools[1].coldMs < tfjs.coldMs,
+    versusWarmFit: fastest.pools[1].coldMs < tfjs.warmMs,
+    warmPoolVersusWarmFit: fastest.pools[1].warmMs < tfjs.warmMs,
   },
 };
 
 const ms = (x: number) => `${x.toFixed(0).padStart(7)} ms`;
-const rows: [string, string][] = [
-  ['ditto, 30 repeats in-process (1 thread)', ms(inProcessMs)],
-  ['ditto, 30 repeats, 1 worker, cold', ms(one.coldMs)],
-  ['ditto, 30 repeats, 1 worker, warm', ms(one.warmMs)],
-  ['ditto, 30 repeats, 2 workers, cold', ms(two.coldMs)],
-  ['ditto, 30 repeats, 2 workers, warm', ms(two.warmMs)],
-  [
-    'speed-up 1 → 2 workers (cold / warm)',
-    `${result.ditto.speedupCold.toFixed(2)}× / ${result.ditto.speedupWarm.toFixed(2)}×`,
-  ],
+const rows: [string, string][] = [['ditto, 30 repeats in-process (main thread, warm)', ms(inProcessMs)]];
+for (const [name, build] of [
+  ['source', source],
+  ['compiled', compiled],
+] as const) {
+  for (const p of build.pools) {
+    const label = `ditto (${name}), 30 repeats, ${p.workers} worker${p.workers === 1 ? '' : 's'}`;
+    rows.push([`${label}, cold`, ms(p.coldMs)], [`${label}, warm`, ms(p.warmMs)]);
+  }
+  rows.push([
+    `ditto (${name}), speed-up 1 → 2 workers, cold / warm`,
+    `${build.speedupCold.toFixed(2)}× / ${build.speedupWarm.toFixed(2)}×`,
+  ]);
+}
+rows.push(
   [`tfjs ${tfjs.version} (${tfjs.backend}), one fit, cold`, ms(tfjs.coldMs)],
   [`tfjs ${tfjs.version} (${tfjs.backend}), one fit, warm`, ms(tfjs.warmMs)],
-];
+);
 const width = Math.max(...rows.map(([k]) => k.length));
 process.stdout.write(`\n${result.workload}\n${result.cpu} × ${result.cores}, Node ${process.version}\n\n`);
 for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
 process.stdout.write(
-  `\n  identical weights at 1 and 2 workers and in-process: ${result.ditto.identicalAcrossWorkerCounts ? 'yes' : 'NO'}\n` +
-    `  goal (30 repeats on 2 workers, cold, faster than one tfjs fit): ` +
+  `\n  identical weights at 1 and 2 workers, in-process and in every build: ${result.ditto.identicalEverywhere ? 'yes' : 'NO'}\n` +
+    `  goal (30 repeats on 2 workers, cold pool, ${result.goal.build} build, faster than one tfjs fit): ` +
     `${result.goal.versusColdFit ? 'met' : 'not met'} against tfjs's cold fit, ` +
     `${result.goal.versusWarmFit ? 'met' : 'not met'} against its warm fit\n`,
 );

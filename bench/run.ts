@@ -73,11 +73,15 @@ function lastJsonLine(stdout: string): Record<string, unknown> {
 }
 
 async function runNode(file: string, args: unknown): Promise<Record<string, unknown>> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(root, file), JSON.stringify(args)], {
-    cwd: root,
-    maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
-  });
+  const { stdout } = await run(
+    process.execPath,
+    ['--import', 'tsx', join(root, file), JSON.stringify(args)],
+    {
+      cwd: root,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '3' },
+    },
+  );
   return lastJsonLine(stdout);
 }
 
@@ -97,7 +101,10 @@ async function findTorchPython(): Promise<{ python: string; version: string } | 
 function machine(torch: { python: string; version: string } | null): Record<string, unknown> {
   const cpus = os.cpus();
   let blas = 'unknown';
-  for (const candidate of ['/usr/lib/x86_64-linux-gnu/libblas.so.3', '/usr/lib/aarch64-linux-gnu/libblas.so.3']) {
+  for (const candidate of [
+    '/usr/lib/x86_64-linux-gnu/libblas.so.3',
+    '/usr/lib/aarch64-linux-gnu/libblas.so.3',
+  ]) {
     if (existsSync(candidate)) blas = realpathSync(candidate);
   }
   const tfjs = JSON.parse(readFileSync(join(root, 'node_modules/@tensorflow/tfjs/package.json'), 'utf8'));
@@ -119,7 +126,8 @@ function writeF32(path: string, data: Float32Array): string {
   return path;
 }
 
-const fmtMs = (s: Summary) => `${s.median.toPrecision(3)} ms [${s.p25.toPrecision(3)}–${s.p75.toPrecision(3)}]`;
+const fmtMs = (s: Summary) =>
+  `${s.median.toPrecision(3)} ms [${s.p25.toPrecision(3)}–${s.p75.toPrecision(3)}]`;
 const fmtRate = (s: Summary) =>
   `${Math.round(s.median).toLocaleString('en-US')} samples/s [${Math.round(s.p25).toLocaleString('en-US')}–${Math.round(s.p75).toLocaleString('en-US')}]`;
 
@@ -136,7 +144,8 @@ async function main(): Promise<void> {
   const info = machine(torch);
   const notes: string[] = [];
   if (!options.torch) notes.push('PyTorch skipped (--no-torch).');
-  else if (!torch) notes.push('PyTorch skipped: python3-torch is not importable (apt-get install -y python3-torch).');
+  else if (!torch)
+    notes.push('PyTorch skipped: python3-torch is not importable (apt-get install -y python3-torch).');
   const log = (message: string) => process.stderr.write(`${message}\n`);
   log(`bench: ${info.cpu}, ${info.cores} cores, Node ${info.node}${options.quick ? ' (quick)' : ''}`);
 
@@ -189,7 +198,8 @@ async function main(): Promise<void> {
           workload,
           framework: 'ditto-wasm',
           threads: 'all',
-          skipped: workload === 'c' ? 'ditto has no LSTM layer yet' : 'ditto has no multi-threaded kernels yet',
+          skipped:
+            workload === 'c' ? 'ditto has no LSTM layer yet' : 'ditto has no multi-threaded kernels yet',
         });
       }
       if (options.tfjs) {
@@ -275,9 +285,16 @@ function report(rows: Row[], notes: string[]): { text: string; targets: Target[]
       lines.push(`  ${label} ${value.padEnd(42)} ratio ${ratio}`);
     }
   }
-  const ratioOf = (workload: string, measure: 'perFitMs' | 'samplesPerSecond', framework: string, threads: number | 'all') => {
+  const ratioOf = (
+    workload: string,
+    measure: 'perFitMs' | 'samplesPerSecond',
+    framework: string,
+    threads: number | 'all',
+  ) => {
     const reference = best(workload, measure);
-    const row = rows.find((r) => r.workload === workload && r.framework === framework && r.threads === threads);
+    const row = rows.find(
+      (r) => r.workload === workload && r.framework === framework && r.threads === threads,
+    );
     const t = row ? timeOf(row, measure) : undefined;
     return reference && t !== undefined ? t / reference.t : null;
   };
@@ -298,8 +315,15 @@ function report(rows: Row[], notes: string[]): { text: string; targets: Target[]
   ];
   lines.push('', 'targets (ratio = peer time / ditto time)');
   for (const t of targets) {
-    const state = t.met === null ? 'not measured' : t.met ? 'met' : `MISSED (needs ${t.needed}, ${(t.needed / (t.ratio as number)).toFixed(2)}× short)`;
-    lines.push(`  (${t.workload}) ${t.goal.padEnd(36)} ratio ${t.ratio === null ? '—' : t.ratio.toFixed(2)}  ${state}`);
+    const state =
+      t.met === null
+        ? 'not measured'
+        : t.met
+          ? 'met'
+          : `MISSED (needs ${t.needed}, ${(t.needed / (t.ratio as number)).toFixed(2)}× short)`;
+    lines.push(
+      `  (${t.workload}) ${t.goal.padEnd(36)} ratio ${t.ratio === null ? '—' : t.ratio.toFixed(2)}  ${state}`,
+    );
   }
   for (const note of notes) lines.push(`note: ${note}`);
   return { text: lines.join('\n'), targets };

@@ -1,13 +1,31 @@
 /**
- * Micro benchmark of the kernels on the reference (js) and WebAssembly backends. Not a test: timings
- * vary by machine and load. Checks on the way that both backends produced the same bits.
+ * Micro benchmark of the kernels on the reference (js) and WebAssembly backends, then whole
+ * trainings on each backend. Not a test: timings vary by machine and load. Checks on the way that
+ * both backends produced the same bits (kernel outputs; trained weights by hash).
  *
- * Usage: `npx tsx scripts/bench-wasm-kernels.ts`
+ * Usage: `npx tsx scripts/bench-wasm-kernels.ts [--kernels] [--elementwise] [--training]`
+ * (no flag: all three sections).
  */
 import type { Backend } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backend/js/js-backend.js';
 import { createWasmBackend } from '../src/backend/wasm/wasm-backend.js';
+import { setBackend } from '../src/backend/registry.js';
+import { registerWasmBackend } from '../src/backend/wasm/register.js';
+import { Dense } from '../src/layers/dense.js';
+import { Sequential } from '../src/models/sequential.js';
+import { setSeed } from '../src/random/index.js';
+import type { UnaryOp } from '../src/numeric/elementwise.js';
 import type { FloatArray } from '../src/tensor/dtype.js';
+import { Tensor } from '../src/tensor/tensor.js';
+import { fitTutorial } from '../src/tutorial/tutorial.js';
+
+const args = process.argv.slice(2);
+const all = !args.some((a) => ['--kernels', '--elementwise', '--training'].includes(a));
+const sections = {
+  kernels: all || args.includes('--kernels'),
+  elementwise: all || args.includes('--elementwise'),
+  training: all || args.includes('--training'),
+};
 
 function values(count: number, seed: number): Float32Array {
   const out = new Float32Array(count);
@@ -140,20 +158,200 @@ const cases: Case[] = [
   },
 ];
 
-console.log(
-  `node ${process.version}; fastest of the timed calls; G/s = 10⁹ flops (matmul) or elements per second`,
-);
-console.log(
-  `${'kernel'.padEnd(42)} ${'js ms'.padStart(9)} ${'wasm ms'.padStart(9)} ${'js G/s'.padStart(8)} ${'wasm G/s'.padStart(9)} ${'speed-up'.padStart(9)}`,
-);
-for (const c of cases) {
-  const [jsOut, wasmOut] = backends.map((backend) => c.run(backend));
-  if (!sameBits(jsOut, wasmOut)) throw new Error(`${c.name}: backends differ`);
-  const reps = c.flops > 1e6 ? 20 : 200;
-  const [tJs, tWasm] = backends.map((backend) => time(() => c.run(backend), reps));
+console.log(`node ${process.version}; fastest of the timed calls (copying in and out of wasm memory included)`);
+
+if (sections.kernels) {
+  console.log('\nKernels (float32); G/s = 10⁹ flops (matmul) or elements per second');
   console.log(
-    `${c.name.padEnd(42)} ${(tJs * 1e3).toFixed(3).padStart(9)} ${(tWasm * 1e3).toFixed(3).padStart(9)} ` +
-      `${(c.flops / tJs / 1e9).toFixed(2).padStart(8)} ${(c.flops / tWasm / 1e9).toFixed(2).padStart(9)} ` +
+    `${'kernel'.padEnd(42)} ${'js ms'.padStart(9)} ${'wasm ms'.padStart(9)} ${'js G/s'.padStart(8)} ${'wasm G/s'.padStart(9)} ${'speed-up'.padStart(9)}`,
+  );
+  for (const c of cases) {
+    const [jsOut, wasmOut] = backends.map((backend) => c.run(backend));
+    if (!sameBits(jsOut, wasmOut)) throw new Error(`${c.name}: backends differ`);
+    const reps = c.flops > 1e6 ? 20 : 200;
+    const [tJs, tWasm] = backends.map((backend) => time(() => c.run(backend), reps));
+    console.log(
+      `${c.name.padEnd(42)} ${(tJs * 1e3).toFixed(3).padStart(9)} ${(tWasm * 1e3).toFixed(3).padStart(9)} ` +
+        `${(c.flops / tJs / 1e9).toFixed(2).padStart(8)} ${(c.flops / tWasm / 1e9).toFixed(2).padStart(9)} ` +
+        `${(tJs / tWasm).toFixed(1).padStart(8)}×`,
+    );
+  }
+}
+
+/** Prints one row of a per-element table: ns per element on each backend and the ratio. */
+function perElementRow(name: string, elements: number, run: (backend: Backend) => FloatArray, reps = 20): void {
+  const [jsOut, wasmOut] = backends.map((backend) => run(backend));
+  if (!sameBits(jsOut, wasmOut)) throw new Error(`${name}: backends differ`);
+  const [tJs, tWasm] = backends.map((backend) => time(() => run(backend), reps));
+  console.log(
+    `${name.padEnd(42)} ${((tJs / elements) * 1e9).toFixed(2).padStart(9)} ${((tWasm / elements) * 1e9).toFixed(2).padStart(9)} ` +
       `${(tJs / tWasm).toFixed(1).padStart(8)}×`,
   );
+}
+
+if (sections.elementwise) {
+  // Inputs in [−4, 4): both branches of every function, as activations see them.
+  const n = rows * cols;
+  const wide = Float32Array.from(x, (v) => v * 8);
+  const positive = Float32Array.from(x, (v) => v + 0.5000001);
+  const wide64 = Float64Array.from(wide);
+  const dy = values(n, 5);
+  const ops: UnaryOp[] = ['exp', 'log', 'elu', 'selu', 'sigmoid', 'tanh', 'softplus', 'swish', 'gelu'];
+  console.log(`\nElementwise, ns per element (${rows}×${cols} = ${n} elements, inputs in [−4, 4))`);
+  console.log(`${'op'.padEnd(42)} ${'js'.padStart(9)} ${'wasm'.padStart(9)} ${'speed-up'.padStart(9)}`);
+  for (const op of ops) {
+    const input = op === 'log' ? positive : wide;
+    perElementRow(`${op} float32`, n, (backend) => {
+      const out = new Float32Array(n);
+      backend.unary(op, input, out, 1);
+      return out;
+    });
+    perElementRow(`${op} gradient float32`, n, (backend) => {
+      const out = new Float32Array(n);
+      backend.unaryBackward(op, input, dy, out, 1);
+      return out;
+    });
+  }
+  for (const op of ['exp', 'tanh', 'gelu'] as const) {
+    perElementRow(`${op} float64`, n, (backend) => {
+      const out = new Float64Array(n);
+      backend.unary(op, wide64, out, 1);
+      return out;
+    });
+  }
+  for (const [r, c] of [
+    [128, 10],
+    [1000, 100],
+  ]) {
+    for (const log of [false, true]) {
+      const name = log ? 'logSoftmax' : 'softmax';
+      perElementRow(
+        `${name} ${r}×${c} float32`,
+        r * c,
+        (backend) => {
+          const out = new Float32Array(r * c);
+          backend.softmax(wide.subarray(0, r * c), out, r, c, log);
+          return out;
+        },
+        r * c > 10_000 ? 20 : 200,
+      );
+    }
+    perElementRow(
+      `logSoftmax gradient ${r}×${c} float32`,
+      r * c,
+      (backend) => {
+        const out = new Float32Array(r * c);
+        backend.softmaxBackward(x.subarray(0, r * c), dy.subarray(0, r * c), out, r, c, true);
+        return out;
+      },
+      r * c > 10_000 ? 20 : 200,
+    );
+  }
+
+  console.log('\nFused Dense kernels (float32), ms per call');
+  console.log(`${'kernel'.padEnd(42)} ${'js ms'.padStart(9)} ${'wasm ms'.padStart(9)} ${'speed-up'.padStart(9)}`);
+  for (const [m, k, nOut, act] of [
+    [128, 784, 128, 'relu'],
+    [128, 128, 10, 'linear'],
+    [9, 1, 10, 'linear'],
+    [9, 10, 1, 'linear'],
+  ] as const) {
+    const xs = values(m * k, 11);
+    const w = values(k * nOut, 12);
+    const bias = values(nOut, 13);
+    const g = values(m * nOut, 14);
+    const forward = (backend: Backend) => {
+      const z = new Float32Array(m * nOut);
+      const y = new Float32Array(m * nOut);
+      backend.denseForward?.(xs, w, bias, z, y, m, k, nOut, act, 1);
+      return y;
+    };
+    const z = new Float32Array(m * nOut);
+    jsBackend.denseForward?.(xs, w, bias, z, new Float32Array(m * nOut), m, k, nOut, act, 1);
+    const backward = (backend: Backend) => {
+      // One array holding dw, dx and db (so one bit comparison covers all three).
+      const grads = new Float32Array(k * nOut + m * k + nOut);
+      const dw = grads.subarray(0, k * nOut);
+      const dx = grads.subarray(k * nOut, k * nOut + m * k);
+      const db = grads.subarray(k * nOut + m * k);
+      backend.denseBackward?.(xs, w, z, g, new Float32Array(m * nOut), dx, dw, db, m, k, nOut, act, 1);
+      return grads;
+    };
+    for (const [name, run] of [
+      [`denseForward ${m}×${k}×${nOut} ${act}`, forward],
+      [`denseBackward ${m}×${k}×${nOut} ${act} (with dx)`, backward],
+    ] as const) {
+      const [jsOut, wasmOut] = backends.map((backend) => run(backend));
+      if (!sameBits(jsOut, wasmOut)) throw new Error(`${name}: backends differ`);
+      const reps = m * k * nOut > 1e5 ? 20 : 500;
+      const [tJs, tWasm] = backends.map((backend) => time(() => run(backend), reps));
+      console.log(
+        `${name.padEnd(42)} ${(tJs * 1e3).toFixed(4).padStart(9)} ${(tWasm * 1e3).toFixed(4).padStart(9)} ${(tJs / tWasm).toFixed(1).padStart(8)}×`,
+      );
+    }
+  }
+}
+
+/** Median of `runs` timings of an async function, in seconds, after `warmup` untimed runs. */
+async function median(fn: () => Promise<unknown>, runs: number, warmup: number): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await fn();
+    times.push((performance.now() - start) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+if (sections.training) {
+  registerWasmBackend();
+  console.log('\nWhole trainings (median wall time)');
+  const tutorial: Record<string, { seconds: number; hash: string }> = {};
+  for (const name of ['js', 'wasm']) {
+    setBackend(name);
+    let hash = '';
+    const seconds = await median(
+      async () => {
+        hash = (await fitTutorial({ seed: 1 })).weightsHash;
+      },
+      30,
+      5,
+    );
+    tutorial[name] = { seconds, hash };
+  }
+  if (tutorial.js.hash !== tutorial.wasm.hash) throw new Error('tutorial: weights differ between backends');
+  console.log(
+    `tutorial fit (1→10→1, 100 epochs): js ${(tutorial.js.seconds * 1e3).toFixed(2)} ms, wasm ${(tutorial.wasm.seconds * 1e3).toFixed(2)} ms, ` +
+      `${(tutorial.js.seconds / tutorial.wasm.seconds).toFixed(2)}× (same weights hash)`,
+  );
+
+  // MLP 784→128 relu→10 softmax, categorical crossentropy, Adam, batch 128, 10,000 synthetic samples.
+  const samples = 10_000;
+  const xs = new Tensor(values(samples * 784, 21), [samples, 784]);
+  const labels = values(samples, 22);
+  const ys = new Float32Array(samples * 10);
+  for (let i = 0; i < samples; i++) ys[i * 10 + Math.floor((labels[i] + 0.5) * 10)] = 1;
+  const yt = new Tensor(ys, [samples, 10]);
+  const mlp: Record<string, { seconds: number; hash: string }> = {};
+  for (const name of ['js', 'wasm']) {
+    setBackend(name);
+    setSeed(1);
+    const model = new Sequential([
+      new Dense(128, { inputDim: 784, activation: 'relu' }),
+      new Dense(10, { activation: 'softmax' }),
+    ]);
+    model.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam' });
+    const epoch = () => model.fit(xs, yt, { epochs: 1, batchSize: 128, verbose: 0 });
+    // One warm-up epoch and three timed ones on both backends, so the trained weights must agree.
+    const seconds = await median(epoch, 3, 1);
+    mlp[name] = { seconds, hash: model.weightsHash() };
+  }
+  if (mlp.js.hash !== mlp.wasm.hash) throw new Error('MLP: weights differ between backends');
+  console.log(
+    `MLP 784→128 relu→10 softmax epoch (10,000 samples, batch 128): js ${mlp.js.seconds.toFixed(3)} s (${(samples / mlp.js.seconds).toFixed(0)} samples/s), ` +
+      `wasm ${mlp.wasm.seconds.toFixed(3)} s (${(samples / mlp.wasm.seconds).toFixed(0)} samples/s), ${(mlp.js.seconds / mlp.wasm.seconds).toFixed(1)}× (same weights hash)`,
+  );
+  setBackend('js');
 }

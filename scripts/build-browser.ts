@@ -45,7 +45,14 @@ function forbidNodeImports(): Plugin {
   };
 }
 
-/** The core's source files: src/**\/*.ts except the Node adapters and the command line. */
+/**
+ * The core's source files: src/**\/*.ts except the Node adapters and the command line.
+ *
+ * @example
+ * ```ts
+ * coreSources().length; // every module that must run in browsers, Bun and Deno too
+ * ```
+ */
 export function coreSources(): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
@@ -69,6 +76,11 @@ const SENTINEL = '__ditto_node_global__';
 /**
  * Node globals read by a source file. esbuild's `define` replaces only free identifier references
  * (not strings, comments or property names), so the sentinel marks exactly the real uses.
+ *
+ * @example
+ * ```ts
+ * await nodeGlobalsIn('src/index.ts'); // [] — and ['process'] for a file that reads process.env
+ * ```
  */
 export async function nodeGlobalsIn(file: string): Promise<string[]> {
   const define = Object.fromEntries(NODE_GLOBALS.map((name) => [name, `${SENTINEL}${name}`]));
@@ -94,6 +106,11 @@ function buildErrors(error: unknown): string[] {
  * Checks that every core module bundles for the browser with no Node-only import and uses no Node
  * global. Resolves with the number of files checked; rejects with a NotRuntimeNeutralError listing
  * each problem.
+ *
+ * @example
+ * ```ts
+ * const { sources } = await checkCore(); // throws NotRuntimeNeutralError: "Node-only import 'node:fs' in src/…"
+ * ```
  */
 export async function checkCore(): Promise<{ sources: number; bundledInputs: number }> {
   const sources = coreSources();

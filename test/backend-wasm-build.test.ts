@@ -4,6 +4,7 @@
  * SIMD only, nothing relaxed, no fused multiply-add.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assemble, loadWabt, OUTPUT_PATH, renderBytesModule, WAT_PATH } from '../scripts/build-wasm.js';
 import { kernelBytes } from '../src/backend/wasm/wasm-module.js';
@@ -35,5 +36,109 @@ describe.skipIf(!wabt)('wasm kernel build (wabt)', () => {
       '(module (func (param v128 v128 v128) (result v128)' +
       ' (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2))))';
     expect(() => assemble(wabt!, relaxed)).toThrow();
+  });
+});
+
+/** f64 literals of WebAssembly text: decimal, or inf / nan, as JavaScript numbers. */
+function watNumber(literal: string): number {
+  if (/^[+-]?inf$/.test(literal)) return literal.startsWith('-') ? -Infinity : Infinity;
+  return Number(literal);
+}
+
+/** Every f64 literal (f64.const x and v128.const f64x2 x y) in a piece of WebAssembly text. */
+function f64Literals(text: string): string[] {
+  const code = text.replace(/;;.*$/gm, '');
+  const out: string[] = [];
+  for (const m of code.matchAll(/\(f64\.const\s+([^\s()]+)\)/g)) out.push(m[1]);
+  for (const m of code.matchAll(/\(v128\.const f64x2\s+([^\s()]+)\s+([^\s()]+)\)/g)) out.push(m[1], m[2]);
+  return out;
+}
+
+/** The text of one function of kernels.wat, `(func $name …` up to the next function. */
+function watFunction(name: string): string {
+  const start = wat.indexOf(`(func $${name} `);
+  if (start < 0) throw new Error(`no function $${name}`);
+  const end = wat.indexOf('(func ', start + 1);
+  return wat.slice(start, end < 0 ? undefined : end);
+}
+
+/** `const NAME = literal` and `const NAME = [literals]` of a TypeScript source, as numbers. */
+function tsConstants(path: string): Map<string, number | number[]> {
+  const source = readFileSync(path, 'utf8');
+  const out = new Map<string, number | number[]>();
+  for (const m of source.matchAll(/^const ([A-Z][A-Z0-9_]*) = (-?[0-9][0-9.e+-]*);/gm)) out.set(m[1], Number(m[2]));
+  for (const m of source.matchAll(/^const ([A-Z][A-Z0-9_]*) = \[([^\]]*)\];/gm)) {
+    out.set(
+      m[1],
+      m[2]
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map(Number),
+    );
+  }
+  return out;
+}
+
+describe('the constants of the elementary functions in kernels.wat', () => {
+  const elementary = tsConstants(resolve(dirname(WAT_PATH), '../src/numeric/elementary.ts'));
+  const elementwise = tsConstants(resolve(dirname(WAT_PATH), '../src/numeric/elementwise.ts'));
+  const num = (map: Map<string, number | number[]>, name: string): number => {
+    const v = map.get(name);
+    if (typeof v !== 'number') throw new Error(`no scalar constant ${name}`);
+    return v;
+  };
+  const arr = (name: string): number[] => {
+    const v = elementary.get(name);
+    if (!Array.isArray(v)) throw new Error(`no array constant ${name}`);
+    return v;
+  };
+
+  it.skipIf(!wabt)('wabt reads every f64 literal of the kernels as JavaScript does', async () => {
+    const literals = [...new Set(f64Literals(wat))];
+    expect(literals.length).toBeGreaterThan(60);
+    const globals = literals.map((l, i) => `(global (export "g${i}") f64 (f64.const ${l}))`).join('\n');
+    const module = new WebAssembly.Module(assemble(wabt!, `(module ${globals})`) as Uint8Array<ArrayBuffer>);
+    const exports = new WebAssembly.Instance(module, {}).exports as Record<string, WebAssembly.Global>;
+    literals.forEach((l, i) => {
+      expect(Object.is(exports[`g${i}`].value, watNumber(l)), `literal ${l}`).toBe(true);
+    });
+  });
+
+  it('exp and expm1 use Q0…Q9 in the reference order, log uses T0…T6', () => {
+    const q = Array.from({ length: 10 }, (_, i) => num(elementary, `Q${i}`));
+    // each coefficient appears once per f64x2 (two equal lanes): keep every other literal
+    for (const name of ['exp_v', 'expm1_v']) {
+      const literals = f64Literals(watFunction(name)).map(watNumber);
+      expect(
+        literals.filter((v, i) => i % 2 === 0 && q.includes(v)),
+        name,
+      ).toEqual(q);
+    }
+    const t = Array.from({ length: 7 }, (_, i) => num(elementary, `T${i}`));
+    const log = f64Literals(watFunction('log_v')).map(watNumber);
+    expect(log.filter((v, i) => i % 2 === 0 && t.includes(v))).toEqual(t);
+  });
+
+  it('the erf polynomials are ERF_P, ERF_H1, ERF_H2, ERF_H3, highest coefficient first', () => {
+    for (const name of ['ERF_P', 'ERF_H1', 'ERF_H2', 'ERF_H3']) {
+      const body = f64Literals(watFunction(`poly_${name.toLowerCase()}`)).map(watNumber);
+      expect(
+        body.filter((_, i) => i % 2 === 0),
+        name,
+      ).toEqual([...arr(name)].reverse());
+    }
+  });
+
+  it('the other constants are the reference values', () => {
+    const all = new Set(f64Literals(wat).map(watNumber));
+    for (const name of ['LN2_HI', 'LN2_LO', 'INV_LN2', 'HALF_LN2', 'EXP_OVERFLOW', 'EXP_UNDERFLOW', 'TWO_54', 'MIN_NORMAL']) {
+      expect(all.has(num(elementary, name)), name).toBe(true);
+    }
+    for (const name of ['SELU_ALPHA', 'SELU_SCALE', 'INV_SQRT2', 'INV_SQRT_2PI']) {
+      expect(all.has(num(elementwise, name)), name).toBe(true);
+    }
+    // selu's gradient multiplies by SELU_SCALE·SELU_ALPHA, which the reference computes in double.
+    expect(all.has(num(elementwise, 'SELU_SCALE') * num(elementwise, 'SELU_ALPHA'))).toBe(true);
   });
 });

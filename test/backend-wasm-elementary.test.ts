@@ -148,7 +148,16 @@ const EXP_BOUNDARIES = [
   ...K_STEPS.map((j) => (j - 0.5) * LN2),
 ];
 const EXPM1_BOUNDARIES = [0, HALF_LN2, -HALF_LN2, -40, 709.79, 56.5 * LN2, 57.5 * LN2, ...K_STEPS.map((j) => (j - 0.5) * LN2)];
-/** log: 1, the subnormal limit, and values whose mantissa sits at √2 (where e steps) across exponents. */
+/** The double with high word `hi` and low word 0. */
+function fromHighWord(hi: number): number {
+  u64Buf[0] = BigInt(hi >>> 0) << 32n;
+  return f64Buf[0];
+}
+
+/**
+ * log: 1, the subnormal limit, and across exponents the first mantissa whose high bits exceed
+ * 0x6a09e (where e steps up by one: m = x·2^−e stays in [√2/2, √2)) and √2 itself.
+ */
 const LOG_BOUNDARIES = [
   1,
   2.2250738585072014e-308,
@@ -157,7 +166,11 @@ const LOG_BOUNDARIES = [
   0.5,
   2,
   1.7976931348623157e308,
-  ...[-1074, -1040, -1022, -1000, -127, -126, -1, 0, 1, 126, 127, 1000, 1023].map((e) => Math.SQRT2 * 2 ** e),
+  ...[-1022, -1000, -127, -126, -1, 0, 1, 126, 127, 1000, 1023].map((e) => fromHighWord(((e + 1023) << 20) | 0x6a09f)),
+  // subnormal: e is read after scaling by 2^54 (2^−1030·1.6a09f… is exact as a subnormal)
+  ...[-1030, -1060].map((e) => fromHighWord(((e + 54 + 1023) << 20) | 0x6a09f) * 2 ** -54),
+  ...[-1074, -1040, -1030].map((e) => Math.SQRT2 * 2 ** e),
+  ...[-126, 0, 1023].map((e) => Math.SQRT2 * 2 ** e),
 ];
 const LOG1P_BOUNDARIES = [-1, 0, 2 ** -53, -(2 ** -53), 2 ** -54, -(2 ** -54), -0.5, 1, Math.SQRT2 - 1, 1e300];
 const TANH_BOUNDARIES = [0, 0.55, -0.55, 22, -22, HALF_LN2 / 2, -HALF_LN2 / 2, 1e-300, 20 * LN2];

@@ -6,14 +6,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backend/js/js-backend.js';
-import {
-  type BinaryOp,
-  binaryForward,
-  UNARY_OPS,
-  type UnaryOp,
-  unaryBackward,
-  unaryForward,
-} from '../src/numeric/elementwise.js';
 import * as losses from '../src/losses/index.js';
 import { denseBackwardComposite, denseForwardComposite } from '../src/models/fast-path/dense-kernels.js';
 import { fromLogits } from '../src/models/fast-path/from-logits.js';
@@ -26,6 +18,14 @@ import {
   meanSquaredErrorKernel,
   oneHotInto,
 } from '../src/models/fast-path/loss-kernels.js';
+import {
+  type BinaryOp,
+  binaryForward,
+  UNARY_OPS,
+  type UnaryOp,
+  unaryBackward,
+  unaryForward,
+} from '../src/numeric/elementwise.js';
 import { backward } from '../src/tensor/autograd.js';
 import type { FloatArray } from '../src/tensor/dtype.js';
 import * as ops from '../src/tensor/ops/index.js';
@@ -36,11 +36,21 @@ import { testValues } from './helpers/test-values.js';
 /** Values with the awkward ones mixed in: signed zeros, subnormals, huge, infinities, NaN. */
 function awkward(count: number, seed: number, lo = -3, hi = 3): number[] {
   const specials = [0, -0, 1e-40, -1e-40, 3e38, -3e38, 1, -1, 0.5];
-  return testValues(count, seed, lo, hi).map((v, i) => (i % 11 === 5 ? specials[(i / 11) % specials.length | 0] : v));
+  return testValues(count, seed, lo, hi).map((v, i) =>
+    i % 11 === 5 ? specials[((i / 11) % specials.length) | 0] : v,
+  );
 }
 
 function withNonFinite(values: number[]): number[] {
-  return values.map((v, i) => (i % 37 === 3 ? Number.NaN : i % 37 === 9 ? Number.POSITIVE_INFINITY : i % 37 === 21 ? Number.NEGATIVE_INFINITY : v));
+  return values.map((v, i) =>
+    i % 37 === 3
+      ? Number.NaN
+      : i % 37 === 9
+        ? Number.POSITIVE_INFINITY
+        : i % 37 === 21
+          ? Number.NEGATIVE_INFINITY
+          : v,
+  );
 }
 
 function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
@@ -57,7 +67,16 @@ const f64 = (values: number[]) => Float64Array.from(values);
 
 describe('matmul', () => {
   /** The contract: each output from +0, products then sums rounded to out's dtype, ascending p. */
-  function reference(a: FloatArray, b: FloatArray, m: number, k: number, n: number, tA: boolean, tB: boolean, out: FloatArray) {
+  function reference(
+    a: FloatArray,
+    b: FloatArray,
+    m: number,
+    k: number,
+    n: number,
+    tA: boolean,
+    tB: boolean,
+    out: FloatArray,
+  ) {
     const round = out instanceof Float32Array ? Math.fround : (x: number) => x;
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
@@ -119,7 +138,15 @@ describe('matmul', () => {
 
 describe('binary', () => {
   /** Odometer over out's index space: the plainest statement of broadcasting. */
-  function reference(op: BinaryOp, a: FloatArray, aShape: number[], b: FloatArray, bShape: number[], shape: number[], out: FloatArray) {
+  function reference(
+    op: BinaryOp,
+    a: FloatArray,
+    aShape: number[],
+    b: FloatArray,
+    bShape: number[],
+    shape: number[],
+    out: FloatArray,
+  ) {
     const as = broadcastStrides(aShape, shape);
     const bs = broadcastStrides(bShape, shape);
     const index = new Array(shape.length).fill(0);
@@ -138,16 +165,40 @@ describe('binary', () => {
     }
   }
   const layouts: Array<[number[], number[], number[]]> = [
-    [[4, 5], [4, 5], [4, 5]],
+    [
+      [4, 5],
+      [4, 5],
+      [4, 5],
+    ],
     [[4, 5], [5], [4, 5]],
     [[5], [4, 5], [4, 5]],
-    [[4, 5], [4, 1], [4, 5]],
+    [
+      [4, 5],
+      [4, 1],
+      [4, 5],
+    ],
     [[4, 5], [], [4, 5]],
     [[], [4, 5], [4, 5]],
-    [[2, 3, 4], [3, 1], [2, 3, 4]],
-    [[2, 1, 4], [1, 3, 1], [2, 3, 4]],
-    [[2, 3, 4], [2, 1, 4], [2, 3, 4]],
-    [[1, 7], [3, 1], [3, 7]],
+    [
+      [2, 3, 4],
+      [3, 1],
+      [2, 3, 4],
+    ],
+    [
+      [2, 1, 4],
+      [1, 3, 1],
+      [2, 3, 4],
+    ],
+    [
+      [2, 3, 4],
+      [2, 1, 4],
+      [2, 3, 4],
+    ],
+    [
+      [1, 7],
+      [3, 1],
+      [3, 7],
+    ],
     [[1000, 1], [1], [1000, 1]],
     [[], [], []],
   ];
@@ -160,7 +211,15 @@ describe('binary', () => {
           const b = make(withNonFinite(awkward(size(bShape), 9 + bShape.length)));
           const out = make(new Array(size(shape)).fill(0));
           const want = make(new Array(size(shape)).fill(0));
-          jsBackend.binary(op, a, broadcastStrides(aShape, shape), b, broadcastStrides(bShape, shape), out, shape);
+          jsBackend.binary(
+            op,
+            a,
+            broadcastStrides(aShape, shape),
+            b,
+            broadcastStrides(bShape, shape),
+            out,
+            shape,
+          );
           reference(op, a, aShape, b, bShape, shape, want);
           expectSameBits(out, want, `${op} [${aShape}] [${bShape}] ${make.name}`);
         }
@@ -227,7 +286,16 @@ describe('reduce', () => {
 const basic: Backend = { ...jsBackend, denseForward: undefined, denseBackward: undefined };
 
 describe('fused Dense kernels', () => {
-  const activations: UnaryOp[] = ['linear', 'relu', 'leakyRelu', 'elu', 'tanh', 'sigmoid', 'gelu', 'softsign'];
+  const activations: UnaryOp[] = [
+    'linear',
+    'relu',
+    'leakyRelu',
+    'elu',
+    'tanh',
+    'sigmoid',
+    'gelu',
+    'softsign',
+  ];
   const shapes: Array<[number, number, number]> = [
     [1, 1, 1],
     [3, 7, 17],
@@ -288,13 +356,21 @@ describe('fused Dense kernels', () => {
   it('refuses to share arrays for a non-linear activation', () => {
     const a = new Float32Array(4);
     expect(() => jsBackend.denseForward?.(a, a, null, a, a, 2, 2, 2, 'relu', 1)).toThrow(/linear/);
-    expect(() => jsBackend.denseBackward?.(a, a, a, a, a, null, a, null, 2, 2, 2, 'relu', 1)).toThrow(/linear/);
+    expect(() => jsBackend.denseBackward?.(a, a, a, a, a, null, a, null, 2, 2, 2, 'relu', 1)).toThrow(
+      /linear/,
+    );
   });
 });
 
 describe('fused losses', () => {
   /** mean(loss(yTrue, yPred)) and its gradient on the tape. */
-  function onTape(loss: (t: Tensor, p: Tensor) => Tensor, yTrue: Tensor, yPred: Float32Array, m: number, c: number) {
+  function onTape(
+    loss: (t: Tensor, p: Tensor) => Tensor,
+    yTrue: Tensor,
+    yPred: Float32Array,
+    m: number,
+    c: number,
+  ) {
     const leaf = new Tensor(yPred.slice(), [m, c], true);
     const value = ops.mean(loss(yTrue, leaf));
     backward(value);
@@ -338,7 +414,9 @@ describe('fused losses', () => {
 
   it('binary crossentropy on probabilities, including 0, 1 and values outside [0, 1]', () => {
     for (const [m, c] of shapes) {
-      const p = f32(testValues(m * c, m * c + 2, -0.1, 1.1).map((v, i) => (i % 7 === 0 ? 0 : i % 7 === 1 ? 1 : v)));
+      const p = f32(
+        testValues(m * c, m * c + 2, -0.1, 1.1).map((v, i) => (i % 7 === 0 ? 0 : i % 7 === 1 ? 1 : v)),
+      );
       const z = f32(testValues(m * c, m + c + 3, 0, 1).map((v) => (v < 0.5 ? 0 : 1)));
       const b = batch(p, z, m, c);
       const value = binaryCrossentropyKernel(b);
@@ -351,7 +429,12 @@ describe('fused losses', () => {
   it('categorical crossentropy on probabilities and logits, one-hot and soft targets', () => {
     for (const [m, c] of shapes) {
       const probabilities = f32(testValues(m * c, m * c + 4, 0, 1).map((v, i) => (i % 9 === 0 ? 0 : v)));
-      const logits = f32(awkward(m * c, m * c + 5, -30, 30).filter(Number.isFinite).concat(new Array(m * c).fill(0)).slice(0, m * c));
+      const logits = f32(
+        awkward(m * c, m * c + 5, -30, 30)
+          .filter(Number.isFinite)
+          .concat(new Array(m * c).fill(0))
+          .slice(0, m * c),
+      );
       const labels = f32(testValues(m, m + 6, 0, c).map(Math.floor));
       const oneHot = new Float32Array(m * c);
       oneHotInto(labels, oneHot, m, c);
@@ -364,12 +447,24 @@ describe('fused losses', () => {
         expectSameBits(b.grad, tape.grad, `cce ${m}×${c}`);
         const bl = batch(logits, targets, m, c);
         const valueLogits = categoricalCrossentropyLogitsKernel(jsBackend, bl);
-        const tapeLogits = onTape(fromLogits('categorical_crossentropy'), new Tensor(targets, [m, c]), logits, m, c);
+        const tapeLogits = onTape(
+          fromLogits('categorical_crossentropy'),
+          new Tensor(targets, [m, c]),
+          logits,
+          m,
+          c,
+        );
         expect(Object.is(valueLogits, tapeLogits.value)).toBe(true);
         expectSameBits(bl.grad, tapeLogits.grad, `cce logits ${m}×${c}`);
       }
       // The sparse loss is the categorical one on one-hot rows.
-      const sparse = onTape(losses.sparseCategoricalCrossentropy, new Tensor(labels, [m]), probabilities, m, c);
+      const sparse = onTape(
+        losses.sparseCategoricalCrossentropy,
+        new Tensor(labels, [m]),
+        probabilities,
+        m,
+        c,
+      );
       const b = batch(probabilities, oneHot, m, c);
       expect(Object.is(categoricalCrossentropyKernel(b), sparse.value)).toBe(true);
       expectSameBits(b.grad, sparse.grad, `scce ${m}×${c}`);

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backend/js/js-backend.js';
 import { getBackend, registerBackend, setBackend } from '../src/backend/registry.js';
+import { registerWasmBackend } from '../src/backend/wasm/register.js';
 import type { Callback } from '../src/callbacks/callback.js';
 import { EarlyStopping } from '../src/callbacks/early-stopping.js';
 import { hashArrays } from '../src/hash/fingerprint.js';
@@ -515,6 +516,17 @@ describe('batching and callbacks', () => {
     });
   }
 
+  it('wide inputs (copied row by row as blocks)', async () => {
+    const wide = classification(40, 70, 3);
+    const build = () =>
+      new Sequential([
+        new Dense(5, { inputDim: 70, activation: 'relu' }),
+        new Dense(3, { activation: 'softmax' }),
+      ]);
+    const { fast } = await expectSameBits(build, compile, wide.x, wide.oneHot);
+    expectFused(fast);
+  });
+
   it('early stopping that restores the best weights', async () => {
     await expectSameBits(mlp(), compile, data.x, data.oneHot, {
       epochs: 8,
@@ -595,6 +607,36 @@ describe('a backend without the fused kernels', () => {
     );
     expect(viaFused.weights).toBe(viaComposite.fast.weights);
   });
+});
+
+describe('the WebAssembly backend', () => {
+  it.skipIf(!registerWasmBackend())(
+    'trains on the fast path to the bits of the autograd path on js',
+    async () => {
+      const cases: Array<[() => Sequential, CompileOptions, Tensor]> = [
+        [mlp(), { loss: 'categorical_crossentropy', optimizer: 'adam', metrics: ['accuracy'] }, data.oneHot],
+        [
+          mlp('linear'),
+          { loss: fromLogits('sparse_categorical_crossentropy'), optimizer: 'nadam' },
+          data.labels,
+        ],
+      ];
+      for (const [build, compile, y] of cases) {
+        const general = await train(false, build, compile, data.x, y);
+        setBackend('wasm');
+        setFastPath(true);
+        setSeed(42);
+        const model = build();
+        model.compile(compile);
+        const history = await model.fit(data.x, y, { epochs: 3, batchSize: 16, verbose: 0 });
+        const predictions = hashArrays([model.predict(data.x, { batchSize: 7 }).data]);
+        setBackend('js-counting');
+        expect(model.weightsHash()).toBe(general.weights);
+        expect(logsHash(history.history)).toBe(general.logs);
+        expect(predictions).toBe(general.predictions);
+      }
+    },
+  );
 });
 
 describe('predict', () => {

@@ -10,7 +10,13 @@ import {
   runExperiment,
   summarize,
 } from '../src/experiments/index.js';
-import { formatComparison, formatRun, renderReport, wantsLogScale } from '../src/report/index.js';
+import {
+  convergenceTrail,
+  formatComparison,
+  formatRun,
+  renderReport,
+  wantsLogScale,
+} from '../src/report/index.js';
 
 async function runOf(name: string, values: number[], fail?: number): Promise<ExperimentRun> {
   return runExperiment(
@@ -96,6 +102,20 @@ describe('terminal text', () => {
     const text = formatComparison(comparison);
     expect(width(text)).toBeLessThanOrEqual(80);
     expect(text.join('\n')).toContain('wider & deeper');
+  });
+
+  it('shows the running mean ± half-width at n = 5, 10, 20, … and the last n', async () => {
+    const run = await runOf(
+      'long',
+      Array.from({ length: 57 }, (_, i) => 1 + (i % 7)),
+    );
+    const m = summarize(run, stats).metrics[0];
+    const at = (n: number) => m.convergence.points.find((p) => p.n === n);
+    const trail = convergenceTrail(m) ?? '';
+    expect([...trail.matchAll(/(\d+): /g)].map((x) => Number(x[1]))).toEqual([5, 10, 20, 50, 57]);
+    // n = 7: the first week of values 1…7, mean 4 exactly.
+    expect(at(7)?.mean).toBe(4);
+    expect(trail).toContain(`50: ${String(Number(at(50)?.mean.toPrecision(4)))} ± `);
   });
 
   it('uses a log scale only for positive values spanning two orders of magnitude', () => {

@@ -882,66 +882,76 @@
   ;;   the same double.
   ;; Constants are the reference's decimal literals (each the shortest round-trip form of its double).
 
-  ;; expm1Kernel(r) = r + r²·q, q = ((Q0 + r·Q1) + r²·(Q2 + r·Q3)) + r⁴·(((Q4 + r·Q5) + r²·(Q6 + r·Q7)) + r⁴·(Q8 + r·Q9))
-  (func $expm1_kernel (param $r v128) (result v128)
-    (local $r2 v128) (local $r4 v128)
-    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
-    (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
-    (f64x2.add (local.get $r)
-      (f64x2.mul (local.get $r2)
-        (f64x2.add
-          (f64x2.add
-            (f64x2.add (v128.const f64x2 0.5000000000000001 0.5000000000000001)
-              (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666669 0.16666666666666669)))
-            (f64x2.mul (local.get $r2)
-              (f64x2.add (v128.const f64x2 0.04166666666662413 0.04166666666662413)
-                (f64x2.mul (local.get $r) (v128.const f64x2 0.008333333333330062 0.008333333333330062)))))
-          (f64x2.mul (local.get $r4)
-            (f64x2.add
-              (f64x2.add
-                (f64x2.add (v128.const f64x2 0.0013888888917213717 0.0013888888917213717)
-                  (f64x2.mul (local.get $r) (v128.const f64x2 0.00019841269863053618 0.00019841269863053618)))
-                (f64x2.mul (local.get $r2)
-                  (f64x2.add (v128.const f64x2 2.4801521295954376e-5 2.4801521295954376e-5)
-                    (f64x2.mul (local.get $r) (v128.const f64x2 2.7557268459997064e-6 2.7557268459997064e-6)))))
-              (f64x2.mul (local.get $r4)
-                (f64x2.add (v128.const f64x2 2.7620088445409746e-7 2.7620088445409746e-7)
-                  (f64x2.mul (local.get $r) (v128.const f64x2 2.510038549551032e-8 2.510038549551032e-8))))))))))
+  ;; V8 does not inline wasm calls, and a call costs about as much as ten vector operations here
+  ;; (live v128 values are spilled around it), so exp and expm1 carry expm1Kernel and the powers of
+  ;; two inline; a helper is called only on rare paths.
+  ;;
+  ;; expm1Kernel(r) = r + r²·q, q = ((Q0 + r·Q1) + r²·(Q2 + r·Q3)) + r⁴·(((Q4 + r·Q5) + r²·(Q6 + r·Q7)) + r⁴·(Q8 + r·Q9)),
+  ;; r² = r·r, r⁴ = r²·r² (written out in $exp_v and $expm1_v).
+  ;;
+  ;; 2^j for an integral double j, −1022 ≤ j ≤ 1023, without converting to an integer: MAGIC + j
+  ;; (MAGIC = 1.5·2^52 + 1023, exact) has the bits 0x4338000000000000 + 1023 + j, whose low 12 bits
+  ;; are the biased exponent 1023 + j; shifting the i64 lanes left by 52 leaves exactly 2^j.
 
-  ;; The integral doubles k (each lane) as i64x2; lanes outside ±2^31 saturate (callers discard them).
-  (func $to_i64x2 (param $k v128) (result v128)
-    (i64x2.extend_low_i32x4_s (i32x4.trunc_sat_f64x2_s_zero (local.get $k))))
-
-  ;; 2^k for i64 lanes −1022 ≤ k ≤ 1023: the exponent bits (k + 1023) << 52.
-  (func $pow2_bits (param $k v128) (result v128)
-    (i64x2.shl (i64x2.add (local.get $k) (v128.const i64x2 1023 1023)) (i32.const 52)))
-
-  ;; scaleByPow2(y, k): y·2^k rounded once, for y ∈ [0.7, 1.5] and integral −1075 ≤ k ≤ 1024 (see above).
+  ;; scaleByPow2(y, k): y·2^k rounded once, for y ∈ [0.7, 1.5] and integral −1075 ≤ k ≤ 1024 (see
+  ;; above): k1 = floor(k/2), k2 = k − k1 ∈ [−538, 513], (y·2^k1)·2^k2.
   (func $scale_pow2 (param $y v128) (param $k v128) (result v128)
-    (local $ki v128) (local $half v128)
-    (local.set $ki (call $to_i64x2 (local.get $k)))
-    (local.set $half (i64x2.shr_s (local.get $ki) (i32.const 1)))
+    (local $k1 v128)
+    (local.set $k1 (f64x2.floor (f64x2.mul (local.get $k) (v128.const f64x2 0.5 0.5))))
     (f64x2.mul
-      (f64x2.mul (local.get $y) (call $pow2_bits (local.get $half)))
-      (call $pow2_bits (i64x2.sub (local.get $ki) (local.get $half)))))
+      (f64x2.mul (local.get $y)
+        (i64x2.shl (f64x2.add (local.get $k1) (v128.const f64x2 6755399441056767 6755399441056767)) (i32.const 52)))
+      (i64x2.shl (f64x2.add (f64x2.sub (local.get $k) (local.get $k1)) (v128.const f64x2 6755399441056767 6755399441056767))
+        (i32.const 52))))
 
   ;; exp(x): k = floor(x·INV_LN2 + 0.5), r = (x − k·LN2_HI) − k·LN2_LO, scaleByPow2(1 + expm1Kernel(r), k);
-  ;; x > 709.79 → +∞, x < −745.2 → 0, NaN → x.
+  ;; x > 709.79 → +∞, x < −745.2 → 0, NaN → x (a NaN).
+  ;; The range checks are a clamp: the algorithm itself gives +∞ at x = 709.79 and 0 at −745.2 (the
+  ;; reference computes those two points without a special case), so clamping x to [−745.2, 709.79]
+  ;; gives every out-of-range x exactly the reference's result; f64x2.pmax / pmin (a < b ? b : a,
+  ;; b < a ? b : a) let NaN through, and the algorithm turns NaN into NaN.
   (func $exp_v (param $x v128) (result v128)
-    (local $k v128) (local $r v128) (local $y v128)
+    (local $k v128) (local $r v128) (local $r2 v128) (local $r4 v128) (local $k1 v128) (local $y v128)
+    (local.set $x (f64x2.pmin
+      (f64x2.pmax (local.get $x) (v128.const f64x2 -745.2 -745.2))
+      (v128.const f64x2 709.79 709.79)))
     (local.set $k (f64x2.floor (f64x2.add
       (f64x2.mul (local.get $x) (v128.const f64x2 1.4426950408889634 1.4426950408889634))
       (v128.const f64x2 0.5 0.5))))
     (local.set $r (f64x2.sub
       (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (v128.const f64x2 0.6931471803691238 0.6931471803691238)))
       (f64x2.mul (local.get $k) (v128.const f64x2 1.9082149292705877e-10 1.9082149292705877e-10))))
-    (local.set $y (call $scale_pow2
-      (f64x2.add (v128.const f64x2 1 1) (call $expm1_kernel (local.get $r))) (local.get $k)))
-    (local.set $y (v128.bitselect (v128.const f64x2 inf inf) (local.get $y)
-      (f64x2.gt (local.get $x) (v128.const f64x2 709.79 709.79))))
-    (local.set $y (v128.bitselect (v128.const f64x2 0 0) (local.get $y)
-      (f64x2.lt (local.get $x) (v128.const f64x2 -745.2 -745.2))))
-    (v128.bitselect (local.get $x) (local.get $y) (f64x2.ne (local.get $x) (local.get $x))))
+    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+    ;; y = 1 + expm1Kernel(r)
+    (local.set $y (f64x2.add (v128.const f64x2 1 1)
+      (f64x2.add (local.get $r)
+            (f64x2.mul (local.get $r2)
+              (f64x2.add
+                (f64x2.add
+                  (f64x2.add (v128.const f64x2 0.5000000000000001 0.5000000000000001)
+                    (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666669 0.16666666666666669)))
+                  (f64x2.mul (local.get $r2)
+                    (f64x2.add (v128.const f64x2 0.04166666666662413 0.04166666666662413)
+                      (f64x2.mul (local.get $r) (v128.const f64x2 0.008333333333330062 0.008333333333330062)))))
+                (f64x2.mul (local.get $r4)
+                  (f64x2.add
+                    (f64x2.add
+                      (f64x2.add (v128.const f64x2 0.0013888888917213717 0.0013888888917213717)
+                        (f64x2.mul (local.get $r) (v128.const f64x2 0.00019841269863053618 0.00019841269863053618)))
+                      (f64x2.mul (local.get $r2)
+                        (f64x2.add (v128.const f64x2 2.4801521295954376e-5 2.4801521295954376e-5)
+                          (f64x2.mul (local.get $r) (v128.const f64x2 2.7557268459997064e-6 2.7557268459997064e-6)))))
+                    (f64x2.mul (local.get $r4)
+                      (f64x2.add (v128.const f64x2 2.7620088445409746e-7 2.7620088445409746e-7)
+                        (f64x2.mul (local.get $r) (v128.const f64x2 2.510038549551032e-8 2.510038549551032e-8)))))))))))
+    ;; scaleByPow2(y, k)
+    (local.set $k1 (f64x2.floor (f64x2.mul (local.get $k) (v128.const f64x2 0.5 0.5))))
+    (f64x2.mul
+      (f64x2.mul (local.get $y)
+        (i64x2.shl (f64x2.add (local.get $k1) (v128.const f64x2 6755399441056767 6755399441056767)) (i32.const 52)))
+      (i64x2.shl (f64x2.add (f64x2.sub (local.get $k) (local.get $k1)) (v128.const f64x2 6755399441056767 6755399441056767))
+        (i32.const 52))))
 
   ;; expm1(x): |x| < HALF_LN2 → expm1Kernel(x); otherwise with k as in exp: hi = x − k·LN2_HI,
   ;; lo = k·LN2_LO, r = hi − lo, c = (hi − r) − lo, u = expm1Kernel(r), uc = u + c·(1 + u), and
@@ -949,7 +959,8 @@
   ;; x > 709.79 → +∞, x < −40 → −1, NaN and ±0 → x.
   (func $expm1_v (param $x v128) (result v128)
     (local $small v128) (local $k v128) (local $hi v128) (local $lo v128) (local $r v128) (local $c v128)
-    (local $u v128) (local $uc v128) (local $t v128) (local $big v128) (local $y v128)
+    (local $r2 v128) (local $r4 v128) (local $u v128) (local $uc v128) (local $t v128) (local $big v128)
+    (local $y v128)
     (local.set $small (f64x2.lt (f64x2.abs (local.get $x)) (v128.const f64x2 0.34657359027997264 0.34657359027997264)))
     (local.set $k (f64x2.floor (f64x2.add
       (f64x2.mul (local.get $x) (v128.const f64x2 1.4426950408889634 1.4426950408889634))
@@ -959,10 +970,33 @@
     (local.set $r (f64x2.sub (local.get $hi) (local.get $lo)))
     (local.set $c (f64x2.sub (f64x2.sub (local.get $hi) (local.get $r)) (local.get $lo)))
     ;; one kernel evaluation: on x in the small lanes (that is their result), on r in the others
-    (local.set $u (call $expm1_kernel (v128.bitselect (local.get $x) (local.get $r) (local.get $small))))
+    (local.set $r (v128.bitselect (local.get $x) (local.get $r) (local.get $small)))
+    (local.set $r2 (f64x2.mul (local.get $r) (local.get $r)))
+    (local.set $r4 (f64x2.mul (local.get $r2) (local.get $r2)))
+    (local.set $u (f64x2.add (local.get $r)
+          (f64x2.mul (local.get $r2)
+            (f64x2.add
+              (f64x2.add
+                (f64x2.add (v128.const f64x2 0.5000000000000001 0.5000000000000001)
+                  (f64x2.mul (local.get $r) (v128.const f64x2 0.16666666666666669 0.16666666666666669)))
+                (f64x2.mul (local.get $r2)
+                  (f64x2.add (v128.const f64x2 0.04166666666662413 0.04166666666662413)
+                    (f64x2.mul (local.get $r) (v128.const f64x2 0.008333333333330062 0.008333333333330062)))))
+              (f64x2.mul (local.get $r4)
+                (f64x2.add
+                  (f64x2.add
+                    (f64x2.add (v128.const f64x2 0.0013888888917213717 0.0013888888917213717)
+                      (f64x2.mul (local.get $r) (v128.const f64x2 0.00019841269863053618 0.00019841269863053618)))
+                    (f64x2.mul (local.get $r2)
+                      (f64x2.add (v128.const f64x2 2.4801521295954376e-5 2.4801521295954376e-5)
+                        (f64x2.mul (local.get $r) (v128.const f64x2 2.7557268459997064e-6 2.7557268459997064e-6)))))
+                  (f64x2.mul (local.get $r4)
+                    (f64x2.add (v128.const f64x2 2.7620088445409746e-7 2.7620088445409746e-7)
+                      (f64x2.mul (local.get $r) (v128.const f64x2 2.510038549551032e-8 2.510038549551032e-8))))))))))
     (local.set $uc (f64x2.add (local.get $u)
       (f64x2.mul (local.get $c) (f64x2.add (v128.const f64x2 1 1) (local.get $u)))))
-    (local.set $t (call $pow2_bits (call $to_i64x2 (local.get $k))))
+    ;; t = 2^k (exact for the −58 ≤ k ≤ 56 that use it)
+    (local.set $t (i64x2.shl (f64x2.add (local.get $k) (v128.const f64x2 6755399441056767 6755399441056767)) (i32.const 52)))
     (local.set $y (f64x2.add (f64x2.sub (local.get $t) (v128.const f64x2 1 1)) (f64x2.mul (local.get $t) (local.get $uc))))
     (local.set $big (f64x2.gt (local.get $k) (v128.const f64x2 56 56)))
     (if (v128.any_true (local.get $big))

@@ -23,7 +23,11 @@ export function planFor(speed: Speed, quick: boolean): Plan {
   return {
     tutorial: quick
       ? { warmup: speed === 'fast' ? 20 : 2, fits: speed === 'fast' ? 50 : 5, runsOf30: 1 }
-      : { warmup: speed === 'fast' ? 50 : 3, fits: speed === 'fast' ? 300 : 15, runsOf30: speed === 'fast' ? 15 : 2 },
+      : {
+          warmup: speed === 'fast' ? 50 : 3,
+          fits: speed === 'fast' ? 300 : 15,
+          runsOf30: speed === 'fast' ? 15 : 2,
+        },
     mlp: { samples: 10_000, batchSize: 128, epochs: few ? 1 : 3 },
     lstm: { samples: quick ? 512 : 2048, steps: 20, batchSize: 64, epochs: few ? 1 : 3 },
   };

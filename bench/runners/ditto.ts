@@ -36,7 +36,8 @@ async function tutorial() {
   const { warmup, fits, runsOf30 } = plan.tutorial;
   for (let i = 0; i < warmup; i++) await fitTutorial({ seed: repeatSeed(3, i) }, data);
   const perFit: number[] = [];
-  for (let i = 0; i < fits; i++) perFit.push(await timeMs(() => fitTutorial({ seed: repeatSeed(1, i) }, data)));
+  for (let i = 0; i < fits; i++)
+    perFit.push(await timeMs(() => fitTutorial({ seed: repeatSeed(1, i) }, data)));
   const thirty: number[] = [];
   for (let r = 0; r < runsOf30; r++) {
     thirty.push(

@@ -81,7 +81,13 @@ async function mlp() {
   model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
   model.compile({ optimizer: tf.train.adam(0.001, 0.9, 0.999, 1e-7), loss: 'categoricalCrossentropy' });
   const { callback, rates } = epochTimer(samples);
-  await model.fit(xs, ys, { epochs: 1 + epochs, batchSize, shuffle: true, verbose: 0, callbacks: [callback] });
+  await model.fit(xs, ys, {
+    epochs: 1 + epochs,
+    batchSize,
+    shuffle: true,
+    verbose: 0,
+    callbacks: [callback],
+  });
   return { samplesPerSecond: summarize(rates), threads: 1 };
 }
 
@@ -95,7 +101,13 @@ async function lstm() {
   model.add(tf.layers.dense({ units: 1 }));
   model.compile({ optimizer: tf.train.adam(0.001, 0.9, 0.999, 1e-7), loss: 'meanSquaredError' });
   const { callback, rates } = epochTimer(samples);
-  await model.fit(xs, ys, { epochs: 1 + epochs, batchSize, shuffle: true, verbose: 0, callbacks: [callback] });
+  await model.fit(xs, ys, {
+    epochs: 1 + epochs,
+    batchSize,
+    shuffle: true,
+    verbose: 0,
+    callbacks: [callback],
+  });
   return { samplesPerSecond: summarize(rates), threads: 1 };
 }
 
@@ -103,7 +115,9 @@ async function main() {
   await selectBackend();
   const run = { a: tutorial, b: mlp, c: lstm }[args.workload];
   const result = await run();
-  process.stdout.write(`${JSON.stringify({ framework: `tfjs-${args.backend}`, version: tf.version.tfjs, ...result })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ framework: `tfjs-${args.backend}`, version: tf.version.tfjs, ...result })}\n`,
+  );
 }
 
 await main();

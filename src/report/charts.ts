@@ -63,11 +63,25 @@ export function boxPlotSpec(metric: string, series: readonly ChartSeries[]): Top
   } as TopLevelSpec;
 }
 
-/** A histogram per experiment (20 bins at most), stacked vertically on a shared x axis. */
+/**
+ * A histogram per experiment (20 bins at most), stacked vertically on a shared x axis; on a log
+ * scale (bins of log10 of the value) when the box plot uses one.
+ */
 export function histogramSpec(metric: string, series: readonly ChartSeries[]): TopLevelSpec {
   const labels = series.map((s) => s.label);
+  const log = wantsLogScale(series);
+  const x = log
+    ? {
+        field: 'log10',
+        type: 'quantitative',
+        bin: { maxbins: 20 },
+        title: `${metric} (log scale)`,
+        axis: { labelExpr: "format(pow(10, datum.value), '.0e')" },
+      }
+    : { field: 'value', type: 'quantitative', bin: { maxbins: 20 }, title: metric };
   return {
     data: { values: rows(series) },
+    transform: log ? [{ calculate: 'log(datum.value) / LN10', as: 'log10' }] : [],
     facet: {
       row: {
         field: 'experiment',
@@ -82,7 +96,7 @@ export function histogramSpec(metric: string, series: readonly ChartSeries[]): T
       height: 80,
       mark: { type: 'bar', binSpacing: 1 },
       encoding: {
-        x: { field: 'value', type: 'quantitative', bin: { maxbins: 20 }, title: metric },
+        x,
         y: { aggregate: 'count', type: 'quantitative', title: 'repeats' },
         color: { field: 'experiment', type: 'nominal', legend: null, sort: labels },
       },

@@ -49,7 +49,8 @@ table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-variant
 th, td { text-align: right; padding: 4px 8px; border-bottom: 1px solid var(--line); white-space: nowrap; }
 th:first-child, td:first-child { text-align: left; }
 th { font-weight: 600; color: var(--muted); font-size: 12px; }
-td.wrap { white-space: normal; text-align: left; }
+table.pairs td, table.pairs th { white-space: normal; }
+.scroll { overflow-x: auto; }
 figure { margin: 8px 0 14px; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: 12px; }
@@ -251,6 +252,7 @@ function comparisonBlock(m: MetricComparison): string {
         'P(a beats b) [95% CI]',
       ],
       rows,
+      'pairs',
     ),
   );
   for (const p of m.pairs) {
@@ -308,8 +310,8 @@ function detailsSection(runs: readonly ReportRun[]): string {
   return out.join('\n');
 }
 
-function table(headers: readonly string[], rows: readonly string[]): string {
-  return `<table><thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+function table(headers: readonly string[], rows: readonly string[], className?: string): string {
+  return `<div class="scroll"><table${className ? ` class="${className}"` : ''}><thead><tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function interval(low: number, high: number): string {

@@ -18,6 +18,7 @@ export { wantsLogScale } from './scale.js';
 export {
   COLUMNS,
   convergenceSentence,
+  convergenceTrail,
   formatComparison,
   formatFailures,
   formatMetric,

@@ -93,6 +93,8 @@ export function formatMetric(label: string, m: MetricSummary, style: TextStyle =
     ),
   );
   lines.push(...wrap(convergenceSentence(m), '  '));
+  const trail = convergenceTrail(m);
+  if (trail) lines.push(...wrap(trail, '  '));
   lines.push(...boxPlot([{ label, values: m.values }]));
   return lines;
 }
@@ -110,6 +112,23 @@ export function convergenceSentence(m: MetricSummary): string {
   return c.enoughAt !== null
     ? `enough repeats: the ${pct}% CI stays within ${tolerance} from n = ${c.enoughAt} on (now ${now})`
     : `enough repeats: not yet — the ${pct}% CI is ${now} at n = ${last.n}, tolerance ${tolerance}`;
+}
+
+/**
+ * The running mean ± half-width at a few n (5, 10, 20, 50, 100, … and the last), so the terminal
+ * shows how the estimate settled, e.g. "mean ± half-width by n: 5: 0.03 ± 0.02 · 10: … · 30: …".
+ */
+export function convergenceTrail(m: MetricSummary): string | null {
+  const points = m.convergence.points;
+  if (points.length < 2) return null;
+  const last = points[points.length - 1].n;
+  const wanted = new Set<number>([last]);
+  // 5, 10, 20, 50, 100, 200, 500, …
+  for (let decade = 1; 5 * decade < last; decade *= 10) {
+    for (const n of [5 * decade, 10 * decade, 20 * decade]) if (n < last) wanted.add(n);
+  }
+  const shown = points.filter((p) => wanted.has(p.n));
+  return `mean ± half-width by n: ${shown.map((p) => `${p.n}: ${num(p.mean)} ± ${num(p.halfWidth)}`).join(' · ')}`;
 }
 
 /** Failed repeats: index, seed, first line of the error, then the stack. */

@@ -45,6 +45,7 @@ let browser: Browser | undefined;
 let page: Page;
 let origin = '';
 const requests: string[] = [];
+let invalid: { message: string; ariaInvalid: string | null; focused: string; runs: number };
 const pageErrors: string[] = [];
 
 async function startServer(builtDir: string): Promise<string> {
@@ -102,6 +103,17 @@ beforeAll(async () => {
   page.on('request', (request) => requests.push(request.url()));
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`${origin}/`, { timeout: 30_000 });
+
+  // An invalid value is refused, said in words next to its field, which gets the focus.
+  await page.locator('#a-hiddenUnits').fill('0');
+  await page.locator('#a-epochs').focus();
+  await page.keyboard.press('Enter');
+  invalid = await page.evaluate(() => ({
+    message: document.getElementById('a-hiddenUnits-error')?.textContent ?? '',
+    ariaInvalid: document.getElementById('a-hiddenUnits')?.getAttribute('aria-invalid') ?? null,
+    focused: document.activeElement?.id ?? '',
+    runs: document.querySelectorAll('#a-runs tbody tr').length,
+  }));
 
   // A, typed in and started from the keyboard (Enter submits the form).
   await page.locator('#a-hiddenUnits').fill(String(A.hiddenUnits));
@@ -197,6 +209,15 @@ describe.skipIf(Boolean(unavailable))('the playground in headless Chromium', () 
     expect(requests.length).toBeGreaterThan(2);
     expect(requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'))).toEqual([]);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('refuses an invalid field with a message tied to it, and focuses it', () => {
+    expect(invalid).toEqual({
+      message: 'Hidden units must be a whole number from 1 to 256.',
+      ariaInvalid: 'true',
+      focused: 'a-hiddenUnits',
+      runs: 0,
+    });
   });
 
   it('is accessible: labelled fields, keyboard reachable, described charts, no overflow on a phone', async () => {

@@ -16,7 +16,7 @@ export function traceToTransport(data: TrainingTraceData): TrainingTraceData {
       ...step,
       hashes: (ArrayBuffer.isView(step.hashes)
         ? Array.from(step.hashes as ArrayLike<number>)
-        : step.hashes) as Hashes,
+        : step.hashes) as unknown as Hashes,
     })),
   };
 }

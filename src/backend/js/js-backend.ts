@@ -536,7 +536,9 @@ function denseBackward(
 ): void {
   if (dz !== dy) unaryGrad(activation, z, dy, dz, alpha);
   else if (activation !== 'linear') {
-    throw new Error(`denseBackward: dz may share dy's array only for a linear activation, not '${activation}'`);
+    throw new Error(
+      `denseBackward: dz may share dy's array only for a linear activation, not '${activation}'`,
+    );
   }
   if (db) reduceSum(dz, db, 1, m, n);
   matmul(x, dz, dw, k, m, n, true, false);

@@ -6,7 +6,14 @@
  */
 import type { BinaryOp, UnaryOp } from '../../numeric/elementwise.js';
 
-export const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
+export const BINARY_CODES: Record<BinaryOp, number> = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+  maximum: 4,
+  minimum: 5,
+};
 
 /** Each unary op's code, forward and gradient alike. */
 export const UNARY_CODES: Record<UnaryOp, number> = {

@@ -43,6 +43,8 @@ import { WORKER_SOURCE } from './worker-source.js';
 export interface ThreadWorker {
   /** Stops the worker (it may be asleep in Atomics.wait). */
   terminate(): void;
+  /** Why the worker stopped, if the runtime reported it (an error outside the worker's own code). */
+  failure?(): string | undefined;
 }
 
 /**
@@ -108,7 +110,9 @@ export class ThreadPool {
       errors: new SharedArrayBuffer(ERROR_BYTES),
     };
     this.views = sharedViews(this.shared);
-    const kernels = new WebAssembly.Instance(module, {}).exports as unknown as Parameters<typeof createExecutor>[0];
+    const kernels = new WebAssembly.Instance(module, {}).exports as unknown as Parameters<
+      typeof createExecutor
+    >[0];
     this.executor = createExecutor(kernels, this.shared.staging);
   }
 
@@ -145,12 +149,19 @@ export class ThreadPool {
 
   /** The start-up error of a worker that failed, if any. */
   startupError(): string | undefined {
-    return Atomics.load(this.views.control, CTL_FAILED) > 0 ? errorText(this.views) : undefined;
+    if (Atomics.load(this.views.control, CTL_FAILED) > 0) return errorText(this.views);
+    for (const worker of this.workers) {
+      const failure = worker?.failure?.();
+      if (failure) return failure;
+    }
+    return undefined;
   }
 
   /** Chunks each thread has run so far (index 0: the calling thread). */
   chunksRun(): number[] {
-    return Array.from({ length: MAX_THREADS }, (_, i) => Atomics.load(this.views.control, CTL_CHUNKS_RUN + i));
+    return Array.from({ length: MAX_THREADS }, (_, i) =>
+      Atomics.load(this.views.control, CTL_CHUNKS_RUN + i),
+    );
   }
 
   /** Stops every worker (the pool can be resized again afterwards). */

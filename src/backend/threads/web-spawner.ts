@@ -38,6 +38,7 @@ export function defaultSpawner(): WorkerSpawner | undefined {
 
 /** Logical cores as the runtime reports them (navigator.hardwareConcurrency), else 1. */
 export function defaultThreadCount(): number {
-  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
   return typeof cores === 'number' && cores >= 1 ? Math.floor(cores) : 1;
 }

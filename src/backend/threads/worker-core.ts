@@ -148,7 +148,13 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
   }
 
   /** Copies `bytes` bytes between (shared or private) buffers, bit for bit. */
-  function copy(from: ArrayBufferLike, fromByte: number, to: ArrayBufferLike, toByte: number, bytes: number): void {
+  function copy(
+    from: ArrayBufferLike,
+    fromByte: number,
+    to: ArrayBufferLike,
+    toByte: number,
+    bytes: number,
+  ): void {
     if (bytes > 0) new Uint8Array(to, toByte, bytes).set(new Uint8Array(from, fromByte, bytes));
   }
 
@@ -172,13 +178,17 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
     if (cols === 1 || colStride === 1) {
       // Row i: `cols` contiguous elements at src + i·rowStride.
       if (rows === 1 || rowStride === cols) copy(from, src, to, at, rows * cols * bytes);
-      else for (let i = 0; i < rows; i++) copy(from, src + i * rowStride * bytes, to, at + i * cols * bytes, cols * bytes);
+      else
+        for (let i = 0; i < rows; i++)
+          copy(from, src + i * rowStride * bytes, to, at + i * cols * bytes, cols * bytes);
       return [at, cols, 1];
     }
     if (rows === 1 || rowStride === 1) {
       // Column j: `rows` contiguous elements at src + j·colStride.
       if (colStride === rows) copy(from, src, to, at, rows * cols * bytes);
-      else for (let j = 0; j < cols; j++) copy(from, src + j * colStride * bytes, to, at + j * rows * bytes, rows * bytes);
+      else
+        for (let j = 0; j < cols; j++)
+          copy(from, src + j * colStride * bytes, to, at + j * rows * bytes, rows * bytes);
       return [at, 1, rows];
     }
     throw new Error(`gather: neither stride is 1 (${rowStride}, ${colStride})`);
@@ -258,7 +268,9 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
     if (f64) kernels.matmul_f64(pa, ar, ac, panels, po, rows, k, cols);
     else kernels.matmul_f32(pa, ar, ac, panels, po, rows, k, cols);
     if (cols === n) put(po, out + i0 * n * bytes, rows * n * bytes);
-    else for (let i = 0; i < rows; i++) put(po + i * cols * bytes, out + ((i0 + i) * n + j0) * bytes, cols * bytes);
+    else
+      for (let i = 0; i < rows; i++)
+        put(po + i * cols * bytes, out + ((i0 + i) * n + j0) * bytes, cols * bytes);
   }
 
   function denseForward(job: Float64Array, t: number, taskIndex: number, chunk: number): void {
@@ -292,7 +304,14 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
   }
 
   /** f(x) for `count` elements at private `px`, written to staging `out`. */
-  function unaryInto(f64: boolean, code: number, alpha: number, px: number, out: number, count: number): void {
+  function unaryInto(
+    f64: boolean,
+    code: number,
+    alpha: number,
+    px: number,
+    out: number,
+    count: number,
+  ): void {
     const bytes = f64 ? 8 : 4;
     const po = alloc(count * bytes);
     (f64 ? kernels.unary_f64 : kernels.unary_f32)(code, px, po, count, alpha);
@@ -320,7 +339,18 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
     const [pa, ao] = operand(a, aOuter, aInner);
     const [pb, bo] = operand(b, bOuter, bInner);
     const po = alloc(rows * cols * bytes);
-    (bytes === 8 ? kernels.binary_f64 : kernels.binary_f32)(code, pa, ao, aInner, pb, bo, bInner, po, rows, cols);
+    (bytes === 8 ? kernels.binary_f64 : kernels.binary_f32)(
+      code,
+      pa,
+      ao,
+      aInner,
+      pb,
+      bo,
+      bInner,
+      po,
+      rows,
+      cols,
+    );
     put(po, out + (o0 * inner + i0) * bytes, rows * cols * bytes);
   }
 
@@ -363,7 +393,9 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
     if (max) (bytes === 8 ? kernels.reduce_max_f64 : kernels.reduce_max_f32)(px, po, rows, axis, cols);
     else (bytes === 8 ? kernels.reduce_sum_f64 : kernels.reduce_sum_f32)(px, po, rows, axis, cols);
     if (cols === inner) put(po, out + o0 * inner * bytes, rows * cols * bytes);
-    else for (let o = 0; o < rows; o++) put(po + o * cols * bytes, out + ((o0 + o) * inner + j0) * bytes, cols * bytes);
+    else
+      for (let o = 0; o < rows; o++)
+        put(po + o * cols * bytes, out + ((o0 + o) * inner + j0) * bytes, cols * bytes);
   }
 
   return {
@@ -373,23 +405,15 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
         const t = JOB_HEADER + i * TASK_WORDS;
         const first = job[t + F_FIRST];
         if (chunk < first || chunk >= first + job[t + F_CHUNKS]) continue;
-        switch (job[t + F_OP]) {
-          case OP_MATMUL:
-            return matmul(job, t, i, chunk);
-          case OP_DENSE_FORWARD:
-            return denseForward(job, t, i, chunk);
-          case OP_BINARY:
-            return binary(job, t, chunk);
-          case OP_UNARY:
-            return unary(job, t, chunk);
-          case OP_UNARY_BACKWARD:
-            return unaryBackward(job, t, chunk);
-          case OP_REDUCE_SUM:
-            return reduce(job, t, chunk, false);
-          case OP_REDUCE_MAX:
-            return reduce(job, t, chunk, true);
-        }
-        throw new Error(`unknown task op ${job[t + F_OP]}`);
+        const op = job[t + F_OP];
+        if (op === OP_MATMUL) matmul(job, t, i, chunk);
+        else if (op === OP_DENSE_FORWARD) denseForward(job, t, i, chunk);
+        else if (op === OP_BINARY) binary(job, t, chunk);
+        else if (op === OP_UNARY) unary(job, t, chunk);
+        else if (op === OP_UNARY_BACKWARD) unaryBackward(job, t, chunk);
+        else if (op === OP_REDUCE_SUM || op === OP_REDUCE_MAX) reduce(job, t, chunk, op === OP_REDUCE_MAX);
+        else throw new Error(`unknown task op ${op}`);
+        return;
       }
       throw new Error(`chunk ${chunk} belongs to no task`);
     },

@@ -2,4 +2,360 @@
 // run `npx tsx src/node/threads/build-worker-source.ts`.
 
 /** worker-core.ts as JavaScript: an expression whose value has `workerMain(init)`. */
-export const WORKER_SOURCE = "(() => {\nconst exports = {};\n\"use strict\";\nObject.defineProperty(exports, \"__esModule\", { value: true });\nexports.GENERATION_MASK = exports.ERROR_BYTES = exports.CONTROL_WORDS = exports.CTL_CHUNKS_RUN = exports.CTL_READY = exports.MAX_THREADS = exports.CTL_FAILED = exports.CTL_QUIT = exports.CTL_ERROR = exports.CTL_DONE = exports.MAX_CHUNKS = exports.JOB_WORDS = exports.JOB_HEADER = exports.MAX_TASKS = exports.TASK_WORDS = exports.F_ARGS = exports.F_ALIGN = exports.F_UNITS = exports.F_CHUNKS = exports.F_FIRST = exports.F_BYTES = exports.F_OP = exports.OP_DENSE_FORWARD = exports.OP_REDUCE_MAX = exports.OP_REDUCE_SUM = exports.OP_UNARY_BACKWARD = exports.OP_UNARY = exports.OP_BINARY = exports.OP_MATMUL = void 0;\nexports.packClaim = packClaim;\nexports.sharedViews = sharedViews;\nexports.createExecutor = createExecutor;\nexports.errorText = errorText;\nexports.drain = drain;\nexports.workerMain = workerMain;\nexports.OP_MATMUL = 1;\nexports.OP_BINARY = 2;\nexports.OP_UNARY = 3;\nexports.OP_UNARY_BACKWARD = 4;\nexports.OP_REDUCE_SUM = 5;\nexports.OP_REDUCE_MAX = 6;\nexports.OP_DENSE_FORWARD = 7;\nexports.F_OP = 0;\nexports.F_BYTES = 1;\nexports.F_FIRST = 2;\nexports.F_CHUNKS = 3;\nexports.F_UNITS = 4;\nexports.F_ALIGN = 5;\nexports.F_ARGS = 6;\nexports.TASK_WORDS = 24;\nexports.MAX_TASKS = 4;\nexports.JOB_HEADER = 2;\nexports.JOB_WORDS = exports.JOB_HEADER + exports.MAX_TASKS * exports.TASK_WORDS;\nexports.MAX_CHUNKS = 4095;\nexports.CTL_DONE = 0;\nexports.CTL_ERROR = 1;\nexports.CTL_QUIT = 2;\nexports.CTL_FAILED = 3;\nexports.MAX_THREADS = 64;\nexports.CTL_READY = 8;\nexports.CTL_CHUNKS_RUN = exports.CTL_READY + exports.MAX_THREADS;\nexports.CONTROL_WORDS = exports.CTL_CHUNKS_RUN + exports.MAX_THREADS;\nexports.ERROR_BYTES = 1024;\nfunction packClaim(generation, count, next) {\n    return (BigInt(generation) << 24n) | (BigInt(count) << 12n) | BigInt(next);\n}\nexports.GENERATION_MASK = 2 ** 40 - 1;\nfunction sharedViews(init) {\n    return {\n        claim: new BigInt64Array(init.claim),\n        control: new Int32Array(init.control),\n        job: new Float64Array(init.job),\n        errors: new Uint8Array(init.errors),\n    };\n}\nconst SLACK = 32;\nconst PAGE = 65536;\nfunction createExecutor(kernels, staging) {\n    const memory = kernels.memory;\n    const heapBase = kernels.heap_base.value;\n    let prepEnd = heapBase;\n    let top = heapBase;\n    let preparedJob = -1;\n    const prepared = [];\n    function alloc(bytes) {\n        const at = top;\n        top += Math.ceil((bytes + SLACK) / 16) * 16;\n        const have = memory.buffer.byteLength;\n        if (top > have)\n            memory.grow(Math.ceil((top - have) / PAGE));\n        return at;\n    }\n    function copy(from, fromByte, to, toByte, bytes) {\n        if (bytes > 0)\n            new Uint8Array(to, toByte, bytes).set(new Uint8Array(from, fromByte, bytes));\n    }\n    function gather(src, bytes, rows, rowStride, cols, colStride) {\n        const at = alloc(rows * cols * bytes);\n        const from = staging.buffer;\n        const to = memory.buffer;\n        if (rows === 0 || cols === 0)\n            return [at, cols, 1];\n        if (cols === 1 || colStride === 1) {\n            if (rows === 1 || rowStride === cols)\n                copy(from, src, to, at, rows * cols * bytes);\n            else\n                for (let i = 0; i < rows; i++)\n                    copy(from, src + i * rowStride * bytes, to, at + i * cols * bytes, cols * bytes);\n            return [at, cols, 1];\n        }\n        if (rows === 1 || rowStride === 1) {\n            if (colStride === rows)\n                copy(from, src, to, at, rows * cols * bytes);\n            else\n                for (let j = 0; j < cols; j++)\n                    copy(from, src + j * colStride * bytes, to, at + j * rows * bytes, rows * bytes);\n            return [at, 1, rows];\n        }\n        throw new Error(`gather: neither stride is 1 (${rowStride}, ${colStride})`);\n    }\n    function put(from, to, bytes) {\n        copy(memory.buffer, from, staging.buffer, to, bytes);\n    }\n    function range(task, t, chunk) {\n        const units = task[t + exports.F_UNITS];\n        const align = task[t + exports.F_ALIGN];\n        const blocks = Math.ceil(units / align);\n        const chunks = task[t + exports.F_CHUNKS];\n        const c = chunk - task[t + exports.F_FIRST];\n        const start = Math.floor((c * blocks) / chunks) * align;\n        const end = Math.min(units, Math.floor(((c + 1) * blocks) / chunks) * align);\n        return [start, end];\n    }\n    function pack(f64, b, bRow, bCol, k, n) {\n        const panels = alloc(Math.ceil((n * (f64 ? 8 : 4)) / 32) * 32 * k);\n        if (f64)\n            kernels.pack_b_f64(b, bRow, bCol, panels, k, n);\n        else\n            kernels.pack_b_f32(b, bRow, bCol, panels, k, n);\n        return panels;\n    }\n    function preparation(job, key, make) {\n        const serial = job[1];\n        if (preparedJob !== serial) {\n            preparedJob = serial;\n            prepared.length = 0;\n            prepEnd = heapBase;\n        }\n        let at = prepared[key];\n        if (at === undefined) {\n            top = prepEnd;\n            at = make();\n            prepEnd = top;\n            prepared[key] = at;\n        }\n        return at;\n    }\n    function matmul(job, t, taskIndex, chunk) {\n        const bytes = job[t + exports.F_BYTES];\n        const f64 = bytes === 8;\n        const [a, aRow, aCol, b, bRow, bCol, out, m, k, n, split] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 11);\n        const [start, end] = range(job, t, chunk);\n        if (end <= start)\n            return;\n        const [i0, i1, j0, j1] = split === 0 ? [start, end, 0, n] : [0, m, start, end];\n        const rows = i1 - i0;\n        const cols = j1 - j0;\n        let panels;\n        if (split === 0) {\n            panels = preparation(job, taskIndex, () => {\n                const [pb, r, c] = gather(b, bytes, k, bRow, n, bCol);\n                return pack(f64, pb, r, c, k, n);\n            });\n            top = prepEnd;\n        }\n        else {\n            top = prepEnd;\n            const [pb, r, c] = gather(b + j0 * bCol * bytes, bytes, k, bRow, cols, bCol);\n            panels = pack(f64, pb, r, c, k, cols);\n        }\n        const [pa, ar, ac] = gather(a + i0 * aRow * bytes, bytes, rows, aRow, k, aCol);\n        const po = alloc(rows * cols * bytes);\n        if (f64)\n            kernels.matmul_f64(pa, ar, ac, panels, po, rows, k, cols);\n        else\n            kernels.matmul_f32(pa, ar, ac, panels, po, rows, k, cols);\n        if (cols === n)\n            put(po, out + i0 * n * bytes, rows * n * bytes);\n        else\n            for (let i = 0; i < rows; i++)\n                put(po + i * cols * bytes, out + ((i0 + i) * n + j0) * bytes, cols * bytes);\n    }\n    function denseForward(job, t, taskIndex, chunk) {\n        const bytes = job[t + exports.F_BYTES];\n        const f64 = bytes === 8;\n        const [x, w, bias, z, y, , k, n, code, alpha] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 10);\n        const [i0, i1] = range(job, t, chunk);\n        if (i1 <= i0)\n            return;\n        const panels = preparation(job, taskIndex, () => {\n            const [pw, r, c] = gather(w, bytes, k, n, n, 1);\n            return pack(f64, pw, r, c, k, n);\n        });\n        const biasAt = bias < 0 ? -1 : preparation(job, taskIndex + exports.MAX_TASKS, () => gather(bias, bytes, 1, n, n, 1)[0]);\n        top = prepEnd;\n        const rows = i1 - i0;\n        const [px, xr, xc] = gather(x + i0 * k * bytes, bytes, rows, k, k, 1);\n        const pz = alloc(rows * n * bytes);\n        if (f64)\n            kernels.matmul_f64(px, xr, xc, panels, pz, rows, k, n);\n        else\n            kernels.matmul_f32(px, xr, xc, panels, pz, rows, k, n);\n        if (biasAt >= 0) {\n            const sum = alloc(rows * n * bytes);\n            (f64 ? kernels.binary_f64 : kernels.binary_f32)(0, pz, n, 1, biasAt, 0, 1, sum, rows, n);\n            put(sum, z + i0 * n * bytes, rows * n * bytes);\n            if (y >= 0)\n                unaryInto(f64, code, alpha, sum, y + i0 * n * bytes, rows * n);\n        }\n        else {\n            put(pz, z + i0 * n * bytes, rows * n * bytes);\n            if (y >= 0)\n                unaryInto(f64, code, alpha, pz, y + i0 * n * bytes, rows * n);\n        }\n    }\n    function unaryInto(f64, code, alpha, px, out, count) {\n        const bytes = f64 ? 8 : 4;\n        const po = alloc(count * bytes);\n        (f64 ? kernels.unary_f64 : kernels.unary_f32)(code, px, po, count, alpha);\n        put(po, out, count * bytes);\n    }\n    function binary(job, t, chunk) {\n        const bytes = job[t + exports.F_BYTES];\n        const [code, a, aOuter, aInner, b, bOuter, bInner, out, outer, inner] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 10);\n        const [start, end] = range(job, t, chunk);\n        if (end <= start)\n            return;\n        const [o0, o1, i0, i1] = outer > 1 ? [start, end, 0, inner] : [0, 1, start, end];\n        const rows = o1 - o0;\n        const cols = i1 - i0;\n        top = prepEnd;\n        const operand = (at, so, si) => {\n            const base = at + (o0 * so + i0 * si) * bytes;\n            const [p, r] = gather(base, bytes, so === 0 ? 1 : rows, so, si === 0 ? 1 : cols, si);\n            return [p, so === 0 ? 0 : r];\n        };\n        const [pa, ao] = operand(a, aOuter, aInner);\n        const [pb, bo] = operand(b, bOuter, bInner);\n        const po = alloc(rows * cols * bytes);\n        (bytes === 8 ? kernels.binary_f64 : kernels.binary_f32)(code, pa, ao, aInner, pb, bo, bInner, po, rows, cols);\n        put(po, out + (o0 * inner + i0) * bytes, rows * cols * bytes);\n    }\n    function unary(job, t, chunk) {\n        const bytes = job[t + exports.F_BYTES];\n        const [code, alpha, x, out] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 4);\n        const [s, e] = range(job, t, chunk);\n        if (e <= s)\n            return;\n        top = prepEnd;\n        const [px] = gather(x + s * bytes, bytes, 1, e - s, e - s, 1);\n        unaryInto(bytes === 8, code, alpha, px, out + s * bytes, e - s);\n    }\n    function unaryBackward(job, t, chunk) {\n        const bytes = job[t + exports.F_BYTES];\n        const [code, alpha, x, dy, dx] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 5);\n        const [s, e] = range(job, t, chunk);\n        if (e <= s)\n            return;\n        top = prepEnd;\n        const count = e - s;\n        const [px] = gather(x + s * bytes, bytes, 1, count, count, 1);\n        const [pdy] = gather(dy + s * bytes, bytes, 1, count, count, 1);\n        const pdx = alloc(count * bytes);\n        (bytes === 8 ? kernels.unary_backward_f64 : kernels.unary_backward_f32)(code, px, pdy, pdx, count, alpha);\n        put(pdx, dx + s * bytes, count * bytes);\n    }\n    function reduce(job, t, chunk, max) {\n        const bytes = job[t + exports.F_BYTES];\n        const [x, out, outer, axis, inner, split] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 6);\n        const [start, end] = range(job, t, chunk);\n        if (end <= start)\n            return;\n        const [o0, o1, j0, j1] = split === 0 ? [start, end, 0, inner] : [0, outer, start, end];\n        const rows = o1 - o0;\n        const cols = j1 - j0;\n        top = prepEnd;\n        const [px] = gather(x + (o0 * axis * inner + j0) * bytes, bytes, rows * axis, inner, cols, 1);\n        const po = alloc(rows * cols * bytes);\n        if (max)\n            (bytes === 8 ? kernels.reduce_max_f64 : kernels.reduce_max_f32)(px, po, rows, axis, cols);\n        else\n            (bytes === 8 ? kernels.reduce_sum_f64 : kernels.reduce_sum_f32)(px, po, rows, axis, cols);\n        if (cols === inner)\n            put(po, out + o0 * inner * bytes, rows * cols * bytes);\n        else\n            for (let o = 0; o < rows; o++)\n                put(po + o * cols * bytes, out + ((o0 + o) * inner + j0) * bytes, cols * bytes);\n    }\n    return {\n        run(job, chunk) {\n            const tasks = job[0];\n            for (let i = 0; i < tasks; i++) {\n                const t = exports.JOB_HEADER + i * exports.TASK_WORDS;\n                const first = job[t + exports.F_FIRST];\n                if (chunk < first || chunk >= first + job[t + exports.F_CHUNKS])\n                    continue;\n                switch (job[t + exports.F_OP]) {\n                    case exports.OP_MATMUL:\n                        return matmul(job, t, i, chunk);\n                    case exports.OP_DENSE_FORWARD:\n                        return denseForward(job, t, i, chunk);\n                    case exports.OP_BINARY:\n                        return binary(job, t, chunk);\n                    case exports.OP_UNARY:\n                        return unary(job, t, chunk);\n                    case exports.OP_UNARY_BACKWARD:\n                        return unaryBackward(job, t, chunk);\n                    case exports.OP_REDUCE_SUM:\n                        return reduce(job, t, chunk, false);\n                    case exports.OP_REDUCE_MAX:\n                        return reduce(job, t, chunk, true);\n                }\n                throw new Error(`unknown task op ${job[t + exports.F_OP]}`);\n            }\n            throw new Error(`chunk ${chunk} belongs to no task`);\n        },\n    };\n}\nfunction recordError(views, thread, error, flag) {\n    if (Atomics.add(views.control, flag, 1) !== 0)\n        return;\n    const text = `thread ${thread}: ${error instanceof Error ? error.message : String(error)}`;\n    const encoded = new TextEncoder().encode(text).subarray(0, exports.ERROR_BYTES - 4);\n    new DataView(views.errors.buffer).setUint32(0, encoded.length, true);\n    views.errors.set(encoded, 4);\n}\nfunction errorText(views) {\n    const length = new DataView(views.errors.buffer).getUint32(0, true);\n    return new TextDecoder().decode(views.errors.slice(4, 4 + length));\n}\nfunction drain(views, executor, thread) {\n    const { claim, control, job } = views;\n    for (;;) {\n        const word = Atomics.load(claim, 0);\n        const next = Number(word & 0xfffn);\n        const count = Number((word >> 12n) & 0xfffn);\n        if (next >= count)\n            return word;\n        if (Atomics.compareExchange(claim, 0, word, word + 1n) !== word)\n            continue;\n        try {\n            executor.run(job, next);\n        }\n        catch (error) {\n            recordError(views, thread, error, exports.CTL_ERROR);\n        }\n        Atomics.add(control, exports.CTL_CHUNKS_RUN + thread, 1);\n        if (Atomics.add(control, exports.CTL_DONE, 1) === count - 1)\n            Atomics.notify(control, exports.CTL_DONE);\n    }\n}\nfunction workerMain(init) {\n    const views = sharedViews(init);\n    try {\n        const kernels = new WebAssembly.Instance(init.module, {}).exports;\n        const executor = createExecutor(kernels, init.staging);\n        Atomics.store(views.control, exports.CTL_READY + init.index, 1);\n        for (;;) {\n            const word = drain(views, executor, init.index);\n            if (Atomics.load(views.control, exports.CTL_QUIT) !== 0)\n                return;\n            Atomics.wait(views.claim, 0, word);\n            if (Atomics.load(views.control, exports.CTL_QUIT) !== 0)\n                return;\n        }\n    }\n    catch (error) {\n        recordError(views, init.index, error, exports.CTL_FAILED);\n    }\n}\nreturn exports;\n})()";
+export const WORKER_SOURCE = `(() => {
+"use strict";
+const exports = {};
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.GENERATION_MASK = exports.ERROR_BYTES = exports.CONTROL_WORDS = exports.CTL_CHUNKS_RUN = exports.CTL_READY = exports.MAX_THREADS = exports.CTL_FAILED = exports.CTL_QUIT = exports.CTL_ERROR = exports.CTL_DONE = exports.MAX_CHUNKS = exports.JOB_WORDS = exports.JOB_HEADER = exports.MAX_TASKS = exports.TASK_WORDS = exports.F_ARGS = exports.F_ALIGN = exports.F_UNITS = exports.F_CHUNKS = exports.F_FIRST = exports.F_BYTES = exports.F_OP = exports.OP_DENSE_FORWARD = exports.OP_REDUCE_MAX = exports.OP_REDUCE_SUM = exports.OP_UNARY_BACKWARD = exports.OP_UNARY = exports.OP_BINARY = exports.OP_MATMUL = void 0;
+exports.packClaim = packClaim;
+exports.sharedViews = sharedViews;
+exports.createExecutor = createExecutor;
+exports.errorText = errorText;
+exports.drain = drain;
+exports.workerMain = workerMain;
+exports.OP_MATMUL = 1;
+exports.OP_BINARY = 2;
+exports.OP_UNARY = 3;
+exports.OP_UNARY_BACKWARD = 4;
+exports.OP_REDUCE_SUM = 5;
+exports.OP_REDUCE_MAX = 6;
+exports.OP_DENSE_FORWARD = 7;
+exports.F_OP = 0;
+exports.F_BYTES = 1;
+exports.F_FIRST = 2;
+exports.F_CHUNKS = 3;
+exports.F_UNITS = 4;
+exports.F_ALIGN = 5;
+exports.F_ARGS = 6;
+exports.TASK_WORDS = 24;
+exports.MAX_TASKS = 4;
+exports.JOB_HEADER = 2;
+exports.JOB_WORDS = exports.JOB_HEADER + exports.MAX_TASKS * exports.TASK_WORDS;
+exports.MAX_CHUNKS = 4095;
+exports.CTL_DONE = 0;
+exports.CTL_ERROR = 1;
+exports.CTL_QUIT = 2;
+exports.CTL_FAILED = 3;
+exports.MAX_THREADS = 64;
+exports.CTL_READY = 8;
+exports.CTL_CHUNKS_RUN = exports.CTL_READY + exports.MAX_THREADS;
+exports.CONTROL_WORDS = exports.CTL_CHUNKS_RUN + exports.MAX_THREADS;
+exports.ERROR_BYTES = 1024;
+function packClaim(generation, count, next) {
+    return (BigInt(generation) << 24n) | (BigInt(count) << 12n) | BigInt(next);
+}
+exports.GENERATION_MASK = 2 ** 40 - 1;
+function sharedViews(init) {
+    return {
+        claim: new BigInt64Array(init.claim),
+        control: new Int32Array(init.control),
+        job: new Float64Array(init.job),
+        errors: new Uint8Array(init.errors),
+    };
+}
+const SLACK = 32;
+const PAGE = 65536;
+function createExecutor(kernels, staging) {
+    const memory = kernels.memory;
+    const heapBase = kernels.heap_base.value;
+    let prepEnd = heapBase;
+    let top = heapBase;
+    let preparedJob = -1;
+    const prepared = [];
+    function alloc(bytes) {
+        const at = top;
+        top += Math.ceil((bytes + SLACK) / 16) * 16;
+        const have = memory.buffer.byteLength;
+        if (top > have)
+            memory.grow(Math.ceil((top - have) / PAGE));
+        return at;
+    }
+    function copy(from, fromByte, to, toByte, bytes) {
+        if (bytes > 0)
+            new Uint8Array(to, toByte, bytes).set(new Uint8Array(from, fromByte, bytes));
+    }
+    function gather(src, bytes, rows, rowStride, cols, colStride) {
+        const at = alloc(rows * cols * bytes);
+        const from = staging.buffer;
+        const to = memory.buffer;
+        if (rows === 0 || cols === 0)
+            return [at, cols, 1];
+        if (cols === 1 || colStride === 1) {
+            if (rows === 1 || rowStride === cols)
+                copy(from, src, to, at, rows * cols * bytes);
+            else
+                for (let i = 0; i < rows; i++)
+                    copy(from, src + i * rowStride * bytes, to, at + i * cols * bytes, cols * bytes);
+            return [at, cols, 1];
+        }
+        if (rows === 1 || rowStride === 1) {
+            if (colStride === rows)
+                copy(from, src, to, at, rows * cols * bytes);
+            else
+                for (let j = 0; j < cols; j++)
+                    copy(from, src + j * colStride * bytes, to, at + j * rows * bytes, rows * bytes);
+            return [at, 1, rows];
+        }
+        throw new Error(\`gather: neither stride is 1 (\${rowStride}, \${colStride})\`);
+    }
+    function put(from, to, bytes) {
+        copy(memory.buffer, from, staging.buffer, to, bytes);
+    }
+    function range(task, t, chunk) {
+        const units = task[t + exports.F_UNITS];
+        const align = task[t + exports.F_ALIGN];
+        const blocks = Math.ceil(units / align);
+        const chunks = task[t + exports.F_CHUNKS];
+        const c = chunk - task[t + exports.F_FIRST];
+        const start = Math.floor((c * blocks) / chunks) * align;
+        const end = Math.min(units, Math.floor(((c + 1) * blocks) / chunks) * align);
+        return [start, end];
+    }
+    function pack(f64, b, bRow, bCol, k, n) {
+        const panels = alloc(Math.ceil((n * (f64 ? 8 : 4)) / 32) * 32 * k);
+        if (f64)
+            kernels.pack_b_f64(b, bRow, bCol, panels, k, n);
+        else
+            kernels.pack_b_f32(b, bRow, bCol, panels, k, n);
+        return panels;
+    }
+    function preparation(job, key, make) {
+        const serial = job[1];
+        if (preparedJob !== serial) {
+            preparedJob = serial;
+            prepared.length = 0;
+            prepEnd = heapBase;
+        }
+        let at = prepared[key];
+        if (at === undefined) {
+            top = prepEnd;
+            at = make();
+            prepEnd = top;
+            prepared[key] = at;
+        }
+        return at;
+    }
+    function matmul(job, t, taskIndex, chunk) {
+        const bytes = job[t + exports.F_BYTES];
+        const f64 = bytes === 8;
+        const [a, aRow, aCol, b, bRow, bCol, out, m, k, n, split] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 11);
+        const [start, end] = range(job, t, chunk);
+        if (end <= start)
+            return;
+        const [i0, i1, j0, j1] = split === 0 ? [start, end, 0, n] : [0, m, start, end];
+        const rows = i1 - i0;
+        const cols = j1 - j0;
+        let panels;
+        if (split === 0) {
+            panels = preparation(job, taskIndex, () => {
+                const [pb, r, c] = gather(b, bytes, k, bRow, n, bCol);
+                return pack(f64, pb, r, c, k, n);
+            });
+            top = prepEnd;
+        }
+        else {
+            top = prepEnd;
+            const [pb, r, c] = gather(b + j0 * bCol * bytes, bytes, k, bRow, cols, bCol);
+            panels = pack(f64, pb, r, c, k, cols);
+        }
+        const [pa, ar, ac] = gather(a + i0 * aRow * bytes, bytes, rows, aRow, k, aCol);
+        const po = alloc(rows * cols * bytes);
+        if (f64)
+            kernels.matmul_f64(pa, ar, ac, panels, po, rows, k, cols);
+        else
+            kernels.matmul_f32(pa, ar, ac, panels, po, rows, k, cols);
+        if (cols === n)
+            put(po, out + i0 * n * bytes, rows * n * bytes);
+        else
+            for (let i = 0; i < rows; i++)
+                put(po + i * cols * bytes, out + ((i0 + i) * n + j0) * bytes, cols * bytes);
+    }
+    function denseForward(job, t, taskIndex, chunk) {
+        const bytes = job[t + exports.F_BYTES];
+        const f64 = bytes === 8;
+        const [x, w, bias, z, y, , k, n, code, alpha] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 10);
+        const [i0, i1] = range(job, t, chunk);
+        if (i1 <= i0)
+            return;
+        const panels = preparation(job, taskIndex, () => {
+            const [pw, r, c] = gather(w, bytes, k, n, n, 1);
+            return pack(f64, pw, r, c, k, n);
+        });
+        const biasAt = bias < 0 ? -1 : preparation(job, taskIndex + exports.MAX_TASKS, () => gather(bias, bytes, 1, n, n, 1)[0]);
+        top = prepEnd;
+        const rows = i1 - i0;
+        const [px, xr, xc] = gather(x + i0 * k * bytes, bytes, rows, k, k, 1);
+        const pz = alloc(rows * n * bytes);
+        if (f64)
+            kernels.matmul_f64(px, xr, xc, panels, pz, rows, k, n);
+        else
+            kernels.matmul_f32(px, xr, xc, panels, pz, rows, k, n);
+        if (biasAt >= 0) {
+            const sum = alloc(rows * n * bytes);
+            (f64 ? kernels.binary_f64 : kernels.binary_f32)(0, pz, n, 1, biasAt, 0, 1, sum, rows, n);
+            put(sum, z + i0 * n * bytes, rows * n * bytes);
+            if (y >= 0)
+                unaryInto(f64, code, alpha, sum, y + i0 * n * bytes, rows * n);
+        }
+        else {
+            put(pz, z + i0 * n * bytes, rows * n * bytes);
+            if (y >= 0)
+                unaryInto(f64, code, alpha, pz, y + i0 * n * bytes, rows * n);
+        }
+    }
+    function unaryInto(f64, code, alpha, px, out, count) {
+        const bytes = f64 ? 8 : 4;
+        const po = alloc(count * bytes);
+        (f64 ? kernels.unary_f64 : kernels.unary_f32)(code, px, po, count, alpha);
+        put(po, out, count * bytes);
+    }
+    function binary(job, t, chunk) {
+        const bytes = job[t + exports.F_BYTES];
+        const [code, a, aOuter, aInner, b, bOuter, bInner, out, outer, inner] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 10);
+        const [start, end] = range(job, t, chunk);
+        if (end <= start)
+            return;
+        const [o0, o1, i0, i1] = outer > 1 ? [start, end, 0, inner] : [0, 1, start, end];
+        const rows = o1 - o0;
+        const cols = i1 - i0;
+        top = prepEnd;
+        const operand = (at, so, si) => {
+            const base = at + (o0 * so + i0 * si) * bytes;
+            const [p, r] = gather(base, bytes, so === 0 ? 1 : rows, so, si === 0 ? 1 : cols, si);
+            return [p, so === 0 ? 0 : r];
+        };
+        const [pa, ao] = operand(a, aOuter, aInner);
+        const [pb, bo] = operand(b, bOuter, bInner);
+        const po = alloc(rows * cols * bytes);
+        (bytes === 8 ? kernels.binary_f64 : kernels.binary_f32)(code, pa, ao, aInner, pb, bo, bInner, po, rows, cols);
+        put(po, out + (o0 * inner + i0) * bytes, rows * cols * bytes);
+    }
+    function unary(job, t, chunk) {
+        const bytes = job[t + exports.F_BYTES];
+        const [code, alpha, x, out] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 4);
+        const [s, e] = range(job, t, chunk);
+        if (e <= s)
+            return;
+        top = prepEnd;
+        const [px] = gather(x + s * bytes, bytes, 1, e - s, e - s, 1);
+        unaryInto(bytes === 8, code, alpha, px, out + s * bytes, e - s);
+    }
+    function unaryBackward(job, t, chunk) {
+        const bytes = job[t + exports.F_BYTES];
+        const [code, alpha, x, dy, dx] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 5);
+        const [s, e] = range(job, t, chunk);
+        if (e <= s)
+            return;
+        top = prepEnd;
+        const count = e - s;
+        const [px] = gather(x + s * bytes, bytes, 1, count, count, 1);
+        const [pdy] = gather(dy + s * bytes, bytes, 1, count, count, 1);
+        const pdx = alloc(count * bytes);
+        (bytes === 8 ? kernels.unary_backward_f64 : kernels.unary_backward_f32)(code, px, pdy, pdx, count, alpha);
+        put(pdx, dx + s * bytes, count * bytes);
+    }
+    function reduce(job, t, chunk, max) {
+        const bytes = job[t + exports.F_BYTES];
+        const [x, out, outer, axis, inner, split] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 6);
+        const [start, end] = range(job, t, chunk);
+        if (end <= start)
+            return;
+        const [o0, o1, j0, j1] = split === 0 ? [start, end, 0, inner] : [0, outer, start, end];
+        const rows = o1 - o0;
+        const cols = j1 - j0;
+        top = prepEnd;
+        const [px] = gather(x + (o0 * axis * inner + j0) * bytes, bytes, rows * axis, inner, cols, 1);
+        const po = alloc(rows * cols * bytes);
+        if (max)
+            (bytes === 8 ? kernels.reduce_max_f64 : kernels.reduce_max_f32)(px, po, rows, axis, cols);
+        else
+            (bytes === 8 ? kernels.reduce_sum_f64 : kernels.reduce_sum_f32)(px, po, rows, axis, cols);
+        if (cols === inner)
+            put(po, out + o0 * inner * bytes, rows * cols * bytes);
+        else
+            for (let o = 0; o < rows; o++)
+                put(po + o * cols * bytes, out + ((o0 + o) * inner + j0) * bytes, cols * bytes);
+    }
+    return {
+        run(job, chunk) {
+            const tasks = job[0];
+            for (let i = 0; i < tasks; i++) {
+                const t = exports.JOB_HEADER + i * exports.TASK_WORDS;
+                const first = job[t + exports.F_FIRST];
+                if (chunk < first || chunk >= first + job[t + exports.F_CHUNKS])
+                    continue;
+                const op = job[t + exports.F_OP];
+                if (op === exports.OP_MATMUL)
+                    matmul(job, t, i, chunk);
+                else if (op === exports.OP_DENSE_FORWARD)
+                    denseForward(job, t, i, chunk);
+                else if (op === exports.OP_BINARY)
+                    binary(job, t, chunk);
+                else if (op === exports.OP_UNARY)
+                    unary(job, t, chunk);
+                else if (op === exports.OP_UNARY_BACKWARD)
+                    unaryBackward(job, t, chunk);
+                else if (op === exports.OP_REDUCE_SUM || op === exports.OP_REDUCE_MAX)
+                    reduce(job, t, chunk, op === exports.OP_REDUCE_MAX);
+                else
+                    throw new Error(\`unknown task op \${op}\`);
+                return;
+            }
+            throw new Error(\`chunk \${chunk} belongs to no task\`);
+        },
+    };
+}
+function recordError(views, thread, error, flag) {
+    if (Atomics.add(views.control, flag, 1) !== 0)
+        return;
+    const text = \`thread \${thread}: \${error instanceof Error ? error.message : String(error)}\`;
+    const encoded = new TextEncoder().encode(text).subarray(0, exports.ERROR_BYTES - 4);
+    new DataView(views.errors.buffer).setUint32(0, encoded.length, true);
+    views.errors.set(encoded, 4);
+}
+function errorText(views) {
+    const length = new DataView(views.errors.buffer).getUint32(0, true);
+    return new TextDecoder().decode(views.errors.slice(4, 4 + length));
+}
+function drain(views, executor, thread) {
+    const { claim, control, job } = views;
+    for (;;) {
+        const word = Atomics.load(claim, 0);
+        const next = Number(word & 0xfffn);
+        const count = Number((word >> 12n) & 0xfffn);
+        if (next >= count)
+            return word;
+        if (Atomics.compareExchange(claim, 0, word, word + 1n) !== word)
+            continue;
+        try {
+            executor.run(job, next);
+        }
+        catch (error) {
+            recordError(views, thread, error, exports.CTL_ERROR);
+        }
+        Atomics.add(control, exports.CTL_CHUNKS_RUN + thread, 1);
+        if (Atomics.add(control, exports.CTL_DONE, 1) === count - 1)
+            Atomics.notify(control, exports.CTL_DONE);
+    }
+}
+function workerMain(init) {
+    const views = sharedViews(init);
+    try {
+        const kernels = new WebAssembly.Instance(init.module, {}).exports;
+        const executor = createExecutor(kernels, init.staging);
+        Atomics.store(views.control, exports.CTL_READY + init.index, 1);
+        for (;;) {
+            const word = drain(views, executor, init.index);
+            if (Atomics.load(views.control, exports.CTL_QUIT) !== 0)
+                return;
+            Atomics.wait(views.claim, 0, word);
+            if (Atomics.load(views.control, exports.CTL_QUIT) !== 0)
+                return;
+        }
+    }
+    catch (error) {
+        recordError(views, init.index, error, exports.CTL_FAILED);
+    }
+}
+return exports;
+})()`;

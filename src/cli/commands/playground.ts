@@ -1,3 +1,8 @@
+/**
+ * `ditto playground`: serves the browser playground (web/, a Vite project) on this machine, builds
+ * it as static files, and replays any of its runs in Node (`ditto playground fit`, the command the
+ * page shows next to each run's weights hash).
+ */
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -85,6 +90,13 @@ export interface PlaygroundServer {
 /**
  * Serves built playground files from `dir` on `host:port` (port 0: any free port), with a Content
  * Security Policy that keeps the page from contacting any other origin.
+ *
+ * @example
+ * ```ts
+ * const server = await startPlaygroundServer({ dir: 'web/dist', port: 0 });
+ * console.log(server.url); // http://127.0.0.1:41234/
+ * await server.close();
+ * ```
  */
 export async function startPlaygroundServer(options: {
   dir: string;
@@ -189,12 +201,26 @@ export async function replayPlaygroundRun(options: Omit<FitOptions, 'json'>) {
   return { seed: String(trainSeed), mse: result.mse, weightsHash: result.weightsHash };
 }
 
+async function serveDev(options: { port: number; host: string }): Promise<void> {
+  const vite = await loadVite();
+  const server = await vite.createServer({
+    configFile: join(WEB_DIR, 'vite.config.ts'),
+    root: WEB_DIR,
+    server: { port: options.port, host: options.host, strictPort: options.port !== 0 },
+  });
+  await server.listen();
+  const url = server.resolvedUrls?.local[0] ?? `http://${options.host}:${options.port}/`;
+  process.stdout.write(`ditto playground (Vite dev server, live reload): ${url}\n(Ctrl+C to stop)\n`);
+}
+
 async function serve(options: {
   port: number;
   host: string;
   dir?: string;
   rebuild?: boolean;
+  dev?: boolean;
 }): Promise<void> {
+  if (options.dev) return serveDev(options);
   let dir = options.dir ? resolve(options.dir) : DEFAULT_OUT_DIR;
   if (!options.dir && (options.rebuild || !existsSync(join(dir, 'index.html')))) {
     process.stderr.write('building the playground with Vite…\n');
@@ -211,7 +237,15 @@ async function serve(options: {
   process.once('SIGTERM', stop);
 }
 
-/** `ditto playground`: the browser playground — serve it, build it, or replay one of its runs. */
+/**
+ * `ditto playground`: the browser playground — serve it (default), build it, or replay one of its
+ * runs (`ditto playground fit`, the command the page shows). See docs/playground.md.
+ *
+ * @example
+ * ```ts
+ * registerPlayground(program); // in src/cli/main.ts
+ * ```
+ */
 export function registerPlayground(program: Command): void {
   const playground = program
     .command('playground')

@@ -80,7 +80,9 @@ export class BatchBuffers {
       this.grads.push(grad);
       this.preGrads.push(this.preActivations[s] === this.outputs[s] ? grad : new Float32Array(size));
       this.masks.push(null);
-      this.ones.push(step.kind === 'dropout' ? new Tensor(new Float32Array(size).fill(1), [m, step.width]) : null);
+      this.ones.push(
+        step.kind === 'dropout' ? new Tensor(new Float32Array(size).fill(1), [m, step.width]) : null,
+      );
     });
     const targetWidth = targetShape.reduce((a, b) => a * b, 1);
     this.targets = new Float32Array(m * targetWidth);

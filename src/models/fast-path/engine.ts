@@ -92,10 +92,40 @@ export function backwardPass(
       const act = step.activation;
       const { inWidth: k, width: n } = step;
       if (act.kind === 'unary') {
-        denseBackward(backend, input, w, z, dy, dz, gradInput, grads.kernel, grads.bias, m, k, n, act.op, act.alpha);
+        denseBackward(
+          backend,
+          input,
+          w,
+          z,
+          dy,
+          dz,
+          gradInput,
+          grads.kernel,
+          grads.bias,
+          m,
+          k,
+          n,
+          act.op,
+          act.alpha,
+        );
       } else {
         backend.softmaxBackward(buffers.outputs[s], dy, dz, m, n, act.log);
-        denseBackward(backend, input, w, z, dz, dz, gradInput, grads.kernel, grads.bias, m, k, n, 'linear', 1);
+        denseBackward(
+          backend,
+          input,
+          w,
+          z,
+          dz,
+          dz,
+          gradInput,
+          grads.kernel,
+          grads.bias,
+          m,
+          k,
+          n,
+          'linear',
+          1,
+        );
       }
     } else if (!gradInput) {
       // Nothing below needs a gradient.

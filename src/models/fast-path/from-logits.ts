@@ -11,7 +11,10 @@ import {
 } from '../../losses/index.js';
 
 /** The crossentropy losses that can take logits, under Keras's names. */
-export type LogitsLossName = 'categorical_crossentropy' | 'sparse_categorical_crossentropy' | 'binary_crossentropy';
+export type LogitsLossName =
+  | 'categorical_crossentropy'
+  | 'sparse_categorical_crossentropy'
+  | 'binary_crossentropy';
 
 function named(name: string, fn: LossFn): LossFn {
   Object.defineProperty(fn, 'name', { value: name });

@@ -14,7 +14,12 @@ import { isFastPathEnabled } from './settings.js';
  * The model's outputs for the samples of xs ([n×features], float32) in batches of `batchSize`, or
  * null when the model or the data need the autograd path (or the fast path is switched off).
  */
-export function fastPredict(model: object, layers: readonly Layer[], xs: Tensor, batchSize: number): Tensor | null {
+export function fastPredict(
+  model: object,
+  layers: readonly Layer[],
+  xs: Tensor,
+  batchSize: number,
+): Tensor | null {
   if (!isFastPathEnabled()) return null;
   const fast = fastModelFor(model, layers);
   if (typeof fast === 'string') return null;

@@ -146,6 +146,8 @@ function compileSources(): { runner: string; file: string } {
   return { runner: join(outDir, 'node/experiments/index.js'), file };
 }
 
+// Other processes share the cores; the load average puts the timings in context.
+const loadBefore = os.loadavg();
 const tfjs = await measureTfjs();
 
 const [{ experiment }] = await loadExperiments(moduleFile);
@@ -171,6 +173,10 @@ const result = {
   platform: `${os.platform()}/${os.arch()}`,
   cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
   cores: os.availableParallelism(),
+  loadAverage: {
+    before: loadBefore.map((x) => Number(x.toFixed(2))),
+    after: os.loadavg().map((x) => Number(x.toFixed(2))),
+  },
   workload:
     'tutorial 1→10→1, 9 samples, Adam, MSE, 100 epochs, full batch; 30 repeats (examples/experiment.ts)',
   ditto: {
@@ -209,7 +215,10 @@ rows.push(
   [`tfjs ${tfjs.version} (${tfjs.backend}), one fit, warm`, ms(tfjs.warmMs)],
 );
 const width = Math.max(...rows.map(([k]) => k.length));
-process.stdout.write(`\n${result.workload}\n${result.cpu} × ${result.cores}, Node ${process.version}\n\n`);
+process.stdout.write(
+  `\n${result.workload}\n${result.cpu} × ${result.cores}, Node ${process.version}, ` +
+    `load average ${result.loadAverage.before[0]} → ${result.loadAverage.after[0]}\n\n`,
+);
 for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
 process.stdout.write(
   `\n  identical weights at 1 and 2 workers, in-process and in every build: ${result.ditto.identicalEverywhere ? 'yes' : 'NO'}\n` +

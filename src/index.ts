@@ -16,6 +16,8 @@
  * @packageDocumentation
  */
 
+// Determinism audit: the guard against unseeded randomness, training traces, first divergence.
+export * from './audit/index.js';
 // Backends.
 export type { Backend } from './backend/backend.js';
 export { getBackend, listBackends, registerBackend, setBackend } from './backend/registry.js';
@@ -28,6 +30,8 @@ export { type ProgressDisplay, setProgressDisplay } from './callbacks/progress-d
 export { TerminateOnNaN } from './callbacks/terminate-on-nan.js';
 // Data helpers and plain-array metrics (the tutorial's sklearn/pandas steps).
 export * from './data/index.js';
+// Repeated experiments (runtime-neutral core; workers, records and reports are in the Node entry).
+export * from './experiments/index.js';
 // Fingerprints.
 export { canonicalBytes, hashArrays } from './hash/fingerprint.js';
 export * as initializers from './initializers/index.js';
@@ -53,10 +57,13 @@ export * as optimizers from './optimizers/index.js';
 // Random streams: `random.key`, `random.split`, … and Keras-like global seeding.
 export * as random from './random/index.js';
 export { getSeed, nextKey, seedWasDrawn, setSeed } from './random/index.js';
+export * as stats from './stats/index.js';
 export { backward, noGrad } from './tensor/autograd.js';
 // Tensors, ops and gradients.
 export type { DType, FloatArray } from './tensor/dtype.js';
 export * as ops from './tensor/ops/index.js';
 export { ShapeError } from './tensor/shape.js';
 export { fill, ones, scalar, Tensor, tensor, zeros } from './tensor/tensor.js';
+export { repeatSeed } from './tutorial/repeat-seed.js';
+export { fitTutorial, type TutorialOptions, type TutorialResult, tutorialData } from './tutorial/tutorial.js';
 export { VERSION } from './version.js';

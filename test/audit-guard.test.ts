@@ -231,10 +231,23 @@ describe("'seed' mode makes third-party randomness reproducible", () => {
     expect(finding.userSite?.line).toBe(lineOf('third-party-shuffle.ts', '// the third-party shuffle'));
     // The streams follow the program's own seed (setSeed(1) in the script)…
     expect(first.report.streamSeed).toBe('1');
+    expect(first.report.streamSeedDrawn).toBe(false);
     // …and another seed gives another order.
     const other = await withDeterminismGuard(() => shuffleTraining({ seed: 2 } as never), { mode: 'seed' });
     expect(other.value.order).not.toEqual(first.value.order);
     expectGlobalsRestored();
+  });
+
+  it('with no seed anywhere, draws one for the streams, says so, and replays from it', async () => {
+    const drawn = await withDeterminismGuard(() => [Math.random(), Math.random()], { mode: 'seed' });
+    expect(drawn.report.streamSeedDrawn).toBe(true);
+    expect(drawn.report.streamSeed).toBe(String(getSeed()));
+    expect(formatGuardReport(drawn.report)).toContain(`replay with --seed ${drawn.report.streamSeed}`);
+    const replay = await withDeterminismGuard(() => [Math.random(), Math.random()], {
+      mode: 'seed',
+      seed: BigInt(drawn.report.streamSeed ?? ''),
+    });
+    expect(replay.value).toEqual(drawn.value);
   });
 
   it("answers Math.random with the documented 53-bit doubles of the source's own stream", async () => {

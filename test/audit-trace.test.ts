@@ -128,6 +128,18 @@ describe('traceTraining', () => {
     expect(Sequential.auditCallbacks.size).toBe(0);
   });
 
+  it('two traces of one model both record, and leave the optimizer as it was', async () => {
+    const model = tutorialModel();
+    const outer = traceTraining(model);
+    const inner = traceTraining(model);
+    await model.fit(X, y, { epochs: 4, batchSize: 9, verbose: 0 });
+    expect(inner.stop().steps.map((s) => [...s.hashes])).toEqual(
+      outer.stop().steps.map((s) => [...s.hashes]),
+    );
+    expect(outer.steps).toHaveLength(4);
+    expect(Object.hasOwn(model.optimizer, 'applyGradients')).toBe(false);
+  });
+
   it('traces only the model it was given', async () => {
     const traced = tutorialModel();
     const other = tutorialModel();

@@ -871,16 +871,20 @@
   ;; argument's range become lane masks: each lane computes the branches it may need and keeps, by
   ;; bitselect, exactly the value the reference's branch returns. Lanes never mix.
   ;;
-  ;; Two steps are written differently from the reference without changing a bit, because both
-  ;; forms are exact or round the same exact value once:
+  ;; A few steps are written differently from the reference without changing a bit, because both
+  ;; forms are exact, or round the same exact value once (docs/wasm-backend.md has the arguments):
   ;; - scaleByPow2(y, k) = y·2^k rounded once. The reference picks one of four forms by k; here it is
-  ;;   (y·2^(k>>1))·2^(k−(k>>1)): for −1075 ≤ k ≤ 1024 both halves are normal powers of two and
-  ;;   y·2^(k>>1) is exact (y ∈ [0.7, 1.5]), so the one rounding is the last multiplication's — the
-  ;;   correctly rounded y·2^k, as in each of the reference's forms (overflow and subnormal results
-  ;;   included).
+  ;;   (y·2^k1)·2^(k−k1) with k1 = floor(k/2): for −1075 ≤ k ≤ 1024 both factors are normal powers of
+  ;;   two and y·2^k1 is exact (y ∈ [0.7, 1.5]), so the one rounding is the last multiplication's —
+  ;;   the correctly rounded y·2^k, as in each of the reference's forms (overflow and subnormal
+  ;;   results included).
+  ;; - Powers of two are built from exponent bits (exact either way; see MAGIC below).
   ;; - log's m = x·2^−e (exact in the reference) is built by subtracting e from x's exponent bits:
   ;;   the same double.
-  ;; Constants are the reference's decimal literals (each the shortest round-trip form of its double).
+  ;; - exp's range checks are a clamp of x (see $exp_v).
+  ;; Constants are the reference's decimal literals (each the shortest round-trip form of its double;
+  ;; test/backend-wasm-build.test.ts checks that wabt reads each as JavaScript does and that each
+  ;; polynomial's coefficients are the reference's, in its order).
 
   ;; V8 does not inline wasm calls, and a call costs about as much as ten vector operations here
   ;; (live v128 values are spilled around it), so exp and expm1 carry expm1Kernel and the powers of

@@ -41,6 +41,8 @@ export interface GuardReport {
   readonly trustedCalls: number;
   /** 'seed' mode: the seed the replacement streams were derived from (as text), once one was used. */
   readonly streamSeed?: string;
+  /** Whether that seed had to be drawn from the system's entropy (no seed option, no `setSeed`). */
+  readonly streamSeedDrawn?: boolean;
 }
 
 /** Options for {@link formatGuardReport}. */
@@ -92,7 +94,11 @@ export function formatGuardReport(report: GuardReport, options: FormatGuardOptio
     if (f.note) lines.push(`    ${f.note}`);
   }
   if (report.streamSeed !== undefined) {
-    lines.push(`  replacement streams keyed by seed ${report.streamSeed} (see docs/reproducibility.md)`);
+    lines.push(
+      report.streamSeedDrawn
+        ? `  replacement streams keyed by seed ${report.streamSeed}, drawn because no seed was set: replay with --seed ${report.streamSeed}`
+        : `  replacement streams keyed by seed ${report.streamSeed} (see docs/reproducibility.md)`,
+    );
   }
   return lines.join('\n');
 }

@@ -103,6 +103,7 @@ export class DeterminismGuard {
   #firstError: NondeterminismError | undefined;
   #seedDrawFinding: Finding | undefined;
   #seedStateAtStart = saveSeedState();
+  #streamSeedDrawn = false;
 
   constructor(options: GuardOptions = {}) {
     const mode = options.mode ?? 'warn';
@@ -115,7 +116,7 @@ export class DeterminismGuard {
     this.#sources = [...standardSources, ...(options.extraSources ?? [])].filter(
       (s) => watchTime || s.kind !== 'time',
     );
-    this.#streams = new ReplacementStreams(() => options.seed ?? this.#callUnwatched(getSeed));
+    this.#streams = new ReplacementStreams(() => options.seed ?? this.#runSeed());
   }
 
   /** Whether the guard's wrappers are in place. */
@@ -171,7 +172,7 @@ export class DeterminismGuard {
       findings,
       clean: findings.length === 0,
       trustedCalls: this.#trusted,
-      ...(seed !== undefined ? { streamSeed: seedText(seed) } : {}),
+      ...(seed !== undefined ? { streamSeed: seedText(seed), streamSeedDrawn: this.#streamSeedDrawn } : {}),
     };
   }
 
@@ -207,6 +208,14 @@ export class DeterminismGuard {
       enumerable: previous?.enumerable ?? false,
     });
     this.#installed.push({ holder, property: source.property, previous });
+  }
+
+  /** ditto's global seed for the replacement streams, drawn (and noted) if none was set. */
+  #runSeed(): Seed {
+    const unseeded = saveSeedState().seed === undefined;
+    const seed = this.#callUnwatched(getSeed);
+    this.#streamSeedDrawn = unseeded;
+    return seed;
   }
 
   /** Runs `fn` with the wrappers passing every call straight through. */

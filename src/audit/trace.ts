@@ -121,9 +121,14 @@ interface ActiveFit {
   readonly weightWords: Uint32Array;
   epoch: number;
   batch: number;
+  /** The function put in place of the optimizer's `applyGradients`. */
+  wrapper?: (pairs: readonly GradientPair[]) => void;
   /** Variables and slots as laid out at the fit's first step. */
   layout?: { tensors: TraceTensorInfo[]; slotNames: string[][] };
 }
+
+/** Wrappers whose fit has ended, with what they replaced: for unwinding stacked traces. */
+const endedWrappers = new WeakMap<object, PropertyDescriptor | undefined>();
 
 /**
  * A recorder of training steps, from {@link traceTraining}. Read its {@link TrainingTrace.data};
@@ -201,11 +206,13 @@ export class TrainingTrace {
     this.#data.fits.push({ model: model.name, tensors: [] });
     // A plain assignment keeps the optimizer's fast property layout (defineProperty with
     // non-default attributes would not, and would slow every update it makes).
-    optimizer.applyGradients = (pairs: readonly GradientPair[]) => {
+    fit.wrapper = (pairs: readonly GradientPair[]) => {
+      // Once this fit has ended, the wrapper only passes calls through.
       const before = this.#active === fit ? this.#hashWeights(fit) : undefined;
       original.call(optimizer, pairs);
       if (before) this.#recordStep(fit, before, pairs);
     };
+    optimizer.applyGradients = fit.wrapper;
     this.#active = fit;
   }
 
@@ -213,9 +220,19 @@ export class TrainingTrace {
     const fit = this.#active;
     if (!fit) return;
     this.#active = undefined;
-    if (fit.previous) Object.defineProperty(fit.optimizer, 'applyGradients', fit.previous);
-    else delete (fit.optimizer as { applyGradients?: unknown }).applyGradients;
     if (completed) this.#data.fits[fit.index].weightsHash = fit.model.weightsHash();
+    const optimizer = fit.optimizer as { applyGradients?: unknown };
+    if (fit.wrapper) endedWrappers.set(fit.wrapper, fit.previous);
+    // If another trace wrapped the optimizer after this one, leave the chain alone: this wrapper
+    // now passes calls through, and the other trace unwinds it when it ends.
+    if (optimizer.applyGradients !== fit.wrapper) return;
+    let previous = fit.previous;
+    while (previous && 'value' in previous && endedWrappers.has(previous.value)) {
+      previous = endedWrappers.get(previous.value);
+    }
+    if (previous === undefined) delete optimizer.applyGradients;
+    else if ('value' in previous && previous.writable) optimizer.applyGradients = previous.value;
+    else Object.defineProperty(optimizer, 'applyGradients', previous);
   }
 
   /** The weights the step computes with, taken before the optimizer changes them. */

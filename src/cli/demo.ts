@@ -10,9 +10,11 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pc from 'picocolors';
+import { successes } from '../experiments/results.js';
+import { runExperiment } from '../experiments/run-in-process.js';
+import { tutorialExperiment } from '../experiments/tutorial-experiment.js';
 import { getSeed, restoreSeedState, setSeed } from '../random/index.js';
 import { describe as describeSample } from '../stats/index.js';
-import { repeatSeed } from '../tutorial/repeat-seed.js';
 import { fitTutorial, tutorialData } from '../tutorial/tutorial.js';
 import { textBoxPlot } from './text-plot.js';
 
@@ -79,10 +81,12 @@ export async function runDemo(options: { checkChild?: boolean } = {}): Promise<D
   const seededRun = await seededFits();
   const child = options.checkChild === false ? seededRun.weightsHashes : await childSeededHashes();
 
-  // 3. Thirty repeats, each with its own seed derived from (experiment seed, repeat index).
-  const repeatMses: number[] = [];
-  for (let i = 0; i < 30; i++)
-    repeatMses.push((await fitTutorial({ seed: repeatSeed(REPEATS_SEED, i) }, data)).mse);
+  // 3. Thirty repeats through the experiment runner: repeat i's seed is derived from
+  //    (experiment seed, i), so any one of them can be re-run alone.
+  const run = await runExperiment(tutorialExperiment({ seed: REPEATS_SEED, repeats: 30 }));
+  const done = successes(run);
+  if (done.length !== 30) throw new Error(`demo: ${30 - done.length} of the 30 repeats failed`);
+  const repeatMses = done.map((r) => r.metrics.mse);
   const d = describeSample(repeatMses);
 
   return {

@@ -7,3 +7,5 @@ import { installTerminalProgress } from './progress.js';
 installTerminalProgress();
 
 export * from '../index.js';
+export * from './audit/index.js';
+export * from './experiments/index.js';

@@ -83,8 +83,8 @@ export function verdict(a: NamedSample, b: NamedSample, options: VerdictOptions)
   const direction = better;
   const mediansAgree = better === 'lower' ? winnerMedian < otherMedian : winnerMedian > otherMedian;
   const claim = mediansAgree
-    ? `${winner.name}'s median ${metric} is ${direction} (${formatNumber(winnerMedian)} vs ${formatNumber(otherMedian)} for ${other.name})`
-    : `${winner.name}'s ${metric} tends to be ${direction} (medians ${formatNumber(winnerMedian)} vs ${formatNumber(otherMedian)} for ${other.name})`;
+    ? `${possessive(winner.name)} median ${metric} is ${direction} (${formatNumber(winnerMedian)} vs ${formatNumber(otherMedian)} for ${other.name})`
+    : `${possessive(winner.name)} ${metric} tends to be ${direction} (medians ${formatNumber(winnerMedian)} vs ${formatNumber(otherMedian)} for ${other.name})`;
   const text =
     `${claim}; ${p}, Cliff's δ(${winner.name}, ${other.name}) = ${formatDelta(aWins ? delta : -delta)} ` +
     `(${magnitude}): ${winner.name} is better.`;
@@ -120,4 +120,9 @@ function trimZeros(text: string): string {
 function trimExponent(text: string): string {
   const [mantissa, exponent] = text.split('e');
   return `${trimZeros(mantissa)}e${exponent.replace('+', '')}`;
+}
+
+/** English possessive: "B's", but "1000 epochs'" for names ending in s. */
+function possessive(name: string): string {
+  return name.endsWith('s') ? `${name}'` : `${name}'s`;
 }

@@ -15,6 +15,12 @@ const PAGE = 65536;
 const MAX_BYTES = 2 ** 31 - PAGE;
 
 export class WasmArena {
+  // Views of the whole memory, made again only when growing detaches the old buffer: creating a
+  // typed array per copy costs more than a small kernel.
+  private buffer: ArrayBuffer | undefined;
+  private f32 = new Float32Array(0);
+  private f64 = new Float64Array(0);
+
   /**
    * @param memory the module's memory
    * @param heapBase the first byte the host may use (below it is the kernels' own scratch)
@@ -49,18 +55,29 @@ export class WasmArena {
 
   /** Copies `source` into memory at `address` (as the same element type). */
   write(address: number, source: FloatArray): void {
-    this.view(source, address, source.length).set(source);
+    this.refresh();
+    if (source instanceof Float32Array) this.f32.set(source, address >>> 2);
+    else this.f64.set(source, address >>> 3);
   }
 
-  /** Copies `target.length` elements at `address` into `target`. */
+  /** Copies `target.length` elements at `address` into `target` (a bit copy: NaN payloads too). */
   read(address: number, target: FloatArray): void {
-    target.set(this.view(target, address, target.length));
+    this.refresh();
+    if (target instanceof Float32Array) {
+      const at = address >>> 2;
+      target.set(this.f32.subarray(at, at + target.length));
+    } else {
+      const at = address >>> 3;
+      target.set(this.f64.subarray(at, at + target.length));
+    }
   }
 
-  // A fresh view per call: growing the memory detaches the previous ArrayBuffer.
-  private view(like: FloatArray, address: number, length: number): FloatArray {
-    return like instanceof Float32Array
-      ? new Float32Array(this.memory.buffer, address, length)
-      : new Float64Array(this.memory.buffer, address, length);
+  private refresh(): void {
+    const buffer = this.memory.buffer;
+    if (buffer !== this.buffer) {
+      this.buffer = buffer;
+      this.f32 = new Float32Array(buffer);
+      this.f64 = new Float64Array(buffer);
+    }
   }
 }

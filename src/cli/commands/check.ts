@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { formatGuardReport } from '../../audit/guard-report.js';
+import { parseSeed } from '../../experiments/seed.js';
 import { checkScript } from '../../node/audit/check.js';
-import { parseSeed } from '../../node/audit/script.js';
 
 interface CheckCommandOptions {
   mode: 'warn' | 'throw' | 'seed';

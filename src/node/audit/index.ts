@@ -18,7 +18,6 @@ export { formatDivergeResult } from './diverge-report.js';
 export { nodeCryptoSources } from './node-crypto-sources.js';
 export {
   type HashableModel,
-  parseSeed,
   runScript,
   type ScriptContext,
   type ScriptOutcome,

@@ -92,17 +92,6 @@ export async function ensureLoaderFor(file: string): Promise<void> {
   api.register();
 }
 
-/** Parses a seed given on the command line: an integer (as a number, or a bigint beyond 2^53), else the text. */
-export function parseSeed(text: string): Seed {
-  if (/^-?\d+$/.test(text)) {
-    const value = BigInt(text);
-    return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
-      ? Number(value)
-      : value;
-  }
-  return text;
-}
-
 /** Selects a backend by name, registering the WebAssembly backend first when it is asked for. */
 export async function selectBackend(name: string): Promise<void> {
   if (name === 'wasm') {

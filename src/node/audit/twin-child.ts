@@ -12,8 +12,9 @@ import { writeFileSync } from 'node:fs';
 import { traceTraining } from '../../audit/trace.js';
 import { traceToJSON } from '../../audit/trace-json.js';
 import { getBackend } from '../../backend/registry.js';
+import { parseSeed } from '../../experiments/seed.js';
 import { VERSION } from '../../version.js';
-import { parseSeed, runScript, selectBackend } from './script.js';
+import { runScript, selectBackend } from './script.js';
 import { encodeValues, type TwinConfig, type TwinOutput } from './twin-protocol.js';
 
 async function main(): Promise<void> {

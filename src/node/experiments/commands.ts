@@ -147,8 +147,12 @@ class ModuleRunner {
         seed: this.options.seed,
         progress: this.io.progress ? createProgress(process.stderr) : silentProgress,
       });
-      if (result.resumed && !this.options.json) {
+      if (result.resumed) {
         this.io.err(`resumed run ${result.record?.id}: ran the ${result.ran} missing repeat(s)\n`);
+      } else if (resume) {
+        this.io.err(
+          `no unfinished run of '${target.experiment.name}' to resume: started run ${result.record?.id}\n`,
+        );
       }
       outcomes.push({
         label: target.experiment.name,

@@ -21,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { VERSION } from '../src/version.js';
+import { mlpFlopsPerSample, tutorialFlopsPerFit } from './lib/flops.js';
 import type { Summary } from './lib/summary.js';
 import { lstmData, mlpData, planFor } from './lib/workloads.js';
 
@@ -228,18 +229,96 @@ async function main(): Promise<void> {
   }
 
   const table = report(rows, notes);
-  process.stdout.write(`${table.text}\n`);
+  const limits = bounds(rows, peaks, cores);
+  process.stdout.write(`${table.text}\n${limits.text}\n`);
   const results = {
     date: new Date().toISOString(),
     quick: options.quick,
     machine: info,
     peaks,
+    bounds: limits.bounds,
     rows,
     targets: table.targets,
     notes,
   };
   writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
   log(`bench: wrote ${options.out}`);
+}
+
+interface Peaks {
+  scalarGflops: number;
+  simdGflops: number | null;
+  matmulGflops: {
+    js: { forward: number; weightGrad: number };
+    wasm: { forward: number; weightGrad: number } | null;
+  };
+}
+
+/**
+ * The physical bounds: (a)'s operations at the best scalar rate measured under the contract (its
+ * arrays are too small for SIMD to matter), (b)'s at the best SIMD rate, on one core and on all.
+ */
+function bounds(rows: Row[], raw: Record<string, unknown>, cores: number) {
+  const peaks = raw as unknown as Peaks;
+  const scalar = Math.max(
+    peaks.scalarGflops,
+    peaks.matmulGflops.js.forward,
+    peaks.matmulGflops.js.weightGrad,
+  );
+  const wasm = peaks.matmulGflops.wasm;
+  const simd = Math.max(peaks.simdGflops ?? 0, wasm?.forward ?? 0, wasm?.weightGrad ?? 0) || null;
+  const fitFlops = tutorialFlopsPerFit();
+  const sampleFlops = mlpFlopsPerSample();
+  const fitBoundMs = (fitFlops / (scalar * 1e9)) * 1000;
+  const sampleBound = simd ? (simd * 1e9) / sampleFlops : null;
+  const bestOf = (
+    workload: string,
+    pick: (s: Summary) => number,
+    better: (a: number, b: number) => boolean,
+  ) => {
+    let found: number | null = null;
+    for (const row of rows) {
+      if (row.workload !== workload || !row.framework.startsWith('ditto') || row.skipped) continue;
+      const s = row.result?.[workload === 'a' ? 'perFitMs' : 'samplesPerSecond'] as Summary | undefined;
+      if (s && (found === null || better(pick(s), found))) found = pick(s);
+    }
+    return found;
+  };
+  const fitMs = bestOf(
+    'a',
+    (s) => s.median,
+    (a, b) => a < b,
+  );
+  const rate = bestOf(
+    'b',
+    (s) => s.median,
+    (a, b) => a > b,
+  );
+  const result = {
+    bestScalarGflops: scalar,
+    bestSimdGflops: simd,
+    tutorialFlopsPerFit: fitFlops,
+    tutorialBoundMs: fitBoundMs,
+    tutorialDittoMs: fitMs,
+    tutorialTimesBound: fitMs === null ? null : fitMs / fitBoundMs,
+    mlpFlopsPerSample: sampleFlops,
+    mlpBoundSamplesPerSecond1Core: sampleBound,
+    mlpBoundSamplesPerSecondAllCores: sampleBound === null ? null : sampleBound * cores,
+    mlpDittoSamplesPerSecond: rate,
+    mlpFractionOfBound1Core: rate === null || sampleBound === null ? null : rate / sampleBound,
+  };
+  const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(0)} %`);
+  const text = [
+    '',
+    'physical bounds (operations at the best rate measured under the contract: no FMA, every op rounded)',
+    `  peaks: scalar ${scalar.toFixed(2)} GFLOP/s, SIMD ${simd === null ? '—' : simd.toFixed(1)} GFLOP/s (one core)`,
+    `  (a) ${fitFlops.toLocaleString('en-US')} flops per fit → ${fitBoundMs.toFixed(3)} ms at the scalar peak; ` +
+      `ditto ${fitMs === null ? '—' : `${fitMs.toFixed(3)} ms = ${(fitMs / fitBoundMs).toFixed(1)}× the bound`}`,
+    `  (b) ${Math.round(sampleFlops).toLocaleString('en-US')} flops per sample → ` +
+      `${sampleBound === null ? '—' : Math.round(sampleBound).toLocaleString('en-US')} samples/s at the SIMD peak on one core; ` +
+      `ditto ${rate === null ? '—' : Math.round(rate).toLocaleString('en-US')} = ${pct(result.mlpFractionOfBound1Core)} of it`,
+  ].join('\n');
+  return { bounds: result, text };
 }
 
 interface Target {

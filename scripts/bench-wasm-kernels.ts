@@ -8,13 +8,13 @@
  */
 import type { Backend } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backend/js/js-backend.js';
-import { createWasmBackend } from '../src/backend/wasm/wasm-backend.js';
 import { setBackend } from '../src/backend/registry.js';
 import { registerWasmBackend } from '../src/backend/wasm/register.js';
+import { createWasmBackend } from '../src/backend/wasm/wasm-backend.js';
 import { Dense } from '../src/layers/dense.js';
 import { Sequential } from '../src/models/sequential.js';
-import { setSeed } from '../src/random/index.js';
 import type { UnaryOp } from '../src/numeric/elementwise.js';
+import { setSeed } from '../src/random/index.js';
 import type { FloatArray } from '../src/tensor/dtype.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { fitTutorial } from '../src/tutorial/tutorial.js';
@@ -158,7 +158,9 @@ const cases: Case[] = [
   },
 ];
 
-console.log(`node ${process.version}; fastest of the timed calls (copying in and out of wasm memory included)`);
+console.log(
+  `node ${process.version}; fastest of the timed calls (copying in and out of wasm memory included)`,
+);
 
 if (sections.kernels) {
   console.log('\nKernels (float32); G/s = 10⁹ flops (matmul) or elements per second');
@@ -179,7 +181,12 @@ if (sections.kernels) {
 }
 
 /** Prints one row of a per-element table: ns per element on each backend and the ratio. */
-function perElementRow(name: string, elements: number, run: (backend: Backend) => FloatArray, reps = 20): void {
+function perElementRow(
+  name: string,
+  elements: number,
+  run: (backend: Backend) => FloatArray,
+  reps = 20,
+): void {
   const [jsOut, wasmOut] = backends.map((backend) => run(backend));
   if (!sameBits(jsOut, wasmOut)) throw new Error(`${name}: backends differ`);
   const [tJs, tWasm] = backends.map((backend) => time(() => run(backend), reps));
@@ -249,7 +256,9 @@ if (sections.elementwise) {
   }
 
   console.log('\nFused Dense kernels (float32), ms per call');
-  console.log(`${'kernel'.padEnd(42)} ${'js ms'.padStart(9)} ${'wasm ms'.padStart(9)} ${'speed-up'.padStart(9)}`);
+  console.log(
+    `${'kernel'.padEnd(42)} ${'js ms'.padStart(9)} ${'wasm ms'.padStart(9)} ${'speed-up'.padStart(9)}`,
+  );
   for (const [m, k, nOut, act] of [
     [128, 784, 128, 'relu'],
     [128, 128, 10, 'linear'],

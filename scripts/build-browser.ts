@@ -1,8 +1,9 @@
 /**
  * The browser bundle, and the proof that the core is runtime-neutral.
  *
- * Usage: `tsx scripts/build-browser.ts` writes dist/browser/ditto.js (ESM, with a source map) after
- * checking the core; `tsx scripts/build-browser.ts --check` only checks.
+ * Usage: `tsx scripts/build-browser.ts` writes dist/browser/ditto.js and its minified twin
+ * ditto.min.js (ESM, with source maps) after checking the core; `tsx scripts/build-browser.ts --check`
+ * only checks.
  *
  * The check bundles every core module (everything under src/ except src/node/ and src/cli/) with
  * esbuild for `platform: 'browser'`, and fails on any Node-only import — `node:` or a Node built-in
@@ -20,6 +21,7 @@ import { type BuildResult, build, type Plugin, transform } from 'esbuild';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BROWSER_ENTRY = join(ROOT, 'src/index.ts');
 export const BROWSER_BUNDLE = join(ROOT, 'dist/browser/ditto.js');
+export const BROWSER_BUNDLE_MIN = join(ROOT, 'dist/browser/ditto.min.js');
 
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
@@ -41,6 +43,35 @@ function forbidNodeImports(): Plugin {
           errors: [{ text: `Node-only import '${args.path}' in ${relative(ROOT, args.importer)}` }],
         };
       });
+    },
+  };
+}
+
+/**
+ * The `debug` package (a logging helper that @stdlib's gammaincinv, behind the chi-square CDF,
+ * requires) reads `process.env.DEBUG` when it loads. Browsers have no `process`, but Deno has one
+ * whose environment is behind a permission: the bare bundle would stop with "Requires env access
+ * to DEBUG". ditto never turns that logging on, so the bundle gets a silent stand-in.
+ */
+const SILENT_DEBUG = `
+function createDebug() {
+  function log() {}
+  log.enabled = false;
+  log.extend = createDebug;
+  return log;
+}
+createDebug.enable = function () {};
+createDebug.disable = function () { return ''; };
+createDebug.enabled = function () { return false; };
+module.exports = createDebug;
+`;
+
+function silentDebug(): Plugin {
+  return {
+    name: 'silent-debug',
+    setup(b) {
+      b.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'silent-debug' }));
+      b.onLoad({ filter: /.*/, namespace: 'silent-debug' }, () => ({ contents: SILENT_DEBUG, loader: 'js' }));
     },
   };
 }
@@ -155,11 +186,13 @@ export interface BundleOptions {
   outfile?: string;
   /** Write a source map next to the output (default true). */
   sourcemap?: boolean;
+  /** Minify (default false). */
+  minify?: boolean;
 }
 
 /**
- * Bundles a module and everything it imports into one ESM file that runs in browsers, Deno, Bun and
- * Node alike; any Node-only import fails the build.
+ * Bundles a module and everything it imports into one ESM file that runs in browsers, Deno (without
+ * any permission), Bun and Node alike; any Node-only import fails the build.
  *
  * @example
  * ```ts
@@ -178,9 +211,10 @@ export async function bundleForBrowser(options: BundleOptions = {}): Promise<Bui
       platform: 'browser',
       target: 'es2022',
       sourcemap: options.sourcemap ?? true,
+      minify: options.minify ?? false,
       metafile: true,
       logLevel: 'silent',
-      plugins: [forbidNodeImports()],
+      plugins: [forbidNodeImports(), silentDebug()],
     });
   } catch (error) {
     throw new NotRuntimeNeutralError(buildErrors(error));
@@ -193,11 +227,15 @@ async function main(): Promise<void> {
     `core is runtime-neutral: ${checked.sources} source files, ${checked.bundledInputs} bundled inputs, no Node-only import or global`,
   );
   if (process.argv.includes('--check')) return;
-  const result = await bundleForBrowser();
-  const bytes = Object.values(result.metafile?.outputs ?? {}).reduce((n, o) => n + o.bytes, 0);
-  console.log(
-    `wrote ${relative(ROOT, BROWSER_BUNDLE)} (${(bytes / 1024).toFixed(0)} KiB with its source map)`,
-  );
+  for (const [outfile, minify] of [
+    [BROWSER_BUNDLE, false],
+    [BROWSER_BUNDLE_MIN, true],
+  ] as const) {
+    const result = await bundleForBrowser({ outfile, minify });
+    const output = result.metafile?.outputs[relative(process.cwd(), outfile).split(sep).join('/')];
+    const size = output ? ` (${(output.bytes / 1024).toFixed(0)} KiB, and a source map)` : '';
+    console.log(`wrote ${relative(ROOT, outfile)}${size}`);
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

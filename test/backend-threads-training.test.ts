@@ -75,7 +75,7 @@ describe('whole trainings: same bits at 1, 2 and 3 threads as on the js backend'
     for (const forced of [false, true]) {
       if (forced)
         threaded.configure({
-          thresholds: { matmul: 0, elementwise: 0, matmulChunk: 0, elementwiseChunk: 0 },
+          thresholds: { matmul: 0, elementwise: 0, transcendental: 0, matmulChunk: 0, elementwiseChunk: 0 },
         });
       for (const threads of [1, 2, 3]) {
         await useThreads(threads);

@@ -111,7 +111,7 @@ const wasm = createWasmBackend();
 const forced: ThreadedBackend = createThreadedBackend({
   spawn: nodeWorkerSpawner,
   threads: 1,
-  thresholds: { matmul: 0, elementwise: 0, matmulChunk: 0, elementwiseChunk: 0 },
+  thresholds: { matmul: 0, elementwise: 0, transcendental: 0, matmulChunk: 0, elementwiseChunk: 0 },
 });
 
 afterAll(() => {

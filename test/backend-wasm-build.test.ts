@@ -66,7 +66,8 @@ function watFunction(name: string): string {
 function tsConstants(path: string): Map<string, number | number[]> {
   const source = readFileSync(path, 'utf8');
   const out = new Map<string, number | number[]>();
-  for (const m of source.matchAll(/^const ([A-Z][A-Z0-9_]*) = (-?[0-9][0-9.e+-]*);/gm)) out.set(m[1], Number(m[2]));
+  for (const m of source.matchAll(/^const ([A-Z][A-Z0-9_]*) = (-?[0-9][0-9.e+-]*);/gm))
+    out.set(m[1], Number(m[2]));
   for (const m of source.matchAll(/^const ([A-Z][A-Z0-9_]*) = \[([^\]]*)\];/gm)) {
     out.set(
       m[1],
@@ -132,7 +133,16 @@ describe('the constants of the elementary functions in kernels.wat', () => {
 
   it('the other constants are the reference values', () => {
     const all = new Set(f64Literals(wat).map(watNumber));
-    for (const name of ['LN2_HI', 'LN2_LO', 'INV_LN2', 'HALF_LN2', 'EXP_OVERFLOW', 'EXP_UNDERFLOW', 'TWO_54', 'MIN_NORMAL']) {
+    for (const name of [
+      'LN2_HI',
+      'LN2_LO',
+      'INV_LN2',
+      'HALF_LN2',
+      'EXP_OVERFLOW',
+      'EXP_UNDERFLOW',
+      'TWO_54',
+      'MIN_NORMAL',
+    ]) {
       expect(all.has(num(elementary, name)), name).toBe(true);
     }
     for (const name of ['SELU_ALPHA', 'SELU_SCALE', 'INV_SQRT2', 'INV_SQRT_2PI']) {

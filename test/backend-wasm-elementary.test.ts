@@ -134,7 +134,9 @@ const SPECIALS = [
 ];
 
 /** Points x where exp's k = floor(x/ln2 + 0.5) steps to j, for the j at which scaleByPow2 changes form. */
-const K_STEPS = [-1075, -1074, -1023, -1022, -1021, -127, -126, -125, -58, -57, -1, 0, 1, 56, 57, 127, 128, 1023, 1024];
+const K_STEPS = [
+  -1075, -1074, -1023, -1022, -1021, -127, -126, -125, -58, -57, -1, 0, 1, 56, 57, 127, 128, 1023, 1024,
+];
 const EXP_BOUNDARIES = [
   0,
   709.79,
@@ -147,7 +149,16 @@ const EXP_BOUNDARIES = [
   -103.97208404541016, // float32 results round to 0
   ...K_STEPS.map((j) => (j - 0.5) * LN2),
 ];
-const EXPM1_BOUNDARIES = [0, HALF_LN2, -HALF_LN2, -40, 709.79, 56.5 * LN2, 57.5 * LN2, ...K_STEPS.map((j) => (j - 0.5) * LN2)];
+const EXPM1_BOUNDARIES = [
+  0,
+  HALF_LN2,
+  -HALF_LN2,
+  -40,
+  709.79,
+  56.5 * LN2,
+  57.5 * LN2,
+  ...K_STEPS.map((j) => (j - 0.5) * LN2),
+];
 /** The double with high word `hi` and low word 0. */
 function fromHighWord(hi: number): number {
   u64Buf[0] = BigInt(hi >>> 0) << 32n;
@@ -166,16 +177,37 @@ const LOG_BOUNDARIES = [
   0.5,
   2,
   1.7976931348623157e308,
-  ...[-1022, -1000, -127, -126, -1, 0, 1, 126, 127, 1000, 1023].map((e) => fromHighWord(((e + 1023) << 20) | 0x6a09f)),
+  ...[-1022, -1000, -127, -126, -1, 0, 1, 126, 127, 1000, 1023].map((e) =>
+    fromHighWord(((e + 1023) << 20) | 0x6a09f),
+  ),
   // subnormal: e is read after scaling by 2^54 (2^−1030·1.6a09f… is exact as a subnormal)
   ...[-1030, -1060].map((e) => fromHighWord(((e + 54 + 1023) << 20) | 0x6a09f) * 2 ** -54),
   ...[-1074, -1040, -1030].map((e) => Math.SQRT2 * 2 ** e),
   ...[-126, 0, 1023].map((e) => Math.SQRT2 * 2 ** e),
 ];
-const LOG1P_BOUNDARIES = [-1, 0, 2 ** -53, -(2 ** -53), 2 ** -54, -(2 ** -54), -0.5, 1, Math.SQRT2 - 1, 1e300];
+const LOG1P_BOUNDARIES = [
+  -1,
+  0,
+  2 ** -53,
+  -(2 ** -53),
+  2 ** -54,
+  -(2 ** -54),
+  -0.5,
+  1,
+  Math.SQRT2 - 1,
+  1e300,
+];
 const TANH_BOUNDARIES = [0, 0.55, -0.55, 22, -22, HALF_LN2 / 2, -HALF_LN2 / 2, 1e-300, 20 * LN2];
-const SIGMOID_BOUNDARIES = [0, 709.79, -709.79, 745.2, -745.2, 745.1332191019412, -745.1332191019412, 36.7, -36.7, 1e-300];
-const SOFTPLUS_BOUNDARIES = [...SIGMOID_BOUNDARIES, HALF_LN2, -HALF_LN2, 37.42994775023705, -37.42994775023705];
+const SIGMOID_BOUNDARIES = [
+  0, 709.79, -709.79, 745.2, -745.2, 745.1332191019412, -745.1332191019412, 36.7, -36.7, 1e-300,
+];
+const SOFTPLUS_BOUNDARIES = [
+  ...SIGMOID_BOUNDARIES,
+  HALF_LN2,
+  -HALF_LN2,
+  37.42994775023705,
+  -37.42994775023705,
+];
 const ERF_BOUNDARIES = [0, 1.5, -1.5, 2.5, -2.5, 4, -4, 6, -6, 1e-300];
 
 /** ≥ 10^5 doubles for one function: sweeps of its boundaries, random bit patterns, wide and narrow ranges. */
@@ -301,7 +333,10 @@ describe('wasm unary ops and gradients on ≥ 10^5 inputs each', () => {
         const dy = new ctor(x.length);
         for (let i = 0; i < dy.length; i++) {
           const h = hash(seed + 99, i);
-          dy[i] = h % 97 === 0 ? SPECIALS[h % SPECIALS.length] : (h & 1 ? -1 : 1) * (1 + (h >>> 1) / 2 ** 31) * 2 ** ((h % 13) - 6);
+          dy[i] =
+            h % 97 === 0
+              ? SPECIALS[h % SPECIALS.length]
+              : (h & 1 ? -1 : 1) * (1 + (h >>> 1) / 2 ** 31) * 2 ** ((h % 13) - 6);
         }
         for (const alpha of [1, 0.2]) {
           const expected = new ctor(x.length).fill(-123.5);
@@ -323,7 +358,12 @@ describe('wasm unary ops and gradients on ≥ 10^5 inputs each', () => {
 
 describe('wasm softmax and log-softmax on extreme rows', () => {
   /** Rows mixing ordinary values, huge spreads (exp underflows), ties of ±0, NaN and ±∞ rows. */
-  function rows(ctor: Float32ArrayConstructor | Float64ArrayConstructor, count: number, cols: number, seed: number) {
+  function rows(
+    ctor: Float32ArrayConstructor | Float64ArrayConstructor,
+    count: number,
+    cols: number,
+    seed: number,
+  ) {
     const x = new ctor(count * cols);
     for (let r = 0; r < count; r++) {
       const kind = r % 7;
@@ -332,8 +372,10 @@ describe('wasm softmax and log-softmax on extreme rows', () => {
         const u = h / 2 ** 32;
         let v: number;
         if (kind === 0) v = (u - 0.5) * 20;
-        else if (kind === 1) v = (u - 0.5) * 2000; // most exps underflow
-        else if (kind === 2) v = h & 1 ? 0 : -0; // ties of ±0
+        else if (kind === 1)
+          v = (u - 0.5) * 2000; // most exps underflow
+        else if (kind === 2)
+          v = h & 1 ? 0 : -0; // ties of ±0
         else if (kind === 3) v = SPECIALS[h % SPECIALS.length];
         else if (kind === 4) v = (u - 0.5) * 1e-3;
         else if (kind === 5) v = (u - 0.5) * 200;
@@ -454,7 +496,21 @@ describe('wasm fused Dense kernels equal the reference', () => {
                 db: withBias ? new ctor(n).fill(-123.5) : null,
               });
               const [js, ws] = [out(), out()];
-              jsBackend.denseBackward?.(x, w, zJs, dy, js.dz, js.dx, js.dw, js.db, m, k, n, activation, alpha);
+              jsBackend.denseBackward?.(
+                x,
+                w,
+                zJs,
+                dy,
+                js.dz,
+                js.dx,
+                js.dw,
+                js.db,
+                m,
+                k,
+                n,
+                activation,
+                alpha,
+              );
               wasm.denseBackward?.(x, w, zJs, dy, ws.dz, ws.dx, ws.dw, ws.db, m, k, n, activation, alpha);
               const l = `${label} dx=${withDx}`;
               expect(firstMismatches(ws.dz, js.dz, zJs), `dz ${l}`).toEqual([]);

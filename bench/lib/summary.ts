@@ -6,6 +6,9 @@ export interface Summary {
   /** 25th and 75th percentiles (linear interpolation between order statistics). */
   p25: number;
   p75: number;
+  /** The best sample (on a shared machine, other processes only ever add time). */
+  min: number;
+  max: number;
   /** Number of samples. */
   n: number;
 }
@@ -25,6 +28,8 @@ export function summarize(samples: readonly number[]): Summary {
     median: quantile(sorted, 0.5),
     p25: quantile(sorted, 0.25),
     p75: quantile(sorted, 0.75),
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
     n: sorted.length,
   };
 }

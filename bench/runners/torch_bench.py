@@ -20,7 +20,14 @@ from torch import nn
 def summarize(samples):
     ordered = sorted(samples)
     q = statistics.quantiles(ordered, n=4, method="inclusive") if len(ordered) > 1 else [ordered[0]] * 3
-    return {"median": statistics.median(ordered), "p25": q[0], "p75": q[2], "n": len(ordered)}
+    return {
+        "median": statistics.median(ordered),
+        "p25": q[0],
+        "p75": q[2],
+        "min": ordered[0],
+        "max": ordered[-1],
+        "n": len(ordered),
+    }
 
 
 def adam(model):

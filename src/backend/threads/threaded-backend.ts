@@ -36,8 +36,13 @@ import {
 export interface ThreadThresholds {
   /** A matrix product or fused Dense runs on threads from this many multiply-adds (m·k·n). */
   matmul: number;
-  /** An elementwise op or a reduction runs on threads from this many elements. */
+  /**
+   * A cheap elementwise op (binary ops, and unary ops of a few `+ − × ÷ √` or a selection) or a
+   * reduction runs on threads from this many elements.
+   */
   elementwise: number;
+  /** A unary op (or gradient) built on exp or log — tens of operations per element — from this many. */
+  transcendental: number;
   /** Each chunk of a matrix product holds at least this many multiply-adds… */
   matmulChunk: number;
   /** …and each chunk of an elementwise op or reduction at least this many elements. */
@@ -46,11 +51,25 @@ export interface ThreadThresholds {
 
 /** Measured on a 2-core x86-64 machine under Node 20 (docs/threads.md). */
 export const DEFAULT_THRESHOLDS: Readonly<ThreadThresholds> = {
-  matmul: 1 << 18,
-  elementwise: 1 << 18,
-  matmulChunk: 1 << 17,
-  elementwiseChunk: 1 << 16,
+  matmul: 1 << 21,
+  elementwise: 1 << 22,
+  transcendental: 1 << 15,
+  matmulChunk: 1 << 19,
+  elementwiseChunk: 1 << 14,
 };
+
+/** Unary ops evaluated with exp or log: 6–40 ns per element on one core, against about 1 for the rest. */
+const TRANSCENDENTAL = new Set<UnaryOp>([
+  'exp',
+  'log',
+  'elu',
+  'selu',
+  'sigmoid',
+  'tanh',
+  'softplus',
+  'swish',
+  'gelu',
+]);
 
 /** At most this many chunks per thread: enough to even out threads that run at different speeds. */
 const CHUNKS_PER_THREAD = 4;
@@ -279,7 +298,8 @@ export function createThreadedBackend(options: ThreadedBackendOptions = {}): Thr
   function unary(op: UnaryOp, x: FloatArray, out: FloatArray, alpha: number): void {
     const n = x.length;
     const kind = kindOf(x, out);
-    const p = kind && out.length >= n ? poolFor(n, thresholds.elementwise) : undefined;
+    const threshold = TRANSCENDENTAL.has(op) ? thresholds.transcendental : thresholds.elementwise;
+    const p = kind && out.length >= n ? poolFor(n, threshold) : undefined;
     const at = p && stage(p, x.byteLength, x.byteLength);
     if (!p || !at) {
       base.unary(op, x, out, alpha);
@@ -294,7 +314,10 @@ export function createThreadedBackend(options: ThreadedBackendOptions = {}): Thr
   function unaryBackward(op: UnaryOp, x: FloatArray, dy: FloatArray, dx: FloatArray, alpha: number): void {
     const n = x.length;
     const kind = kindOf(x, dy, dx);
-    const p = kind && dy.length >= n && dx.length >= n ? poolFor(n, thresholds.elementwise) : undefined;
+    // log's gradient is dy / x: cheap.
+    const threshold =
+      TRANSCENDENTAL.has(op) && op !== 'log' ? thresholds.transcendental : thresholds.elementwise;
+    const p = kind && dy.length >= n && dx.length >= n ? poolFor(n, threshold) : undefined;
     const at = p && stage(p, x.byteLength, x.byteLength, x.byteLength);
     if (!p || !at) {
       base.unaryBackward(op, x, dy, dx, alpha);

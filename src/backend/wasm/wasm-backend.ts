@@ -39,6 +39,8 @@ const UNARY_CODES: Record<UnaryOp, number> = {
   swish: 16,
   gelu: 17,
 };
+/** Codes from here on are the transcendental ops (ditto's elementary functions). */
+const FIRST_TRANSCENDENTAL = 9;
 
 type Kind = 'f32' | 'f64';
 
@@ -68,6 +70,28 @@ const panelBytes = (kind: Kind, k: number, n: number): number => Math.ceil((n * 
 const prefix = (array: FloatArray, length: number): FloatArray =>
   array.length === length ? array : array.subarray(0, length);
 
+/** Options of {@link createWasmBackend}. */
+export interface WasmBackendOptions {
+  /**
+   * Run calls too small to gain from WebAssembly on the reference code (default true): below about
+   * a hundred elements, or a few hundred multiply-adds, copying the arrays and crossing into wasm
+   * cost more than the work (the tutorial's 1→10→1 network makes only such calls). The bits are the
+   * same either way; the tests turn this off to run every wasm kernel at every size.
+   */
+  smallCallsOnReference?: boolean;
+}
+
+// Measured crossovers (scripts/bench-wasm-kernels.ts, docs/wasm-backend.md): below these sizes the
+// reference is as fast or faster.
+/** Elements of a cheap elementwise op, a reduction or a softmax. */
+const SMALL_ELEMENTS = 128;
+/** Elements of a transcendental unary op (exp, log, tanh, …), whose per-element work is larger. */
+const SMALL_TRANSCENDENTAL = 32;
+/** Multiply-adds of a matmul (m·k·n). */
+const SMALL_MATMUL = 256;
+/** Multiply-adds of a fused Dense kernel (m·k·n), which copies more arrays per call. */
+const SMALL_DENSE = 512;
+
 /**
  * Creates a WebAssembly backend with its own module instance and memory. Throws where WebAssembly
  * SIMD is unavailable (check with `wasmSimdSupported()`).
@@ -80,7 +104,8 @@ const prefix = (array: FloatArray, length: number): FloatArray =>
  * // out = [19, 22, 43, 50], the same bits as jsBackend
  * ```
  */
-export function createWasmBackend(): Backend {
+export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
+  const small = options.smallCallsOnReference ?? true;
   const wasm = instantiateKernels();
   const arena = new WasmArena(wasm.memory, wasm.heap_base.value as number);
 
@@ -122,7 +147,7 @@ export function createWasmBackend(): Backend {
     transposeA: boolean,
     transposeB: boolean,
   ): void {
-    const kind = kindOf(a, b, out);
+    const kind = small && m * k * n < SMALL_MATMUL ? undefined : kindOf(a, b, out);
     const at =
       kind &&
       out.length === m * n &&
@@ -154,7 +179,7 @@ export function createWasmBackend(): Backend {
     outShape: readonly number[],
   ): void {
     if (out.length === 0) return;
-    const kind = kindOf(a, b, out);
+    const kind = small && out.length < SMALL_ELEMENTS ? undefined : kindOf(a, b, out);
     const plan = kind && planBinary(outShape, aStrides, bStrides);
     const bytes = kind === 'f32' ? 4 : 8;
     const at = plan && arena.place(a.length * bytes, b.length * bytes, out.length * bytes);
@@ -181,9 +206,13 @@ export function createWasmBackend(): Backend {
     arena.read(po, out);
   }
 
+  /** Whether a unary call of n elements runs on the reference (see WasmBackendOptions). */
+  const smallUnary = (op: UnaryOp, n: number): boolean =>
+    small && n < (UNARY_CODES[op] >= FIRST_TRANSCENDENTAL ? SMALL_TRANSCENDENTAL : SMALL_ELEMENTS);
+
   function unary(op: UnaryOp, x: FloatArray, out: FloatArray, alpha: number): void {
-    const kind = kindOf(x, out);
     const n = x.length;
+    const kind = smallUnary(op, n) ? undefined : kindOf(x, out);
     const at = kind && out.length >= n && arena.place(n * bytesOf(kind), n * bytesOf(kind));
     if (!kind || !at) {
       jsBackend.unary(op, x, out, alpha);
@@ -196,8 +225,8 @@ export function createWasmBackend(): Backend {
   }
 
   function unaryBackward(op: UnaryOp, x: FloatArray, dy: FloatArray, dx: FloatArray, alpha: number): void {
-    const kind = kindOf(x, dy, dx);
     const n = x.length;
+    const kind = smallUnary(op, n) ? undefined : kindOf(x, dy, dx);
     const bytes = kind === 'f32' ? 4 : 8;
     const at = kind && dy.length >= n && dx.length >= n && arena.place(n * bytes, n * bytes, n * bytes);
     if (!kind || !at) {
@@ -207,7 +236,14 @@ export function createWasmBackend(): Backend {
     const [px, pdy, pdx] = at;
     arena.write(px, x);
     arena.write(pdy, prefix(dy, n));
-    (kind === 'f32' ? wasm.unary_backward_f32 : wasm.unary_backward_f64)(UNARY_CODES[op], px, pdy, pdx, n, alpha);
+    (kind === 'f32' ? wasm.unary_backward_f32 : wasm.unary_backward_f64)(
+      UNARY_CODES[op],
+      px,
+      pdy,
+      pdx,
+      n,
+      alpha,
+    );
     arena.read(pdx, prefix(dx, n));
   }
 
@@ -219,9 +255,9 @@ export function createWasmBackend(): Backend {
     axis: number,
     inner: number,
   ): void {
-    const kind = kindOf(x, out);
-    const bytes = kind === 'f32' ? 4 : 8;
     const size = outer * axis * inner;
+    const kind = small && size < SMALL_ELEMENTS ? undefined : kindOf(x, out);
+    const bytes = kind === 'f32' ? 4 : 8;
     const at = kind && x.length >= size && arena.place(size * bytes, outer * inner * bytes);
     if (!at) {
       jsBackend.reduce(op, x, out, outer, axis, inner);
@@ -237,8 +273,8 @@ export function createWasmBackend(): Backend {
   }
 
   function softmax(x: FloatArray, out: FloatArray, rows: number, cols: number, log: boolean): void {
-    const kind = kindOf(x, out);
     const size = rows * cols;
+    const kind = small && size < SMALL_ELEMENTS ? undefined : kindOf(x, out);
     const fits = kind && x.length >= size && out.length >= size;
     const at = fits && arena.place(size * bytesOf(kind), size * bytesOf(kind));
     if (!kind || !at) {
@@ -260,9 +296,9 @@ export function createWasmBackend(): Backend {
     cols: number,
     log: boolean,
   ): void {
-    const kind = kindOf(y, dy, dx);
-    const bytes = kind === 'f32' ? 4 : 8;
     const size = rows * cols;
+    const kind = small && size < SMALL_ELEMENTS ? undefined : kindOf(y, dy, dx);
+    const bytes = kind === 'f32' ? 4 : 8;
     const fits = kind && y.length >= size && dy.length >= size && dx.length >= size;
     const at = fits && arena.place(size * bytes, size * bytes, size * bytes);
     if (!at) {
@@ -273,7 +309,14 @@ export function createWasmBackend(): Backend {
     const [py, pdy, pdx] = at;
     arena.write(py, prefix(y, size));
     arena.write(pdy, prefix(dy, size));
-    if (log) (kind === 'f32' ? wasm.log_softmax_backward_f32 : wasm.log_softmax_backward_f64)(py, pdy, pdx, rows, cols);
+    if (log)
+      (kind === 'f32' ? wasm.log_softmax_backward_f32 : wasm.log_softmax_backward_f64)(
+        py,
+        pdy,
+        pdx,
+        rows,
+        cols,
+      );
     else (kind === 'f32' ? wasm.softmax_backward_f32 : wasm.softmax_backward_f64)(py, pdy, pdx, rows, cols);
     arena.read(pdx, prefix(dx, size));
   }
@@ -295,11 +338,18 @@ export function createWasmBackend(): Backend {
     alpha: number,
   ): void {
     if (y === z && activation !== 'linear') {
-      throw new Error(`denseForward: y may share z's array only for a linear activation, not '${activation}'`);
+      throw new Error(
+        `denseForward: y may share z's array only for a linear activation, not '${activation}'`,
+      );
     }
-    const kind = bias ? kindOf(x, w, bias, z, y) : kindOf(x, w, z, y);
+    const kind =
+      small && m * k * n < SMALL_DENSE ? undefined : bias ? kindOf(x, w, bias, z, y) : kindOf(x, w, z, y);
     const exact =
-      x.length === m * k && w.length === k * n && (!bias || bias.length === n) && z.length === m * n && y.length === m * n;
+      x.length === m * k &&
+      w.length === k * n &&
+      (!bias || bias.length === n) &&
+      z.length === m * n &&
+      y.length === m * n;
     const b = kind ? bytesOf(kind) : 0;
     const at =
       kind &&
@@ -346,12 +396,14 @@ export function createWasmBackend(): Backend {
     alpha: number,
   ): void {
     if (dz === dy && activation !== 'linear') {
-      throw new Error(`denseBackward: dz may share dy's array only for a linear activation, not '${activation}'`);
+      throw new Error(
+        `denseBackward: dz may share dy's array only for a linear activation, not '${activation}'`,
+      );
     }
     const arrays = [x, w, z, dy, dz, dw];
     if (dx) arrays.push(dx);
     if (db) arrays.push(db);
-    const kind = kindOf(...arrays);
+    const kind = small && m * k * n < SMALL_DENSE ? undefined : kindOf(...arrays);
     const mn = m * n;
     const exact =
       x.length === m * k &&

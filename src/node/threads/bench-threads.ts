@@ -8,7 +8,11 @@
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { registerBackend, setBackend } from '../../backend/registry.js';
-import { createThreadedBackend, type ThreadedBackend } from '../../backend/threads/threaded-backend.js';
+import {
+  createThreadedBackend,
+  DEFAULT_THRESHOLDS,
+  type ThreadedBackend,
+} from '../../backend/threads/threaded-backend.js';
 import { Dense } from '../../layers/dense.js';
 import { Sequential } from '../../models/sequential.js';
 import { key, setSeed, uniform } from '../../random/index.js';
@@ -49,10 +53,10 @@ async function kernels(backend: ThreadedBackend): Promise<void> {
   const matmuls: [number, number, number][] = [
     [128, 784, 128],
     [784, 128, 128],
-    [32, 32, 32],
     [64, 64, 64],
     [64, 128, 64],
     [128, 128, 128],
+    [128, 256, 128],
     [256, 256, 256],
   ];
   for (const [m, k, n] of matmuls) {
@@ -71,7 +75,7 @@ async function kernels(backend: ThreadedBackend): Promise<void> {
     }
     console.log(row.join('   '));
   }
-  for (const count of [1 << 14, 1 << 16, 1 << 18, 1 << 20]) {
+  for (const count of [1 << 14, 1 << 16, 1 << 18, 1 << 20, 1 << 22]) {
     const x = filled(count, 3);
     const y = filled(count, 4);
     const out = new Float32Array(count);
@@ -125,10 +129,13 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(' ')}`,
   );
+  // Kernels: every call of at least 2^14 elements or multiply-adds split, to see where splitting pays.
   const backend = createThreadedBackend({ spawn: nodeWorkerSpawner, threads: 1 });
+  backend.configure({ thresholds: { matmul: 1 << 14, elementwise: 1 << 14, transcendental: 1 << 14 } });
   registerBackend(backend);
   await kernels(backend);
   if (process.argv.includes('--kernels-only')) return backend.shutdown();
+  backend.configure({ thresholds: DEFAULT_THRESHOLDS });
   setBackend(backend.name);
   console.log(`\nMLP 784→128 relu→10 softmax, Adam, batch 128, 10,000 samples: samples/s per epoch`);
   // Alternate thread counts so slow phases of a shared machine hit both alike.

@@ -317,23 +317,23 @@ async function median(fn: () => Promise<unknown>, runs: number, warmup: number):
 if (sections.training) {
   registerWasmBackend();
   console.log('\nWhole trainings (median wall time)');
-  const tutorial: Record<string, { seconds: number; hash: string }> = {};
-  for (const name of ['js', 'wasm']) {
-    setBackend(name);
-    let hash = '';
-    const seconds = await median(
-      async () => {
-        hash = (await fitTutorial({ seed: 1 })).weightsHash;
-      },
-      30,
-      5,
-    );
-    tutorial[name] = { seconds, hash };
+  // Alternating js and wasm fits (so that load and JIT state hit both alike), medians of 100 each.
+  const tutorialTimes: Record<string, number[]> = { js: [], wasm: [] };
+  const tutorialHash: Record<string, string> = {};
+  for (let i = 0; i < 110; i++) {
+    for (const name of ['js', 'wasm']) {
+      setBackend(name);
+      const start = performance.now();
+      tutorialHash[name] = (await fitTutorial({ seed: 1 })).weightsHash;
+      if (i >= 10) tutorialTimes[name].push((performance.now() - start) / 1000);
+    }
   }
-  if (tutorial.js.hash !== tutorial.wasm.hash) throw new Error('tutorial: weights differ between backends');
+  if (tutorialHash.js !== tutorialHash.wasm) throw new Error('tutorial: weights differ between backends');
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const [tutorialJs, tutorialWasm] = [mid(tutorialTimes.js), mid(tutorialTimes.wasm)];
   console.log(
-    `tutorial fit (1→10→1, 100 epochs): js ${(tutorial.js.seconds * 1e3).toFixed(2)} ms, wasm ${(tutorial.wasm.seconds * 1e3).toFixed(2)} ms, ` +
-      `${(tutorial.js.seconds / tutorial.wasm.seconds).toFixed(2)}× (same weights hash)`,
+    `tutorial fit (1→10→1, 100 epochs): js ${(tutorialJs * 1e3).toFixed(3)} ms, wasm ${(tutorialWasm * 1e3).toFixed(3)} ms, ` +
+      `${(tutorialJs / tutorialWasm).toFixed(2)}× (same weights hash)`,
   );
 
   // MLP 784→128 relu→10 softmax, categorical crossentropy, Adam, batch 128, 10,000 synthetic samples.

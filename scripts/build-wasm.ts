@@ -5,9 +5,9 @@
  * Usage: `tsx scripts/build-wasm.ts` (writes the file) or `tsx scripts/build-wasm.ts --check` (exits
  * with status 1 when the committed file is not what the .wat assembles to).
  *
- * The assembler is the `wabt` npm package (a WebAssembly build of WABT, no native download), pinned to
- * an exact version because the bytes it emits are compared byte for byte. Until it is a dev
- * dependency, `WABT_PATH=/path/to/node_modules/wabt/index.js` points at a copy installed elsewhere.
+ * The assembler is the `wabt` npm package (a WebAssembly build of WABT, no native download), a dev
+ * dependency pinned to an exact version (1.0.39) because the bytes it emits are compared byte for
+ * byte. `WABT_PATH=/path/to/node_modules/wabt/index.js` points at a copy installed elsewhere.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';

@@ -22,7 +22,7 @@ export * from './audit/index.js';
 export type { Backend } from './backend/backend.js';
 export { getBackend, listBackends, registerBackend, setBackend } from './backend/registry.js';
 export { registerWasmBackend } from './backend/wasm/register.js';
-export { createWasmBackend } from './backend/wasm/wasm-backend.js';
+export { createWasmBackend, type WasmBackendOptions } from './backend/wasm/wasm-backend.js';
 export { wasmSimdSupported } from './backend/wasm/wasm-module.js';
 export type { Callback, Logs } from './callbacks/callback.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping.js';

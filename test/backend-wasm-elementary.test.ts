@@ -301,7 +301,8 @@ describe('wasm elementary functions equal src/numeric/elementary.ts bit for bit'
 // ---------------------------------------------------------------------------------------------
 // Every unary op and gradient, float32 and float64, against the reference backend.
 
-const wasm = createWasmBackend();
+// Small calls would run on the reference by default; here every call runs the wasm kernels.
+const wasm = createWasmBackend({ smallCallsOnReference: false });
 
 /** Branch boundaries of each op, in the op's own argument x. */
 const OP_BOUNDARIES: Partial<Record<UnaryOp, { boundaries: readonly number[]; range: number }>> = {

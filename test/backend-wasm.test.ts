@@ -101,7 +101,8 @@ function stridesIn(shape: readonly number[], outShape: readonly number[]): numbe
 
 const size = (shape: readonly number[]): number => shape.reduce((p, s) => p * s, 1);
 
-const wasm: Backend = createWasmBackend();
+// Small calls would run on the reference by default; here every call runs the wasm kernels.
+const wasm: Backend = createWasmBackend({ smallCallsOnReference: false });
 
 describe('wasm backend: availability and registration', () => {
   it('supports WebAssembly SIMD in this runtime', () => {
@@ -592,5 +593,74 @@ describe('wasm backend: softmax and its gradient', () => {
         });
       }
     }
+  }
+});
+
+describe('wasm backend with its default options (small calls on the reference)', () => {
+  const defaults = createWasmBackend();
+  // Sizes on both sides of every threshold (128 elements, 32 for transcendental ops, 256 and 512
+  // multiply-adds): the routing must never change a bit.
+  for (const [dtype, ctor] of DTYPES) {
+    it(`${dtype}: every kernel at small and large sizes equals the reference`, () => {
+      let seed = 3100;
+      for (const n of [1, 31, 32, 33, 127, 128, 129, 300]) {
+        const x = values(ctor, n, seed++, 0.05);
+        const dy = values(ctor, n, seed++, 0.05);
+        for (const op of UNARY_OPS) {
+          const [expected, actual] = [garbage(ctor, n), garbage(ctor, n)];
+          jsBackend.unary(op, x, expected, 0.2);
+          defaults.unary(op, x, actual, 0.2);
+          expectSameBits(actual, expected, `${op} n=${n}`);
+          jsBackend.unaryBackward(op, x, dy, expected, 0.2);
+          defaults.unaryBackward(op, x, dy, actual, 0.2);
+          expectSameBits(actual, expected, `${op}' n=${n}`);
+        }
+        const [expected, actual] = [garbage(ctor, n), garbage(ctor, n)];
+        jsBackend.binary('mul', x, [1], dy, [1], expected, [n]);
+        defaults.binary('mul', x, [1], dy, [1], actual, [n]);
+        expectSameBits(actual, expected, `mul n=${n}`);
+        for (const log of [false, true]) {
+          jsBackend.softmax(x, expected, 1, n, log);
+          defaults.softmax(x, actual, 1, n, log);
+          expectSameBits(actual, expected, `softmax n=${n}`);
+          jsBackend.softmaxBackward(expected, dy, expected, 1, n, log);
+          defaults.softmaxBackward(actual, dy, actual, 1, n, log);
+          expectSameBits(actual, expected, `softmax' n=${n}`);
+        }
+        const [sumJs, sumWasm] = [garbage(ctor, 1), garbage(ctor, 1)];
+        jsBackend.reduce('sum', x, sumJs, 1, n, 1);
+        defaults.reduce('sum', x, sumWasm, 1, n, 1);
+        expectSameBits(sumWasm, sumJs, `sum n=${n}`);
+      }
+      for (const [m, k, n] of [
+        [9, 1, 10],
+        [6, 6, 7],
+        [8, 8, 8],
+        [9, 10, 6],
+      ]) {
+        const x = values(ctor, m * k, seed++);
+        const w = values(ctor, k * n, seed++);
+        const bias = values(ctor, n, seed++);
+        const [z1, y1, z2, y2] = [0, 1, 2, 3].map(() => garbage(ctor, m * n));
+        jsBackend.denseForward?.(x, w, bias, z1, y1, m, k, n, 'tanh', 1);
+        defaults.denseForward?.(x, w, bias, z2, y2, m, k, n, 'tanh', 1);
+        expectSameBits(y2, y1, `denseForward ${m}×${k}×${n}`);
+        const dy = values(ctor, m * n, seed++);
+        const grads = () => [
+          garbage(ctor, m * n),
+          garbage(ctor, m * k),
+          garbage(ctor, k * n),
+          garbage(ctor, n),
+        ];
+        const [a, b] = [grads(), grads()];
+        jsBackend.denseBackward?.(x, w, z1, dy, a[0], a[1], a[2], a[3], m, k, n, 'tanh', 1);
+        defaults.denseBackward?.(x, w, z1, dy, b[0], b[1], b[2], b[3], m, k, n, 'tanh', 1);
+        for (let i = 0; i < 4; i++) expectSameBits(b[i], a[i], `denseBackward ${m}×${k}×${n} output ${i}`);
+        const [c1, c2] = [garbage(ctor, m * n), garbage(ctor, m * n)];
+        jsBackend.matmul(x, w, c1, m, k, n, false, false);
+        defaults.matmul(x, w, c2, m, k, n, false, false);
+        expectSameBits(c2, c1, `matmul ${m}×${k}×${n}`);
+      }
+    });
   }
 });

@@ -5,6 +5,7 @@
  * Every kernel of the interface runs in wasm, including the transcendental unary ops (ditto's
  * elementary functions, ported operation for operation), softmax and the fused Dense kernels. What
  * runs on the reference code instead, with the same bits by construction (it *is* that code):
+ * - calls too small to gain from wasm (see WasmBackendOptions), unless asked otherwise;
  * - binary ops whose broadcast layout needs more than two dimensions;
  * - arrays of mixed or unexpected types or lengths, and calls too large for 32-bit addressing.
  */
@@ -96,9 +97,10 @@ const SMALL_DENSE = 512;
  * Creates a WebAssembly backend with its own module instance and memory. Throws where WebAssembly
  * SIMD is unavailable (check with `wasmSimdSupported()`).
  *
+ * @param options `smallCallsOnReference: false` runs every call in wasm (for tests)
  * @example
  * ```ts
- * const wasm = createWasmBackend();
+ * const wasm = createWasmBackend({ smallCallsOnReference: false });
  * const out = new Float32Array(4);
  * wasm.matmul(new Float32Array([1, 2, 3, 4]), new Float32Array([5, 6, 7, 8]), out, 2, 2, 2, false, false);
  * // out = [19, 22, 43, 50], the same bits as jsBackend

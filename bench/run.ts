@@ -194,14 +194,15 @@ async function main(): Promise<void> {
           runNode('bench/runners/ditto.ts', { workload, backend, quick: options.quick, slow }),
         );
       }
-      if (workload !== 'a') {
-        rows.push({
-          workload,
-          framework: 'ditto-wasm',
-          threads: 'all',
-          skipped:
-            workload === 'c' ? 'ditto has no LSTM layer yet' : 'ditto has no multi-threaded kernels yet',
-        });
+      if (workload === 'b') {
+        await measure({ workload, framework: 'ditto-wasm-threads', threads: 'all' }, () =>
+          runNode('bench/runners/ditto.ts', {
+            workload,
+            backend: 'wasm-threads',
+            threads: cores,
+            quick: options.quick,
+          }),
+        );
       }
       if (options.tfjs) {
         for (const backend of ['cpu', 'wasm']) {
@@ -214,10 +215,19 @@ async function main(): Promise<void> {
         const threadCounts: Array<number | 'all'> = workload === 'a' ? [1] : [1, 'all'];
         for (const threads of threadCounts) {
           await measure({ workload, framework: 'pytorch', threads }, async () => {
-            const args = { ...torchArgs, threads: threads === 'all' ? cores : threads };
+            const count = threads === 'all' ? cores : threads;
+            const args = { ...torchArgs, threads: count };
             const script = join(root, 'bench/runners/torch_bench.py');
+            // OpenBLAS keeps its own thread pool besides torch's OpenMP one: pin both to the count.
+            const pinned = String(count);
             const { stdout } = await run(torch.python, [script, JSON.stringify(args)], {
               maxBuffer: 16 * 1024 * 1024,
+              env: {
+                ...process.env,
+                OMP_NUM_THREADS: pinned,
+                OPENBLAS_NUM_THREADS: pinned,
+                MKL_NUM_THREADS: pinned,
+              },
             });
             return lastJsonLine(stdout);
           });
@@ -332,9 +342,19 @@ interface Target {
 /** The table of medians and ratios, and how each of the issue's targets fares. */
 function report(rows: Row[], notes: string[]): { text: string; targets: Target[] } {
   const lines: string[] = [];
-  const best = (workload: string, measure: 'perFitMs' | 'thirtyFitsMs' | 'samplesPerSecond') => {
+  /** ditto's fastest row at this thread setting (at all cores, the 1-thread rows count too). */
+  const best = (
+    workload: string,
+    measure: 'perFitMs' | 'thirtyFitsMs' | 'samplesPerSecond',
+    threads: number | 'all' = 1,
+  ) => {
     const times = rows
-      .filter((r) => r.workload === workload && r.framework.startsWith('ditto') && r.threads === 1)
+      .filter(
+        (r) =>
+          r.workload === workload &&
+          r.framework.startsWith('ditto') &&
+          (r.threads === 1 || threads === 'all'),
+      )
       .map((r) => ({ r, t: timeOf(r, measure) }))
       .filter((x): x is { r: Row; t: number } => x.t !== undefined)
       .sort((x, y) => x.t - y.t);
@@ -350,7 +370,13 @@ function report(rows: Row[], notes: string[]): { text: string; targets: Target[]
     const group = rows.filter((r) => r.workload === workload);
     if (group.length === 0) continue;
     const reference = best(workload, measure);
-    lines.push('', `${title} — ratio = peer time / ${reference ? reference.r.framework : 'ditto'} time`);
+    const referenceAll = best(workload, measure, 'all');
+    const name = (r: typeof reference) => (r ? r.r.framework : 'ditto');
+    const against =
+      referenceAll && referenceAll.r !== reference?.r
+        ? `${name(reference)} time (all cores: ${name(referenceAll)})`
+        : `${name(reference)} time`;
+    lines.push('', `${title} — ratio = peer time / ${against}`);
     for (const row of group) {
       const label = `${row.framework}${row.threads === 'all' ? ' (all cores)' : ' (1 thread)'}`.padEnd(26);
       const s = row.result?.[measure] as Summary | undefined;
@@ -360,7 +386,8 @@ function report(rows: Row[], notes: string[]): { text: string; targets: Target[]
       }
       const value = measure === 'samplesPerSecond' ? fmtRate(s) : fmtMs(s);
       const t = timeOf(row, measure);
-      const ratio = reference && t !== undefined ? (t / reference.t).toFixed(2) : '—';
+      const ref = row.threads === 'all' ? referenceAll : reference;
+      const ratio = ref && t !== undefined ? (t / ref.t).toFixed(2) : '—';
       lines.push(`  ${label} ${value.padEnd(42)} ratio ${ratio}`);
     }
   }
@@ -370,7 +397,7 @@ function report(rows: Row[], notes: string[]): { text: string; targets: Target[]
     framework: string,
     threads: number | 'all',
   ) => {
-    const reference = best(workload, measure);
+    const reference = best(workload, measure, threads);
     const row = rows.find(
       (r) => r.workload === workload && r.framework === framework && r.threads === threads,
     );

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backend/js/js-backend.js';
+import { Variable } from '../src/layers/variable.js';
 import * as losses from '../src/losses/index.js';
 import { denseBackwardComposite, denseForwardComposite } from '../src/models/fast-path/dense-kernels.js';
 import { fromLogits } from '../src/models/fast-path/from-logits.js';
@@ -26,6 +27,7 @@ import {
   unaryBackward,
   unaryForward,
 } from '../src/numeric/elementwise.js';
+import { Adam, type AdamBase, AdamW, powerFor } from '../src/optimizers/index.js';
 import { backward } from '../src/tensor/autograd.js';
 import type { FloatArray } from '../src/tensor/dtype.js';
 import * as ops from '../src/tensor/ops/index.js';
@@ -468,6 +470,57 @@ describe('fused losses', () => {
       const b = batch(probabilities, oneHot, m, c);
       expect(Object.is(categoricalCrossentropyKernel(b), sparse.value)).toBe(true);
       expectSameBits(b.grad, sparse.grad, `scce ${m}×${c}`);
+    }
+  });
+});
+
+describe('fused Adam update', () => {
+  it('equals Adam, AdamW and AMSGrad step by step, bit for bit', () => {
+    const fr = Math.fround;
+    const optimizers: Array<() => AdamBase> = [
+      () => new Adam({ learningRate: 0.01 }),
+      () => new AdamW(),
+      () => new Adam({ amsgrad: true, learningRate: 0.05 }),
+      () => new Adam({ weightDecay: 0.1, beta1: 0.8, epsilon: 1e-4 }),
+    ];
+    const n = 37;
+    for (const make of optimizers) {
+      const optimizer = make();
+      const start = f32(
+        awkward(n, 31, -2, 2).map((x) => (Number.isFinite(x) && Math.abs(x) < 1e30 ? x : 0.5)),
+      );
+      const variable = new Variable('w', new Tensor(start.slice(), [n]));
+      const w = start.slice();
+      const m = new Float32Array(n);
+      const v = new Float32Array(n);
+      const vHat = new Float32Array(n);
+      for (let step = 1; step <= 6; step++) {
+        const grad = f32(
+          awkward(n, 40 + step, -1, 1).map((x) => (Number.isFinite(x) && Math.abs(x) < 1e30 ? x : 0)),
+        );
+        optimizer.applyGradients([{ variable, grad }]);
+        const lr = fr(optimizer.learningRate);
+        const beta1Power = powerFor('float32', optimizer.beta1, step);
+        const beta2Power = powerFor('float32', optimizer.beta2, step);
+        const alpha = fr(fr(lr * fr(Math.sqrt(fr(1 - beta2Power)))) / fr(1 - beta1Power));
+        jsBackend.adamUpdate?.(
+          w,
+          grad,
+          m,
+          v,
+          optimizer.amsgrad ? vHat : null,
+          lr,
+          optimizer.weightDecay === undefined ? null : fr(optimizer.weightDecay),
+          alpha,
+          fr(1 - optimizer.beta1),
+          fr(1 - optimizer.beta2),
+          fr(optimizer.epsilon),
+        );
+        const slots = optimizer.getSlots(variable);
+        expectSameBits(w, variable.value.data, `${optimizer.name} step ${step} weights`);
+        expectSameBits(m, slots?.momentum ?? [], `${optimizer.name} step ${step} momentum`);
+        expectSameBits(v, slots?.velocity ?? [], `${optimizer.name} step ${step} velocity`);
+      }
     }
   });
 });

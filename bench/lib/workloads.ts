@@ -7,29 +7,32 @@ import { key, randint, split, uniform } from '../../src/random/index.js';
 
 /** Sizes of the workloads; `quick` shrinks the repetitions, never the work per sample. */
 export interface Plan {
-  /** (a) tutorial fits: warm-up fits, timed single fits, timed runs of 30 fits. */
-  tutorial: { warmup: number; fits: number; runsOf30: number };
-  /** (b) MLP: samples, batch size, timed epochs after one warm-up epoch. */
-  mlp: { samples: number; batchSize: number; epochs: number };
-  /** (c) LSTM: samples, sequence length, batch size, timed epochs after one warm-up epoch. */
-  lstm: { samples: number; steps: number; batchSize: number; epochs: number };
+  /**
+   * (a) tutorial fits: warm-up fits; clean rounds of about `roundMs` of back-to-back fits (per-fit
+   * time = round time / fits in the round); clean runs of 30 fits.
+   */
+  tutorial: { warmup: number; rounds: number; roundMs: number; runsOf30: number };
+  /** (b) MLP: samples, batch size, clean timed epochs after one warm-up epoch, extra epochs allowed. */
+  mlp: { samples: number; batchSize: number; epochs: number; extraEpochs: number };
+  /** (c) LSTM: the same for sequences of `steps` values. */
+  lstm: { samples: number; steps: number; batchSize: number; epochs: number; extraEpochs: number };
 }
 
 /** Repetitions per framework: the slow peers get fewer, so a full run stays in minutes. */
 export type Speed = 'fast' | 'slow';
 
 export function planFor(speed: Speed, quick: boolean): Plan {
-  const few = quick || speed === 'slow';
+  const fast = speed === 'fast';
+  const epochs = quick || !fast ? 1 : 3;
   return {
-    tutorial: quick
-      ? { warmup: speed === 'fast' ? 20 : 2, fits: speed === 'fast' ? 50 : 5, runsOf30: 1 }
-      : {
-          warmup: speed === 'fast' ? 50 : 3,
-          fits: speed === 'fast' ? 300 : 15,
-          runsOf30: speed === 'fast' ? 15 : 2,
-        },
-    mlp: { samples: 10_000, batchSize: 128, epochs: few ? 1 : 3 },
-    lstm: { samples: quick ? 512 : 2048, steps: 20, batchSize: 64, epochs: few ? 1 : 3 },
+    tutorial: {
+      warmup: fast ? 50 : 3,
+      rounds: quick ? 3 : fast ? 15 : 5,
+      roundMs: 200,
+      runsOf30: quick ? 1 : fast ? 10 : 2,
+    },
+    mlp: { samples: 10_000, batchSize: 128, epochs, extraEpochs: fast ? 6 : 2 },
+    lstm: { samples: quick ? 512 : 2048, steps: 20, batchSize: 64, epochs, extraEpochs: fast ? 6 : 2 },
   };
 }
 

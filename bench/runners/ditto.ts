@@ -3,19 +3,24 @@
  * '{"workload":"a","backend":"js","quick":false}'` prints one JSON line of results.
  */
 import { listBackends, setBackend } from '../../src/backend/registry.js';
+import { threadsReady } from '../../src/backend/threads/register.js';
 import { registerWasmBackend } from '../../src/backend/wasm/register.js';
 import { Dense } from '../../src/layers/dense.js';
 import { Sequential } from '../../src/models/sequential.js';
+import { registerNodeThreadsBackend } from '../../src/node/threads/index.js';
 import { setSeed } from '../../src/random/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { repeatSeed } from '../../src/tutorial/repeat-seed.js';
 import { fitTutorial, tutorialData } from '../../src/tutorial/tutorial.js';
+import { cleanRound, EpochRates, newRoundLog } from '../lib/clean-round.js';
 import { summarize, timeMs } from '../lib/summary.js';
 import { mlpData, planFor } from '../lib/workloads.js';
 
 interface Args {
   workload: 'a' | 'b' | 'c';
+  /** 'js', 'wasm', or 'wasm-threads' (with `threads`). */
   backend: string;
+  threads?: number;
   quick?: boolean;
   /** Fewer repetitions (the plain TypeScript backend on the MLP). */
   slow?: boolean;
@@ -23,36 +28,55 @@ interface Args {
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
 const plan = planFor(args.slow ? 'slow' : 'fast', args.quick ?? false);
+const log = newRoundLog();
 
-function selectBackend(name: string): void {
+async function selectBackend(name: string): Promise<number> {
   if (name === 'wasm' && !registerWasmBackend()) throw new Error('WebAssembly SIMD is not available here');
+  if (name === 'wasm-threads') {
+    if (!registerNodeThreadsBackend({ threads: args.threads ?? 1 })) {
+      throw new Error('WebAssembly SIMD is not available here');
+    }
+  }
   if (!listBackends().includes(name)) throw new Error(`no backend '${name}'`);
   setBackend(name);
+  return name === 'wasm-threads' ? await threadsReady() : 1;
 }
 
 /** (a): one fit of the tutorial network (build, compile, 100 epochs, predict, score), and 30 fits. */
 async function tutorial() {
   const data = tutorialData();
-  const { warmup, fits, runsOf30 } = plan.tutorial;
+  const { warmup, rounds, roundMs, runsOf30 } = plan.tutorial;
   for (let i = 0; i < warmup; i++) await fitTutorial({ seed: repeatSeed(3, i) }, data);
+  const probe = await timeMs(() => fitTutorial({ seed: 1 }, data));
+  const fitsPerRound = Math.max(1, Math.round(roundMs / probe));
   const perFit: number[] = [];
-  for (let i = 0; i < fits; i++)
-    perFit.push(await timeMs(() => fitTutorial({ seed: repeatSeed(1, i) }, data)));
+  let seed = 0;
+  for (let r = 0; r < rounds; r++) {
+    const ms = await cleanRound(async () => {
+      for (let i = 0; i < fitsPerRound; i++) await fitTutorial({ seed: repeatSeed(1, seed++) }, data);
+    }, log);
+    perFit.push(ms / fitsPerRound);
+  }
   const thirty: number[] = [];
   for (let r = 0; r < runsOf30; r++) {
     thirty.push(
-      await timeMs(async () => {
+      await cleanRound(async () => {
         for (let i = 0; i < 30; i++) await fitTutorial({ seed: repeatSeed(7, i) }, data);
-      }),
+      }, log),
     );
   }
   const check = await fitTutorial({ seed: 1 }, data);
-  return { perFitMs: summarize(perFit), thirtyFitsMs: summarize(thirty), weightsHash: check.weightsHash };
+  return {
+    perFitMs: summarize(perFit),
+    thirtyFitsMs: summarize(thirty),
+    fitsPerRound,
+    weightsHash: check.weightsHash,
+  };
 }
 
-/** (b): samples per second of one epoch of the MLP, after a warm-up epoch, timed epoch by epoch. */
+/** (b): samples per second of an epoch of the MLP, after a warm-up epoch, timed epoch by epoch. */
 async function mlp() {
-  const { samples, batchSize, epochs } = plan.mlp;
+  const { samples, batchSize, epochs, extraEpochs } = plan.mlp;
   const { x, oneHot } = mlpData(samples);
   setSeed(1);
   const model = new Sequential([
@@ -60,37 +84,32 @@ async function mlp() {
     new Dense(10, { activation: 'softmax' }),
   ]);
   model.compile({ loss: 'categorical_crossentropy', optimizer: 'adam' });
-  const starts: number[] = [];
-  const seconds: number[] = [];
+  const meter = new EpochRates(samples, epochs, log);
   await model.fit(new Tensor(x, [samples, 784]), new Tensor(oneHot, [samples, 10]), {
-    epochs: 1 + epochs,
+    epochs: 1 + epochs + extraEpochs,
     batchSize,
     verbose: 0,
     callbacks: [
       {
-        onEpochBegin: (epoch) => {
-          starts[epoch] = performance.now();
-        },
+        onEpochBegin: () => meter.begin(),
         onEpochEnd: (epoch) => {
-          if (epoch > 0) seconds.push((performance.now() - starts[epoch]) / 1000);
+          meter.end(epoch);
+          if (meter.done()) model.stopTraining = true;
         },
       },
     ],
   });
-  return {
-    samplesPerSecond: summarize(seconds.map((s) => samples / s)),
-    threads: 1,
-    weightsHash: model.weightsHash(),
-  };
+  return { samplesPerSecond: summarize(meter.rates()) };
 }
 
 async function main() {
-  selectBackend(args.backend);
+  const threads = await selectBackend(args.backend);
   let result: Record<string, unknown>;
   if (args.workload === 'a') result = await tutorial();
   else if (args.workload === 'b') result = await mlp();
   else result = { unavailable: 'ditto has no LSTM layer yet' };
-  process.stdout.write(`${JSON.stringify({ framework: `ditto-${args.backend}`, ...result })}\n`);
+  const framework = `ditto-${args.backend}`;
+  process.stdout.write(`${JSON.stringify({ framework, threads, rounds: log, ...result })}\n`);
 }
 
 await main();

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { cleanRound, EpochRates, newRoundLog } from '../lib/clean-round.js';
 import { summarize, timeMs } from '../lib/summary.js';
 import { lstmData, mlpData, planFor, TUTORIAL_X, TUTORIAL_Y } from '../lib/workloads.js';
 
@@ -16,6 +17,7 @@ interface Args {
 
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
 const plan = planFor('slow', args.quick ?? false);
+const log = newRoundLog();
 
 async function selectBackend(): Promise<void> {
   if (args.backend === 'wasm') {
@@ -26,19 +28,17 @@ async function selectBackend(): Promise<void> {
   await tf.ready();
 }
 
-/** Epoch timings from fit's callbacks: every epoch after the first. */
-function epochTimer(samples: number) {
-  const starts: number[] = [];
-  const rates: number[] = [];
+/** Epoch rates from fit's callbacks (clean epochs after the warm-up one); stops the fit when enough. */
+function epochTimer(model: tf.Sequential, samples: number, wanted: number) {
+  const meter = new EpochRates(samples, wanted, log);
   const callback = new tf.CustomCallback({
-    onEpochBegin: async (epoch) => {
-      starts[epoch] = performance.now();
-    },
+    onEpochBegin: async () => meter.begin(),
     onEpochEnd: async (epoch) => {
-      if (epoch > 0) rates.push(samples / ((performance.now() - starts[epoch]) / 1000));
+      meter.end(epoch);
+      if (meter.done()) model.stopTraining = true;
     },
   });
-  return { callback, rates };
+  return { callback, meter };
 }
 
 async function tutorial() {
@@ -56,67 +56,75 @@ async function tutorial() {
     tf.dispose([prediction, mse]);
     model.dispose();
   };
-  const { warmup, fits, runsOf30 } = plan.tutorial;
+  const { warmup, rounds, roundMs, runsOf30 } = plan.tutorial;
   for (let i = 0; i < warmup; i++) await fitOnce();
+  const fitsPerRound = Math.max(1, Math.round(roundMs / (await timeMs(fitOnce))));
   const perFit: number[] = [];
-  for (let i = 0; i < fits; i++) perFit.push(await timeMs(fitOnce));
+  for (let r = 0; r < rounds; r++) {
+    const ms = await cleanRound(async () => {
+      for (let i = 0; i < fitsPerRound; i++) await fitOnce();
+    }, log);
+    perFit.push(ms / fitsPerRound);
+  }
   const thirty: number[] = [];
   for (let r = 0; r < runsOf30; r++) {
-    thirty.push(
-      await timeMs(async () => {
+    const ms = await cleanRound(
+      async () => {
         for (let i = 0; i < 30; i++) await fitOnce();
-      }),
+      },
+      log,
+      3,
     );
+    thirty.push(ms);
   }
-  return { perFitMs: summarize(perFit), thirtyFitsMs: summarize(thirty) };
+  return { perFitMs: summarize(perFit), thirtyFitsMs: summarize(thirty), fitsPerRound };
+}
+
+/** Trains for the plan's epochs (plus extra ones while epochs are disturbed) and reports rates. */
+async function epochs(
+  model: tf.Sequential,
+  xs: tf.Tensor,
+  ys: tf.Tensor,
+  plan: { samples: number; batchSize: number; epochs: number; extraEpochs: number },
+) {
+  const { callback, meter } = epochTimer(model, plan.samples, plan.epochs);
+  await model.fit(xs, ys, {
+    epochs: 1 + plan.epochs + plan.extraEpochs,
+    batchSize: plan.batchSize,
+    shuffle: true,
+    verbose: 0,
+    callbacks: [callback],
+  });
+  return { samplesPerSecond: summarize(meter.rates()), threads: 1 };
 }
 
 async function mlp() {
-  const { samples, batchSize, epochs } = plan.mlp;
+  const { samples } = plan.mlp;
   const { x, oneHot } = mlpData(samples);
-  const xs = tf.tensor2d(x, [samples, 784]);
-  const ys = tf.tensor2d(oneHot, [samples, 10]);
   const model = tf.sequential();
   model.add(tf.layers.dense({ units: 128, activation: 'relu', inputShape: [784] }));
   model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
   model.compile({ optimizer: tf.train.adam(0.001, 0.9, 0.999, 1e-7), loss: 'categoricalCrossentropy' });
-  const { callback, rates } = epochTimer(samples);
-  await model.fit(xs, ys, {
-    epochs: 1 + epochs,
-    batchSize,
-    shuffle: true,
-    verbose: 0,
-    callbacks: [callback],
-  });
-  return { samplesPerSecond: summarize(rates), threads: 1 };
+  return epochs(model, tf.tensor2d(x, [samples, 784]), tf.tensor2d(oneHot, [samples, 10]), plan.mlp);
 }
 
 async function lstm() {
-  const { samples, steps, batchSize, epochs } = plan.lstm;
+  const { samples, steps } = plan.lstm;
   const { x, y } = lstmData(samples, steps);
-  const xs = tf.tensor3d(x, [samples, steps, 1]);
-  const ys = tf.tensor2d(y, [samples, 1]);
   const model = tf.sequential();
   model.add(tf.layers.lstm({ units: 32, inputShape: [steps, 1] }));
   model.add(tf.layers.dense({ units: 1 }));
   model.compile({ optimizer: tf.train.adam(0.001, 0.9, 0.999, 1e-7), loss: 'meanSquaredError' });
-  const { callback, rates } = epochTimer(samples);
-  await model.fit(xs, ys, {
-    epochs: 1 + epochs,
-    batchSize,
-    shuffle: true,
-    verbose: 0,
-    callbacks: [callback],
-  });
-  return { samplesPerSecond: summarize(rates), threads: 1 };
+  return epochs(model, tf.tensor3d(x, [samples, steps, 1]), tf.tensor2d(y, [samples, 1]), plan.lstm);
 }
 
 async function main() {
   await selectBackend();
   const run = { a: tutorial, b: mlp, c: lstm }[args.workload];
   const result = await run();
+  const framework = `tfjs-${args.backend}`;
   process.stdout.write(
-    `${JSON.stringify({ framework: `tfjs-${args.backend}`, version: tf.version.tfjs, ...result })}\n`,
+    `${JSON.stringify({ framework, version: tf.version.tfjs, rounds: log, ...result })}\n`,
   );
 }
 

@@ -8,6 +8,7 @@ orchestrator writes).
 """
 
 import json
+import os
 import statistics
 import sys
 import time
@@ -15,6 +16,55 @@ import time
 import numpy as np
 import torch
 from torch import nn
+
+ROUNDS = {"discarded": 0, "noisy": 0}
+
+
+def machine_busy_ms():
+    """Milliseconds of CPU time the whole machine has spent busy (Linux /proc/stat), or None."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:]]
+    except OSError:
+        return None
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) * 10  # USER_HZ = 100
+
+
+class RoundMeter:
+    """Wall-clock time of a round, and whether other processes used at most 5 % of a core meanwhile."""
+
+    def begin(self):
+        self.busy0 = machine_busy_ms()
+        self.cpu0 = os.times()
+        self.start = time.perf_counter()
+
+    def end(self):
+        ms = (time.perf_counter() - self.start) * 1000
+        cpu = os.times()
+        busy1 = machine_busy_ms()
+        if self.busy0 is None or busy1 is None:
+            return ms, True
+        own = ((cpu.user - self.cpu0.user) + (cpu.system - self.cpu0.system)) * 1000
+        return ms, busy1 - self.busy0 - own <= 0.05 * ms + 20
+
+
+def clean_round(fn, max_attempts=10):
+    """Runs fn until a round passes that other processes left alone (at most max_attempts times)."""
+    meter = RoundMeter()
+    attempt = 1
+    while True:
+        meter.begin()
+        fn()
+        ms, clean = meter.end()
+        if clean:
+            return ms
+        if attempt >= max_attempts:
+            ROUNDS["noisy"] += 1
+            return ms
+        ROUNDS["discarded"] += 1
+        attempt += 1
+        time.sleep(1)
 
 
 def summarize(samples):
@@ -55,26 +105,28 @@ def tutorial(args):
     plan = args["plan"]
     for i in range(plan["warmup"]):
         fit_once(i)
-    per_fit = []
-    for i in range(plan["fits"]):
-        start = time.perf_counter()
-        fit_once(1000 + i)
-        per_fit.append((time.perf_counter() - start) * 1000)
-    thirty = []
-    for r in range(plan["runsOf30"]):
-        start = time.perf_counter()
-        for i in range(30):
-            fit_once(2000 + 30 * r + i)
-        thirty.append((time.perf_counter() - start) * 1000)
-    return {"perFitMs": summarize(per_fit), "thirtyFitsMs": summarize(thirty)}
+    start = time.perf_counter()
+    fit_once(999)
+    fits_per_round = max(1, round(plan["roundMs"] / ((time.perf_counter() - start) * 1000)))
+    seeds = iter(range(1000, 10**9))
+
+    def fits(count):
+        for _ in range(count):
+            fit_once(next(seeds))
+
+    per_fit = [clean_round(lambda: fits(fits_per_round)) / fits_per_round for _ in range(plan["rounds"])]
+    thirty = [clean_round(lambda: fits(30)) for _ in range(plan["runsOf30"])]
+    return {"perFitMs": summarize(per_fit), "thirtyFitsMs": summarize(thirty), "fitsPerRound": fits_per_round}
 
 
-def epochs_per_second(model, loss_fn, x, y, batch_size, epochs):
+def epochs_per_second(model, loss_fn, x, y, plan):
+    """Rates of clean epochs after a warm-up epoch (extra epochs replace disturbed ones)."""
     optimizer = adam(model)
-    n = x.shape[0]
-    rates = []
-    for epoch in range(1 + epochs):
-        start = time.perf_counter()
+    n, batch_size = x.shape[0], plan["batchSize"]
+    meter = RoundMeter()
+    clean, every = [], []
+    for epoch in range(1 + plan["epochs"] + plan["extraEpochs"]):
+        meter.begin()
         order = torch.randperm(n)
         for s in range(0, n, batch_size):
             index = order[s : s + batch_size]
@@ -82,9 +134,19 @@ def epochs_per_second(model, loss_fn, x, y, batch_size, epochs):
             loss = loss_fn(model(x[index]), y[index])
             loss.backward()
             optimizer.step()
-        if epoch > 0:
-            rates.append(n / (time.perf_counter() - start))
-    return summarize(rates)
+        ms, quiet = meter.end()
+        if epoch == 0:
+            continue
+        every.append(n / (ms / 1000))
+        if quiet:
+            clean.append(every[-1])
+        else:
+            ROUNDS["discarded"] += 1
+        if len(clean) >= plan["epochs"]:
+            return summarize(clean[: plan["epochs"]])
+    ROUNDS["noisy"] += len(every) - len(clean)
+    ROUNDS["discarded"] -= len(every) - len(clean)
+    return summarize(every)
 
 
 def mlp(args):
@@ -99,7 +161,7 @@ def mlp(args):
         p = p / p.sum(dim=1, keepdim=True)
         return torch.mean(-torch.sum(t * torch.log(torch.clamp(p, 1e-7, 1 - 1e-7)), dim=1))
 
-    rate = epochs_per_second(model, crossentropy, x, y, plan["batchSize"], plan["epochs"])
+    rate = epochs_per_second(model, crossentropy, x, y, plan)
     return {"samplesPerSecond": rate}
 
 
@@ -120,9 +182,7 @@ def lstm(args):
     x = torch.from_numpy(np.fromfile(args["x"], dtype="<f4").reshape(n, steps, 1))
     y = torch.from_numpy(np.fromfile(args["y"], dtype="<f4").reshape(n, 1))
     torch.manual_seed(1)
-    rate = epochs_per_second(
-        LstmRegressor(), lambda p, t: torch.mean((p - t) ** 2), x, y, plan["batchSize"], plan["epochs"]
-    )
+    rate = epochs_per_second(LstmRegressor(), lambda p, t: torch.mean((p - t) ** 2), x, y, plan)
     return {"samplesPerSecond": rate}
 
 
@@ -134,6 +194,7 @@ def main():
         framework="pytorch",
         version=torch.__version__,
         threads=torch.get_num_threads(),
+        rounds=ROUNDS,
         blas=torch.__config__.show().split("BLAS_INFO=")[1].split(",")[0] if "BLAS_INFO=" in torch.__config__.show() else "?",
     )
     print(json.dumps(result))

@@ -135,4 +135,30 @@ export interface Backend {
     activation: UnaryOp,
     alpha: number,
   ): void;
+
+  /**
+   * Optional fused Adam / AdamW update of one float32 variable, in place — AdamBase's float32
+   * sequence (docs/optimizers.md), for a backend to run it with SIMD. A caller without it runs the
+   * optimizer's own loop; the bits are the same. The caller computes the float32 scalars: lr,
+   * wd (or null without weight decay), α = lr·√(1−β2^t)/(1−β1^t), 1−β1, 1−β2 and ε. For each i,
+   * every operation rounded to float32:
+   *
+   * 1. g = grad[i]; w′ = w[i], or with weight decay w′ = w[i] − (w[i]·wd)·lr;
+   * 2. m[i] = m[i] + (g − m[i])·(1−β1); v[i] = v[i] + (g·g − v[i])·(1−β2);
+   * 3. with `vHat` (AMSGrad): vHat[i] = max(vHat[i], v[i]) (NaN wins), and that is the v used below;
+   * 4. w[i] = w′ − (m[i]·α) / (√v + ε).
+   */
+  adamUpdate?(
+    w: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    vHat: Float32Array | null,
+    lr: number,
+    weightDecay: number | null,
+    alpha: number,
+    oneMinusBeta1: number,
+    oneMinusBeta2: number,
+    epsilon: number,
+  ): void;
 }

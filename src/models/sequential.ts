@@ -286,14 +286,14 @@ export class Sequential {
     );
     // Without callbacks there is nothing to await: a microtask per hook would cost more than a
     // small model's step.
-    const batchHooks = callbacks.length > 0;
+    const hooks = callbacks.length > 0;
     for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
-      if (batchHooks) await runHooks(callbacks, (cb) => cb.onEpochBegin?.(epoch, {}));
+      if (hooks) await runHooks(callbacks, (cb) => cb.onEpochBegin?.(epoch, {}));
       const order = shuffle ? permutation(foldIn(fitKey, epoch), n) : identity;
       const lossMean = new MeanAccumulator();
       const metricMeans = compiled.metrics.map(() => new MeanAccumulator());
       for (let step = 0; step < steps && !this.stopTraining; step++) {
-        if (batchHooks) await runHooks(callbacks, (cb) => cb.onBatchBegin?.(step, {}));
+        if (hooks) await runHooks(callbacks, (cb) => cb.onBatchBegin?.(step, {}));
         const start = step * batchSize;
         const end = Math.min(n, start + batchSize);
         let loss: number;
@@ -308,13 +308,13 @@ export class Sequential {
         }
         lossMean.updateWeighted(loss, end - start);
         if (compiled.metrics.length > 0) {
-          const yTrue = yb ?? (fast as NonNullable<typeof fast>).yTrue;
-          const predictions = yPred ?? (fast as NonNullable<typeof fast>).yPred;
+          const yTrue = fast ? fast.yTrue : (yb as Tensor);
+          const predictions = fast ? fast.yPred : (yPred as Tensor);
           compiled.metrics.forEach((m, i) => {
             metricMeans[i].update(noGrad(() => m.fn(yTrue, predictions)).data);
           });
         }
-        if (batchHooks) {
+        if (hooks) {
           const batchLogs: Logs = { loss: lossMean.result() };
           compiled.metrics.forEach((m, i) => {
             batchLogs[m.name] = metricMeans[i].result();
@@ -331,7 +331,7 @@ export class Sequential {
         for (const [name, value] of Object.entries(v)) logs[`val_${name}`] = value;
       }
       history.record(epoch, logs);
-      if (batchHooks) await runHooks(callbacks, (cb) => cb.onEpochEnd?.(epoch, logs));
+      if (hooks) await runHooks(callbacks, (cb) => cb.onEpochEnd?.(epoch, logs));
     }
     await runHooks(callbacks, (cb) => cb.onTrainEnd?.({}));
     return history;

@@ -545,6 +545,40 @@ function denseBackward(
   if (dx) matmul(dz, w, dx, m, n, k, false, true);
 }
 
+/** Fused Adam / AdamW update of a float32 variable (see Backend.adamUpdate): AdamBase's loop. */
+function adamUpdate(
+  w: Float32Array,
+  grad: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  vHat: Float32Array | null,
+  lr: number,
+  weightDecay: number | null,
+  alpha: number,
+  oneMinusBeta1: number,
+  oneMinusBeta2: number,
+  epsilon: number,
+): void {
+  const fr = Math.fround;
+  const n = w.length;
+  const decay = weightDecay !== null;
+  const wd = weightDecay ?? 0;
+  for (let i = 0; i < n; i++) {
+    const g = fr(grad[i]);
+    let wi = w[i];
+    if (decay) wi = fr(wi - fr(fr(wi * wd) * lr));
+    const mi = fr(m[i] + fr(fr(g - m[i]) * oneMinusBeta1));
+    let vi = fr(v[i] + fr(fr(fr(g * g) - v[i]) * oneMinusBeta2));
+    m[i] = mi;
+    v[i] = vi;
+    if (vHat) {
+      vi = Math.max(vHat[i], vi);
+      vHat[i] = vi;
+    }
+    w[i] = wi - fr(fr(mi * alpha) / fr(fr(Math.sqrt(vi)) + epsilon));
+  }
+}
+
 /** The plain-TypeScript reference backend. */
 export const jsBackend: Backend = {
   name: 'js',
@@ -557,4 +591,5 @@ export const jsBackend: Backend = {
   softmaxBackward,
   denseForward,
   denseBackward,
+  adamUpdate,
 };

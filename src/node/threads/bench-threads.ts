@@ -160,8 +160,7 @@ function mlpSetup() {
   model.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam' });
   return {
     n,
-    model,
-    fit: () => model.fit(x, y, { epochs: 1, batchSize: 128, verbose: 0 }).then(() => undefined),
+    trainEpoch: () => model.fit(x, y, { epochs: 1, batchSize: 128, verbose: 0 }).then(() => undefined),
   };
 }
 
@@ -182,15 +181,15 @@ async function main(): Promise<void> {
   backend.configure({ thresholds: DEFAULT_THRESHOLDS });
   setBackend(backend.name);
   console.log('\nMLP 784→128 relu→10 softmax, Adam, batch 128, 10,000 samples: samples/s of one epoch');
-  const { n, fit } = mlpSetup();
-  await fit(); // warm-up epoch
+  const { n, trainEpoch } = mlpSetup();
+  await trainEpoch(); // warm-up epoch
   // Alternate the thread counts so that slow phases of a shared machine hit each alike.
   const rates = new Map<number, number[]>();
   for (let r = 0; r < rounds; r++) {
     for (let threads = 1; threads <= maxThreads; threads++) {
       backend.setThreads(threads);
       await backend.ready();
-      const ms = await cleanRound(fit);
+      const ms = await cleanRound(trainEpoch);
       rates.set(threads, [...(rates.get(threads) ?? []), n / (ms / 1000)]);
     }
   }

@@ -46,6 +46,7 @@ export { Variable } from './layers/variable.js';
 export * as losses from './losses/index.js';
 export * as metrics from './metrics/index.js';
 export { History } from './models/history.js';
+export { fromLogits, isFastPathEnabled, setFastPath } from './models/fast-path/index.js';
 export type { InputData } from './models/inputs.js';
 export {
   type CompileOptions,

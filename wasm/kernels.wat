@@ -1995,4 +1995,88 @@
         (call $unary_backward_apply (local.get $op) (global.get $chunk_x) (global.get $chunk_dy) (global.get $chunk_x)
           (i32.const 1) (local.get $alpha))
         (i64.store (i32.add (local.get $dx) (local.get $full)) (i64.load (global.get $chunk_x))))))
+
+  ;; ---------------------------------------------------------------------------------------------
+  ;; Adam / AdamW update of a float32 variable, in place (Backend.adamUpdate, docs/optimizers.md). Per
+  ;; element, every operation rounded to float32 — which each f32x4 operation is:
+  ;;   [decay]    w′ = w − (w·wd)·lr              (otherwise w′ = w)
+  ;;              m = m + (g − m)·c1;  v = v + (g·g − v)·c2
+  ;;   [amsgrad]  vHat = max(vHat, v), the v used below
+  ;;              w = w′ − (m·α) / (√v + ε)
+  ;; f32x4.max has Math.max's rules: NaN if either operand is NaN, max(−0, +0) = +0. Lanes are four
+  ;; independent elements, so nothing is reordered.
+
+  ;; The update over `bytes` (a multiple of 16) of each buffer, in whole vectors.
+  (func $adam_f32_vectors (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $vHat i32)
+    (param $bytes i32) (param $lr f32) (param $wd f32) (param $decay i32) (param $alpha f32)
+    (param $c1 f32) (param $c2 f32) (param $eps f32) (param $amsgrad i32)
+    (local $i i32) (local $lrv v128) (local $wdv v128) (local $alphav v128) (local $c1v v128)
+    (local $c2v v128) (local $epsv v128) (local $gi v128) (local $wi v128) (local $mi v128) (local $vi v128)
+    (if (i32.le_s (local.get $bytes) (i32.const 0)) (then (return)))
+    (local.set $lrv (f32x4.splat (local.get $lr)))
+    (local.set $wdv (f32x4.splat (local.get $wd)))
+    (local.set $alphav (f32x4.splat (local.get $alpha)))
+    (local.set $c1v (f32x4.splat (local.get $c1)))
+    (local.set $c2v (f32x4.splat (local.get $c2)))
+    (local.set $epsv (f32x4.splat (local.get $eps)))
+    (loop $l
+      (local.set $gi (v128.load (i32.add (local.get $g) (local.get $i))))
+      (local.set $wi (v128.load (i32.add (local.get $w) (local.get $i))))
+      (if (local.get $decay)
+        (then
+          (local.set $wi (f32x4.sub (local.get $wi)
+            (f32x4.mul (f32x4.mul (local.get $wi) (local.get $wdv)) (local.get $lrv))))))
+      (local.set $mi (v128.load (i32.add (local.get $m) (local.get $i))))
+      (local.set $mi (f32x4.add (local.get $mi)
+        (f32x4.mul (f32x4.sub (local.get $gi) (local.get $mi)) (local.get $c1v))))
+      (local.set $vi (v128.load (i32.add (local.get $v) (local.get $i))))
+      (local.set $vi (f32x4.add (local.get $vi)
+        (f32x4.mul (f32x4.sub (f32x4.mul (local.get $gi) (local.get $gi)) (local.get $vi)) (local.get $c2v))))
+      (v128.store (i32.add (local.get $m) (local.get $i)) (local.get $mi))
+      (v128.store (i32.add (local.get $v) (local.get $i)) (local.get $vi))
+      (if (local.get $amsgrad)
+        (then
+          (local.set $vi (f32x4.max (v128.load (i32.add (local.get $vHat) (local.get $i))) (local.get $vi)))
+          (v128.store (i32.add (local.get $vHat) (local.get $i)) (local.get $vi))))
+      (v128.store (i32.add (local.get $w) (local.get $i))
+        (f32x4.sub (local.get $wi)
+          (f32x4.div (f32x4.mul (local.get $mi) (local.get $alphav))
+            (f32x4.add (f32x4.sqrt (local.get $vi)) (local.get $epsv)))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 16))) (local.get $bytes)))))
+
+  ;; w, m, v (and vHat when amsgrad is 1) updated in place from g, n elements each; decay 0 skips the
+  ;; weight decay (wd unused). The last n mod 4 elements run on copies in the scratch chunk (read
+  ;; one whole vector past each buffer's last full one, within the host's slack) and are stored back
+  ;; lane by lane, so nothing is written past an output's end.
+  (func (export "adam_f32") (param $w i32) (param $g i32) (param $m i32) (param $v i32) (param $vHat i32)
+    (param $n i32) (param $lr f32) (param $wd f32) (param $decay i32) (param $alpha f32)
+    (param $c1 f32) (param $c2 f32) (param $eps f32) (param $amsgrad i32)
+    (local $full i32) (local $rest i32) (local $s i32)
+    (local.set $full (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2)))
+    (call $adam_f32_vectors (local.get $w) (local.get $g) (local.get $m) (local.get $v) (local.get $vHat)
+      (local.get $full) (local.get $lr) (local.get $wd) (local.get $decay) (local.get $alpha)
+      (local.get $c1) (local.get $c2) (local.get $eps) (local.get $amsgrad))
+    (local.set $rest (i32.and (local.get $n) (i32.const 3)))
+    (if (i32.eqz (local.get $rest)) (then (return)))
+    ;; scratch layout: w, g, m, v, vHat, one vector each
+    (local.set $s (global.get $chunk_x))
+    (v128.store (local.get $s) (v128.load (i32.add (local.get $w) (local.get $full))))
+    (v128.store offset=16 (local.get $s) (v128.load (i32.add (local.get $g) (local.get $full))))
+    (v128.store offset=32 (local.get $s) (v128.load (i32.add (local.get $m) (local.get $full))))
+    (v128.store offset=48 (local.get $s) (v128.load (i32.add (local.get $v) (local.get $full))))
+    (if (local.get $amsgrad)
+      (then (v128.store offset=64 (local.get $s) (v128.load (i32.add (local.get $vHat) (local.get $full))))))
+    (call $adam_f32_vectors (local.get $s) (i32.add (local.get $s) (i32.const 16))
+      (i32.add (local.get $s) (i32.const 32)) (i32.add (local.get $s) (i32.const 48))
+      (i32.add (local.get $s) (i32.const 64)) (i32.const 16) (local.get $lr) (local.get $wd) (local.get $decay)
+      (local.get $alpha) (local.get $c1) (local.get $c2) (local.get $eps) (local.get $amsgrad))
+    (call $store_f32x4 (i32.add (local.get $w) (local.get $full)) (v128.load (local.get $s)) (local.get $rest))
+    (call $store_f32x4 (i32.add (local.get $m) (local.get $full)) (v128.load offset=32 (local.get $s))
+      (local.get $rest))
+    (call $store_f32x4 (i32.add (local.get $v) (local.get $full)) (v128.load offset=48 (local.get $s))
+      (local.get $rest))
+    (if (local.get $amsgrad)
+      (then
+        (call $store_f32x4 (i32.add (local.get $vHat) (local.get $full)) (v128.load offset=64 (local.get $s))
+          (local.get $rest)))))
 )

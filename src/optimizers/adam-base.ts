@@ -2,6 +2,7 @@
  * The Adam update shared by Adam and AdamW, in Keras 3's form (ε added to √v, the bias corrections
  * folded into the step size α). AdamW is Adam with decoupled weight decay switched on by default.
  */
+import { getBackend } from '../backend/registry.js';
 import type { Variable } from '../layers/variable.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
 import { BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
@@ -94,6 +95,25 @@ export abstract class AdamBase extends BaseOptimizer<AdamSlots> {
       const oneMinusBeta1 = fr(1 - this.beta1);
       const oneMinusBeta2 = fr(1 - this.beta2);
       const eps = fr(this.epsilon);
+      // The backend's fused kernel runs this same sequence (with SIMD on wasm): same bits, faster.
+      const kernel = getBackend().adamUpdate;
+      if (kernel && grad instanceof Float32Array) {
+        const hat = amsgrad ? (vHat as Float32Array) : null;
+        kernel(
+          w,
+          grad,
+          m as Float32Array,
+          v as Float32Array,
+          hat,
+          lr,
+          decay ? wd : null,
+          alpha,
+          oneMinusBeta1,
+          oneMinusBeta2,
+          eps,
+        );
+        return;
+      }
       for (let i = 0; i < n; i++) {
         const g = fr(grad[i]);
         let wi = w[i];

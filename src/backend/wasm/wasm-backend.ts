@@ -53,13 +53,19 @@ function kindOf(...arrays: FloatArray[]): Kind | undefined {
 }
 
 /** The reference backend's fused Dense kernels (optional in the interface, always there in js). */
-function referenceKernel<K extends 'denseForward' | 'denseBackward'>(name: K): NonNullable<Backend[K]> {
+function referenceKernel<K extends 'denseForward' | 'denseBackward' | 'adamUpdate'>(
+  name: K,
+): NonNullable<Backend[K]> {
   const kernel = jsBackend[name];
   if (!kernel) throw new Error(`the reference backend has no ${name}`);
   return kernel;
 }
 const jsDenseForward = referenceKernel('denseForward');
 const jsDenseBackward = referenceKernel('denseBackward');
+const jsAdamUpdate = referenceKernel('adamUpdate');
+
+/** Whether x is a float32 value (what a wasm f32 parameter receives unchanged). */
+const isFloat32 = (x: number): boolean => Math.fround(x) === x;
 
 /** Bytes of one element of the kind. */
 const bytesOf = (kind: Kind): number => (kind === 'f32' ? 4 : 8);
@@ -92,6 +98,8 @@ const SMALL_TRANSCENDENTAL = 32;
 const SMALL_MATMUL = 256;
 /** Multiply-adds of a fused Dense kernel (m·k·n), which copies more arrays per call. */
 const SMALL_DENSE = 512;
+/** Elements of an Adam update, which copies four or five arrays in and three or four out. */
+const SMALL_ADAM = 64;
 
 /**
  * Creates a WebAssembly backend with its own module instance and memory. Throws where WebAssembly
@@ -458,6 +466,64 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     }
   }
 
+  /**
+   * Fused Adam / AdamW update (Backend.adamUpdate), in place: w, grad, m, v (and vHat) copied in,
+   * w, m, v (and vHat) copied out. Scalars that are not float32 values, which the contract rules
+   * out, run on the reference rather than being rounded on the way into wasm.
+   */
+  function adamUpdate(
+    w: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    vHat: Float32Array | null,
+    lr: number,
+    weightDecay: number | null,
+    alpha: number,
+    oneMinusBeta1: number,
+    oneMinusBeta2: number,
+    epsilon: number,
+  ): void {
+    const n = w.length;
+    const arrays = vHat ? [w, grad, m, v, vHat] : [w, grad, m, v];
+    const fits =
+      !(small && n < SMALL_ADAM) &&
+      kindOf(...arrays) === 'f32' &&
+      arrays.every((x) => x.length === n) &&
+      [lr, weightDecay ?? 0, alpha, oneMinusBeta1, oneMinusBeta2, epsilon].every(isFloat32);
+    const at = fits && n > 0 && arena.place(n * 4, n * 4, n * 4, n * 4, vHat ? n * 4 : 0);
+    if (!at) {
+      jsAdamUpdate(w, grad, m, v, vHat, lr, weightDecay, alpha, oneMinusBeta1, oneMinusBeta2, epsilon);
+      return;
+    }
+    const [pw, pg, pm, pv, pvHat] = at;
+    arena.write(pw, w);
+    arena.write(pg, grad);
+    arena.write(pm, m);
+    arena.write(pv, v);
+    if (vHat) arena.write(pvHat, vHat);
+    wasm.adam_f32(
+      pw,
+      pg,
+      pm,
+      pv,
+      pvHat,
+      n,
+      lr,
+      weightDecay ?? 0,
+      weightDecay === null ? 0 : 1,
+      alpha,
+      oneMinusBeta1,
+      oneMinusBeta2,
+      epsilon,
+      vHat ? 1 : 0,
+    );
+    arena.read(pw, w);
+    arena.read(pm, m);
+    arena.read(pv, v);
+    if (vHat) arena.read(pvHat, vHat);
+  }
+
   return {
     name: 'wasm',
     matmul,
@@ -469,5 +535,6 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     softmaxBackward,
     denseForward,
     denseBackward,
+    adamUpdate,
   };
 }

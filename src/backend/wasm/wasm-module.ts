@@ -71,6 +71,23 @@ export interface KernelExports {
   unary_f64(op: number, x: number, out: number, n: number, alpha: number): void;
   unary_backward_f32(op: number, x: number, dy: number, dx: number, n: number, alpha: number): void;
   unary_backward_f64(op: number, x: number, dy: number, dx: number, n: number, alpha: number): void;
+  /** Adam / AdamW in place (Backend.adamUpdate); `decay` and `amsgrad` are 0 or 1, scalars float32. */
+  adam_f32(
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    vHat: number,
+    n: number,
+    lr: number,
+    wd: number,
+    decay: number,
+    alpha: number,
+    oneMinusBeta1: number,
+    oneMinusBeta2: number,
+    epsilon: number,
+    amsgrad: number,
+  ): void;
 }
 
 let bytes: Uint8Array<ArrayBuffer> | undefined;

@@ -1,5 +1,5 @@
-import { type Command, Option } from 'commander';
-import { formatDemo, runDemo, seededFits } from '../demo.js';
+import type { Command } from 'commander';
+import { formatDemo, runDemo } from '../demo.js';
 
 /** `ditto demo`: the reproducibility tutorial, reproduced. */
 export function registerDemo(program: Command): void {
@@ -9,12 +9,7 @@ export function registerDemo(program: Command): void {
       'the reproducibility tutorial: unseeded fits, seeded fits checked in a child process, 30 repeats',
     )
     .option('--json', 'print the results as one JSON object')
-    .addOption(new Option('--seeded-only', 'internal: only the seeded fits, as JSON').hideHelp())
-    .action(async (options: { json?: boolean; seededOnly?: boolean }) => {
-      if (options.seededOnly) {
-        process.stdout.write(`${JSON.stringify(await seededFits())}\n`);
-        return;
-      }
+    .action(async (options: { json?: boolean }) => {
       const result = await runDemo();
       process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatDemo(result)}\n`);
       if (!result.seeded.childProcessIdentical || !result.unseeded.replayIdentical) process.exitCode = 1;

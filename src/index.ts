@@ -13,12 +13,18 @@
  * model.compile({ loss: 'meanSquaredError', optimizer: 'adam' });
  * ```
  *
+ * Sections: random streams (`random`, `setSeed`); tensors, `ops` and gradients; backends (the
+ * WebAssembly SIMD backend is selected where the runtime has it — same bits, more speed —
+ * `setBackend('js')` opts out); layers, `Sequential`, optimizers, losses, metrics, callbacks; data
+ * helpers; repeated experiments and `stats`; the determinism audit; fingerprints.
+ *
  * @packageDocumentation
  */
+import { selectDefaultBackend } from './backend/default-backend.js';
 
-// Determinism audit: the guard against unseeded randomness, training traces, first divergence.
+selectDefaultBackend();
+
 export * from './audit/index.js';
-// Backends.
 export type { Backend } from './backend/backend.js';
 export { getBackend, listBackends, registerBackend, setBackend } from './backend/registry.js';
 export { registerWasmBackend } from './backend/wasm/register.js';
@@ -28,25 +34,21 @@ export type { Callback, Logs } from './callbacks/callback.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping.js';
 export { type ProgressDisplay, setProgressDisplay } from './callbacks/progress-display.js';
 export { TerminateOnNaN } from './callbacks/terminate-on-nan.js';
-// Data helpers and plain-array metrics (the tutorial's sklearn/pandas steps).
 export * from './data/index.js';
-// Repeated experiments (runtime-neutral core; workers, records and reports are in the Node entry).
 export * from './experiments/index.js';
-// Fingerprints.
 export { canonicalBytes, hashArrays } from './hash/fingerprint.js';
 export * as initializers from './initializers/index.js';
 export { Activation } from './layers/activation-layer.js';
 export { getActivation } from './layers/activations.js';
 export { Dense, type DenseOptions } from './layers/dense.js';
 export { Dropout } from './layers/dropout.js';
-// Layers, models, training.
 export { Layer, type LayerOptions } from './layers/layer.js';
 export * as regularizers from './layers/regularizers.js';
 export { Variable } from './layers/variable.js';
 export * as losses from './losses/index.js';
 export * as metrics from './metrics/index.js';
-export { History } from './models/history.js';
 export { fromLogits, isFastPathEnabled, setFastPath } from './models/fast-path/index.js';
+export { History } from './models/history.js';
 export type { InputData } from './models/inputs.js';
 export {
   type CompileOptions,
@@ -55,16 +57,15 @@ export {
   Sequential,
 } from './models/sequential.js';
 export * as optimizers from './optimizers/index.js';
-// Random streams: `random.key`, `random.split`, … and Keras-like global seeding.
 export * as random from './random/index.js';
 export { getSeed, nextKey, seedWasDrawn, setSeed } from './random/index.js';
 export * as stats from './stats/index.js';
 export { backward, noGrad } from './tensor/autograd.js';
-// Tensors, ops and gradients.
 export type { DType, FloatArray } from './tensor/dtype.js';
 export * as ops from './tensor/ops/index.js';
 export { ShapeError } from './tensor/shape.js';
 export { fill, ones, scalar, Tensor, tensor, zeros } from './tensor/tensor.js';
 export { repeatSeed } from './tutorial/repeat-seed.js';
 export { fitTutorial, type TutorialOptions, type TutorialResult, tutorialData } from './tutorial/tutorial.js';
+
 export { VERSION } from './version.js';

@@ -59,13 +59,19 @@ describe('whole trainings: same bits at 1, 2 and 3 threads as on the js backend'
     const reference = await mlp();
     for (const threads of [1, 2, 3]) {
       await useThreads(threads);
+      // Which thread claims which chunk is up to the scheduler: on a loaded machine the calling
+      // thread may run them all. Train again (up to 5 times) until the workers have taken part.
       const before = workerChunks();
-      const result = await mlp();
-      expect(result.weights, `${threads} threads`).toBe(reference.weights);
-      expect(result.losses, `${threads} threads`).toEqual(reference.losses);
-      expect(result.predictions, `${threads} threads`).toEqual(reference.predictions);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const result = await mlp();
+        expect(result.weights, `${threads} threads`).toBe(reference.weights);
+        expect(result.losses, `${threads} threads`).toEqual(reference.losses);
+        expect(result.predictions, `${threads} threads`).toEqual(reference.predictions);
+        if (threads === 1 || workerChunks() > before) break;
+      }
       if (threads > 1)
         expect(workerChunks() - before, `${threads} threads: chunks run by workers`).toBeGreaterThan(0);
+      else expect(workerChunks() - before, '1 thread: no worker').toBe(0);
     }
   });
 

@@ -6,6 +6,7 @@
  * than `ditto demo` takes to train sixty networks.
  */
 import { Command } from 'commander';
+import { selectDefaultBackend } from '../backend/default-backend.js';
 import { installTerminalProgress } from '../node/progress.js';
 import { VERSION } from '../version.js';
 
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 };
 
 installTerminalProgress();
+selectDefaultBackend();
 
 const program = new Command();
 program

@@ -49,11 +49,16 @@ export interface ThreadThresholds {
   elementwiseChunk: number;
 }
 
-/** Measured on a 2-core x86-64 machine under Node 20 (docs/threads.md). */
+/**
+ * Measured on a 2-core x86-64 machine under Node 20 (docs/threads.md): a product pays from about
+ * 2^21 multiply-adds, an exp/log-based op from about 2^16 elements. Cheap elementwise ops and
+ * reductions are bound by memory bandwidth, and the copies through staging made them slower at
+ * every size measured (up to 2^22 elements), so by default they never leave the calling thread.
+ */
 export const DEFAULT_THRESHOLDS: Readonly<ThreadThresholds> = {
   matmul: 1 << 21,
-  elementwise: 1 << 22,
-  transcendental: 1 << 15,
+  elementwise: Number.POSITIVE_INFINITY,
+  transcendental: 1 << 16,
   matmulChunk: 1 << 19,
   elementwiseChunk: 1 << 14,
 };

@@ -99,7 +99,7 @@ const SMALL_MATMUL = 256;
 /** Multiply-adds of a fused Dense kernel (m·k·n), which copies more arrays per call. */
 const SMALL_DENSE = 512;
 /** Elements of an Adam update, which copies four or five arrays in and three or four out. */
-const SMALL_ADAM = 64;
+const SMALL_ADAM = 32;
 
 /**
  * Creates a WebAssembly backend with its own module instance and memory. Throws where WebAssembly

@@ -2,6 +2,7 @@
  * The Adam update shared by Adam and AdamW, in Keras 3's form (ε added to √v, the bias corrections
  * folded into the step size α). AdamW is Adam with decoupled weight decay switched on by default.
  */
+import { jsBackend } from '../backend/js/js-backend.js';
 import { getBackend } from '../backend/registry.js';
 import type { Variable } from '../layers/variable.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
@@ -95,39 +96,22 @@ export abstract class AdamBase extends BaseOptimizer<AdamSlots> {
       const oneMinusBeta1 = fr(1 - this.beta1);
       const oneMinusBeta2 = fr(1 - this.beta2);
       const eps = fr(this.epsilon);
-      // The backend's fused kernel runs this same sequence (with SIMD on wasm): same bits, faster.
-      const kernel = getBackend().adamUpdate;
-      if (kernel && grad instanceof Float32Array) {
-        const hat = amsgrad ? (vHat as Float32Array) : null;
-        kernel(
-          w,
-          grad,
-          m as Float32Array,
-          v as Float32Array,
-          hat,
-          lr,
-          decay ? wd : null,
-          alpha,
-          oneMinusBeta1,
-          oneMinusBeta2,
-          eps,
-        );
-        return;
-      }
-      for (let i = 0; i < n; i++) {
-        const g = fr(grad[i]);
-        let wi = w[i];
-        if (decay) wi = fr(wi - fr(fr(wi * wd) * lr));
-        const mi = fr(m[i] + fr(fr(g - m[i]) * oneMinusBeta1));
-        let vi = fr(v[i] + fr(fr(fr(g * g) - v[i]) * oneMinusBeta2));
-        m[i] = mi;
-        v[i] = vi;
-        if (amsgrad) {
-          vi = Math.max(vHat[i], vi);
-          vHat[i] = vi;
-        }
-        w[i] = wi - fr(fr(mi * alpha) / fr(fr(Math.sqrt(vi)) + eps));
-      }
+      // One sequence of float32 operations (docs/optimizers.md), implemented once as a backend
+      // kernel: the reference in TypeScript, f32x4 SIMD on wasm — the same bits either way.
+      const kernel = getBackend().adamUpdate ?? jsBackend.adamUpdate!;
+      kernel(
+        w,
+        grad instanceof Float32Array ? grad : Float32Array.from(grad),
+        m as Float32Array,
+        v as Float32Array,
+        amsgrad ? (vHat as Float32Array) : null,
+        lr,
+        decay ? wd : null,
+        alpha,
+        oneMinusBeta1,
+        oneMinusBeta2,
+        eps,
+      );
     } else {
       const lr = this.learningRate;
       const wd = this.weightDecay ?? 0;

@@ -186,6 +186,34 @@ describe('wasm-threads: registration and thread count', () => {
   });
 });
 
+describe('wasm-threads: the kernels it does not split', () => {
+  it('has every kernel of the wasm backend (the ones it does not split run there)', () => {
+    const kernels = Object.entries(wasm).filter(([, value]) => typeof value === 'function');
+    expect(kernels.length).toBeGreaterThan(8);
+    for (const [name] of kernels)
+      expect(typeof (forced as unknown as Record<string, unknown>)[name], name).toBe('function');
+  });
+
+  it('adamUpdate and softmax give the reference bits', () => {
+    forced.setThreads(2);
+    const n = 1000;
+    const start = () => [1, 2, 3, 4].map((seed) => values(Float32Array, n, seed) as Float32Array);
+    const [w1, g1, m1, v1] = start();
+    const [w2, g2, m2, v2] = start();
+    for (const array of [v1, v2]) for (let i = 0; i < n; i++) array[i] = Math.abs(array[i]);
+    jsBackend.adamUpdate?.(w1, g1, m1, v1, null, 0.001, null, 0.0003, 0.1, 0.001, 1e-7);
+    forced.adamUpdate?.(w2, g2, m2, v2, null, 0.001, null, 0.0003, 0.1, 0.001, 1e-7);
+    expectSameBits(w2, w1, 'adam w');
+    expectSameBits(m2, m1, 'adam m');
+    expectSameBits(v2, v1, 'adam v');
+    const x = values(Float32Array, 17 * 10, 9, 0.02);
+    const [se, sa] = [garbage(Float32Array, 170), garbage(Float32Array, 170)];
+    jsBackend.softmax(x, se, 17, 10, false);
+    forced.softmax(x, sa, 17, 10, false);
+    expectSameBits(sa, se, 'softmax');
+  });
+});
+
 describe('wasm-threads: matmul at 1, 2 and 3 threads', () => {
   const shapes = matmulShapes(40, 11);
   for (const [dtype, ctor] of DTYPES) {

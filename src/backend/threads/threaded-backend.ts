@@ -59,7 +59,7 @@ export const DEFAULT_THRESHOLDS: Readonly<ThreadThresholds> = {
   matmul: 1 << 21,
   elementwise: Number.POSITIVE_INFINITY,
   transcendental: 1 << 16,
-  matmulChunk: 1 << 19,
+  matmulChunk: 1 << 18,
   elementwiseChunk: 1 << 14,
 };
 
@@ -77,7 +77,7 @@ const TRANSCENDENTAL = new Set<UnaryOp>([
 ]);
 
 /** At most this many chunks per thread: enough to even out threads that run at different speeds. */
-const CHUNKS_PER_THREAD = 4;
+const CHUNKS_PER_THREAD = 8;
 
 export interface ThreadedBackendOptions {
   /**
@@ -131,8 +131,8 @@ function chunkCount(units: number, align: number, work: number, minWork: number,
  *
  * @example
  * ```ts
- * import { createThreadedBackend, registerBackend, setBackend } from 'ditto';
- * import { nodeWorkerSpawner } from 'ditto/node'; // Node; Web Workers are the default elsewhere
+ * // In Node ('ditto' resolves to the Node entry there); elsewhere Web Workers are the default spawner.
+ * import { createThreadedBackend, nodeWorkerSpawner, registerBackend, setBackend } from 'ditto';
  * const threaded = createThreadedBackend({ threads: 4, spawn: nodeWorkerSpawner });
  * registerBackend(threaded);
  * setBackend('wasm-threads');
@@ -525,15 +525,17 @@ export function createThreadedBackend(options: ThreadedBackendOptions = {}): Thr
   }
 
   return {
+    // Every kernel the wasm backend has and this file does not split runs there, on the calling
+    // thread: softmax and its gradient (rows × classes, small in training), the Adam update (about a
+    // nanosecond per element: staging copies would cost more than a second thread saves), and any
+    // kernel the interface gains later.
+    ...base,
     name: 'wasm-threads',
     matmul,
     binary,
     unary,
     unaryBackward,
     reduce,
-    // Row-wise and small in training (batch × classes): not worth a job.
-    softmax: (x, out, rows, cols, log) => base.softmax(x, out, rows, cols, log),
-    softmaxBackward: (y, dy, dx, rows, cols, log) => base.softmaxBackward(y, dy, dx, rows, cols, log),
     denseForward,
     denseBackward,
     configure(next: ThreadedBackendOptions): void {

@@ -19,6 +19,9 @@ export const webWorkerSpawner: WorkerSpawner = (source, init): ThreadWorker => {
   const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
   const worker = new Worker(url, { type: 'module', name: `ditto-thread-${init.index}` });
   worker.postMessage(init);
+  // Bun and Deno keep a process alive while a worker runs, unless it is unref'd (browsers have no
+  // such method and need none).
+  (worker as Worker & { unref?: () => void }).unref?.();
   return {
     terminate(): void {
       worker.terminate();

@@ -14,8 +14,7 @@ import type { ThreadedBackendOptions } from '../../backend/threads/threaded-back
  *
  * @example
  * ```ts
- * import { createThreadedBackend } from 'ditto';
- * import { nodeWorkerSpawner } from 'ditto/node';
+ * import { createThreadedBackend, nodeWorkerSpawner } from 'ditto'; // the Node entry
  * const backend = createThreadedBackend({ spawn: nodeWorkerSpawner, threads: 2 });
  * ```
  */
@@ -46,7 +45,7 @@ export const nodeWorkerSpawner: WorkerSpawner = (source, init): ThreadWorker => 
  *
  * @example
  * ```ts
- * import { registerNodeThreadsBackend, setBackend } from 'ditto/node';
+ * import { registerNodeThreadsBackend, setBackend } from 'ditto'; // the Node entry
  * if (registerNodeThreadsBackend()) setBackend('wasm-threads');
  * ```
  */

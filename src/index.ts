@@ -27,6 +27,23 @@ selectDefaultBackend();
 export * from './audit/index.js';
 export type { Backend } from './backend/backend.js';
 export { getBackend, listBackends, registerBackend, setBackend } from './backend/registry.js';
+export type { ThreadWorker, WorkerSpawner } from './backend/threads/pool.js';
+export {
+  getThreads,
+  registerThreadsBackend,
+  setThreads,
+  shutdownThreads,
+  threadsBackend,
+  threadsReady,
+} from './backend/threads/register.js';
+export {
+  createThreadedBackend,
+  DEFAULT_THRESHOLDS,
+  type ThreadedBackend,
+  type ThreadedBackendOptions,
+  type ThreadThresholds,
+} from './backend/threads/threaded-backend.js';
+export { webWorkerSpawner } from './backend/threads/web-spawner.js';
 export { registerWasmBackend } from './backend/wasm/register.js';
 export { createWasmBackend, type WasmBackendOptions } from './backend/wasm/wasm-backend.js';
 export { wasmSimdSupported } from './backend/wasm/wasm-module.js';

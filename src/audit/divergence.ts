@@ -136,7 +136,7 @@ function sameLayout(a: readonly TraceTensorInfo[], b: readonly TraceTensorInfo[]
 const DIAGNOSIS = {
   initialWeights:
     'The initial weights differ: initialisation drew different numbers — an unseeded initializer or ' +
-    'layer (Math.random, no setSeed before building the model) or a different seed. Run `ditto check` on the script.',
+    'layer (Math.random, no setSeed before building the model) or a different seed. Run `ditto check` on the script.', // determinism-ok: names the source, calls nothing
   weights:
     'The weights differ although the previous step agreed in weights, gradients and optimizer state: ' +
     "that step's update was computed differently (the optimizer's arithmetic on another backend or " +

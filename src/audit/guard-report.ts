@@ -13,7 +13,7 @@ export type GuardMode = 'warn' | 'throw' | 'seed';
 
 /** One watched source called from one call site. */
 export interface Finding {
-  /** The source, e.g. 'Math.random'. */
+  /** The source, e.g. 'Math.random'. */ // determinism-ok: names the source, calls nothing
   readonly source: string;
   readonly kind: SourceKind;
   /** The code that made the call (the first frame outside ditto and the runtime). */

@@ -17,8 +17,8 @@ import { type Key, KeyStream, key, type Seed, threefry2x32 } from '../random/ind
 
 /** The stream id of each source that 'seed' mode can replace (part of the documented format). */
 export const STREAM_IDS = Object.freeze({
-  'Math.random': 0,
-  'crypto.getRandomValues': 1,
+  'Math.random': 0, // determinism-ok: names the source, calls nothing
+  'crypto.getRandomValues': 1, // determinism-ok: names the source, calls nothing
   'crypto.randomUUID': 2,
   'node:crypto.randomBytes': 3,
   'node:crypto.randomInt': 4,

@@ -14,7 +14,7 @@ export type SourceKind = 'randomness' | 'time';
 
 /** A function on a global object that the guard wraps for the duration of a guarded run. */
 export interface WatchedSource {
-  /** How reports name it, e.g. 'Math.random'. */
+  /** How reports name it, e.g. 'Math.random'. */ // determinism-ok: names the source, calls nothing
   readonly name: string;
   readonly kind: SourceKind;
   /** The object that holds the function, or undefined when this runtime has none. */
@@ -44,13 +44,13 @@ function globalCrypto(): object | undefined {
   return (globalThis as { crypto?: object }).crypto;
 }
 
-/** `Math.random`: replaced by doubles in [0, 1) made from 53 bits of two stream words. */
+/** `Math.random`: replaced by doubles in [0, 1) made from 53 bits of two stream words. */ // determinism-ok: names the source, calls nothing
 export const mathRandom: WatchedSource = {
-  name: 'Math.random',
+  name: 'Math.random', // determinism-ok: names the source, calls nothing
   kind: 'randomness',
   holder: () => Math,
   property: 'random',
-  replace: (_original, _thisArg, _args, streams) => streams.unitDouble('Math.random'),
+  replace: (_original, _thisArg, _args, streams) => streams.unitDouble('Math.random'), // determinism-ok: names the source, calls nothing
 };
 
 /**
@@ -58,7 +58,7 @@ export const mathRandom: WatchedSource = {
  * checks and errors are the runtime's), then overwriting the array's bytes from the stream.
  */
 export const cryptoGetRandomValues: WatchedSource = {
-  name: 'crypto.getRandomValues',
+  name: 'crypto.getRandomValues', // determinism-ok: names the source, calls nothing
   kind: 'randomness',
   holder: globalCrypto,
   property: 'getRandomValues',

@@ -49,8 +49,9 @@ export function setSeed(seed: Seed): void {
 function drawSeed(): number {
   const crypto = globalThis.crypto;
   if (crypto === undefined || typeof crypto.getRandomValues !== 'function') {
+    // determinism-ok: names the source, calls nothing
     throw new Error(
-      'random: no seed was set and globalThis.crypto.getRandomValues is unavailable; call random.setSeed(seed)',
+      'random: no seed was set and globalThis.crypto.getRandomValues is unavailable; call random.setSeed(seed)', // determinism-ok: names the source, calls nothing
     );
   }
   const word = new Uint32Array(1);

@@ -64,7 +64,7 @@ export const cryptoGetRandomValues: WatchedSource = {
   property: 'getRandomValues',
   replace: (original, thisArg, args, streams) => {
     const result = original.apply(thisArg, args);
-    streams.fillBytes('crypto.getRandomValues', bytesOf(args[0] as ArrayBufferView));
+    streams.fillBytes('crypto.getRandomValues', bytesOf(args[0] as ArrayBufferView)); // determinism-ok: names or tests for the source, calls nothing
     return result;
   },
 };
@@ -78,7 +78,7 @@ export const cryptoRandomUUID: WatchedSource = {
   replace: (_original, _thisArg, _args, streams) => streams.uuid('crypto.randomUUID'),
 };
 
-/** `Date.now()`: watched, never replaced (a fake clock would break timeouts). */
+/** `Date.now()`: watched, never replaced (a fake clock would break timeouts). */ // determinism-ok: names or tests for the source, calls nothing
 export const dateNow: WatchedSource = {
   name: 'Date.now',
   kind: 'time',

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { drawSeed } from '../random/global.js';
 import { type Seed, seedToUint64 } from '../random/index.js';
 import { checkSeed } from './experiment.js';
 
@@ -29,15 +30,7 @@ export function resolveExperimentSeed(where: string, ...seeds: (Seed | undefined
     checkSeed(where, seed);
     return { value: seedToUint64(seed), drawn: false };
   }
-  const crypto = globalThis.crypto;
-  if (crypto === undefined || typeof crypto.getRandomValues !== 'function') {
-    throw new Error(
-      `${where}: no seed given and globalThis.crypto.getRandomValues is unavailable; pass a seed`,
-    );
-  }
-  const word = new Uint32Array(1);
-  crypto.getRandomValues(word); // determinism-ok: the drawn seed is recorded with the run and replays it
-  return { value: BigInt(word[0]), drawn: true };
+  return { value: BigInt(drawSeed(where)), drawn: true };
 }
 
 /**

@@ -45,17 +45,20 @@ export function setSeed(seed: Seed): void {
   counter = 0;
 }
 
-/** Draws a uint32 seed from the system's entropy source. */
-function drawSeed(): number {
-  const crypto = globalThis.crypto;
-  if (crypto === undefined || typeof crypto.getRandomValues !== 'function') {
-    // determinism-ok: names the source, calls nothing
-    throw new Error(
-      'random: no seed was set and globalThis.crypto.getRandomValues is unavailable; call random.setSeed(seed)', // determinism-ok: names the source, calls nothing
-    );
+/**
+ * Draws a uint32 seed from the system's entropy source (`crypto.getRandomValues`). The one place
+ * ditto reads entropy: every caller records the seed it gets, so the run can be replayed.
+ *
+ * @param where names the caller in the error thrown when the runtime has no entropy source.
+ */
+export function drawSeed(where = 'random'): number {
+  const source = globalThis.crypto;
+  const available = typeof source?.getRandomValues === 'function'; // determinism-ok: tests for the source, calls nothing
+  if (!available) {
+    throw new Error(`${where}: no seed was given and this runtime has no entropy source; set a seed`);
   }
   const word = new Uint32Array(1);
-  crypto.getRandomValues(word); // determinism-ok: the drawn seed is recorded and returned by getSeed()
+  source.getRandomValues(word); // determinism-ok: the drawn seed is recorded by the caller and replays the run
   return word[0];
 }
 

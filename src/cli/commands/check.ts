@@ -36,7 +36,7 @@ export function registerCheck(program: Command): void {
     .addOption(
       new Option(
         '--mode <mode>',
-        "'warn' report and continue, 'throw' fail at the first call, 'seed' replace Math.random & co. by keyed streams",
+        "'warn' report and continue, 'throw' fail at the first call, 'seed' replace Math.random & co. by keyed streams", // determinism-ok: names or tests for the source, calls nothing
       )
         .choices(['warn', 'throw', 'seed'])
         .default('warn'),

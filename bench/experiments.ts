@@ -25,10 +25,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import ts from 'typescript';
-import { type ExperimentRun, runExperiment } from '../src/experiments/index.js';
-import { loadExperiments, RepeatPool, runExperimentFile } from '../src/node/experiments/index.js';
-import { tutorialData } from '../src/tutorial/tutorial.js';
-import { VERSION } from '../src/version.js';
+import { type ExperimentRun, runExperiment } from '../packages/ditto/src/experiments/index.js';
+import { tutorialData } from '../packages/ditto/src/tutorial/tutorial.js';
+import { VERSION } from '../packages/ditto/src/version.js';
+import {
+  loadExperiments,
+  RepeatPool,
+  runExperimentFile,
+} from '../packages/ditto-node/src/experiments/index.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const moduleFile = join(root, 'examples/experiment.ts');

@@ -20,7 +20,7 @@ import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { VERSION } from '../src/version.js';
+import { VERSION } from '../packages/ditto/src/version.js';
 import { mlpFlopsPerSample, tutorialFlopsPerFit } from './lib/flops.js';
 import type { Summary } from './lib/summary.js';
 import { lstmData, mlpData, planFor } from './lib/workloads.js';

@@ -6,18 +6,18 @@
  * Usage: `npx tsx scripts/bench-wasm-kernels.ts [--kernels] [--elementwise] [--training]`
  * (no flag: all three sections).
  */
-import type { Backend } from '../src/backend/backend.js';
-import { jsBackend } from '../src/backend/js/js-backend.js';
-import { setBackend } from '../src/backend/registry.js';
-import { registerWasmBackend } from '../src/backend/wasm/register.js';
-import { createWasmBackend } from '../src/backend/wasm/wasm-backend.js';
-import { Dense } from '../src/layers/dense.js';
-import { Sequential } from '../src/models/sequential.js';
-import type { UnaryOp } from '../src/numeric/elementwise.js';
-import { setSeed } from '../src/random/index.js';
-import type { FloatArray } from '../src/tensor/dtype.js';
-import { Tensor } from '../src/tensor/tensor.js';
-import { fitTutorial } from '../src/tutorial/tutorial.js';
+import type { Backend } from '../packages/ditto/src/backend/backend.js';
+import { jsBackend } from '../packages/ditto/src/backend/js/js-backend.js';
+import { setBackend } from '../packages/ditto/src/backend/registry.js';
+import { registerWasmBackend } from '../packages/ditto/src/backend/wasm/register.js';
+import { createWasmBackend } from '../packages/ditto/src/backend/wasm/wasm-backend.js';
+import { Dense } from '../packages/ditto/src/layers/dense.js';
+import { Sequential } from '../packages/ditto/src/models/sequential.js';
+import type { UnaryOp } from '../packages/ditto/src/numeric/elementwise.js';
+import { setSeed } from '../packages/ditto/src/random/index.js';
+import type { FloatArray } from '../packages/ditto/src/tensor/dtype.js';
+import { Tensor } from '../packages/ditto/src/tensor/tensor.js';
+import { fitTutorial } from '../packages/ditto/src/tutorial/tutorial.js';
 
 const args = process.argv.slice(2);
 const all = !args.some((a) => ['--kernels', '--elementwise', '--training'].includes(a));

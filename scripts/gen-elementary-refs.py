@@ -207,7 +207,7 @@ def cmd_coeffs(write):
     if not write:
         print(text, end='')
         return
-    path = 'src/numeric/elementary.ts'
+    path = 'packages/ditto/src/numeric/elementary.ts'
     src = open(path).read()
     begin = src.index('// BEGIN GENERATED CONSTANTS')
     end = src.index('// END GENERATED CONSTANTS')

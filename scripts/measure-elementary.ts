@@ -13,8 +13,18 @@
  * fixture's 2000 double inputs each).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { erf, erfinv, exp, expm1, log, log1p, sigmoid, softplus, tanh } from '../src/numeric/elementary.js';
-import { float32FromBits, ulpDistance32 } from '../src/numeric/ulp.js';
+import {
+  erf,
+  erfinv,
+  exp,
+  expm1,
+  log,
+  log1p,
+  sigmoid,
+  softplus,
+  tanh,
+} from '../packages/ditto/src/numeric/elementary.js';
+import { float32FromBits, ulpDistance32 } from '../packages/ditto/src/numeric/ulp.js';
 import { CASES, measure32, measure64, xorshift32 } from '../test/elementary-cases.js';
 
 interface Row {

@@ -12,10 +12,10 @@ import {
   unitDoubleFromWords,
   uuidFromBytes,
   withDeterminismGuard,
-} from '../src/audit/index.js';
-import { Dense, Sequential } from '../src/index.js';
-import { nodeGuardOptions } from '../src/node/audit/check.js';
-import { bits, foldIn, getSeed, key, restoreSeedState, setSeed } from '../src/random/index.js';
+} from '../packages/ditto/src/audit/index.js';
+import { Dense, Sequential } from '../packages/ditto/src/index.js';
+import { bits, foldIn, getSeed, key, restoreSeedState, setSeed } from '../packages/ditto/src/random/index.js';
+import { nodeGuardOptions } from '../packages/ditto-node/src/audit/check.js';
 import cleanTraining from './fixtures/audit/clean-training.js';
 import randomLayers, { BATCH_SIZE, SAMPLES, WARMUP_CALLS } from './fixtures/audit/random-layers.js';
 import shuffleTraining from './fixtures/audit/third-party-shuffle.js';

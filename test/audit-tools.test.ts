@@ -7,13 +7,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../src/experiments/run-record.js';
-import { divergeScript } from '../src/node/audit/diverge.js';
-import { formatDivergeResult } from '../src/node/audit/diverge-report.js';
-import { verifyRun } from '../src/node/audit/verify.js';
-import { formatVerifyResult } from '../src/node/audit/verify-report.js';
-import { openRecords, runExperimentFile } from '../src/node/experiments/index.js';
-import { nextAfter32 } from '../src/numeric/ulp.js';
+import type { RunRecord } from '../packages/ditto/src/experiments/run-record.js';
+import { nextAfter32 } from '../packages/ditto/src/numeric/ulp.js';
+import { divergeScript } from '../packages/ditto-node/src/audit/diverge.js';
+import { formatDivergeResult } from '../packages/ditto-node/src/audit/diverge-report.js';
+import { verifyRun } from '../packages/ditto-node/src/audit/verify.js';
+import { formatVerifyResult } from '../packages/ditto-node/src/audit/verify-report.js';
+import { openRecords, runExperimentFile } from '../packages/ditto-node/src/experiments/index.js';
 import cleanTraining from './fixtures/audit/clean-training.js';
 import { PERTURBED_INDEX, PERTURBED_STEP } from './fixtures/audit/perturb-one-ulp.js';
 import { repoRoot } from './helpers/run-tsx.js';
@@ -26,7 +26,7 @@ function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: st
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
+      ['--import', 'tsx', 'packages/ditto-node/src/cli/main.ts', ...args],
       { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );

@@ -10,11 +10,11 @@ import {
   traceToJSON,
   traceTraining,
   ulpDistance64,
-} from '../src/audit/index.js';
-import type { Callback } from '../src/callbacks/callback.js';
-import { Dense, Sequential, setSeed } from '../src/index.js';
-import { nextAfter32 } from '../src/numeric/ulp.js';
-import { tutorialData } from '../src/tutorial/tutorial.js';
+} from '../packages/ditto/src/audit/index.js';
+import type { Callback } from '../packages/ditto/src/callbacks/callback.js';
+import { Dense, Sequential, setSeed } from '../packages/ditto/src/index.js';
+import { nextAfter32 } from '../packages/ditto/src/numeric/ulp.js';
+import { tutorialData } from '../packages/ditto/src/tutorial/tutorial.js';
 
 /** The tutorial network (1→10→1, linear, Adam, MSE), seeded. */
 function tutorialModel(seed = 1): Sequential {

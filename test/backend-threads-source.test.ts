@@ -6,8 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WORKER_SOURCE } from '../src/backend/threads/worker-source.js';
-import { CORE_PATH, OUTPUT_PATH, workerSourceModule } from '../src/node/threads/build-worker-source.js';
+import { CORE_PATH, OUTPUT_PATH, workerSourceModule } from '../packages/ditto/scripts/build-worker-source.js';
+import { WORKER_SOURCE } from '../packages/ditto/src/backend/threads/worker-source.js';
 import { repoRoot } from './helpers/run-tsx.js';
 
 describe('the workers’ source', () => {
@@ -29,7 +29,7 @@ describe('the workers’ source', () => {
   });
 
   it('the runtime-neutral thread code imports nothing Node-specific', () => {
-    const dir = resolve(repoRoot, 'src/backend/threads');
+    const dir = resolve(repoRoot, 'packages/ditto/src/backend/threads');
     for (const file of readdirSync(dir)) {
       const text = readFileSync(resolve(dir, file), 'utf8');
       expect(text, file).not.toMatch(/from ['"](node:|fs|os|worker_threads|child_process)/);

@@ -6,15 +6,19 @@
  * the tutorial onto the threads.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { setBackend } from '../src/backend/registry.js';
-import { setThreads, shutdownThreads, threadsBackend } from '../src/backend/threads/register.js';
-import { DEFAULT_THRESHOLDS } from '../src/backend/threads/threaded-backend.js';
-import { Dense } from '../src/layers/dense.js';
-import { Sequential } from '../src/models/sequential.js';
-import { registerNodeThreadsBackend } from '../src/node/threads/index.js';
-import { key, setSeed, uniform } from '../src/random/index.js';
-import { tensor } from '../src/tensor/tensor.js';
-import { fitTutorial } from '../src/tutorial/tutorial.js';
+import { setBackend } from '../packages/ditto/src/backend/registry.js';
+import {
+  setThreads,
+  shutdownThreads,
+  threadsBackend,
+} from '../packages/ditto/src/backend/threads/register.js';
+import { DEFAULT_THRESHOLDS } from '../packages/ditto/src/backend/threads/threaded-backend.js';
+import { Dense } from '../packages/ditto/src/layers/dense.js';
+import { Sequential } from '../packages/ditto/src/models/sequential.js';
+import { key, setSeed, uniform } from '../packages/ditto/src/random/index.js';
+import { tensor } from '../packages/ditto/src/tensor/tensor.js';
+import { fitTutorial } from '../packages/ditto/src/tutorial/tutorial.js';
+import { registerNodeThreadsBackend } from '../packages/ditto-node/src/threads/index.js';
 
 registerNodeThreadsBackend({ threads: 1 });
 const threaded = threadsBackend()!;

@@ -11,21 +11,24 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { jsBackend } from '../src/backend/js/js-backend.js';
-import { getBackend, listBackends, setBackend } from '../src/backend/registry.js';
-import type { WorkerSpawner } from '../src/backend/threads/pool.js';
+import { jsBackend } from '../packages/ditto/src/backend/js/js-backend.js';
+import { getBackend, listBackends, setBackend } from '../packages/ditto/src/backend/registry.js';
+import type { WorkerSpawner } from '../packages/ditto/src/backend/threads/pool.js';
 import {
   getThreads,
   registerThreadsBackend,
   setThreads,
   shutdownThreads,
   threadsReady,
-} from '../src/backend/threads/register.js';
-import { createThreadedBackend, type ThreadedBackend } from '../src/backend/threads/threaded-backend.js';
-import { createWasmBackend } from '../src/backend/wasm/wasm-backend.js';
-import { nodeWorkerSpawner, registerNodeThreadsBackend } from '../src/node/threads/index.js';
-import { type BinaryOp, UNARY_OPS, type UnaryOp } from '../src/numeric/elementwise.js';
-import type { FloatArray } from '../src/tensor/dtype.js';
+} from '../packages/ditto/src/backend/threads/register.js';
+import {
+  createThreadedBackend,
+  type ThreadedBackend,
+} from '../packages/ditto/src/backend/threads/threaded-backend.js';
+import { createWasmBackend } from '../packages/ditto/src/backend/wasm/wasm-backend.js';
+import { type BinaryOp, UNARY_OPS, type UnaryOp } from '../packages/ditto/src/numeric/elementwise.js';
+import type { FloatArray } from '../packages/ditto/src/tensor/dtype.js';
+import { nodeWorkerSpawner, registerNodeThreadsBackend } from '../packages/ditto-node/src/threads/index.js';
 import { repoRoot } from './helpers/run-tsx.js';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -645,8 +648,8 @@ describe('wasm-threads: worker lifetime', () => {
 
   it('a process that used threads exits by itself, with or without shutdown', async () => {
     const code = `
-      import { createThreadedBackend } from './src/backend/threads/threaded-backend.ts';
-      import { nodeWorkerSpawner } from './src/node/threads/index.ts';
+      import { createThreadedBackend } from './packages/ditto/src/backend/threads/threaded-backend.ts';
+      import { nodeWorkerSpawner } from './packages/ditto-node/src/threads/index.ts';
       const backend = createThreadedBackend({ spawn: nodeWorkerSpawner, threads: 3 });
       console.log('ready', await backend.ready());
       const a = new Float32Array(256 * 256).fill(0.5);

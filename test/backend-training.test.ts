@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { getBackend, setBackend } from '../src/backend/registry.js';
-import { registerWasmBackend } from '../src/backend/wasm/register.js';
-import { Dense } from '../src/layers/dense.js';
-import { Dropout } from '../src/layers/dropout.js';
-import { Sequential } from '../src/models/sequential.js';
-import { key, normal, setSeed, uniform } from '../src/random/index.js';
-import { fitTutorial } from '../src/tutorial/tutorial.js';
+import { getBackend, setBackend } from '../packages/ditto/src/backend/registry.js';
+import { registerWasmBackend } from '../packages/ditto/src/backend/wasm/register.js';
+import { Dense } from '../packages/ditto/src/layers/dense.js';
+import { Dropout } from '../packages/ditto/src/layers/dropout.js';
+import { Sequential } from '../packages/ditto/src/models/sequential.js';
+import { key, normal, setSeed, uniform } from '../packages/ditto/src/random/index.js';
+import { fitTutorial } from '../packages/ditto/src/tutorial/tutorial.js';
 
 registerWasmBackend();
 afterEach(() => setBackend('js'));

@@ -6,8 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assemble, loadWabt, OUTPUT_PATH, renderBytesModule, WAT_PATH } from '../scripts/build-wasm.js';
-import { kernelBytes } from '../src/backend/wasm/wasm-module.js';
+import {
+  assemble,
+  loadWabt,
+  OUTPUT_PATH,
+  renderBytesModule,
+  WAT_PATH,
+} from '../packages/ditto/scripts/build-wasm.js';
+import { kernelBytes } from '../packages/ditto/src/backend/wasm/wasm-module.js';
 
 const wat = readFileSync(WAT_PATH, 'utf8');
 // The assembler is a dev dependency; without it (e.g. a production install) these checks are skipped.

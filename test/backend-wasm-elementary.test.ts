@@ -8,13 +8,22 @@
  * Object.is (−0 differs from +0; any NaN equals any NaN, as the contract leaves NaN bits open).
  */
 import { describe, expect, it } from 'vitest';
-import { jsBackend } from '../src/backend/js/js-backend.js';
-import { WasmArena } from '../src/backend/wasm/wasm-arena.js';
-import { createWasmBackend } from '../src/backend/wasm/wasm-backend.js';
-import { instantiateKernels } from '../src/backend/wasm/wasm-module.js';
-import { erf, exp, expm1, log, log1p, sigmoid, softplus, tanh } from '../src/numeric/elementary.js';
-import { UNARY_OPS, type UnaryOp } from '../src/numeric/elementwise.js';
-import type { FloatArray } from '../src/tensor/dtype.js';
+import { jsBackend } from '../packages/ditto/src/backend/js/js-backend.js';
+import { WasmArena } from '../packages/ditto/src/backend/wasm/wasm-arena.js';
+import { createWasmBackend } from '../packages/ditto/src/backend/wasm/wasm-backend.js';
+import { instantiateKernels } from '../packages/ditto/src/backend/wasm/wasm-module.js';
+import {
+  erf,
+  exp,
+  expm1,
+  log,
+  log1p,
+  sigmoid,
+  softplus,
+  tanh,
+} from '../packages/ditto/src/numeric/elementary.js';
+import { UNARY_OPS, type UnaryOp } from '../packages/ditto/src/numeric/elementwise.js';
+import type { FloatArray } from '../packages/ditto/src/tensor/dtype.js';
 
 // ---------------------------------------------------------------------------------------------
 // Input generators (independent of ditto's random streams).

@@ -5,15 +5,15 @@
  * payload, which the contract does not fix).
  */
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../src/backend/backend.js';
-import { jsBackend } from '../src/backend/js/js-backend.js';
-import { getBackend, listBackends, setBackend } from '../src/backend/registry.js';
-import { planBinary } from '../src/backend/wasm/binary-plan.js';
-import { registerWasmBackend } from '../src/backend/wasm/register.js';
-import { createWasmBackend } from '../src/backend/wasm/wasm-backend.js';
-import { wasmSimdSupported } from '../src/backend/wasm/wasm-module.js';
-import { type BinaryOp, UNARY_OPS } from '../src/numeric/elementwise.js';
-import type { FloatArray } from '../src/tensor/dtype.js';
+import type { Backend } from '../packages/ditto/src/backend/backend.js';
+import { jsBackend } from '../packages/ditto/src/backend/js/js-backend.js';
+import { getBackend, listBackends, setBackend } from '../packages/ditto/src/backend/registry.js';
+import { planBinary } from '../packages/ditto/src/backend/wasm/binary-plan.js';
+import { registerWasmBackend } from '../packages/ditto/src/backend/wasm/register.js';
+import { createWasmBackend } from '../packages/ditto/src/backend/wasm/wasm-backend.js';
+import { wasmSimdSupported } from '../packages/ditto/src/backend/wasm/wasm-module.js';
+import { type BinaryOp, UNARY_OPS } from '../packages/ditto/src/numeric/elementwise.js';
+import type { FloatArray } from '../packages/ditto/src/tensor/dtype.js';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 const DTYPES: [string, Ctor][] = [

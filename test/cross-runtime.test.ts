@@ -17,8 +17,8 @@ import {
   checkCore,
   NotRuntimeNeutralError,
   nodeGlobalsIn,
-} from '../scripts/build-browser.js';
-import { fitTutorial } from '../src/tutorial/tutorial.js';
+} from '../packages/ditto/scripts/build-browser.js';
+import { fitTutorial } from '../packages/ditto/src/tutorial/tutorial.js';
 import {
   describeDifference,
   findMismatches,

@@ -8,7 +8,7 @@ import {
   seriesToSupervised,
   testCount,
   trainTestSplit,
-} from '../src/data/index.js';
+} from '../packages/ditto/src/data/index.js';
 import {
   foldIn,
   key,
@@ -18,7 +18,7 @@ import {
   type SeedState,
   saveSeedState,
   setSeed,
-} from '../src/random/index.js';
+} from '../packages/ditto/src/random/index.js';
 import { testValues } from './helpers/test-values.js';
 
 describe('seriesToSupervised', () => {

@@ -3,7 +3,7 @@ import { runTsx } from './helpers/run-tsx.js';
 
 describe('ditto demo', () => {
   it('--json reports ten different unseeded MSEs, ten seeded ones identical in a child process, and 30 repeats', async () => {
-    const result = JSON.parse(await runTsx('src/cli/main.ts', ['demo', '--json']));
+    const result = JSON.parse(await runTsx('packages/ditto-node/src/cli/main.ts', ['demo', '--json']));
     expect(result.unseeded.mses).toHaveLength(10);
     expect(new Set(result.unseeded.mses).size).toBe(10);
     expect(result.unseeded.seeds).toContain(result.unseeded.seed);
@@ -21,8 +21,8 @@ describe('ditto demo', () => {
 
   it('the seeded part is the same in a second run of the whole demo', async () => {
     const [a, b] = await Promise.all([
-      runTsx('src/cli/main.ts', ['demo', '--json']),
-      runTsx('src/cli/main.ts', ['demo', '--json']),
+      runTsx('packages/ditto-node/src/cli/main.ts', ['demo', '--json']),
+      runTsx('packages/ditto-node/src/cli/main.ts', ['demo', '--json']),
     ]);
     const first = JSON.parse(a);
     const second = JSON.parse(b);

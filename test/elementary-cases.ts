@@ -6,8 +6,8 @@
  * formulas built from them; rounding them once with `Math.fround` gives a float32 reference that is
  * the correctly rounded result except in cases closer to a float32 rounding boundary than ~1e-16.
  */
-import { exp, expm1, log, log1p, sigmoid, softplus, tanh } from '../src/numeric/elementary.js';
-import { float32FromBits, nextAfter32, ulpDistance32 } from '../src/numeric/ulp.js';
+import { exp, expm1, log, log1p, sigmoid, softplus, tanh } from '../packages/ditto/src/numeric/elementary.js';
+import { float32FromBits, nextAfter32, ulpDistance32 } from '../packages/ditto/src/numeric/ulp.js';
 
 /** Deterministic xorshift32 stream of unsigned 32-bit integers (test inputs only). */
 export function xorshift32(seed: number): () => number {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { fromWords, highWord, lowWord, pow2i } from '../src/numeric/bits.js';
-import { float32Bits, float32FromBits, nextAfter32, ulpDistance32 } from '../src/numeric/ulp.js';
+import { fromWords, highWord, lowWord, pow2i } from '../packages/ditto/src/numeric/bits.js';
+import {
+  float32Bits,
+  float32FromBits,
+  nextAfter32,
+  ulpDistance32,
+} from '../packages/ditto/src/numeric/ulp.js';
 import { xorshift32 } from './elementary-cases.js';
 
 const MIN_SUB = 1.401298464324817e-45;

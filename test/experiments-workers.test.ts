@@ -5,13 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RepeatResult, runExperiment } from '../src/experiments/index.js';
-import { loadExperiments, RepeatPool, runExperimentFile } from '../src/node/experiments/index.js';
-import { repeatSeed } from '../src/tutorial/repeat-seed.js';
+import { type RepeatResult, runExperiment } from '../packages/ditto/src/experiments/index.js';
+import { repeatSeed } from '../packages/ditto/src/tutorial/repeat-seed.js';
+import {
+  loadExperiments,
+  RepeatPool,
+  runExperimentFile,
+} from '../packages/ditto-node/src/experiments/index.js';
 import { repoRoot } from './helpers/run-tsx.js';
 
 const repeatSeedOf = (seed: number, index: number) => String(repeatSeed(seed, index));
-const src = (path: string) => JSON.stringify(pathToFileURL(join(repoRoot, 'src', path)).href);
+const src = (path: string) => JSON.stringify(pathToFileURL(join(repoRoot, 'packages/ditto/src', path)).href);
 let dir: string;
 let fixture: string;
 let pool1: RepeatPool;

@@ -14,7 +14,7 @@ import {
   statisticsKey,
   summarize,
   tutorialExperiment,
-} from '../src/experiments/index.js';
+} from '../packages/ditto/src/experiments/index.js';
 import {
   bits,
   foldIn,
@@ -24,7 +24,7 @@ import {
   restoreSeedState,
   setSeed,
   uniform,
-} from '../src/random/index.js';
+} from '../packages/ditto/src/random/index.js';
 import {
   bootstrap,
   cliffsDelta,
@@ -33,8 +33,8 @@ import {
   hedgesG,
   mannWhitneyU,
   welchTTest,
-} from '../src/stats/index.js';
-import { fitTutorial } from '../src/tutorial/tutorial.js';
+} from '../packages/ditto/src/stats/index.js';
+import { fitTutorial } from '../packages/ditto/src/tutorial/tutorial.js';
 
 /** A run whose metric `m` takes the given values, repeat by repeat (no training involved). */
 async function runOf(

@@ -4,12 +4,15 @@
  * they replace; the fused loss kernels against the losses differentiated on the tape.
  */
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../src/backend/backend.js';
-import { jsBackend } from '../src/backend/js/js-backend.js';
-import { Variable } from '../src/layers/variable.js';
-import * as losses from '../src/losses/index.js';
-import { denseBackwardComposite, denseForwardComposite } from '../src/models/fast-path/dense-kernels.js';
-import { fromLogits } from '../src/models/fast-path/from-logits.js';
+import type { Backend } from '../packages/ditto/src/backend/backend.js';
+import { jsBackend } from '../packages/ditto/src/backend/js/js-backend.js';
+import { Variable } from '../packages/ditto/src/layers/variable.js';
+import * as losses from '../packages/ditto/src/losses/index.js';
+import {
+  denseBackwardComposite,
+  denseForwardComposite,
+} from '../packages/ditto/src/models/fast-path/dense-kernels.js';
+import { fromLogits } from '../packages/ditto/src/models/fast-path/from-logits.js';
 import {
   binaryCrossentropyKernel,
   categoricalCrossentropyKernel,
@@ -18,7 +21,7 @@ import {
   meanAbsoluteErrorKernel,
   meanSquaredErrorKernel,
   oneHotInto,
-} from '../src/models/fast-path/loss-kernels.js';
+} from '../packages/ditto/src/models/fast-path/loss-kernels.js';
 import {
   type BinaryOp,
   binaryForward,
@@ -26,13 +29,13 @@ import {
   type UnaryOp,
   unaryBackward,
   unaryForward,
-} from '../src/numeric/elementwise.js';
-import { Adam, type AdamBase, AdamW, powerFor } from '../src/optimizers/index.js';
-import { backward } from '../src/tensor/autograd.js';
-import type { FloatArray } from '../src/tensor/dtype.js';
-import * as ops from '../src/tensor/ops/index.js';
-import { broadcastStrides } from '../src/tensor/shape.js';
-import { Tensor } from '../src/tensor/tensor.js';
+} from '../packages/ditto/src/numeric/elementwise.js';
+import { Adam, type AdamBase, AdamW, powerFor } from '../packages/ditto/src/optimizers/index.js';
+import { backward } from '../packages/ditto/src/tensor/autograd.js';
+import type { FloatArray } from '../packages/ditto/src/tensor/dtype.js';
+import * as ops from '../packages/ditto/src/tensor/ops/index.js';
+import { broadcastStrides } from '../packages/ditto/src/tensor/shape.js';
+import { Tensor } from '../packages/ditto/src/tensor/tensor.js';
 import { testValues } from './helpers/test-values.js';
 
 /** Values with the awkward ones mixed in: signed zeros, subnormals, huge, infinities, NaN. */

@@ -6,25 +6,30 @@
  * runs took the autograd path.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Backend } from '../src/backend/backend.js';
-import { jsBackend } from '../src/backend/js/js-backend.js';
-import { getBackend, registerBackend, setBackend } from '../src/backend/registry.js';
-import { registerWasmBackend } from '../src/backend/wasm/register.js';
-import type { Callback } from '../src/callbacks/callback.js';
-import { EarlyStopping } from '../src/callbacks/early-stopping.js';
-import { hashArrays } from '../src/hash/fingerprint.js';
-import { Activation } from '../src/layers/activation-layer.js';
-import { Dense } from '../src/layers/dense.js';
-import { Dropout } from '../src/layers/dropout.js';
-import { l1, l1l2, l2 } from '../src/layers/regularizers.js';
-import * as losses from '../src/losses/index.js';
-import { fromLogits, isFastPathEnabled, planLayers, setFastPath } from '../src/models/fast-path/index.js';
-import { type CompileOptions, type FitOptions, Sequential } from '../src/models/sequential.js';
-import * as optimizers from '../src/optimizers/index.js';
-import { setSeed } from '../src/random/index.js';
-import * as ops from '../src/tensor/ops/index.js';
-import { Tensor } from '../src/tensor/tensor.js';
-import { fitTutorial } from '../src/tutorial/tutorial.js';
+import type { Backend } from '../packages/ditto/src/backend/backend.js';
+import { jsBackend } from '../packages/ditto/src/backend/js/js-backend.js';
+import { getBackend, registerBackend, setBackend } from '../packages/ditto/src/backend/registry.js';
+import { registerWasmBackend } from '../packages/ditto/src/backend/wasm/register.js';
+import type { Callback } from '../packages/ditto/src/callbacks/callback.js';
+import { EarlyStopping } from '../packages/ditto/src/callbacks/early-stopping.js';
+import { hashArrays } from '../packages/ditto/src/hash/fingerprint.js';
+import { Activation } from '../packages/ditto/src/layers/activation-layer.js';
+import { Dense } from '../packages/ditto/src/layers/dense.js';
+import { Dropout } from '../packages/ditto/src/layers/dropout.js';
+import { l1, l1l2, l2 } from '../packages/ditto/src/layers/regularizers.js';
+import * as losses from '../packages/ditto/src/losses/index.js';
+import {
+  fromLogits,
+  isFastPathEnabled,
+  planLayers,
+  setFastPath,
+} from '../packages/ditto/src/models/fast-path/index.js';
+import { type CompileOptions, type FitOptions, Sequential } from '../packages/ditto/src/models/sequential.js';
+import * as optimizers from '../packages/ditto/src/optimizers/index.js';
+import { setSeed } from '../packages/ditto/src/random/index.js';
+import * as ops from '../packages/ditto/src/tensor/ops/index.js';
+import { Tensor } from '../packages/ditto/src/tensor/tensor.js';
+import { fitTutorial } from '../packages/ditto/src/tutorial/tutorial.js';
 import { testValues } from './helpers/test-values.js';
 
 type KernelName = 'matmul' | 'binary' | 'unary' | 'denseForward' | 'denseBackward' | 'softmax';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalBytes, hashArrays } from '../src/hash/fingerprint.js';
+import { canonicalBytes, hashArrays } from '../packages/ditto/src/hash/fingerprint.js';
 
 describe('fingerprints', () => {
   it('SHA-256 of no bytes is the published empty-message digest', () => {

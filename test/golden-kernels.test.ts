@@ -8,11 +8,11 @@
  * produce the same pinned hashes.
  */
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../src/backend/backend.js';
-import { jsBackend } from '../src/backend/js/js-backend.js';
-import { createWasmBackend } from '../src/backend/wasm/wasm-backend.js';
-import { hashArrays } from '../src/hash/fingerprint.js';
-import { UNARY_OPS } from '../src/numeric/elementwise.js';
+import type { Backend } from '../packages/ditto/src/backend/backend.js';
+import { jsBackend } from '../packages/ditto/src/backend/js/js-backend.js';
+import { createWasmBackend } from '../packages/ditto/src/backend/wasm/wasm-backend.js';
+import { hashArrays } from '../packages/ditto/src/hash/fingerprint.js';
+import { UNARY_OPS } from '../packages/ditto/src/numeric/elementwise.js';
 import { testValues } from './helpers/test-values.js';
 
 const f32 = (n: number, seed: number, lo = -3, hi = 3) => Float32Array.from(testValues(n, seed, lo, hi));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Orthogonal, orthogonal, orthonormalFactor } from '../src/initializers/index.js';
-import * as random from '../src/random/index.js';
-import type { FloatArray } from '../src/tensor/dtype.js';
+import { Orthogonal, orthogonal, orthonormalFactor } from '../packages/ditto/src/initializers/index.js';
+import * as random from '../packages/ditto/src/random/index.js';
+import type { FloatArray } from '../packages/ditto/src/tensor/dtype.js';
 
 /** Largest |(MᵀM or MMᵀ) − gain²·I| entry for a row-major rows × cols matrix, in float64. */
 function gramError(w: FloatArray, rows: number, cols: number, overColumns: boolean, gain = 1): number {

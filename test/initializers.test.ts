@@ -31,9 +31,9 @@ import {
   varianceScaling,
   Zeros,
   zeros,
-} from '../src/initializers/index.js';
-import * as random from '../src/random/index.js';
-import type { DType, FloatArray } from '../src/tensor/dtype.js';
+} from '../packages/ditto/src/initializers/index.js';
+import * as random from '../packages/ditto/src/random/index.js';
+import type { DType, FloatArray } from '../packages/ditto/src/tensor/dtype.js';
 
 const f32 = Math.fround;
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);

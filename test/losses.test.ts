@@ -9,11 +9,11 @@ import {
   meanAbsolutePercentageError,
   meanSquaredError,
   sparseCategoricalCrossentropy,
-} from '../src/losses/index.js';
-import { backward, noGrad } from '../src/tensor/autograd.js';
-import * as ops from '../src/tensor/ops/index.js';
-import type { Shape } from '../src/tensor/shape.js';
-import { type Tensor, tensor } from '../src/tensor/tensor.js';
+} from '../packages/ditto/src/losses/index.js';
+import { backward, noGrad } from '../packages/ditto/src/tensor/autograd.js';
+import * as ops from '../packages/ditto/src/tensor/ops/index.js';
+import type { Shape } from '../packages/ditto/src/tensor/shape.js';
+import { type Tensor, tensor } from '../packages/ditto/src/tensor/tensor.js';
 import { testValues } from './helpers/test-values.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as losses from '../src/losses/index.js';
+import * as losses from '../packages/ditto/src/losses/index.js';
 import {
   accuracy,
   accuracyForShapes,
@@ -11,9 +11,9 @@ import {
   mae,
   mse,
   sparseCategoricalAccuracy,
-} from '../src/metrics/index.js';
-import type { Shape } from '../src/tensor/shape.js';
-import { type Tensor, tensor } from '../src/tensor/tensor.js';
+} from '../packages/ditto/src/metrics/index.js';
+import type { Shape } from '../packages/ditto/src/tensor/shape.js';
+import { type Tensor, tensor } from '../packages/ditto/src/tensor/tensor.js';
 import { testValues } from './helpers/test-values.js';
 
 const values = (t: Tensor) => Array.from(t.data);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededFits } from '../src/tutorial/seeded-fits.js';
+import { seededFits } from '../packages/ditto/src/tutorial/seeded-fits.js';
 import { runTsx } from './helpers/run-tsx.js';
 
 describe('seeded training is reproducible across processes', () => {

@@ -5,17 +5,17 @@
  * kernel: it is called for float32 variables only, and changes no bit of a training.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Backend } from '../src/backend/backend.js';
-import { jsBackend } from '../src/backend/js/js-backend.js';
-import { registerBackend, setBackend } from '../src/backend/registry.js';
-import { createWasmBackend } from '../src/backend/wasm/wasm-backend.js';
-import { instantiateKernels, wasmSimdSupported } from '../src/backend/wasm/wasm-module.js';
-import { Variable } from '../src/layers/variable.js';
-import { Adam } from '../src/optimizers/adam.js';
-import type { AdamBase } from '../src/optimizers/adam-base.js';
-import { AdamW } from '../src/optimizers/adamw.js';
-import { powerFor } from '../src/optimizers/power.js';
-import { Tensor } from '../src/tensor/tensor.js';
+import type { Backend } from '../packages/ditto/src/backend/backend.js';
+import { jsBackend } from '../packages/ditto/src/backend/js/js-backend.js';
+import { registerBackend, setBackend } from '../packages/ditto/src/backend/registry.js';
+import { createWasmBackend } from '../packages/ditto/src/backend/wasm/wasm-backend.js';
+import { instantiateKernels, wasmSimdSupported } from '../packages/ditto/src/backend/wasm/wasm-module.js';
+import { Variable } from '../packages/ditto/src/layers/variable.js';
+import { Adam } from '../packages/ditto/src/optimizers/adam.js';
+import type { AdamBase } from '../packages/ditto/src/optimizers/adam-base.js';
+import { AdamW } from '../packages/ditto/src/optimizers/adamw.js';
+import { powerFor } from '../packages/ditto/src/optimizers/power.js';
+import { Tensor } from '../packages/ditto/src/tensor/tensor.js';
 
 const fr = Math.fround;
 

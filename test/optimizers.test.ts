@@ -10,7 +10,7 @@
  * "Keras's published values" block).
  */
 import { describe, expect, it } from 'vitest';
-import { Variable } from '../src/layers/variable.js';
+import { Variable } from '../packages/ditto/src/layers/variable.js';
 import {
   Adagrad,
   Adam,
@@ -20,9 +20,9 @@ import {
   RMSprop,
   SGD,
   type Slots,
-} from '../src/optimizers/index.js';
-import type { DType, FloatArray } from '../src/tensor/dtype.js';
-import { Tensor } from '../src/tensor/tensor.js';
+} from '../packages/ditto/src/optimizers/index.js';
+import type { DType, FloatArray } from '../packages/ditto/src/tensor/dtype.js';
+import { Tensor } from '../packages/ditto/src/tensor/tensor.js';
 import { testValues } from './helpers/test-values.js';
 
 type Round = (x: number) => number;

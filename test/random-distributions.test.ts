@@ -2,7 +2,7 @@ import chisquareCdf from '@stdlib/stats-base-dists-chisquare-cdf';
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as random from '../src/random/index.js';
+import * as random from '../packages/ditto/src/random/index.js';
 
 const {
   bernoulli,

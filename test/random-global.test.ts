@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import * as random from '../src/random/index.js';
+import * as random from '../packages/ditto/src/random/index.js';
 
 const {
   foldIn,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import * as random from '../src/random/index.js';
-import { fillBits } from '../src/random/key.js';
+import * as random from '../packages/ditto/src/random/index.js';
+import { fillBits } from '../packages/ditto/src/random/key.js';
 
 const { bits, foldIn, key, KeyStream, split, threefry2x32, uniform, wordToUnitFloat } = random;
 

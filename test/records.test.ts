@@ -13,8 +13,12 @@ import {
   type RepeatResult,
   RUN_RECORD_SCHEMA,
   runExperiment,
-} from '../src/experiments/index.js';
-import { type CommandIO, rerunCommand, showCommand } from '../src/node/experiments/commands.js';
+} from '../packages/ditto/src/experiments/index.js';
+import {
+  type CommandIO,
+  rerunCommand,
+  showCommand,
+} from '../packages/ditto-node/src/experiments/commands.js';
 import {
   currentEnvironment,
   loadExperiments,
@@ -24,7 +28,7 @@ import {
   recordToCsv,
   runExperimentFile,
   UnknownRunError,
-} from '../src/node/experiments/index.js';
+} from '../packages/ditto-node/src/experiments/index.js';
 import { repoRoot } from './helpers/run-tsx.js';
 
 let dir: string;
@@ -37,8 +41,8 @@ beforeAll(() => {
   // Each repeat trains briefly and then waits, so a kill lands in the middle of the run.
   writeFileSync(
     slow,
-    `import { experiment } from ${JSON.stringify(pathToFileURL(join(repoRoot, 'src/experiments/index.ts')).href)};
-import { fitTutorial } from ${JSON.stringify(pathToFileURL(join(repoRoot, 'src/tutorial/tutorial.ts')).href)};
+    `import { experiment } from ${JSON.stringify(pathToFileURL(join(repoRoot, 'packages/ditto/src/experiments/index.ts')).href)};
+import { fitTutorial } from ${JSON.stringify(pathToFileURL(join(repoRoot, 'packages/ditto/src/tutorial/tutorial.ts')).href)};
 export default experiment({
   name: 'slow tutorial',
   repeats: 12,
@@ -178,10 +182,14 @@ function runAndKill(
   lines: number,
 ): Promise<{ signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), ...args], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'packages/ditto-node/src/cli/main.ts'), ...args],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     let killed = false;
     child.stderr.on('data', (chunk: Buffer) => {

@@ -1,7 +1,6 @@
 // Reports: the offline HTML file (self-contained: no scripts, no requests of any kind) and the
 // terminal text (80 columns, box plots on a log scale when values span orders of magnitude).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { textBoxPlot } from '../src/cli/text-plot.js';
 import {
   type Comparison,
   compareRuns,
@@ -9,14 +8,15 @@ import {
   experiment,
   runExperiment,
   summarize,
-} from '../src/experiments/index.js';
+} from '../packages/ditto/src/experiments/index.js';
+import { textBoxPlot } from '../packages/ditto-node/src/cli/text-plot.js';
 import {
   convergenceTrail,
   formatComparison,
   formatRun,
   renderReport,
   wantsLogScale,
-} from '../src/report/index.js';
+} from '../packages/ditto-node/src/report/index.js';
 
 async function runOf(name: string, values: number[], fail?: number): Promise<ExperimentRun> {
   return runExperiment(

@@ -9,8 +9,8 @@ import {
   bootstrapSamples,
   probabilityOfImprovement,
   type RandomSource,
-} from '../src/stats/index.js';
-import { mean } from '../src/stats/sample-math.js';
+} from '../packages/ditto/src/stats/index.js';
+import { mean } from '../packages/ditto/src/stats/sample-math.js';
 
 /** Test-only source: mulberry32 words, mapped to [0, bound) by rejection (no modulo bias). */
 function testSource(seed: number): RandomSource {

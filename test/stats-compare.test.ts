@@ -11,7 +11,7 @@ import {
   probabilityOfImprovement,
   type RandomSource,
   welchTTest,
-} from '../src/stats/index.js';
+} from '../packages/ditto/src/stats/index.js';
 
 const mse30a = [
   0.0194, 0.022613, 0.01998, 0.011761, 0.010589, 0.015254, 0.018604, 0.017036, 0.023585, 0.018097, 0.017602,

@@ -1,7 +1,7 @@
 // "How many repeats are enough" against NumPy/SciPy prefix statistics. Reference values:
 // scripts/scipy-refs.py with Debian's python3-scipy (SciPy 1.10.1, NumPy 1.24.2).
 import { describe, expect, it } from 'vitest';
-import { convergence } from '../src/stats/index.js';
+import { convergence } from '../packages/ditto/src/stats/index.js';
 
 const mse30a = [
   0.0194, 0.022613, 0.01998, 0.011761, 0.010589, 0.015254, 0.018604, 0.017036, 0.023585, 0.018097, 0.017602,

@@ -2,8 +2,8 @@
 // python3-scipy, SciPy 1.10.1), formatted by the documented rules: 4 significant digits for
 // values, 2 for p (scientific below 0.001), 2 decimals for Cliff's δ, a true minus sign.
 import { describe, expect, it } from 'vitest';
-import { verdict } from '../src/stats/index.js';
-import { formatNumber, formatP } from '../src/stats/verdict.js';
+import { verdict } from '../packages/ditto/src/stats/index.js';
+import { formatNumber, formatP } from '../packages/ditto/src/stats/verdict.js';
 
 const mse30a = [
   0.0194, 0.022613, 0.01998, 0.011761, 0.010589, 0.015254, 0.018604, 0.017036, 0.023585, 0.018097, 0.017602,

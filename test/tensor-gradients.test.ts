@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { backward } from '../src/tensor/autograd.js';
-import * as ops from '../src/tensor/ops/index.js';
-import type { Shape } from '../src/tensor/shape.js';
-import { type Tensor, tensor } from '../src/tensor/tensor.js';
+import { backward } from '../packages/ditto/src/tensor/autograd.js';
+import * as ops from '../packages/ditto/src/tensor/ops/index.js';
+import type { Shape } from '../packages/ditto/src/tensor/shape.js';
+import { type Tensor, tensor } from '../packages/ditto/src/tensor/tensor.js';
 import { testValues } from './helpers/test-values.js';
 
 /** A float64 tensor of test values that requires a gradient. */

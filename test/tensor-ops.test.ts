@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import * as ops from '../src/tensor/ops/index.js';
-import { ShapeError } from '../src/tensor/shape.js';
-import { tensor } from '../src/tensor/tensor.js';
+import * as ops from '../packages/ditto/src/tensor/ops/index.js';
+import { ShapeError } from '../packages/ditto/src/tensor/shape.js';
+import { tensor } from '../packages/ditto/src/tensor/tensor.js';
 import { testValues } from './helpers/test-values.js';
 
 describe('forward values', () => {

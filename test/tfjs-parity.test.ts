@@ -16,11 +16,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Dense } from '../src/layers/dense.js';
-import { Sequential } from '../src/models/sequential.js';
-import { Adam, SGD } from '../src/optimizers/index.js';
-import type { Optimizer } from '../src/optimizers/optimizer.js';
-import { tutorialData } from '../src/tutorial/tutorial.js';
+import { Dense } from '../packages/ditto/src/layers/dense.js';
+import { Sequential } from '../packages/ditto/src/models/sequential.js';
+import { Adam, SGD } from '../packages/ditto/src/optimizers/index.js';
+import type { Optimizer } from '../packages/ditto/src/optimizers/optimizer.js';
+import { tutorialData } from '../packages/ditto/src/tutorial/tutorial.js';
 
 const RELATIVE = 1e-4;
 const ABSOLUTE_FRACTION_OF_FIRST_LOSS = 1e-7;

@@ -3,7 +3,7 @@
  * from ditto's keyed generator with fixed seeds, so every run and every framework sees the same
  * numbers (the Python runner reads them from a file).
  */
-import { key, randint, split, uniform } from '../../src/random/index.js';
+import { key, randint, split, uniform } from '../../packages/ditto/src/random/index.js';
 
 /** Sizes of the workloads; `quick` shrinks the repetitions, never the work per sample. */
 export interface Plan {

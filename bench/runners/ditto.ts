@@ -2,16 +2,16 @@
  * Benchmark runner for ditto, one workload per process: `node --import tsx bench/runners/ditto.ts
  * '{"workload":"a","backend":"js","quick":false}'` prints one JSON line of results.
  */
-import { listBackends, setBackend } from '../../src/backend/registry.js';
-import { threadsReady } from '../../src/backend/threads/register.js';
-import { registerWasmBackend } from '../../src/backend/wasm/register.js';
-import { Dense } from '../../src/layers/dense.js';
-import { Sequential } from '../../src/models/sequential.js';
-import { registerNodeThreadsBackend } from '../../src/node/threads/index.js';
-import { setSeed } from '../../src/random/index.js';
-import { Tensor } from '../../src/tensor/tensor.js';
-import { repeatSeed } from '../../src/tutorial/repeat-seed.js';
-import { fitTutorial, tutorialData } from '../../src/tutorial/tutorial.js';
+import { listBackends, setBackend } from '../../packages/ditto/src/backend/registry.js';
+import { threadsReady } from '../../packages/ditto/src/backend/threads/register.js';
+import { registerWasmBackend } from '../../packages/ditto/src/backend/wasm/register.js';
+import { Dense } from '../../packages/ditto/src/layers/dense.js';
+import { Sequential } from '../../packages/ditto/src/models/sequential.js';
+import { setSeed } from '../../packages/ditto/src/random/index.js';
+import { Tensor } from '../../packages/ditto/src/tensor/tensor.js';
+import { repeatSeed } from '../../packages/ditto/src/tutorial/repeat-seed.js';
+import { fitTutorial, tutorialData } from '../../packages/ditto/src/tutorial/tutorial.js';
+import { registerNodeThreadsBackend } from '../../packages/ditto-node/src/threads/index.js';
 import { cleanRound, EpochRates, newRoundLog } from '../lib/clean-round.js';
 import { summarize, timeMs } from '../lib/summary.js';
 import { mlpData, planFor } from '../lib/workloads.js';

@@ -10,10 +10,10 @@
  * A kernel can beat these simple loops (the matmul keeps more independent sums in flight), so the
  * peak the documentation uses is the best of all of them. Prints one JSON line.
  */
-import type { Backend } from '../../src/backend/backend.js';
-import { jsBackend } from '../../src/backend/js/js-backend.js';
-import { getBackend, setBackend } from '../../src/backend/registry.js';
-import { registerWasmBackend } from '../../src/backend/wasm/register.js';
+import type { Backend } from '../../packages/ditto/src/backend/backend.js';
+import { jsBackend } from '../../packages/ditto/src/backend/js/js-backend.js';
+import { getBackend, setBackend } from '../../packages/ditto/src/backend/registry.js';
+import { registerWasmBackend } from '../../packages/ditto/src/backend/wasm/register.js';
 
 /**
  * The wasm peak loop, assembled by wabt from this text (kept here so the benchmark needs no

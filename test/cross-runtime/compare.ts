@@ -4,7 +4,7 @@
  * predictions, per-epoch history) and — from the training traces, with ditto's divergence tool —
  * the first step and tensor (weights, gradient or optimizer slot) where the runs part ways.
  */
-import { compareTraces, formatComparison } from '../../src/audit/index.js';
+import { compareTraces, formatComparison } from '../../packages/ditto/src/audit/index.js';
 import { traceFromTransport } from './trace-transport.js';
 import { type RuntimeReport, WORKLOAD_NAMES, type WorkloadResult } from './workloads.js';
 

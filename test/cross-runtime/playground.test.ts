@@ -13,10 +13,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareRuns } from '../../src/experiments/index.js';
-import { formatComparison } from '../../src/report/terminal.js';
-import { repeatSeed } from '../../src/tutorial/repeat-seed.js';
-import { fitTutorial } from '../../src/tutorial/tutorial.js';
+import { compareRuns } from '../../packages/ditto/src/experiments/index.js';
+import { repeatSeed } from '../../packages/ditto/src/tutorial/repeat-seed.js';
+import { fitTutorial } from '../../packages/ditto/src/tutorial/tutorial.js';
+import { formatComparison } from '../../packages/ditto-node/src/report/terminal.js';
 import { toExperimentRun } from '../../web/src/experiment-run.js';
 import type { FitResult } from '../../web/src/protocol.js';
 import { repoRoot, runTsx } from '../helpers/run-tsx.js';
@@ -51,7 +51,17 @@ const pageErrors: string[] = [];
 async function startServer(builtDir: string): Promise<string> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'playground', 'serve', '--port', '0', '--dir', builtDir],
+    [
+      '--import',
+      'tsx',
+      'packages/ditto-node/src/cli/main.ts',
+      'playground',
+      'serve',
+      '--port',
+      '0',
+      '--dir',
+      builtDir,
+    ],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   server = child;
@@ -96,7 +106,7 @@ beforeAll(async () => {
   if (unavailable) return;
   dir = mkdtempSync(join(tmpdir(), 'ditto-playground-'));
   const built = join(dir, 'site');
-  await runTsx('src/cli/main.ts', ['playground', 'build', '--out-dir', built]);
+  await runTsx('packages/ditto-node/src/cli/main.ts', ['playground', 'build', '--out-dir', built]);
   origin = new URL(await startServer(built)).origin;
   browser = await launchChromium(sandboxEnv(join(dir, 'home')));
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -159,7 +169,9 @@ describe.skipIf(Boolean(unavailable))('the playground in headless Chromium', () 
       `npx ditto playground fit --hidden-units ${A.hiddenUnits} --epochs ${A.epochs} --optimizer ${A.optimizer} ` +
         `--learning-rate ${A.learningRate} --seed ${A.seed} --repeat 0`,
     );
-    const printed = JSON.parse(await runTsx('src/cli/main.ts', [...commandA.split(' ').slice(2), '--json']));
+    const printed = JSON.parse(
+      await runTsx('packages/ditto-node/src/cli/main.ts', [...commandA.split(' ').slice(2), '--json']),
+    );
     expect(printed.weightsHash).toBe((await readRows('a'))[0].hash);
     // B: the command of repeat 5, chosen with its row's button (its hash is checked with B's runs).
     await page.getByRole('button', { name: 'Show the Node command for repeat 5 of B' }).click();

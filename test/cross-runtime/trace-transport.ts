@@ -4,7 +4,7 @@
  * Written against the trace's shape, not its internals, so it works whichever way a step stores
  * its hashes.
  */
-import type { TrainingTraceData } from '../../src/audit/index.js';
+import type { TrainingTraceData } from '../../packages/ditto/src/audit/index.js';
 
 type Hashes = TrainingTraceData['steps'][number]['hashes'];
 

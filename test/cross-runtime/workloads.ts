@@ -6,8 +6,8 @@
  * very same code (bundled once by scripts/build-browser.ts) runs in Node, Bun, Deno, Chromium and
  * Firefox, and test/cross-runtime.test.ts compares the fingerprints.
  */
-import { type TrainingTraceData, traceTraining } from '../../src/audit/index.js';
-import { registerWasmBackend } from '../../src/backend/wasm/register.js';
+import { type TrainingTraceData, traceTraining } from '../../packages/ditto/src/audit/index.js';
+import { registerWasmBackend } from '../../packages/ditto/src/backend/wasm/register.js';
 import {
   Dense,
   Dropout,
@@ -20,9 +20,9 @@ import {
   Sequential,
   setBackend,
   setSeed,
-} from '../../src/index.js';
-import { isFastPathEnabled, setFastPath } from '../../src/models/fast-path/index.js';
-import { fitTutorial, tutorialData } from '../../src/tutorial/tutorial.js';
+} from '../../packages/ditto/src/index.js';
+import { isFastPathEnabled, setFastPath } from '../../packages/ditto/src/models/fast-path/index.js';
+import { fitTutorial, tutorialData } from '../../packages/ditto/src/tutorial/tutorial.js';
 import { traceToTransport } from './trace-transport.js';
 
 /** Fingerprints of one training (SHA-256, hex), and its trace. */

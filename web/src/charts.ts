@@ -3,8 +3,8 @@
  * and strip). Colours come from CSS classes (series-a, series-b), so the page's stylesheet controls
  * contrast and dark mode; every chart carries a <title> and <desc> for screen readers.
  */
-import { describe } from '../../src/stats/index.js';
-import { formatNumber } from '../../src/stats/verdict.js';
+import { describe } from '../../packages/ditto/src/stats/index.js';
+import { formatNumber } from '../../packages/ditto/src/stats/verdict.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 let uid = 0;

@@ -1,5 +1,5 @@
 /** A playground configuration: the tutorial network's knobs, the seed and the number of repeats. */
-import { getOptimizer, OPTIMIZER_NAMES } from '../../src/optimizers/index.js';
+import { getOptimizer, OPTIMIZER_NAMES } from '../../packages/ditto/src/optimizers/index.js';
 
 export interface PlaygroundConfig {
   hiddenUnits: number;

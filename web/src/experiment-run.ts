@@ -3,7 +3,7 @@
  * `ditto compare` compares — so the page's statistics come from the same functions: `summarize` and
  * `compareRuns`.
  */
-import type { ExperimentRun } from '../../src/experiments/index.js';
+import type { ExperimentRun } from '../../packages/ditto/src/experiments/index.js';
 import type { FitResult } from './protocol.js';
 
 /** The metric the playground reports for every run. */

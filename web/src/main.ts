@@ -2,7 +2,7 @@
  * The ditto playground: two configurations of the tutorial network, each run 1–100 times in Web
  * Workers, and their comparison. Everything runs in this page; it contacts no other origin.
  */
-import { compareRuns, type ExperimentRun } from '../../src/experiments/index.js';
+import { compareRuns, type ExperimentRun } from '../../packages/ditto/src/experiments/index.js';
 import { boxStripChart } from './charts.js';
 import { describeConfig } from './config.js';
 import { h, replaceChildren } from './dom.js';

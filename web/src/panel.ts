@@ -4,8 +4,8 @@
  * Node command that reproduces a run.
  */
 
-import type { ExperimentRun, MetricSummary } from '../../src/experiments/index.js';
-import { resolveExperimentSeed, summarize } from '../../src/experiments/index.js';
+import type { ExperimentRun, MetricSummary } from '../../packages/ditto/src/experiments/index.js';
+import { resolveExperimentSeed, summarize } from '../../packages/ditto/src/experiments/index.js';
 import { boxStripChart, lossChart } from './charts.js';
 import {
   type ConfigErrors,

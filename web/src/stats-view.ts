@@ -5,10 +5,10 @@
  * Hedges' g, Cliff's δ, the probability of improvement and the plain-words verdict). The comparison
  * also shows the command line's own text.
  */
-import type { Comparison, MetricSummary } from '../../src/experiments/index.js';
-import { convergenceSentence, formatComparison } from '../../src/report/terminal.js';
-import { describe } from '../../src/stats/index.js';
-import { formatNumber as fmt, formatP } from '../../src/stats/verdict.js';
+import type { Comparison, MetricSummary } from '../../packages/ditto/src/experiments/index.js';
+import { describe } from '../../packages/ditto/src/stats/index.js';
+import { formatNumber as fmt, formatP } from '../../packages/ditto/src/stats/verdict.js';
+import { convergenceSentence, formatComparison } from '../../packages/ditto-node/src/report/terminal.js';
 import { h } from './dom.js';
 
 function table(caption: string, rows: Array<[string, string]>, id?: string): HTMLTableElement {

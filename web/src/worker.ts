@@ -3,12 +3,12 @@
  * the tests run, with repeat i of experiment seed s trained with `repeatSeed(s, i)` as `ditto run`
  * does — so every run here has the same weights hash as in Node.
  */
-import { setBackend } from '../../src/backend/registry.js';
-import { registerWasmBackend } from '../../src/backend/wasm/register.js';
-import type { Callback } from '../../src/callbacks/callback.js';
-import { Sequential } from '../../src/models/sequential.js';
-import { repeatSeed } from '../../src/tutorial/repeat-seed.js';
-import { fitTutorial } from '../../src/tutorial/tutorial.js';
+import { setBackend } from '../../packages/ditto/src/backend/registry.js';
+import { registerWasmBackend } from '../../packages/ditto/src/backend/wasm/register.js';
+import type { Callback } from '../../packages/ditto/src/callbacks/callback.js';
+import { Sequential } from '../../packages/ditto/src/models/sequential.js';
+import { repeatSeed } from '../../packages/ditto/src/tutorial/repeat-seed.js';
+import { fitTutorial } from '../../packages/ditto/src/tutorial/tutorial.js';
 import type { FitJob, WorkerReply } from './protocol.js';
 
 const scope = globalThis as unknown as {

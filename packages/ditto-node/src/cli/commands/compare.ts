@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { type CompareCommandOptions, commandAction, compareCommand } from '../../experiments/commands.js';
+
+/** `ditto compare <file-or-run> …`: runs or loads experiments and compares them. */
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description(
+      'compare experiments: run the ones in each file, load recorded runs by id, test and explain the differences',
+    )
+    .argument(
+      '<file-or-run...>',
+      'experiment modules (every exported experiment) and/or run ids (a unique prefix or "latest")',
+    )
+    .option('--export <name>', 'from files, run only this export')
+    .option('--metric <name...>', 'compare only these metrics (default: all shared)')
+    .option('--alpha <a>', 'significance level of the verdicts (default 0.05)')
+    .option('-n, --repeats <n>', "repeats for the experiments run from files (default: each experiment's)")
+    .option('--seed <seed>', "experiment seed for those (default: each experiment's)")
+    .option('-w, --workers <n>', 'worker threads (default: one per core)')
+    .option('--json', 'print the runs and the comparison as JSON')
+    .option('--report <file.html>', 'also write a self-contained HTML report')
+    .option('--db <path>', 'run records database (default: $DITTO_DB, else .ditto/runs.db)')
+    .option('--no-record', 'do not record the runs made from files')
+    .option('--tolerance <t>', '"enough repeats" tolerance: 10% of the mean (default) or absolute')
+    .option('--resamples <n>', 'bootstrap resamples (default 9999)')
+    .action(
+      commandAction('compare', (targets: string[], options: CompareCommandOptions) =>
+        compareCommand(targets, options),
+      ),
+    );
+}

@@ -1,0 +1,33 @@
+import type { Command } from 'commander';
+import { commandAction, type RunCommandOptions, runCommand } from '../../experiments/commands.js';
+
+/** `ditto run <file>`: repeats of an experiment in parallel, statistics, a run record. */
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'run the experiment(s) a TypeScript or JavaScript module exports: repeats in parallel, statistics, a run record',
+    )
+    .argument('<file>', 'module exporting experiment({ … }) (default or named exports)')
+    .option('--export <name>', 'run only this export, when the module has several experiments')
+    .option('-n, --repeats <n>', "number of repeats (default: the experiment's)")
+    .option(
+      '--seed <seed>',
+      "experiment seed, an integer or a string (default: the experiment's, else drawn and recorded)",
+    )
+    .option('-w, --workers <n>', 'worker threads (default: one per core); results do not depend on it')
+    .option(
+      '--resume [run-id]',
+      'continue the latest unfinished run of this experiment (or this run): only missing repeats',
+    )
+    .option('--json', 'print runs and statistics as JSON')
+    .option('--report <file.html>', 'also write a self-contained HTML report')
+    .option('--db <path>', 'run records database (default: $DITTO_DB, else .ditto/runs.db)')
+    .option('--no-record', 'do not record the run')
+    .option(
+      '--tolerance <t>',
+      '"enough repeats" tolerance for the CI half-width: 10% of the mean (default) or absolute',
+    )
+    .option('--resamples <n>', 'bootstrap resamples (default 9999)')
+    .action(commandAction('run', (file: string, options: RunCommandOptions) => runCommand(file, options)));
+}

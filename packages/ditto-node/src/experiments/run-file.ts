@@ -1,0 +1,260 @@
+/**
+ * Runs an experiment exported by a module on worker threads, recording every repeat as it
+ * finishes. Resuming continues an unfinished run with only its missing repeats.
+ *
+ * @module
+ */
+
+import { relative, resolve } from 'node:path';
+import {
+  checkWorkers,
+  type Experiment,
+  type ExperimentRun,
+  failure,
+  missingIndices,
+  orderByIndex,
+  planRun,
+  type RepeatResult,
+  type RunOverrides,
+  type RunRecord,
+  repeatSeed,
+  runFromRecord,
+  seedToUint64,
+  VERSION,
+} from 'ditto/internal';
+import { currentEnvironment } from './environment.js';
+import { type ExportedExperiment, loadExperiments } from './load-module.js';
+import { defaultWorkers, RepeatPool } from './pool.js';
+import { type RepeatProgress, silentProgress } from './progress.js';
+import { DEFAULT_RECORDS_PATH, openRecords, type RunRecords } from './records.js';
+
+/** Options of {@link runExperimentFile}. */
+export interface FileRunOptions extends RunOverrides {
+  /** Which export to run when the module exports several experiments. */
+  exportName?: string;
+  /** Worker threads (default: the experiment's, else one per core). Results never depend on it. */
+  workers?: number;
+  /**
+   * Where to record the run: a path, an open {@link RunRecords}, or false for no record.
+   * Default `.ditto/runs.db` under the working directory.
+   */
+  records?: string | RunRecords | false;
+  /**
+   * Continue the most recent unfinished run of this export (true) or the run with this id, running
+   * only its missing (or failed) repeats. With no unfinished run, a new run starts.
+   */
+  resume?: boolean | string;
+  /** A pool to run on (shared across runs); default a new one, destroyed at the end. */
+  pool?: RepeatPool;
+  /** Progress display; default none. */
+  progress?: RepeatProgress;
+}
+
+/** Result of {@link runExperimentFile}. */
+export interface FileRunResult {
+  /** All results of the run, ordered by index (those of earlier sessions included when resumed). */
+  run: ExperimentRun;
+  /** The run's record, or null when not recorded. */
+  record: RunRecord | null;
+  /** Whether an unfinished run was continued. */
+  resumed: boolean;
+  /** Repeats run in this session. */
+  ran: number;
+  /** Wall time of this session in milliseconds (pool start-up excluded when a pool is passed). */
+  milliseconds: number;
+  workers: number;
+}
+
+/**
+ * Runs the experiment exported by `file` on worker threads: each repeat imports the module in its
+ * worker, sets its own seed and runs; results are ordered by index and committed one by one.
+ *
+ * @throws Error when the module exports no experiment (or several and no `exportName`), for bad
+ *   options, or when resuming a run recorded by another ditto version.
+ * @example
+ * ```ts
+ * const { run, record } = await runExperimentFile('examples/experiment.ts', { workers: 2, seed: 7 });
+ * console.log(record?.id, summarize(run).metrics[0].description.mean);
+ * ```
+ */
+export async function runExperimentFile(file: string, options: FileRunOptions = {}): Promise<FileRunResult> {
+  const chosen = chooseExperiment(file, await loadExperiments(file), options.exportName);
+  return runLoadedExperiment(file, chosen, options);
+}
+
+/**
+ * {@link runExperimentFile} for an experiment already loaded from `file` (by
+ * {@link loadExperiments}), so a caller that inspects a module first does not import it twice.
+ */
+export async function runLoadedExperiment(
+  file: string,
+  chosen: ExportedExperiment,
+  options: FileRunOptions = {},
+): Promise<FileRunResult> {
+  if (options.workers !== undefined) checkWorkers('run', options.workers);
+  const records = openStore(options.records);
+  try {
+    return await runChosen(resolve(file), chosen, records, options);
+  } finally {
+    // Close only what this call opened.
+    if (records !== null && typeof options.records !== 'object') records.close();
+  }
+}
+
+/** The experiment to run among a module's exports. */
+export function chooseExperiment(
+  file: string,
+  found: ExportedExperiment[],
+  exportName: string | undefined,
+): ExportedExperiment {
+  if (exportName !== undefined) {
+    const match = found.find((e) => e.exportName === exportName);
+    if (match === undefined) {
+      throw new Error(
+        `${file} has no experiment exported as '${exportName}' (experiments: ${found.map((e) => e.exportName).join(', ')})`,
+      );
+    }
+    return match;
+  }
+  if (found.length > 1) {
+    throw new Error(
+      `${file} exports ${found.length} experiments (${found.map((e) => e.exportName).join(', ')}); choose one by export name`,
+    );
+  }
+  return found[0];
+}
+
+function openStore(records: FileRunOptions['records']): RunRecords | null {
+  if (records === false) return null;
+  if (records !== undefined && typeof records !== 'string') return records;
+  return openRecords(records ?? DEFAULT_RECORDS_PATH);
+}
+
+async function runChosen(
+  path: string,
+  { exportName, experiment }: ExportedExperiment,
+  records: RunRecords | null,
+  options: FileRunOptions,
+): Promise<FileRunResult> {
+  const progress = options.progress ?? silentProgress;
+  const resumable = options.resume
+    ? findResumable(records, path, exportName, experiment, options)
+    : undefined;
+  const plan = resumable
+    ? {
+        name: experiment.name,
+        repeats: resumable.repeats,
+        seed: BigInt(resumable.seed),
+        seedDrawn: resumable.seedDrawn,
+      }
+    : planRun(experiment, options);
+  const earlier = resumable ? runFromRecord(resumable).results : [];
+  const indices = missingIndices(plan.repeats, earlier);
+  const kept = earlier.filter((r) => r.status === 'ok');
+  const workers = Math.max(
+    1,
+    Math.min(
+      options.pool?.workers ?? options.workers ?? experiment.workers ?? defaultWorkers(),
+      indices.length,
+    ),
+  );
+  const environment = currentEnvironment(workers, resumable?.environment.backend ?? null);
+  let runId: string | null = resumable?.id ?? null;
+  if (records !== null && runId === null) {
+    runId = records.createRun({
+      name: experiment.name,
+      module: { path, relativePath: relative(process.cwd(), path), export: exportName },
+      seed: String(plan.seed),
+      seedDrawn: plan.seedDrawn,
+      repeats: plan.repeats,
+      better: experiment.better,
+      options: requestedOptions(options),
+      environment,
+    });
+  } else if (records !== null && runId !== null) {
+    records.updateEnvironment(runId, environment);
+  }
+
+  const started = performance.now();
+  const pool = indices.length === 0 ? null : (options.pool ?? new RepeatPool(workers));
+  const fresh: RepeatResult[] = [];
+  progress.start(experiment.name, indices.length, kept.length);
+  try {
+    await Promise.all(
+      indices.map(async (index) => {
+        const seed = String(plan.seed);
+        const result = await (pool as RepeatPool)
+          .run({ file: path, exportName, seed, index })
+          .catch((error: unknown) => failure(index, repeatSeed(plan.seed, index), error));
+        if (records !== null && runId !== null) {
+          if (environment.backend === null) {
+            environment.backend = result.backend;
+            records.updateEnvironment(runId, environment);
+          }
+          records.recordRepeat(runId, result);
+        }
+        fresh.push(result);
+        progress.update(result, fresh.length, indices.length);
+      }),
+    );
+  } finally {
+    progress.stop();
+    if (pool !== null && pool !== options.pool) await pool.destroy();
+  }
+  const milliseconds = performance.now() - started;
+  if (records !== null && runId !== null) records.finishSession(runId, milliseconds);
+  const record = records !== null && runId !== null ? records.getRun(runId) : null;
+  const run: ExperimentRun = record
+    ? runFromRecord(record)
+    : {
+        name: experiment.name,
+        seed: String(plan.seed),
+        seedDrawn: plan.seedDrawn,
+        repeats: plan.repeats,
+        better: experiment.better,
+        results: orderByIndex([...fresh]),
+      };
+  return { run, record, resumed: resumable !== undefined, ran: indices.length, milliseconds, workers };
+}
+
+function requestedOptions(options: FileRunOptions): RunRecord['options'] {
+  const requested: RunRecord['options'] = {};
+  if (options.repeats !== undefined) requested.repeats = options.repeats;
+  if (options.seed !== undefined) requested.seed = String(options.seed);
+  if (options.workers !== undefined) requested.workers = options.workers;
+  return requested;
+}
+
+function findResumable(
+  records: RunRecords | null,
+  path: string,
+  exportName: string,
+  experiment: Experiment,
+  options: FileRunOptions,
+): RunRecord | undefined {
+  if (records === null) throw new Error('resume needs run records; it cannot resume without a database');
+  let record: RunRecord | undefined;
+  if (typeof options.resume === 'string') {
+    record = records.findRun(options.resume);
+    if (record.module.path !== path || record.module.export !== exportName) {
+      throw new Error(
+        `run ${record.id} is of ${record.module.relativePath} (export '${record.module.export}'), not of this experiment`,
+      );
+    }
+  } else {
+    record = records.findResumable(path, exportName, {
+      seed: options.seed === undefined ? undefined : String(seedToUint64(options.seed)),
+      repeats: options.repeats,
+    });
+  }
+  if (record === undefined) return undefined;
+  if (record.environment.dittoVersion !== VERSION) {
+    throw new Error(
+      `run ${record.id} was recorded by ditto ${record.environment.dittoVersion}; this is ${VERSION}, whose results may differ. Start a new run instead of resuming.`,
+    );
+  }
+  if (record.name !== experiment.name) {
+    throw new Error(`run ${record.id} is of experiment '${record.name}', not '${experiment.name}'`);
+  }
+  return record;
+}

@@ -1,0 +1,13 @@
+/**
+ * ditto's Node entry point: everything the runtime-neutral entry exports, plus the Node adapters —
+ * a terminal progress bar for `fit`, the experiment runner's workers and SQLite records, the audit's
+ * script tools, and worker threads for the threaded backend.
+ */
+import { installTerminalProgress } from './progress.js';
+
+installTerminalProgress();
+
+export * from 'ditto';
+export * from './audit/index.js';
+export * from './experiments/index.js';
+export { nodeWorkerSpawner, registerNodeThreadsBackend } from './threads/index.js';

@@ -1,0 +1,246 @@
+/**
+ * The browser bundle, and the proof that the core is runtime-neutral.
+ *
+ * Usage: `tsx scripts/build-browser.ts` writes dist/browser/ditto.js and its minified twin
+ * ditto.min.js (ESM, with source maps) after checking the core; `tsx scripts/build-browser.ts --check`
+ * only checks.
+ *
+ * The check bundles every core module (everything under src/ except src/node/ and src/cli/) with
+ * esbuild for `platform: 'browser'`, and fails on any Node-only import — `node:` or a Node built-in
+ * such as `fs` — naming the importing file, and on any use of Node globals (`process`, `Buffer`,
+ * `require`, `__dirname`, `__filename`) in core sources. Dependencies are resolved as a browser
+ * bundler resolves them (their `browser` fields apply), so a CommonJS package such as @stdlib's is
+ * fine as long as it needs nothing from Node.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BuildResult, build, type Plugin, transform } from 'esbuild';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const BROWSER_ENTRY = join(ROOT, 'src/index.ts');
+export const BROWSER_BUNDLE = join(ROOT, 'dist/browser/ditto.js');
+export const BROWSER_BUNDLE_MIN = join(ROOT, 'dist/browser/ditto.min.js');
+
+const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+
+function isNodeBuiltin(path: string): boolean {
+  return path.startsWith('node:') || BUILTINS.has(path) || BUILTINS.has(path.split('/')[0]);
+}
+
+/** Fails the build on a Node-only import made by one of our own sources (or a `node:` one anywhere). */
+function forbidNodeImports(): Plugin {
+  return {
+    name: 'forbid-node-imports',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (!isNodeBuiltin(args.path)) return undefined;
+        const fromOurSources = !args.importer.includes(`${sep}node_modules${sep}`);
+        // A dependency's plain `fs` may be mapped away by its `browser` field: esbuild decides that.
+        if (!fromOurSources && !args.path.startsWith('node:')) return undefined;
+        return {
+          errors: [{ text: `Node-only import '${args.path}' in ${relative(process.cwd(), args.importer)}` }],
+        };
+      });
+    },
+  };
+}
+
+/**
+ * The `debug` package (a logging helper that @stdlib's gammaincinv, behind the chi-square CDF,
+ * requires) reads `process.env.DEBUG` when it loads. Browsers have no `process`, but Deno has one
+ * whose environment is behind a permission: the bare bundle would stop with "Requires env access
+ * to DEBUG". ditto never turns that logging on, so the bundle gets a silent stand-in.
+ */
+const SILENT_DEBUG = `
+function createDebug() {
+  function log() {}
+  log.enabled = false;
+  log.extend = createDebug;
+  return log;
+}
+createDebug.enable = function () {};
+createDebug.disable = function () { return ''; };
+createDebug.enabled = function () { return false; };
+module.exports = createDebug;
+`;
+
+function silentDebug(): Plugin {
+  return {
+    name: 'silent-debug',
+    setup(b) {
+      b.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'silent-debug' }));
+      b.onLoad({ filter: /.*/, namespace: 'silent-debug' }, () => ({ contents: SILENT_DEBUG, loader: 'js' }));
+    },
+  };
+}
+
+/**
+ * The core's source files: src/**\/*.ts except the Node adapters and the command line.
+ *
+ * @example
+ * ```ts
+ * coreSources().length; // every module that must run in browsers, Bun and Deno too
+ * ```
+ */
+export function coreSources(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      const rel = relative(join(ROOT, 'src'), path).split(sep).join('/');
+      if (entry.isDirectory()) {
+        if (rel !== 'node' && rel !== 'cli') walk(path);
+      } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
+        out.push(path);
+      }
+    }
+  };
+  walk(join(ROOT, 'src'));
+  return out.sort();
+}
+
+const NODE_GLOBALS = ['process', 'Buffer', 'require', '__dirname', '__filename', 'global'];
+const SENTINEL = '__ditto_node_global__';
+
+/**
+ * Node globals read by a source file. esbuild's `define` replaces only free identifier references
+ * (not strings, comments or property names), so the sentinel marks exactly the real uses.
+ *
+ * @example
+ * ```ts
+ * await nodeGlobalsIn('src/index.ts'); // [] — and ['process'] for a file that reads process.env
+ * ```
+ */
+export async function nodeGlobalsIn(file: string): Promise<string[]> {
+  const define = Object.fromEntries(NODE_GLOBALS.map((name) => [name, `${SENTINEL}${name}`]));
+  const { code } = await transform(readFileSync(file, 'utf8'), { loader: 'ts', define });
+  return NODE_GLOBALS.filter((name) => code.includes(`${SENTINEL}${name}`));
+}
+
+/** Thrown when the core needs something from Node. */
+export class NotRuntimeNeutralError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`the core is not runtime-neutral:\n  ${problems.join('\n  ')}`);
+    this.name = 'NotRuntimeNeutralError';
+  }
+}
+
+function buildErrors(error: unknown): string[] {
+  const errors = (error as { errors?: Array<{ text: string; location?: { file: string } | null }> }).errors;
+  if (!errors) throw error;
+  return errors.map((e) => (e.location ? `${e.text} (imported from ${e.location.file})` : e.text));
+}
+
+/**
+ * Checks that every core module bundles for the browser with no Node-only import and uses no Node
+ * global. Resolves with the number of files checked; rejects with a NotRuntimeNeutralError listing
+ * each problem.
+ *
+ * @example
+ * ```ts
+ * const { sources } = await checkCore(); // throws NotRuntimeNeutralError: "Node-only import 'node:fs' in src/…"
+ * ```
+ */
+export async function checkCore(): Promise<{ sources: number; bundledInputs: number }> {
+  const sources = coreSources();
+  const problems: string[] = [];
+  let bundledInputs = 0;
+  try {
+    // One entry importing every core module: one resolution pass over the whole core.
+    const result = await build({
+      stdin: {
+        contents: sources.map((file) => `import ${JSON.stringify(file)};`).join('\n'),
+        resolveDir: ROOT,
+        sourcefile: 'core-modules.ts',
+        loader: 'ts',
+      },
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'browser',
+      outfile: join(ROOT, 'dist/browser-check.js'),
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [forbidNodeImports()],
+    });
+    bundledInputs = Object.keys(result.metafile.inputs).length;
+  } catch (error) {
+    problems.push(...buildErrors(error));
+  }
+  for (const file of sources) {
+    for (const name of await nodeGlobalsIn(file)) {
+      problems.push(`Node global '${name}' used in ${relative(process.cwd(), file)}`);
+    }
+  }
+  if (problems.length > 0) throw new NotRuntimeNeutralError(problems);
+  return { sources: sources.length, bundledInputs };
+}
+
+/** Options of {@link bundleForBrowser}. */
+export interface BundleOptions {
+  /** Entry module (default src/index.ts). */
+  entry?: string;
+  /** Output file (default dist/browser/ditto.js). */
+  outfile?: string;
+  /** Write a source map next to the output (default true). */
+  sourcemap?: boolean;
+  /** Minify (default false). */
+  minify?: boolean;
+}
+
+/**
+ * Bundles a module and everything it imports into one ESM file that runs in browsers, Deno (without
+ * any permission), Bun and Node alike; any Node-only import fails the build.
+ *
+ * @example
+ * ```ts
+ * await bundleForBrowser({ entry: 'test/cross-runtime/workloads.ts', outfile: '/tmp/w.mjs' });
+ * ```
+ */
+export async function bundleForBrowser(options: BundleOptions = {}): Promise<BuildResult> {
+  const entry = options.entry ?? BROWSER_ENTRY;
+  const outfile = options.outfile ?? BROWSER_BUNDLE;
+  try {
+    return await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      sourcemap: options.sourcemap ?? true,
+      minify: options.minify ?? false,
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [forbidNodeImports(), silentDebug()],
+    });
+  } catch (error) {
+    throw new NotRuntimeNeutralError(buildErrors(error));
+  }
+}
+
+async function main(): Promise<void> {
+  const checked = await checkCore();
+  console.log(
+    `core is runtime-neutral: ${checked.sources} source files, ${checked.bundledInputs} bundled inputs, no Node-only import or global`,
+  );
+  if (process.argv.includes('--check')) return;
+  for (const [outfile, minify] of [
+    [BROWSER_BUNDLE, false],
+    [BROWSER_BUNDLE_MIN, true],
+  ] as const) {
+    const result = await bundleForBrowser({ outfile, minify });
+    const output = result.metafile?.outputs[relative(process.cwd(), outfile).split(sep).join('/')];
+    const size = output ? ` (${(output.bytes / 1024).toFixed(0)} KiB, and a source map)` : '';
+    console.log(`wrote ${relative(ROOT, outfile)}${size}`);
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}

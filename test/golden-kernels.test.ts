@@ -13,6 +13,12 @@ import { jsBackend } from '../packages/ditto/src/backend/js/js-backend.js';
 import { createWasmBackend } from '../packages/ditto/src/backend/wasm/wasm-backend.js';
 import { hashArrays } from '../packages/ditto/src/hash/fingerprint.js';
 import { UNARY_OPS } from '../packages/ditto/src/numeric/elementwise.js';
+import {
+  adamKernelHashes,
+  denseKernelHashes,
+  dropoutMaskHash,
+  initializerHashes,
+} from './helpers/engine-pins.js';
 import { testValues } from './helpers/test-values.js';
 
 const f32 = (n: number, seed: number, lo = -3, hi = 3) => Float32Array.from(testValues(n, seed, lo, hi));
@@ -107,5 +113,59 @@ describe('golden hashes of every kernel', () => {
 
   it('the WebAssembly backend gives the same hashes', () => {
     expect(kernelHashes(createWasmBackend())).toEqual(js);
+  });
+});
+
+/** Pinned from main before the one-engine redesign (issue 10): the engine must reproduce them. */
+const GOLDEN_FUSED: Record<string, string> = {
+  'dense:7x19x5:linear': '0b979202f195ed1113f11247cc4caea9a133d50639cdea50236797a216d3f670',
+  'dense:7x19x5:relu': 'a182696768fc01c8539a2c046e09d127e20baa659be16760fcb267dd70792049',
+  'dense:9x1x10:linear': '91aba38c8b342617e1f4df543f364824596f2c1ebf23edb01c769ff24b2edb7e',
+  'dense:16x33x12:tanh:noBias': 'c215400b06d6c8dce1e92b7b5b98eee9dc1d27b0846c94ebe1b92abfb5cd606b',
+  'dense:4x8x3:sigmoid': 'cb4a76292980c27f9a9de6e482bf2f90eac7e226a1ceec084ab2a595478fd040',
+  'dense:5x6x7:elu': 'a2202dea9b24f358c7e330cf88ada6dd3de919fe13d76d66c047b20666392064',
+  'dense:3x4x6:leakyRelu': 'b493f2e9c2253396035f816940df17b1ec3809137566036fc524a806790acf99',
+  adam: 'af1af779f2459c0f9f8299d005ade1f10b6449b52bafb6ee5b91bf15631cf704',
+  'adam:weightDecay': '47c593baa4290dd18879c5828cdf8483634fe36342c7644204bccda36aedccfd',
+  'adam:amsgrad': '9c54eb49bd842e34202ac974336a215929667628cde4fdc3a26bb6eb805a9c15',
+  'adam:weightDecay:amsgrad': '7903906beb2cdd88142f0b4fb0437dabaa4b371a56dc5c6d25e3030333854359',
+};
+
+const GOLDEN_INITIALIZERS: Record<string, string> = {
+  'init:constant': '2d5565fb483d8ea4525a7a9229677d1038ad34b6e22c8d5152e1d7f7b9817597',
+  'init:glorotNormal': '8c01cce374b538341528da2a86cc95dbb2a11e5f5193f5017f61f3f105da6307',
+  'init:glorotUniform': '5e86daad4aea38334bc990a81e2180f84778eba7588741acb07271baee82b305',
+  'init:heNormal': '0712426f80beaf43b1e09abe686886c1314b84dd6de54dc782e33d179542259b',
+  'init:heUniform': 'd22144cd96bf3e7d0ce9eb376dd2f8699406f784eb3e4f08f1c9cfdaf52e891a',
+  'init:identity': 'd22318eacfd289902d1df1cfa38240c6306fcf3ab1335f914feca54055b68ecb',
+  'init:lecunNormal': '2cdcb71128754793d7e12ee1c9722a56effbbdb0b0e1eb646e5afdf87df3fba9',
+  'init:lecunUniform': 'b51f121e78fad3d836693d726844d8b3155d7bfca513412639da301a73b8eaf4',
+  'init:ones': 'd79a8a7580bd4a9920d57d15dd5ce71a91e6c615bb673f3864863d8d8c26af98',
+  'init:orthogonal': '39be324199942db91cc6cb899498263a2eedde00ad28e99b1b6459ff6ea91582',
+  'init:randomNormal': 'dd18b0a598092d70bcb45c7d470e927d905b8155f21ca2929897f1e69c96d0fb',
+  'init:randomUniform': '1e55a14bedc6493880f4e5f08e0bed55888ffa3010afcc8e2f024309cec7a037',
+  'init:truncatedNormal': '0a615c7496d7098e6098c27903ec92d9f90f09d65d6a3fe165243e0d90aaae0a',
+  'init:varianceScaling': '2cdcb71128754793d7e12ee1c9722a56effbbdb0b0e1eb646e5afdf87df3fba9',
+  'init:zeros': '2d5565fb483d8ea4525a7a9229677d1038ad34b6e22c8d5152e1d7f7b9817597',
+};
+
+const GOLDEN_DROPOUT_MASKS = '44feb40b44604eaf3ecabab413cc29051dfc8c0c965b3091086dc242749b1500';
+
+describe('golden hashes of the fused kernels, initializers and dropout masks', () => {
+  it("the TypeScript backend's fused Dense and Adam kernels match the pins", () => {
+    expect({ ...denseKernelHashes(jsBackend), ...adamKernelHashes(jsBackend) }).toEqual(GOLDEN_FUSED);
+  });
+
+  it("the WebAssembly backend's fused Dense and Adam kernels match the pins", () => {
+    const wasm = createWasmBackend();
+    expect({ ...denseKernelHashes(wasm), ...adamKernelHashes(wasm) }).toEqual(GOLDEN_FUSED);
+  });
+
+  it('every initializer gives the pinned values on a fixed key and shape', () => {
+    expect(initializerHashes()).toEqual(GOLDEN_INITIALIZERS);
+  });
+
+  it('a seeded Dropout layer draws the pinned masks', () => {
+    expect(dropoutMaskHash()).toBe(GOLDEN_DROPOUT_MASKS);
   });
 });

@@ -6,7 +6,10 @@
  * change of numerics re-pins them in one commit, with a changelog entry.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { getBackend, setBackend } from '../packages/ditto/src/backend/registry.js';
+import { registerWasmBackend } from '../packages/ditto/src/backend/wasm/register.js';
 import { type RuntimeReport, runWorkloads, WORKLOAD_NAMES } from './cross-runtime/workloads.js';
+import { tutorialFloat64Hashes } from './helpers/tutorial-float64.js';
 
 const PINNED = {
   tutorial: {
@@ -48,4 +51,26 @@ describe('pinned end-to-end hashes', () => {
   it('fitTutorial({ seed: 1 }) gives the pinned tutorial weights', () => {
     expect(report.fitTutorialHash).toBe(PINNED.tutorial.weights);
   });
+});
+
+/** The tutorial in float64, pinned from main before the one-engine redesign. */
+const PINNED_TUTORIAL_FLOAT64 = {
+  weights: 'cd22dbe2beb39dea9df97ef22e5d059341ce7f2b5e38f8fb896dd112c41708ca',
+  predictions: 'a55d4affb9865324b7d78ada5188e2a6fa22c0ebe767ed04f0869f1253000f9a',
+  loss: '5e48291228de53f93b9cfae587598daa02cd9a405605882b6b98f20699a25787',
+} as const;
+
+describe('pinned float64 tutorial', () => {
+  for (const backend of ['js', 'wasm']) {
+    it(`${backend}: the float64 tutorial's weights, predictions and losses equal the pins`, async () => {
+      registerWasmBackend();
+      const previous = getBackend().name;
+      setBackend(backend);
+      try {
+        expect(await tutorialFloat64Hashes()).toEqual(PINNED_TUTORIAL_FLOAT64);
+      } finally {
+        setBackend(previous);
+      }
+    });
+  }
 });

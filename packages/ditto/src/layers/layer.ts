@@ -12,6 +12,16 @@ import { foldIn, type Key, key, nextKey, type Seed } from '../random/index.js';
 import type { DType } from '../tensor/dtype.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
+import {
+  checkAllocation,
+  checkArray,
+  checkBoolean,
+  checkNonEmptyString,
+  checkObject,
+  checkOneOf,
+  checkPositiveInteger,
+  type OptionSpec,
+} from '../validate/index.js';
 import { Variable } from './variable.js';
 
 export interface LayerOptions {
@@ -29,12 +39,32 @@ export interface LayerOptions {
   trainable?: boolean;
 }
 
+/** The names of {@link LayerOptions}, for subclasses' option checks (`{ ...LAYER_OPTIONS, units: true }`). */
+export const LAYER_OPTIONS: OptionSpec<LayerOptions> = {
+  name: true,
+  seed: true,
+  dtype: true,
+  inputShape: true,
+  inputDim: true,
+  trainable: true,
+};
+
 const nameCounters = new Map<string, number>();
 
 function uniqueName(base: string): string {
   const count = nameCounters.get(base) ?? 0;
   nameCounters.set(base, count + 1);
   return count === 0 ? base : `${base}_${count}`;
+}
+
+/** The types of the base options (their names are checked by each subclass, before `super`). */
+function checkLayerOptionTypes(where: string, options: LayerOptions): void {
+  checkObject(where, 'options', options);
+  if (options.name !== undefined) checkNonEmptyString(where, 'name', options.name);
+  if (options.dtype !== undefined) checkOneOf(where, 'dtype', options.dtype, ['float32', 'float64']);
+  if (options.trainable !== undefined) checkBoolean(where, 'trainable', options.trainable);
+  if (options.inputShape !== undefined) checkArray(where, 'inputShape', options.inputShape);
+  if (options.inputDim !== undefined) checkPositiveInteger(where, 'inputDim', options.inputDim);
 }
 
 function snakeCase(name: string): string {
@@ -53,6 +83,7 @@ export abstract class Layer {
   private readonly ownVariables: Variable[] = [];
 
   constructor(options: LayerOptions = {}) {
+    checkLayerOptionTypes(this.constructor.name, options);
     this.name = options.name ?? uniqueName(snakeCase(this.constructor.name));
     this.dtype = options.dtype ?? 'float32';
     this.seed = options.seed;
@@ -123,6 +154,7 @@ export abstract class Layer {
 
   /** Creates a variable initialised from the layer's key. */
   protected addWeight(name: string, shape: Shape, initializer: Initializer, trainable = true): Variable {
+    checkAllocation(this.name, name, shape, this.dtype);
     const weightKey = foldIn(this.key, this.ownVariables.length);
     const data = initializer.init(shape, this.dtype, weightKey);
     const variable = new Variable(`${this.name}/${name}`, new Tensor(data, shape), trainable);

@@ -1,12 +1,17 @@
 /**
  * ditto's contract across JavaScript runtimes: the same workloads (test/cross-runtime/workloads.ts,
- * bundled once for the browser) trained with seed 1 in Node, Bun, Deno, headless Chromium and
- * headless Firefox ESR, on every backend, give identical weights, predictions and per-epoch
- * histories. The runtimes start in parallel; the hash table is printed.
+ * bundled once for the browser) trained with seed 1 in Node 20 (this one), 22, 24 and 26 (each a
+ * different V8), Bun, Deno, QuickJS (an interpreter with its own math library), headless Chromium
+ * and headless Firefox ESR, on every backend, give identical weights, predictions and per-epoch
+ * histories — the hashes pinned in test/cross-runtime/pins.ts. The runtimes start in parallel; the
+ * hash table is printed. QuickJS has no WebAssembly: it runs both js variants (fast path and
+ * autograd) of all three workloads, about 3 s of interpretation, not the wasm ones.
  *
- * Needs: the npm dev dependencies `bun`, `deno` and `playwright-core`, and Debian's `chromium` and
- * `firefox-esr` (see .ci/run). A runtime that is missing fails the test, unless it is listed in
- * DITTO_SKIP_RUNTIMES (e.g. `DITTO_SKIP_RUNTIMES=firefox,bun`), which skips it with a message.
+ * Needs: the npm dev dependencies `bun`, `deno`, `playwright-core` and `quickjs-emscripten`,
+ * Node 22/24/26 from scripts/install-node-versions.sh (`npm test` runs it first), and Debian's
+ * `chromium` and `firefox-esr` (see .ci/run). A runtime that is missing fails the test, unless it is
+ * listed in DITTO_SKIP_RUNTIMES (e.g. `DITTO_SKIP_RUNTIMES=firefox,bun`), which skips it with a
+ * message — except under CI=true, where nothing may be skipped.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,7 +29,9 @@ import {
   findMismatches,
   formatHashTable,
   type LabelledReport,
+  pinMismatches,
 } from './cross-runtime/compare.js';
+import { PINNED_WORKLOAD_HASHES } from './cross-runtime/pins.js';
 import { startResultServer } from './cross-runtime/result-server.js';
 import {
   bunCandidates,
@@ -34,12 +41,28 @@ import {
   runChromium,
   runCommandLine,
   runFirefox,
+  runQuickJS,
   sandboxEnv,
 } from './cross-runtime/runtimes.js';
 import { type RuntimeReport, runWorkloads, WORKLOAD_NAMES } from './cross-runtime/workloads.js';
+import { type NodeMajor, nodeBinary } from './helpers/node-binaries.js';
 import { repoRoot } from './helpers/run-tsx.js';
 
-const RUNTIMES = ['node', 'bun', 'deno', 'chromium', 'firefox'] as const;
+const RUNTIMES = [
+  'node',
+  'node22',
+  'node24',
+  'node26',
+  'bun',
+  'deno',
+  'quickjs',
+  'chromium',
+  'firefox',
+] as const;
+/** The variants a runtime without WebAssembly runs (the others run every variant the reference has). */
+const JS_ONLY: Partial<Record<(typeof RUNTIMES)[number], readonly string[]>> = {
+  quickjs: ['js', 'js/autograd'],
+};
 const TIMEOUT_MS = 90_000;
 const skipped = new Set(
   (process.env.DITTO_SKIP_RUNTIMES ?? '')
@@ -77,12 +100,23 @@ beforeAll(async () => {
   const bundle = { dir: bundleDir, cliEntry: 'cli.mjs', page: 'index.html' };
   const server = await startResultServer(bundleDir);
   const env = (name: string) => sandboxEnv(join(dir, `home-${name}`));
+  const otherNode = (major: NodeMajor) => {
+    const name = `node${major}`;
+    try {
+      return runCommandLine(name, nodeBinary(major), [], bundle, env(name), TIMEOUT_MS);
+    } catch (error) {
+      return Promise.resolve<RuntimeRun>({ name, missing: (error as Error).message, seconds: 0 });
+    }
+  };
   const [bun, deno] = await Promise.all([
     findRuntime(bunCandidates(repoRoot)),
     findRuntime(denoCandidates(repoRoot)),
   ]);
   const start: Record<(typeof RUNTIMES)[number], () => Promise<RuntimeRun>> = {
     node: () => runCommandLine('node', process.execPath, [], bundle, env('node'), TIMEOUT_MS),
+    node22: () => otherNode(22),
+    node24: () => otherNode(24),
+    node26: () => otherNode(26),
     bun: () => runCommandLine('bun', bun, ['run', '--no-install'], bundle, env('bun'), TIMEOUT_MS),
     deno: () =>
       runCommandLine(
@@ -93,6 +127,7 @@ beforeAll(async () => {
         env('deno'),
         TIMEOUT_MS,
       ),
+    quickjs: () => runQuickJS(bundle, env('quickjs'), TIMEOUT_MS),
     chromium: () => runChromium(server, bundle, env('chromium'), TIMEOUT_MS),
     firefox: () => runFirefox(server, bundle, env('firefox'), TIMEOUT_MS),
   };
@@ -117,7 +152,13 @@ afterAll(() => {
 function reports(): LabelledReport[] {
   return [
     { label: 'node (source)', report: inProcess },
-    ...runs.filter((r) => r.report).map((r) => ({ label: r.name, report: r.report as RuntimeReport })),
+    ...runs
+      .filter((r) => r.report)
+      .map((r) => ({
+        label: r.name,
+        report: r.report as RuntimeReport,
+        variants: JS_ONLY[r.name as (typeof RUNTIMES)[number]],
+      })),
   ];
 }
 
@@ -142,8 +183,8 @@ describe('the core is runtime-neutral', () => {
   });
 });
 
-describe('the same bits in Node, Bun, Deno, Chromium and Firefox ESR', () => {
-  it('every runtime ran (or is explicitly skipped)', () => {
+describe('the same bits in Node 20, 22, 24 and 26, Bun, Deno, QuickJS, Chromium and Firefox ESR', () => {
+  it('every runtime ran (or is explicitly skipped, never under CI)', () => {
     for (const run of runs) {
       const where = `${run.name}: ${run.missing ?? run.error ?? 'ok'} (${run.seconds} s)`;
       const timing = run.report
@@ -151,6 +192,7 @@ describe('the same bits in Node, Bun, Deno, Chromium and Firefox ESR', () => {
         : '';
       console.log(run.report ? `${run.name.padEnd(9)} ${run.report.runtime} — ${timing}` : where);
     }
+    if (process.env.CI) expect([...skipped], 'DITTO_SKIP_RUNTIMES is not honoured under CI').toEqual([]);
     const failed = runs.filter((r) => r.error || (r.missing && !skipped.has(r.name)));
     expect(
       failed.map(
@@ -166,6 +208,28 @@ describe('the same bits in Node, Bun, Deno, Chromium and Firefox ESR', () => {
     if (mismatches.length > 0) console.log(`MISMATCHES:\n  ${mismatches.join('\n  ')}`);
     expect(mismatches).toEqual([]);
     expect(all.length).toBe(1 + runs.filter((r) => r.report).length);
+  });
+
+  it('every hash of every runtime equals the pins', () => {
+    expect(pinMismatches(reports(), PINNED_WORKLOAD_HASHES)).toEqual([]);
+  });
+
+  it('QuickJS ran without WebAssembly, on its own engine Math', () => {
+    const quickjs = runs.find((r) => r.name === 'quickjs')?.report;
+    if (skipped.has('quickjs')) return;
+    expect(quickjs?.runtime).toMatch(/^quickjs /);
+    expect(Object.keys(quickjs?.backends ?? {}).sort()).toEqual(['js', 'js/autograd']);
+    expect(quickjs?.unavailableBackends).toEqual(['wasm (no WebAssembly SIMD)']);
+    // Its libm is not V8's: the engine hash differs from this Node's, the workloads' hashes do not.
+    expect(quickjs?.engineMath).not.toBe(inProcess.engineMath);
+  });
+
+  it('a hash that differs from the pins is named with runtime, variant, workload and field', () => {
+    const altered: RuntimeReport = structuredClone(inProcess);
+    altered.backends['js/autograd'].dropout.history = 'f'.repeat(64);
+    expect(pinMismatches([{ label: 'node24', report: altered }], PINNED_WORKLOAD_HASHES)).toEqual([
+      `node24 / js/autograd / dropout: history ffffffffffff…, pinned ${PINNED_WORKLOAD_HASHES.dropout.history.slice(0, 12)}…`,
+    ]);
   });
 
   it('the workloads really train, on both paths, and the wasm backend takes part', async () => {

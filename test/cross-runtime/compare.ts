@@ -5,13 +5,19 @@
  * the first step and tensor (weights, gradient or optimizer slot) where the runs part ways.
  */
 import { compareTraces, formatComparison } from '../../packages/ditto/src/audit/index.js';
+import type { PinnedHashes } from './pins.js';
 import { traceFromTransport } from './trace-transport.js';
-import { type RuntimeReport, WORKLOAD_NAMES, type WorkloadResult } from './workloads.js';
+import { type RuntimeReport, WORKLOAD_NAMES, type WorkloadName, type WorkloadResult } from './workloads.js';
 
 /** A runtime's report under a label (e.g. 'node (source)', 'firefox'). */
 export interface LabelledReport {
   label: string;
   report: RuntimeReport;
+  /**
+   * The variants this runtime is expected to run (default: all of the reference's). QuickJS has no
+   * WebAssembly, so it is held to the js variants only.
+   */
+  variants?: readonly string[];
 }
 
 const FIELDS = ['weights', 'predictions', 'history'] as const;
@@ -51,8 +57,8 @@ export function findMismatches(reports: readonly LabelledReport[]): string[] {
   const ref = reference.report.backends.js;
   const refLabel = `${reference.label} / js`;
   const mismatches: string[] = [];
-  for (const { label, report } of reports) {
-    for (const backend of expectedBackends) {
+  for (const { label, report, variants = expectedBackends } of reports) {
+    for (const backend of variants) {
       const results = report.backends[backend];
       if (!results) {
         const why =
@@ -74,6 +80,33 @@ export function findMismatches(reports: readonly LabelledReport[]): string[] {
       mismatches.push(
         `${label}: fitTutorial({ seed: 1 }) gives ${report.fitTutorialHash.slice(0, 12)}…, not the tutorial workload's weights`,
       );
+    }
+  }
+  return mismatches;
+}
+
+/**
+ * Every hash in the reports that differs from the pins, one sentence each (runtime / variant,
+ * workload, field, the two hashes' beginnings). Empty when every runtime gave the pinned bits.
+ */
+export function pinMismatches(
+  reports: readonly LabelledReport[],
+  pins: Readonly<Record<WorkloadName, PinnedHashes>>,
+): string[] {
+  const mismatches: string[] = [];
+  for (const { label, report } of reports) {
+    for (const [variant, results] of Object.entries(report.backends)) {
+      for (const workload of WORKLOAD_NAMES) {
+        for (const field of FIELDS) {
+          const got = results[workload]?.[field];
+          const pinned = pins[workload][field];
+          if (got !== pinned) {
+            mismatches.push(
+              `${label} / ${variant} / ${workload}: ${field} ${got?.slice(0, 12) ?? 'missing'}…, pinned ${pinned.slice(0, 12)}…`,
+            );
+          }
+        }
+      }
     }
   }
   return mismatches;

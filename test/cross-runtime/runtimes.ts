@@ -1,6 +1,7 @@
 /**
- * Running the bundled workloads in each runtime: Node, Bun and Deno as child processes printing one
- * JSON line; headless Chromium (playwright-core) and headless Firefox ESR (a plain child process
+ * Running the bundled workloads in each runtime: Node (this one, and 22, 24 and 26 from
+ * scripts/install-node-versions.sh), Bun, Deno and QuickJS (hosted by quickjs-host.ts) as child
+ * processes printing one JSON line; headless Chromium (playwright-core) and headless Firefox ESR (a plain child process
  * with a fresh profile) loading a page that posts its report to the result server.
  *
  * Every runtime gets a throwaway HOME and cache directories, so nothing is written outside the
@@ -8,7 +9,9 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { chromiumUnavailable, launchChromium } from './chromium.js';
 import type { ResultServer } from './result-server.js';
@@ -92,6 +95,28 @@ export function denoCandidates(root: string): Array<string | undefined> {
 
 export function firefoxCandidates(): Array<string | undefined> {
   return [process.env.DITTO_FIREFOX, '/usr/bin/firefox-esr', onPath('firefox-esr'), onPath('firefox')];
+}
+
+/**
+ * Runs the command-line entry in QuickJS: quickjs-host.ts, in this Node through tsx (given by its
+ * absolute location, since the child runs in the bundle's directory), evaluates it in the
+ * interpreter and prints its report.
+ */
+export function runQuickJS(
+  bundle: BundleDir,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<RuntimeRun> {
+  const require = createRequire(import.meta.url);
+  const host = fileURLToPath(new URL('./quickjs-host.ts', import.meta.url));
+  let tsx: string;
+  try {
+    require.resolve('quickjs-emscripten');
+    tsx = pathToFileURL(require.resolve('tsx')).href;
+  } catch (error) {
+    return Promise.resolve({ name: 'quickjs', missing: `${String(error)} (npm ci installs it)`, seconds: 0 });
+  }
+  return runCommandLine('quickjs', process.execPath, ['--import', tsx, host], bundle, env, timeoutMs);
 }
 
 /** A throwaway home for the runtimes' caches and settings. */

@@ -1,6 +1,9 @@
 import type { Tensor } from '../tensor/tensor.js';
+import { checkOptions, optionNames } from '../validate/index.js';
 import { type ActivationFn, getActivation } from './activations.js';
-import { Layer, type LayerOptions } from './layer.js';
+import { LAYER_OPTIONS, Layer, type LayerOptions } from './layer.js';
+
+const ACTIVATION_OPTIONS = optionNames<LayerOptions>(LAYER_OPTIONS);
 
 /**
  * Applies an activation function to its input.
@@ -15,6 +18,7 @@ export class Activation extends Layer {
   readonly activation: { name: string; fn: ActivationFn };
 
   constructor(activation: string | ActivationFn, options: LayerOptions = {}) {
+    checkOptions('Activation', options, ACTIVATION_OPTIONS);
     super(options);
     this.activation = getActivation(activation);
   }

@@ -1,6 +1,7 @@
 /** Activation functions by name, as Keras accepts them in `Dense({ activation })` and `Activation`. */
 import * as ops from '../tensor/ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { describe, didYouMean } from '../validate/index.js';
 
 export type ActivationFn = (x: Tensor) => Tensor;
 
@@ -48,10 +49,18 @@ export function getActivation(activation: string | ActivationFn | null | undefin
 } {
   if (activation === undefined || activation === null) return { name: 'linear', fn: ops.linear };
   if (typeof activation === 'function') return { name: activation.name || 'custom', fn: activation };
-  const name = ALIASES[activation] ?? activation;
-  const fn = ACTIVATIONS[name];
+  if (typeof activation !== 'string') {
+    throw new TypeError(
+      `getActivation: expected an activation name or function, got ${describe(activation)}`,
+    );
+  }
+  const name = Object.hasOwn(ALIASES, activation) ? ALIASES[activation] : activation;
+  const fn = Object.hasOwn(ACTIVATIONS, name) ? ACTIVATIONS[name] : undefined;
   if (!fn) {
-    throw new Error(`Unknown activation '${activation}'. Valid activations: ${ACTIVATION_NAMES.join(', ')}`);
+    throw new Error(
+      `Unknown activation '${activation}'${didYouMean(activation, ACTIVATION_NAMES)}. ` +
+        `Valid activations: ${ACTIVATION_NAMES.join(', ')}`,
+    );
   }
   return { name, fn };
 }

@@ -3,8 +3,9 @@ import type { Initializer } from '../initializers/initializer.js';
 import * as ops from '../tensor/ops/index.js';
 import { formatShape, ShapeError } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { checkBoolean, checkOptions, checkPositiveInteger, optionNames } from '../validate/index.js';
 import { type ActivationFn, getActivation } from './activations.js';
-import { Layer, type LayerOptions } from './layer.js';
+import { LAYER_OPTIONS, Layer, type LayerOptions } from './layer.js';
 import { getRegularizer, type Regularizer } from './regularizers.js';
 import type { Variable } from './variable.js';
 
@@ -20,6 +21,16 @@ export interface DenseOptions extends LayerOptions {
   kernelRegularizer?: string | Regularizer;
   biasRegularizer?: string | Regularizer;
 }
+
+const DENSE_OPTIONS = optionNames<DenseOptions>({
+  ...LAYER_OPTIONS,
+  activation: true,
+  useBias: true,
+  kernelInitializer: true,
+  biasInitializer: true,
+  kernelRegularizer: true,
+  biasRegularizer: true,
+});
 
 /**
  * A densely connected layer: `activation(inputs · kernel + bias)` over the last axis.
@@ -43,13 +54,13 @@ export class Dense extends Layer {
   private biasVar: Variable | undefined;
 
   constructor(units: number, options: DenseOptions = {}) {
+    checkPositiveInteger('Dense', 'units', units);
+    checkOptions('Dense', options, DENSE_OPTIONS);
     super(options);
-    if (!Number.isInteger(units) || units < 1) {
-      throw new RangeError(`Dense: units must be a positive integer, got ${units}`);
-    }
     this.units = units;
     this.activation = getActivation(options.activation);
     this.useBias = options.useBias ?? true;
+    checkBoolean('Dense', 'useBias', this.useBias);
     this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorotUniform');
     this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros');
     this.kernelRegularizer = getRegularizer(options.kernelRegularizer);

@@ -2,7 +2,10 @@ import { bernoulli, foldIn } from '../random/index.js';
 import { allocate } from '../tensor/dtype.js';
 import * as ops from '../tensor/ops/index.js';
 import { Tensor } from '../tensor/tensor.js';
-import { Layer, type LayerOptions } from './layer.js';
+import { checkOptions, describe, optionNames } from '../validate/index.js';
+import { LAYER_OPTIONS, Layer, type LayerOptions } from './layer.js';
+
+const DROPOUT_OPTIONS = optionNames<LayerOptions>(LAYER_OPTIONS);
 
 /**
  * Inverted dropout: in training, zeroes each input with probability `rate` and scales the rest by
@@ -19,8 +22,11 @@ export class Dropout extends Layer {
   private calls = 0;
 
   constructor(rate: number, options: LayerOptions = {}) {
+    if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
+      throw new RangeError(`Dropout: rate must be a number in [0, 1), got ${describe(rate)}`);
+    }
+    checkOptions('Dropout', options, DROPOUT_OPTIONS);
     super(options);
-    if (!(rate >= 0 && rate < 1)) throw new RangeError(`Dropout: rate must be in [0, 1), got ${rate}`);
     this.rate = rate;
   }
 

@@ -1,6 +1,7 @@
 /** Weight penalties added to the training loss, as Keras's L1, L2 and L1L2 regularizers. */
 import * as ops from '../tensor/ops/index.js';
 import { scalar, type Tensor } from '../tensor/tensor.js';
+import { checkOptions, describe, didYouMean } from '../validate/index.js';
 
 export interface Regularizer {
   readonly name: string;
@@ -22,7 +23,9 @@ function checkFactor(name: string, value: number): void {
  * new Dense(10, { kernelRegularizer: l1l2({ l1: 0.01, l2: 0.01 }) });
  * ```
  */
-export function l1l2({ l1 = 0, l2 = 0 }: { l1?: number; l2?: number } = {}): Regularizer {
+export function l1l2(options: { l1?: number; l2?: number } = {}): Regularizer {
+  checkOptions('l1l2', options, ['l1', 'l2']);
+  const { l1 = 0, l2 = 0 } = options;
   checkFactor('l1l2 (l1)', l1);
   checkFactor('l1l2 (l2)', l2);
   const penalty = (w: Tensor): Tensor => {
@@ -51,6 +54,9 @@ export function l2(factor = 0.01): Regularizer {
 export function getRegularizer(r: string | Regularizer | null | undefined): Regularizer | null {
   if (r === undefined || r === null) return null;
   if (typeof r === 'function') return r;
+  if (typeof r !== 'string') {
+    throw new TypeError(`getRegularizer: expected a regularizer name or function, got ${describe(r)}`);
+  }
   switch (r) {
     case 'l1':
       return l1();
@@ -60,6 +66,8 @@ export function getRegularizer(r: string | Regularizer | null | undefined): Regu
     case 'l1_l2':
       return l1l2({ l1: 0.01, l2: 0.01 });
     default:
-      throw new Error(`Unknown regularizer '${r}'. Valid regularizers: l1, l2, l1l2`);
+      throw new Error(
+        `Unknown regularizer '${r}'${didYouMean(r, ['l1', 'l2', 'l1l2'])}. Valid regularizers: l1, l2, l1l2`,
+      );
   }
 }

@@ -4,7 +4,7 @@
 import type { Callback, Logs } from '../callbacks/callback.js';
 import { ProgressLogger } from '../callbacks/progress-logger.js';
 import { hashArrays } from '../hash/fingerprint.js';
-import type { Layer } from '../layers/layer.js';
+import { Layer } from '../layers/layer.js';
 import type { Variable } from '../layers/variable.js';
 import { getLoss } from '../losses/index.js';
 import { getMetric, MeanAccumulator } from '../metrics/index.js';
@@ -16,6 +16,15 @@ import type { DType } from '../tensor/dtype.js';
 import * as ops from '../tensor/ops/index.js';
 import { formatShape, ShapeError } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import {
+  checkArray,
+  checkBoolean,
+  checkObject,
+  checkOptions,
+  checkPositiveInteger,
+  describe,
+  optionNames,
+} from '../validate/index.js';
 import { fastPredict, startFastFit } from './fast-path/index.js';
 import { History } from './history.js';
 import { type InputData, rowRange, takeRows, toSamples } from './inputs.js';
@@ -58,9 +67,40 @@ export interface EvaluateOptions {
   batchSize?: number;
 }
 
-function checkPositiveInteger(where: string, name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${where}: ${name} must be a positive integer, got ${value}`);
+const COMPILE_OPTIONS = optionNames<CompileOptions>({ optimizer: true, loss: true, metrics: true });
+const FIT_OPTIONS = optionNames<FitOptions>({
+  epochs: true,
+  batchSize: true,
+  shuffle: true,
+  validationSplit: true,
+  validationData: true,
+  verbose: true,
+  callbacks: true,
+  seed: true,
+  initialEpoch: true,
+});
+const EVALUATE_OPTIONS = optionNames<EvaluateOptions>({ batchSize: true });
+
+/** The checks of fit's options that its body does not make where it reads them. */
+function checkFitOptionTypes(options: FitOptions): void {
+  checkOptions('fit', options, FIT_OPTIONS);
+  if (options.shuffle !== undefined) checkBoolean('fit', 'shuffle', options.shuffle);
+  if (options.callbacks !== undefined) {
+    checkArray('fit', 'callbacks', options.callbacks);
+    options.callbacks.forEach((cb, i) => {
+      checkObject('fit', `callbacks[${i}]`, cb);
+    });
+  }
+  if (options.validationData !== undefined) {
+    const data: unknown = options.validationData;
+    if (!Array.isArray(data) || data.length !== 2) {
+      throw new TypeError(`fit: validationData must be an array [x, y], got ${describe(data)}`);
+    }
+  }
+  if (options.validationSplit !== undefined && typeof options.validationSplit !== 'number') {
+    throw new TypeError(
+      `fit: validationSplit must be a number in (0, 1), got ${describe(options.validationSplit)}`,
+    );
   }
 }
 
@@ -100,12 +140,19 @@ export class Sequential {
   private modelInputShape: readonly number[] | undefined;
 
   constructor(layers: readonly Layer[] = [], options: { name?: string } = {}) {
+    checkArray('Sequential', 'layers', layers);
+    checkOptions('Sequential', options, ['name']);
     this.name = options.name ?? 'sequential';
     for (const layer of layers) this.add(layer);
   }
 
   /** Appends a layer; builds it at once when the model's input shape is known. */
   add(layer: Layer): void {
+    if (!(layer instanceof Layer)) {
+      throw new TypeError(
+        `${this.name}.add: expected a layer (new Dense(…), new Dropout(…), …), got ${describe(layer)}`,
+      );
+    }
     if (this.layers.includes(layer)) throw new Error(`${this.name}: layer '${layer.name}' was already added`);
     if (this.layers.length > 0 && layer.requestedInputShape) {
       throw new Error(
@@ -125,6 +172,10 @@ export class Sequential {
 
   /** Builds every layer for inputs of this sample shape (without the batch axis). */
   build(inputShape: readonly number[]): void {
+    checkArray(`${this.name}.build`, 'inputShape', inputShape);
+    inputShape.forEach((d, i) => {
+      checkPositiveInteger(`${this.name}.build`, `inputShape[${i}]`, d);
+    });
     if (this.layers.length === 0) throw new Error(`${this.name}: add at least one layer before building`);
     if (this.modelInputShape && !sameDims(this.modelInputShape, inputShape)) {
       throw new ShapeError(
@@ -165,7 +216,10 @@ export class Sequential {
 
   /** Configures training. */
   compile(options: CompileOptions): void {
-    if (!options || options.loss === undefined) throw new Error(`${this.name}.compile: a loss is required`);
+    checkObject(`${this.name}.compile`, 'options', options);
+    checkOptions(`${this.name}.compile`, options, COMPILE_OPTIONS);
+    if (options.loss === undefined) throw new Error(`${this.name}.compile: a loss is required`);
+    if (options.metrics !== undefined) checkArray(`${this.name}.compile`, 'metrics', options.metrics);
     this.compiled = {
       optimizer: getOptimizer(options.optimizer ?? 'rmsprop'),
       loss: getLoss(options.loss) as { name: string; fn: LossFn },
@@ -212,6 +266,7 @@ export class Sequential {
    * `key(seed)` for an explicit seed, else the next global key.
    */
   async fit(x: InputData, y: InputData, options: FitOptions = {}): Promise<History> {
+    checkFitOptionTypes(options);
     const compiled = this.requireCompiled('fit');
     const epochs = options.epochs ?? 1;
     const initialEpoch = options.initialEpoch ?? 0;
@@ -368,6 +423,7 @@ export class Sequential {
    * never changes the bits).
    */
   predict(x: InputData, options: EvaluateOptions = {}): Tensor {
+    checkOptions('predict', options, EVALUATE_OPTIONS);
     if (this.layers.length === 0 || (!this.built && !this.modelInputShape)) {
       throw new Error(
         `${this.name}: predict() needs a built model: give the first layer inputDim/inputShape, or fit first`,
@@ -390,6 +446,7 @@ export class Sequential {
 
   /** The loss and metrics on data, batch by batch, averaged as in fit. */
   evaluate(x: InputData, y: InputData, options: EvaluateOptions = {}): Logs {
+    checkOptions('evaluate', options, EVALUATE_OPTIONS);
     this.requireCompiled('evaluate');
     const xs = toSamples(x, 'evaluate: x', this.dtype);
     const ys = toSamples(y, 'evaluate: y', this.dtype);
@@ -435,6 +492,16 @@ export class Sequential {
   /** Replaces every weight array; sizes must match getWeights(). */
   setWeights(weights: ReadonlyArray<ArrayLike<number>>): void {
     const vars = this.variables;
+    checkArray(`${this.name}.setWeights`, 'weights', weights);
+    weights.forEach((w: unknown, i) => {
+      const isArrayLike =
+        typeof w === 'object' && w !== null && typeof (w as ArrayLike<number>).length === 'number';
+      if (!isArrayLike) {
+        throw new TypeError(
+          `${this.name}.setWeights: weights[${i}] must be an array or typed array of numbers, got ${describe(w)}`,
+        );
+      }
+    });
     if (weights.length !== vars.length) {
       throw new RangeError(`${this.name}.setWeights: expected ${vars.length} arrays, got ${weights.length}`);
     }
@@ -469,6 +536,9 @@ export class Sequential {
    * (console.log by default) and returned.
    */
   summary(print: ((line: string) => void) | null = console.log): string {
+    if (print !== null && typeof print !== 'function') {
+      throw new TypeError(`${this.name}.summary: print must be a function or null, got ${describe(print)}`);
+    }
     if (!this.built)
       throw new Error(
         `${this.name}: summary() needs a built model: give the first layer inputDim/inputShape`,

@@ -581,7 +581,7 @@ describe('bad input fails with a clear message', () => {
 
   it('misspelt options and seeds', () => {
     expect(() => randomNormal({ stdev: 1 } as never)).toThrow(
-      /unknown option "stdev" \(valid options: mean, stddev, seed\)/,
+      /unknown option "stdev" \(did you mean 'stddev'\?\); valid options: mean, stddev, seed/,
     );
     expect(() => glorotUniform({ scale: 2 } as never)).toThrow(/glorotUniform: unknown option "scale"/);
     expect(() => glorotUniform({ seed: 1.5 })).toThrow(/glorotUniform: invalid seed.*1\.5/);

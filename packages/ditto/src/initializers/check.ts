@@ -9,6 +9,8 @@
 import { describe } from '../random/check.js';
 import type { DType } from '../tensor/dtype.js';
 
+/** The one option check of the core (unknown keys fail with the nearest valid name). */
+export { checkOptions } from '../validate/options.js';
 export { describe };
 
 /** Formats a shape for a message, whatever it contains. */
@@ -43,20 +45,6 @@ export function checkShape(fn: string, shape: unknown): number {
 export function checkDtype(fn: string, dtype: unknown): asserts dtype is DType {
   if (dtype !== 'float32' && dtype !== 'float64') {
     throw new Error(`${fn}: dtype must be 'float32' or 'float64', got ${describe(dtype)}`);
-  }
-}
-
-/** Checks that `options` is undefined or a plain object whose keys are all among `allowed`. */
-export function checkOptions(fn: string, options: unknown, allowed: readonly string[]): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new Error(`${fn}: options must be an object, got ${describe(options)}`);
-  }
-  for (const name of Object.keys(options)) {
-    if (!allowed.includes(name)) {
-      const valid = allowed.length === 0 ? 'none' : allowed.join(', ');
-      throw new Error(`${fn}: unknown option ${describe(name)} (valid options: ${valid})`);
-    }
   }
 }
 

@@ -14,6 +14,7 @@
  * @module
  */
 
+import { didYouMean } from '../validate/index.js';
 import { describe } from './check.js';
 import { Constant, Identity, Ones, Zeros } from './constant.js';
 import type { Initializer } from './initializer.js';
@@ -120,11 +121,6 @@ const NAMES: ReadonlyMap<string, string> = (() => {
   return names;
 })();
 
-/** A spelling-insensitive form of a name, to suggest the right one. */
-function loose(name: string): string {
-  return name.toLowerCase().replace(/[_\s-]/g, '');
-}
-
 function isInitializer(value: unknown): value is Initializer {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<Initializer>;
@@ -155,8 +151,7 @@ export function getInitializer(identifier: string | Initializer): Initializer {
   if (typeof identifier === 'string') {
     const camel = NAMES.get(identifier);
     if (camel !== undefined) return DEFAULTS[camel]();
-    const guess = [...NAMES.keys()].find((name) => loose(name) === loose(identifier));
-    const hint = guess === undefined ? '' : ` (did you mean '${NAMES.get(guess)}'?)`;
+    const hint = didYouMean(identifier, [...NAMES.keys()]);
     throw new Error(
       `initializers.getInitializer: unknown initializer ${describe(identifier)}${hint}. Valid names: ` +
         `${Object.keys(DEFAULTS).join(', ')}; also in snake_case ('glorot_uniform') or class style ` +

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Tensor } from '../tensor/tensor.js';
+import { didYouMean } from '../validate/index.js';
 import {
   binaryCrossentropy,
   categoricalCrossentropy,
@@ -109,7 +110,8 @@ export function getLoss(nameOrFn: string | LossFn): ResolvedLoss {
   const entry = BY_NAME.get(nameOrFn);
   if (!entry) {
     throw new Error(
-      `getLoss: unknown loss ${JSON.stringify(nameOrFn)}; valid names: ${lossNames().join('; ')}`,
+      `getLoss: unknown loss ${JSON.stringify(nameOrFn)}${didYouMean(nameOrFn, [...BY_NAME.keys()])}; ` +
+        `valid names: ${lossNames().join('; ')}`,
     );
   }
   return { name: entry.name, fn: entry.fn };

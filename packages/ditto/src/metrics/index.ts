@@ -13,6 +13,7 @@ import {
 } from '../losses/index.js';
 import { noGrad } from '../tensor/autograd.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { didYouMean } from '../validate/index.js';
 import {
   accuracy,
   accuracyForShapes,
@@ -152,7 +153,8 @@ export function getMetric(nameOrFn: string | MetricFn): ResolvedMetric {
   const fn = BY_NAME.get(nameOrFn);
   if (!fn) {
     throw new Error(
-      `getMetric: unknown metric ${JSON.stringify(nameOrFn)}; valid names: ${metricNames().join('; ')}`,
+      `getMetric: unknown metric ${JSON.stringify(nameOrFn)}${didYouMean(nameOrFn, ['accuracy', ...BY_NAME.keys()])}; ` +
+        `valid names: ${metricNames().join('; ')}`,
     );
   }
   return { name: nameOrFn, fn };

@@ -1,8 +1,15 @@
 /** Adagrad, in Keras 3's form. */
 import type { Variable } from '../layers/variable.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
-import { BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
+import { checkOptions, optionNames } from '../validate/index.js';
+import { BASE_OPTIMIZER_OPTIONS, BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
 import { requireNonNegative } from './hyperparameters.js';
+
+const ADAGRAD_OPTIONS = optionNames<AdagradOptions>({
+  ...BASE_OPTIMIZER_OPTIONS,
+  initialAccumulatorValue: true,
+  epsilon: true,
+});
 
 export interface AdagradOptions extends BaseOptimizerOptions {
   /** Default 0.001 (Keras's default; the original paper's form uses 1). */
@@ -31,6 +38,7 @@ export class Adagrad extends BaseOptimizer<AdagradSlots> {
   readonly epsilon: number;
 
   constructor(options: AdagradOptions = {}) {
+    checkOptions('Adagrad', options, ADAGRAD_OPTIONS);
     super('adagrad', options.learningRate ?? 0.001, options);
     this.initialAccumulatorValue = requireNonNegative(
       'adagrad',

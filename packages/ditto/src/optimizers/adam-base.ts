@@ -6,7 +6,8 @@ import { jsBackend } from '../backend/js/js-backend.js';
 import { getBackend } from '../backend/registry.js';
 import type { Variable } from '../layers/variable.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
-import { BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
+import { optionNames } from '../validate/index.js';
+import { BASE_OPTIMIZER_OPTIONS, BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
 import { requireBoolean, requireNonNegative, requireUnitInterval } from './hyperparameters.js';
 import { powerFor } from './power.js';
 
@@ -27,6 +28,16 @@ export interface AdamOptions extends BaseOptimizerOptions {
    */
   weightDecay?: number;
 }
+
+/** The option names Adam and AdamW accept. */
+export const ADAM_OPTIONS = optionNames<AdamOptions>({
+  ...BASE_OPTIMIZER_OPTIONS,
+  beta1: true,
+  beta2: true,
+  epsilon: true,
+  amsgrad: true,
+  weightDecay: true,
+});
 
 /** Keras's slot names; 'velocity_hat' has length 0 unless amsgrad is on. */
 export type AdamSlots = {

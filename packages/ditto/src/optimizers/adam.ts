@@ -1,5 +1,6 @@
 /** Adam, with Keras 3's defaults and form of the update. */
-import { AdamBase, type AdamOptions } from './adam-base.js';
+import { checkOptions } from '../validate/index.js';
+import { ADAM_OPTIONS, AdamBase, type AdamOptions } from './adam-base.js';
 
 export type { AdamOptions } from './adam-base.js';
 
@@ -17,6 +18,7 @@ export type { AdamOptions } from './adam-base.js';
  */
 export class Adam extends AdamBase {
   constructor(options: AdamOptions = {}) {
+    checkOptions('Adam', options, ADAM_OPTIONS);
     super('adam', options);
   }
 }

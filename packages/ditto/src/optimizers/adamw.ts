@@ -1,5 +1,6 @@
 /** AdamW: Adam with decoupled weight decay, with Keras 3's defaults. */
-import { AdamBase, type AdamOptions } from './adam-base.js';
+import { checkOptions } from '../validate/index.js';
+import { ADAM_OPTIONS, AdamBase, type AdamOptions } from './adam-base.js';
 
 export interface AdamWOptions extends AdamOptions {
   /** Decoupled weight decay: w ← w − w·wd·lr before each Adam step; default 0.004 (≥ 0). */
@@ -20,6 +21,7 @@ export interface AdamWOptions extends AdamOptions {
  */
 export class AdamW extends AdamBase {
   constructor(options: AdamWOptions = {}) {
+    checkOptions('AdamW', options, ADAM_OPTIONS);
     super('adamw', { ...options, weightDecay: options.weightDecay ?? 0.004 });
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { Variable } from '../layers/variable.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
+import type { OptionSpec } from '../validate/index.js';
 import { clipByNorm, clipByValue } from './clip.js';
 import { requireNonNegative, requirePositive } from './hyperparameters.js';
 import type { GradientPair, Optimizer } from './optimizer.js';
@@ -17,6 +18,13 @@ export interface BaseOptimizerOptions {
   /** Keras's `clipvalue`: clamp each gradient element to [−clipValue, clipValue] (> 0). */
   clipValue?: number;
 }
+
+/** The names of {@link BaseOptimizerOptions}, for each optimizer's option check. */
+export const BASE_OPTIMIZER_OPTIONS: OptionSpec<BaseOptimizerOptions> = {
+  learningRate: true,
+  clipNorm: true,
+  clipValue: true,
+};
 
 /** The named state arrays an optimizer keeps for one variable (Keras's names: 'momentum', 'velocity', …). */
 export type Slots = Readonly<Record<string, FloatArray>>;

@@ -1,4 +1,6 @@
 /** ditto's optimizers, with Keras 3's update forms and defaults, and lookup by name. */
+
+import { describe, didYouMean } from '../validate/index.js';
 import { Adagrad } from './adagrad.js';
 import { Adam } from './adam.js';
 import { AdamW } from './adamw.js';
@@ -59,11 +61,14 @@ export function getOptimizer(nameOrInstance: string | Optimizer): Optimizer {
       : undefined;
     if (factory === undefined) {
       throw new RangeError(
-        `Unknown optimizer '${nameOrInstance}'. Valid names (case-insensitive): ${OPTIMIZER_NAMES.join(', ')}`,
+        `Unknown optimizer '${nameOrInstance}'${didYouMean(nameOrInstance, OPTIMIZER_NAMES)}. ` +
+          `Valid names (case-insensitive): ${OPTIMIZER_NAMES.join(', ')}`,
       );
     }
     return factory();
   }
   if (isOptimizer(nameOrInstance)) return nameOrInstance;
-  throw new TypeError(`getOptimizer: expected an optimizer name or instance, got ${String(nameOrInstance)}`);
+  throw new TypeError(
+    `getOptimizer: expected an optimizer name or instance, got ${describe(nameOrInstance)}`,
+  );
 }

@@ -1,12 +1,20 @@
 /** Nadam (Adam with Nesterov momentum), in Keras 3's momentum-cache form. */
 import type { Variable } from '../layers/variable.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
-import { BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
+import { checkOptions, optionNames } from '../validate/index.js';
+import { BASE_OPTIMIZER_OPTIONS, BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
 import { requireNonNegative, requireUnitInterval } from './hyperparameters.js';
 import { powerFor } from './power.js';
 
 /** Base of Keras's (and Dozat's) momentum schedule: u_t = β1·(1 − ½·0.96^t). */
 const SCHEDULE_DECAY = 0.96;
+
+const NADAM_OPTIONS = optionNames<NadamOptions>({
+  ...BASE_OPTIMIZER_OPTIONS,
+  beta1: true,
+  beta2: true,
+  epsilon: true,
+});
 
 export interface NadamOptions extends BaseOptimizerOptions {
   /** Default 0.001. */
@@ -43,6 +51,7 @@ export class Nadam extends BaseOptimizer<NadamSlots> {
   private uProduct64 = 1;
 
   constructor(options: NadamOptions = {}) {
+    checkOptions('Nadam', options, NADAM_OPTIONS);
     super('nadam', options.learningRate ?? 0.001, options);
     this.beta1 = requireUnitInterval('nadam', 'beta1', options.beta1 ?? 0.9, false);
     this.beta2 = requireUnitInterval('nadam', 'beta2', options.beta2 ?? 0.999, false);

@@ -1,8 +1,17 @@
 /** RMSprop (optionally centered, optionally with momentum), in Keras 3's form. */
 import type { Variable } from '../layers/variable.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
-import { BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
+import { checkOptions, optionNames } from '../validate/index.js';
+import { BASE_OPTIMIZER_OPTIONS, BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
 import { requireBoolean, requireNonNegative, requireUnitInterval } from './hyperparameters.js';
+
+const RMSPROP_OPTIONS = optionNames<RMSpropOptions>({
+  ...BASE_OPTIMIZER_OPTIONS,
+  rho: true,
+  momentum: true,
+  epsilon: true,
+  centered: true,
+});
 
 export interface RMSpropOptions extends BaseOptimizerOptions {
   /** Default 0.001. */
@@ -42,6 +51,7 @@ export class RMSprop extends BaseOptimizer<RMSpropSlots> {
   readonly centered: boolean;
 
   constructor(options: RMSpropOptions = {}) {
+    checkOptions('RMSprop', options, RMSPROP_OPTIONS);
     super('rmsprop', options.learningRate ?? 0.001, options);
     this.rho = requireUnitInterval('rmsprop', 'rho', options.rho ?? 0.9, true);
     this.momentum = requireUnitInterval('rmsprop', 'momentum', options.momentum ?? 0, true);

@@ -1,8 +1,11 @@
 /** Stochastic gradient descent with optional (Nesterov) momentum, in Keras 3's form. */
 import type { Variable } from '../layers/variable.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
-import { BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
+import { checkOptions, optionNames } from '../validate/index.js';
+import { BASE_OPTIMIZER_OPTIONS, BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
 import { requireBoolean, requireUnitInterval } from './hyperparameters.js';
+
+const SGD_OPTIONS = optionNames<SGDOptions>({ ...BASE_OPTIMIZER_OPTIONS, momentum: true, nesterov: true });
 
 export interface SGDOptions extends BaseOptimizerOptions {
   /** Default 0.01. */
@@ -31,6 +34,7 @@ export class SGD extends BaseOptimizer<SGDSlots> {
   readonly nesterov: boolean;
 
   constructor(options: SGDOptions = {}) {
+    checkOptions('SGD', options, SGD_OPTIONS);
     super('sgd', options.learningRate ?? 0.01, options);
     this.momentum = requireUnitInterval('sgd', 'momentum', options.momentum ?? 0, true);
     this.nesterov = requireBoolean('sgd', 'nesterov', options.nesterov ?? false);

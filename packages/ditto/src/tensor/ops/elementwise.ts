@@ -1,5 +1,11 @@
 /** Elementwise ops: broadcasting arithmetic and the unary functions (activations among them). */
-import { getBackend } from '../../backend/registry.js';
+import {
+  binaryPrimitive,
+  callKernel,
+  selectGradient,
+  unaryBackwardPrimitive,
+  unaryPrimitive,
+} from '../../engine/kernels.js';
 import type { BinaryOp, UnaryOp } from '../../numeric/elementwise.js';
 import { record } from '../autograd.js';
 import { allocate } from '../dtype.js';
@@ -20,7 +26,7 @@ function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   checkDtypes(op, a, b);
   const shape = broadcastShapes(op, a.shape, b.shape);
   const out = allocate(a.dtype, sizeOf(shape));
-  getBackend().binary(
+  binaryPrimitive(
     op,
     a.data,
     broadcastStrides(a.shape, shape),
@@ -61,28 +67,20 @@ export function div(a: Tensor, b: Tensor): Tensor {
   });
 }
 
-function selectGrad(
-  a: Tensor,
-  b: Tensor,
-  g: Tensor,
-  pickA: (x: number, y: number) => boolean,
-): [Tensor, Tensor] {
+function selectGrad(a: Tensor, b: Tensor, g: Tensor, compare: 'ge' | 'le'): [Tensor, Tensor] {
   const shape = g.shape;
   const av = broadcastTo(a.data, a.shape, shape).data;
   const bv = broadcastTo(b.data, b.shape, shape).data;
   const ga = allocate(g.dtype, g.size);
   const gb = allocate(g.dtype, g.size);
-  for (let i = 0; i < g.size; i++) {
-    if (pickA(av[i], bv[i])) ga[i] = g.data[i];
-    else gb[i] = g.data[i];
-  }
+  callKernel(selectGradient, [av, bv, g.data, ga, gb], 3, [compare]);
   return [new Tensor(ga, shape), new Tensor(gb, shape)];
 }
 
 /** Elementwise maximum; the gradient goes to a where a ≥ b, else to b. */
 export function maximum(a: Tensor, b: Tensor): Tensor {
   return record(binaryRaw('maximum', a, b), 'maximum', [a, b], (g) => {
-    const [ga, gb] = selectGrad(a, b, g, (x, y) => x >= y);
+    const [ga, gb] = selectGrad(a, b, g, 'ge');
     return [sumTo(ga, a.shape), sumTo(gb, b.shape)];
   });
 }
@@ -90,7 +88,7 @@ export function maximum(a: Tensor, b: Tensor): Tensor {
 /** Elementwise minimum; the gradient goes to a where a ≤ b, else to b. */
 export function minimum(a: Tensor, b: Tensor): Tensor {
   return record(binaryRaw('minimum', a, b), 'minimum', [a, b], (g) => {
-    const [ga, gb] = selectGrad(a, b, g, (x, y) => x <= y);
+    const [ga, gb] = selectGrad(a, b, g, 'le');
     return [sumTo(ga, a.shape), sumTo(gb, b.shape)];
   });
 }
@@ -102,10 +100,10 @@ export function minimum(a: Tensor, b: Tensor): Tensor {
  */
 export function unary(op: UnaryOp, x: Tensor, alpha = op === 'leakyRelu' ? 0.2 : 1): Tensor {
   const out = allocate(x.dtype, x.size);
-  getBackend().unary(op, x.data, out, alpha);
+  unaryPrimitive(op, x.data, out, alpha);
   return record(new Tensor(out, x.shape), op, [x], (g) => {
     const dx = allocate(x.dtype, x.size);
-    getBackend().unaryBackward(op, x.data, g.data, dx, alpha);
+    unaryBackwardPrimitive(op, x.data, g.data, dx, alpha);
     return [new Tensor(dx, x.shape)];
   });
 }

@@ -1,4 +1,4 @@
-import { getBackend } from '../../backend/registry.js';
+import { matmulPrimitive } from '../../engine/kernels.js';
 import { record } from '../autograd.js';
 import { allocate } from '../dtype.js';
 import { formatShape, ShapeError } from '../shape.js';
@@ -30,7 +30,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const [k2, n] = transposeB ? [b.shape[1], b.shape[0]] : [b.shape[0], b.shape[1]];
   if (k !== k2) throw new ShapeError(`matmul: inner dimensions differ (${k} vs ${k2}): ${describe()}`);
   const out = allocate(a.dtype, m * n);
-  getBackend().matmul(a.data, b.data, out, m, k, n, transposeA, transposeB);
+  matmulPrimitive(a.data, b.data, out, m, k, n, transposeA, transposeB);
   return record(new Tensor(out, [m, n]), 'matmul', [a, b], (g) => {
     // C = op(A)·op(B): dop(A) = G·op(B)ᵀ, dop(B) = op(A)ᵀ·G, then undo the transposes.
     const ga = transposeA

@@ -2,7 +2,14 @@
  * Reductions. A reduction over several axes visits the reduced elements of each output in row-major
  * order and accumulates them from +0, one rounded addition at a time (docs/determinism.md).
  */
-import { getBackend } from '../../backend/registry.js';
+import {
+  binaryPrimitive,
+  callKernel,
+  copy,
+  divideByScalar,
+  equalMask,
+  reducePrimitive,
+} from '../../engine/kernels.js';
 import { record } from '../autograd.js';
 import { allocate } from '../dtype.js';
 import { formatShape, normalizeAxis, type Shape, ShapeError, sizeOf } from '../shape.js';
@@ -42,7 +49,11 @@ function contiguous(x: Tensor, axes: readonly number[]): { x: Tensor; first: num
 }
 
 function reduceRaw(op: 'sum' | 'max', x: Tensor, axes: readonly number[]): Float32Array | Float64Array {
-  if (axes.length === 0) return x.data.slice();
+  if (axes.length === 0) {
+    const same = allocate(x.dtype, x.size);
+    callKernel(copy, [x.data, same], 1, []);
+    return same;
+  }
   const { x: y, first, last } = contiguous(x, axes);
   const outer = sizeOf(y.shape.slice(0, first));
   const axis = sizeOf(y.shape.slice(first, last + 1));
@@ -50,7 +61,7 @@ function reduceRaw(op: 'sum' | 'max', x: Tensor, axes: readonly number[]): Float
   const out = allocate(x.dtype, outer * inner);
   if (op === 'max' && axis === 0)
     throw new ShapeError(`max: cannot reduce over an empty axis of ${formatShape(x.shape)}`);
-  getBackend().reduce(op, y.data, out, outer, axis, inner);
+  reducePrimitive(op, y.data, out, outer, axis, inner);
   return out;
 }
 
@@ -74,12 +85,13 @@ export function mean(x: Tensor, axes?: number | readonly number[], options: Redu
   const list = normalizeAxes('mean', x, axes);
   const count = list.reduce((c, a) => c * x.shape[a], 1);
   const shape = reducedShape(x.shape, list, options.keepDims ?? false);
-  const data = reduceRaw('sum', x, list);
-  for (let i = 0; i < data.length; i++) data[i] = data[i] / count;
+  const sums = reduceRaw('sum', x, list);
+  const data = allocate(x.dtype, sums.length);
+  callKernel(divideByScalar, [sums, data], 1, [count]);
   const out = new Tensor(data, shape);
   return record(out, 'mean', [x], (g) => {
     const scaled = allocate(g.dtype, g.size);
-    for (let i = 0; i < scaled.length; i++) scaled[i] = g.data[i] / count;
+    callKernel(divideByScalar, [g.data, scaled], 1, [count]);
     return [broadcastTo(scaled, reducedShape(x.shape, list, true), x.shape)];
   });
 }
@@ -92,13 +104,14 @@ export function max(x: Tensor, axes?: number | readonly number[], options: Reduc
   return record(out, 'max', [x], (g) => {
     const m = broadcastTo(out.data, keptShape, x.shape).data;
     const mask = allocate(x.dtype, x.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = x.data[i] === m[i] ? 1 : 0;
+    callKernel(equalMask, [x.data, m, mask], 2, []);
     const ties = reduceRaw('sum', new Tensor(mask, x.shape), list);
     const share = allocate(x.dtype, ties.length);
-    for (let i = 0; i < share.length; i++) share[i] = g.data[i] / ties[i];
+    binaryPrimitive('div', g.data, [1], ties, [1], share, [ties.length]);
     const spread = broadcastTo(share, keptShape, x.shape).data;
-    for (let i = 0; i < mask.length; i++) mask[i] = mask[i] * spread[i];
-    return [new Tensor(mask, x.shape)];
+    const dx = allocate(x.dtype, x.size);
+    binaryPrimitive('mul', mask, [1], spread, [1], dx, [x.size]);
+    return [new Tensor(dx, x.shape)];
   });
 }
 

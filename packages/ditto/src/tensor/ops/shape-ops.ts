@@ -1,5 +1,8 @@
 /** Ops that move data without arithmetic: reshape, transpose, slice, concat, gather. */
+import { broadcastCopy, callKernel } from '../../engine/kernels.js';
+import { defineKernel } from '../../kernels/registry.js';
 import { record } from '../autograd.js';
+import type { FloatArray } from '../dtype.js';
 import { allocate } from '../dtype.js';
 import { formatShape, normalizeAxis, type Shape, ShapeError, sizeOf, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
@@ -31,18 +34,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   const inStrides = stridesOf(x.shape);
   const strides = order.map((a) => inStrides[a]);
   const out = allocate(x.dtype, x.size);
-  const index = new Array<number>(x.rank).fill(0);
-  let src = 0;
-  for (let o = 0; o < out.length; o++) {
-    out[o] = x.data[src];
-    for (let d = x.rank - 1; d >= 0; d--) {
-      index[d]++;
-      src += strides[d];
-      if (index[d] < shape[d]) break;
-      src -= strides[d] * shape[d];
-      index[d] = 0;
-    }
-  }
+  callKernel(broadcastCopy, [x.data, out], 1, [strides, shape]);
   const inverse = new Array<number>(order.length);
   order.forEach((a, i) => {
     inverse[a] = i;
@@ -64,27 +56,46 @@ export function slice(x: Tensor, begin: readonly number[], size?: readonly numbe
     }
   });
   const out = allocate(x.dtype, sizeOf(extent));
-  const copy = (into: Float32Array | Float64Array, from: Float32Array | Float64Array, toBlock: boolean) => {
-    const strides = stridesOf(x.shape);
-    const index = new Array<number>(x.rank).fill(0);
-    for (let o = 0; o < into.length && o < sizeOf(extent); o++) {
+  const xShape = [...x.shape];
+  callKernel(sliceCopy, [x.data, out], 1, [xShape, [...begin], extent, true]);
+  return record(new Tensor(out, extent), 'slice', [x], (g) => {
+    const dx = allocate(x.dtype, x.size);
+    callKernel(sliceCopy, [g.data, dx], 1, [xShape, [...begin], extent, false]);
+    return [new Tensor(dx, x.shape)];
+  });
+}
+
+/**
+ * Copies the block [begin, begin + extent) of a tensor of `shape` into a dense array (toBlock), or
+ * a dense array into that block of a zero tensor of `shape` (the backward).
+ */
+const sliceCopy = defineKernel(
+  'sliceCopy',
+  (
+    from: FloatArray,
+    into: FloatArray,
+    shape: readonly number[],
+    begin: readonly number[],
+    extent: readonly number[],
+    toBlock: boolean,
+  ) => {
+    const rank = shape.length;
+    const strides = stridesOf(shape);
+    const index = new Array<number>(rank).fill(0);
+    const count = sizeOf(extent);
+    if (!toBlock) into.fill(0);
+    for (let o = 0; o < count; o++) {
       let src = 0;
-      for (let d = 0; d < x.rank; d++) src += (begin[d] + index[d]) * strides[d];
+      for (let d = 0; d < rank; d++) src += (begin[d] + index[d]) * strides[d];
       if (toBlock) into[o] = from[src];
       else into[src] = from[o];
-      for (let d = x.rank - 1; d >= 0; d--) {
+      for (let d = rank - 1; d >= 0; d--) {
         if (++index[d] < extent[d]) break;
         index[d] = 0;
       }
     }
-  };
-  copy(out, x.data, true);
-  return record(new Tensor(out, extent), 'slice', [x], (g) => {
-    const dx = allocate(x.dtype, x.size);
-    copy(dx, g.data, false);
-    return [new Tensor(dx, x.shape)];
-  });
-}
+  },
+);
 
 /** Joins tensors along an axis. */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
@@ -105,14 +116,8 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const outer = sizeOf(first.shape.slice(0, ax));
   const inner = sizeOf(first.shape.slice(ax + 1));
   const out = allocate(first.dtype, sizeOf(shape));
-  const rowLength = shape[ax] * inner;
-  let offset = 0;
-  for (const t of tensors) {
-    const chunk = t.shape[ax] * inner;
-    for (let o = 0; o < outer; o++)
-      out.set(t.data.subarray(o * chunk, (o + 1) * chunk), o * rowLength + offset);
-    offset += chunk;
-  }
+  const chunks = tensors.map((t) => t.shape[ax] * inner);
+  callKernel(concatRows, [...tensors.map((t) => t.data), out], tensors.length, [outer, chunks]);
   return record(new Tensor(out, shape), 'concat', tensors, (g) => {
     let start = 0;
     return tensors.map((t) => {
@@ -122,6 +127,22 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
     });
   });
 }
+
+/** out = the inputs' rows of `chunks[i]` values each, interleaved over `outer` rows (concat). */
+const concatRows = defineKernel('concatRows', (...args: unknown[]) => {
+  const chunks = args[args.length - 1] as readonly number[];
+  const outer = args[args.length - 2] as number;
+  const parts = args.slice(0, chunks.length) as FloatArray[];
+  const out = args[chunks.length] as FloatArray;
+  const rowLength = chunks.reduce((s, c) => s + c, 0);
+  let offset = 0;
+  parts.forEach((part, p) => {
+    const chunk = chunks[p];
+    for (let o = 0; o < outer; o++)
+      out.set(part.subarray(o * chunk, (o + 1) * chunk), o * rowLength + offset);
+    offset += chunk;
+  });
+});
 
 /**
  * Rows of x (along axis 0) picked by integer indices, as an embedding lookup does. The gradient
@@ -137,20 +158,54 @@ export function gather(x: Tensor, indices: ArrayLike<number>, indexShape: Shape 
   }
   const rows = x.shape[0];
   const width = x.size / Math.max(rows, 1);
-  const out = allocate(x.dtype, indices.length * width);
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i];
     if (!Number.isInteger(r) || r < 0 || r >= rows) {
       throw new RangeError(`gather: index ${r} at position ${i} is outside [0, ${rows})`);
     }
-    out.set(x.data.subarray(r * width, (r + 1) * width), i * width);
   }
+  // The indices are a buffer of the call (they change with every batch), never a captured constant.
+  const index = indexBuffer(indices);
+  const out = allocate(x.dtype, indices.length * width);
+  callKernel(gatherRows, [x.data, index, out], 2, [width]);
   return record(new Tensor(out, [...indexShape, ...x.shape.slice(1)]), 'gather', [x], (g) => {
     const dx = allocate(x.dtype, x.size);
-    for (let i = 0; i < indices.length; i++) {
-      const base = indices[i] * width;
-      for (let j = 0; j < width; j++) dx[base + j] += g.data[i * width + j];
-    }
+    callKernel(scatterAddRows, [g.data, index, dx], 2, [width]);
     return [new Tensor(dx, x.shape)];
   });
 }
+
+type IndexArray = Int32Array | Float32Array | Float64Array;
+
+function indexBuffer(indices: ArrayLike<number>): IndexArray {
+  if (indices instanceof Int32Array || indices instanceof Float32Array || indices instanceof Float64Array) {
+    return indices;
+  }
+  return Int32Array.from(indices as ArrayLike<number>);
+}
+
+/** out[i, :] = x[indices[i], :] for rows of `width` values. */
+export const gatherRows = defineKernel(
+  'gatherRows',
+  (x: FloatArray, indices: IndexArray, out: FloatArray, width: number) => {
+    for (let i = 0; i < indices.length; i++) {
+      const r = indices[i];
+      out.set(x.subarray(r * width, (r + 1) * width), i * width);
+    }
+  },
+);
+
+/**
+ * dx = 0, then dx[indices[i], :] += g[i, :] for i ascending — a fixed order, so repeated indices
+ * accumulate the same way on every backend and thread count.
+ */
+export const scatterAddRows = defineKernel(
+  'scatterAddRows',
+  (g: FloatArray, indices: IndexArray, dx: FloatArray, width: number) => {
+    dx.fill(0);
+    for (let i = 0; i < indices.length; i++) {
+      const base = indices[i] * width;
+      for (let j = 0; j < width; j++) dx[base + j] += g[i * width + j];
+    }
+  },
+);

@@ -1,4 +1,4 @@
-import { getBackend } from '../../backend/registry.js';
+import { softmaxBackwardPrimitive, softmaxPrimitive } from '../../engine/kernels.js';
 import { record } from '../autograd.js';
 import { allocate } from '../dtype.js';
 import { ShapeError } from '../shape.js';
@@ -10,11 +10,11 @@ function softmaxOp(x: Tensor, log: boolean): Tensor {
   const cols = x.shape[x.rank - 1];
   const rows = cols === 0 ? 0 : x.size / cols;
   const out = allocate(x.dtype, x.size);
-  getBackend().softmax(x.data, out, rows, cols, log);
+  softmaxPrimitive(x.data, out, rows, cols, log);
   const y = new Tensor(out, x.shape);
   return record(y, op, [x], (g) => {
     const dx = allocate(x.dtype, x.size);
-    getBackend().softmaxBackward(out, g.data, dx, rows, cols, log);
+    softmaxBackwardPrimitive(out, g.data, dx, rows, cols, log);
     return [new Tensor(dx, x.shape)];
   });
 }

@@ -1,0 +1,236 @@
+/**
+ * The primitives: one function per kernel, each making one {@link runPrimitive} call. Ops
+ * (src/tensor/ops) are built from these and nothing else; the fuser (engine/fuse.ts) reads their
+ * `params`.
+ *
+ * The Backend interface's kernels come first; then the data-movement and small arithmetic kernels
+ * defined once here in TypeScript with {@link defineKernel} (a backend may register faster ones).
+ */
+import type { Backend } from '../backend/backend.js';
+import { defineKernel } from '../kernels/registry.js';
+import type { BinaryOp, UnaryOp } from '../numeric/elementwise.js';
+import type { FloatArray } from '../tensor/dtype.js';
+import { type Buffer, runPrimitive } from './primitive.js';
+
+const f = (b: Buffer) => b as FloatArray;
+
+/** out[m×n] = op(a)·op(b) (Backend.matmul). */
+export function matmulPrimitive(
+  a: FloatArray,
+  b: FloatArray,
+  out: FloatArray,
+  m: number,
+  k: number,
+  n: number,
+  transposeA: boolean,
+  transposeB: boolean,
+): void {
+  runPrimitive({
+    kernel: 'matmul',
+    signature: `matmul:${m},${k},${n},${transposeA},${transposeB}`,
+    buffers: [a, b, out],
+    inputCount: 2,
+    work: m * k * n,
+    params: { m, k, n, transposeA, transposeB },
+    run: (backend, [x, y, o]) => backend.matmul(f(x), f(y), f(o), m, k, n, transposeA, transposeB),
+  });
+}
+
+/** out = a op b with broadcasting (Backend.binary). */
+export function binaryPrimitive(
+  op: BinaryOp,
+  a: FloatArray,
+  aStrides: readonly number[],
+  b: FloatArray,
+  bStrides: readonly number[],
+  out: FloatArray,
+  outShape: readonly number[],
+): void {
+  runPrimitive({
+    kernel: 'binary',
+    signature: `binary:${op}:${aStrides}:${bStrides}:${outShape}`,
+    buffers: [a, b, out],
+    inputCount: 2,
+    work: out.length,
+    params: { op, aStrides, bStrides, outShape },
+    run: (backend, [x, y, o]) => backend.binary(op, f(x), aStrides, f(y), bStrides, f(o), outShape),
+  });
+}
+
+/** out[i] = f(x[i]) (Backend.unary). */
+export function unaryPrimitive(op: UnaryOp, x: FloatArray, out: FloatArray, alpha: number): void {
+  runPrimitive({
+    kernel: 'unary',
+    signature: `unary:${op}:${alpha}:${x.length}`,
+    buffers: [x, out],
+    inputCount: 1,
+    work: x.length * 8,
+    params: { op, alpha },
+    run: (backend, [input, o]) => backend.unary(op, f(input), f(o), alpha),
+  });
+}
+
+/** dx[i] = f'(x[i])·dy[i] (Backend.unaryBackward). */
+export function unaryBackwardPrimitive(
+  op: UnaryOp,
+  x: FloatArray,
+  dy: FloatArray,
+  dx: FloatArray,
+  alpha: number,
+): void {
+  runPrimitive({
+    kernel: 'unaryBackward',
+    signature: `unaryBackward:${op}:${alpha}:${x.length}`,
+    buffers: [x, dy, dx],
+    inputCount: 2,
+    work: x.length * 8,
+    params: { op, alpha },
+    run: (backend, [input, g, o]) => backend.unaryBackward(op, f(input), f(g), f(o), alpha),
+  });
+}
+
+/** Reduction of [outer, axis, inner] over the middle axis (Backend.reduce). */
+export function reducePrimitive(
+  op: 'sum' | 'max',
+  x: FloatArray,
+  out: FloatArray,
+  outer: number,
+  axis: number,
+  inner: number,
+): void {
+  runPrimitive({
+    kernel: 'reduce',
+    signature: `reduce:${op}:${outer},${axis},${inner}`,
+    buffers: [x, out],
+    inputCount: 1,
+    work: x.length,
+    params: { op, outer, axis, inner },
+    run: (backend, [input, o]) => backend.reduce(op, f(input), f(o), outer, axis, inner),
+  });
+}
+
+/** Softmax or log-softmax over rows (Backend.softmax). */
+export function softmaxPrimitive(
+  x: FloatArray,
+  out: FloatArray,
+  rows: number,
+  cols: number,
+  log: boolean,
+): void {
+  runPrimitive({
+    kernel: 'softmax',
+    signature: `softmax:${rows},${cols},${log}`,
+    buffers: [x, out],
+    inputCount: 1,
+    work: x.length * 16,
+    params: { rows, cols, log },
+    run: (backend, [input, o]) => backend.softmax(f(input), f(o), rows, cols, log),
+  });
+}
+
+/** Backward of softmax / log-softmax given its output (Backend.softmaxBackward). */
+export function softmaxBackwardPrimitive(
+  y: FloatArray,
+  dy: FloatArray,
+  dx: FloatArray,
+  rows: number,
+  cols: number,
+  log: boolean,
+): void {
+  runPrimitive({
+    kernel: 'softmaxBackward',
+    signature: `softmaxBackward:${rows},${cols},${log}`,
+    buffers: [y, dy, dx],
+    inputCount: 2,
+    work: y.length * 16,
+    params: { rows, cols, log },
+    run: (backend, [out, g, o]) => backend.softmaxBackward(f(out), f(g), f(o), rows, cols, log),
+  });
+}
+
+// ——— Kernels defined here (reference implementations; a backend may register its own) ———
+
+/** out[i] = x[i] / divisor, rounded once to out's type (a mean's division by its count). */
+export const divideByScalar = defineKernel(
+  'divideByScalar',
+  (x: FloatArray, out: FloatArray, divisor: number) => {
+    for (let i = 0; i < out.length; i++) out[i] = x[i] / divisor;
+  },
+);
+
+/** Copies x of `shape` into out of the broadcast `target` shape (strides 0 on broadcast axes). */
+export const broadcastCopy = defineKernel(
+  'broadcastCopy',
+  (x: FloatArray, out: FloatArray, strides: readonly number[], target: readonly number[]) => {
+    const rank = target.length;
+    const index = new Array<number>(rank).fill(0);
+    let src = 0;
+    for (let o = 0; o < out.length; o++) {
+      out[o] = x[src];
+      for (let d = rank - 1; d >= 0; d--) {
+        index[d]++;
+        src += strides[d];
+        if (index[d] < target[d]) break;
+        src -= strides[d] * target[d];
+        index[d] = 0;
+      }
+    }
+  },
+);
+
+/** A strided copy: out (of `shape`) reads x at the given per-axis strides (a transpose). */
+export const stridedCopy = broadcastCopy;
+
+/** out = a copy of x. */
+export const copy = defineKernel('copy', (x: FloatArray, out: FloatArray) => {
+  out.set(x);
+});
+
+/** out = value everywhere. */
+export const fillValue = defineKernel('fill', (out: FloatArray, value: number) => {
+  out.fill(value);
+});
+
+/** out[i] = a[i] where pickA(a[i], b[i]) else 0, and outB the rest ('ge' or 'le'): maximum/minimum's backward. */
+export const selectGradient = defineKernel(
+  'selectGradient',
+  (a: FloatArray, b: FloatArray, g: FloatArray, ga: FloatArray, gb: FloatArray, compare: 'ge' | 'le') => {
+    for (let i = 0; i < g.length; i++) {
+      const pickA = compare === 'ge' ? a[i] >= b[i] : a[i] <= b[i];
+      if (pickA) {
+        ga[i] = g[i];
+        gb[i] = 0;
+      } else {
+        ga[i] = 0;
+        gb[i] = g[i];
+      }
+    }
+  },
+);
+
+/** mask[i] = 1 where x[i] equals the broadcast maximum m[i], else 0 (max's backward). */
+export const equalMask = defineKernel('equalMask', (x: FloatArray, m: FloatArray, mask: FloatArray) => {
+  for (let i = 0; i < mask.length; i++) mask[i] = x[i] === m[i] ? 1 : 0;
+});
+
+/** Runs a kernel defined with defineKernel as a primitive: buffers first, then static arguments. */
+export function callKernel(
+  kernel: { readonly name: string; resolve(backend?: Backend | string): (...args: never[]) => void },
+  buffers: readonly Buffer[],
+  inputCount: number,
+  staticArgs: readonly unknown[],
+  options: { work?: number; signature?: string; effect?: boolean } = {},
+): void {
+  const signature =
+    options.signature ?? `${kernel.name}:${buffers.map((b) => b.length)}:${staticArgs.map(String)}`;
+  runPrimitive({
+    kernel: kernel.name,
+    signature,
+    buffers,
+    inputCount,
+    work: options.work ?? buffers.reduce((s, b) => s + b.length, 0),
+    effect: options.effect,
+    params: { staticArgs },
+    run: (backend, bufs) => (kernel.resolve(backend) as (...args: unknown[]) => void)(...bufs, ...staticArgs),
+  });
+}

@@ -1,3 +1,12 @@
+import {
+  checkBoolean,
+  checkFiniteNumber,
+  checkNonEmptyString,
+  checkNonNegativeInteger,
+  checkOneOf,
+  checkOptions,
+  optionNames,
+} from '../validate/index.js';
 import type { Callback, Logs, TrainingModel } from './callback.js';
 
 export interface EarlyStoppingOptions {
@@ -15,6 +24,33 @@ export interface EarlyStoppingOptions {
   restoreBestWeights?: boolean;
   /** Epochs to wait before starting to monitor (default 0). */
   startFromEpoch?: number;
+}
+
+const EARLY_STOPPING_OPTIONS = optionNames<EarlyStoppingOptions>({
+  monitor: true,
+  minDelta: true,
+  patience: true,
+  mode: true,
+  baseline: true,
+  restoreBestWeights: true,
+  startFromEpoch: true,
+});
+
+/** The option types the constructor does not check where it reads them. */
+function checkOptionTypes(options: EarlyStoppingOptions): void {
+  const where = 'EarlyStopping';
+  checkOptions(where, options, EARLY_STOPPING_OPTIONS);
+  if (options.monitor !== undefined) checkNonEmptyString(where, 'monitor', options.monitor);
+  if (options.minDelta !== undefined) checkFiniteNumber(where, 'minDelta', options.minDelta);
+  if (options.patience !== undefined) checkNonNegativeInteger(where, 'patience', options.patience);
+  if (options.mode !== undefined) checkOneOf(where, 'mode', options.mode, ['auto', 'min', 'max']);
+  if (options.baseline !== undefined) checkFiniteNumber(where, 'baseline', options.baseline);
+  if (options.restoreBestWeights !== undefined) {
+    checkBoolean(where, 'restoreBestWeights', options.restoreBestWeights);
+  }
+  if (options.startFromEpoch !== undefined) {
+    checkNonNegativeInteger(where, 'startFromEpoch', options.startFromEpoch);
+  }
 }
 
 /**
@@ -46,6 +82,7 @@ export class EarlyStopping implements Callback {
   bestEpoch = 0;
 
   constructor(options: EarlyStoppingOptions = {}) {
+    checkOptionTypes(options);
     this.monitor = options.monitor ?? 'val_loss';
     this.minDelta = Math.abs(options.minDelta ?? 0);
     this.patience = options.patience ?? 0;

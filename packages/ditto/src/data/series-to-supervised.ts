@@ -4,6 +4,8 @@
  * several steps ahead and several variables.
  */
 
+import { checkOptions, optionNames } from '../validate/index.js';
+
 /** Options of {@link seriesToSupervised}. */
 export interface SeriesToSupervisedOptions {
   /** How many past steps form the inputs: columns t − lag, …, t − 1 (default 1). */
@@ -13,6 +15,8 @@ export interface SeriesToSupervisedOptions {
   /** Drop the rows with missing positions (default true); otherwise they hold NaN. */
   dropNa?: boolean;
 }
+
+const OPTIONS = optionNames<SeriesToSupervisedOptions>({ lag: true, lead: true, dropNa: true });
 
 /** Inputs and targets, one row per time step kept. */
 export interface SupervisedData {
@@ -85,8 +89,10 @@ function toRows(series: readonly number[] | readonly (readonly number[])[]): num
  */
 export function seriesToSupervised(
   series: readonly number[] | readonly (readonly number[])[],
-  { lag = 1, lead = 1, dropNa = true }: SeriesToSupervisedOptions = {},
+  options: SeriesToSupervisedOptions = {},
 ): SupervisedData {
+  checkOptions('seriesToSupervised', options, OPTIONS);
+  const { lag = 1, lead = 1, dropNa = true } = options;
   checkSteps('lag', lag);
   checkSteps('lead', lead);
   if (typeof dropNa !== 'boolean')

@@ -5,6 +5,7 @@
 import { permutation } from '../random/distributions.js';
 import { nextKey } from '../random/global.js';
 import { key, type Seed } from '../random/key.js';
+import { checkOptions, optionNames } from '../validate/index.js';
 
 /** Options of {@link trainTestSplit}. */
 export interface TrainTestSplitOptions {
@@ -18,6 +19,8 @@ export interface TrainTestSplitOptions {
   /** Seed of the shuffle; without it the shuffle takes the next global key (`random.nextKey()`). */
   seed?: Seed;
 }
+
+const OPTIONS = optionNames<TrainTestSplitOptions>({ testSize: true, shuffle: true, seed: true });
 
 /** The four parts of a split. */
 export interface TrainTestSplit<X, Y> {
@@ -66,8 +69,10 @@ export function testCount(n: number, testSize: number): number {
 export function trainTestSplit<X, Y>(
   X: readonly X[],
   y: readonly Y[],
-  { testSize = 0.25, shuffle = true, seed }: TrainTestSplitOptions = {},
+  options: TrainTestSplitOptions = {},
 ): TrainTestSplit<X, Y> {
+  checkOptions('trainTestSplit', options, OPTIONS);
+  const { testSize = 0.25, shuffle = true, seed } = options;
   if (!Array.isArray(X) || !Array.isArray(y)) throw new TypeError('trainTestSplit: X and y must be arrays');
   if (X.length !== y.length) {
     throw new RangeError(`trainTestSplit: X has ${X.length} samples but y has ${y.length}`);

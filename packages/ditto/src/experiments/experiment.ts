@@ -7,6 +7,7 @@
 
 import type { Key, Seed } from '../random/index.js';
 import { seedToUint64 } from '../random/index.js';
+import { checkOptions, optionNames } from '../validate/index.js';
 import { EXPERIMENT, type ExperimentHandle, experimentHandle } from './brand.js';
 import { runRepeat } from './repeat.js';
 
@@ -69,6 +70,15 @@ export interface Experiment {
   readonly [EXPERIMENT]: ExperimentHandle;
 }
 
+const DEFINITION_FIELDS = optionNames<ExperimentDefinition>({
+  name: true,
+  repeats: true,
+  seed: true,
+  workers: true,
+  better: true,
+  run: true,
+});
+
 /** Repeats run when neither the definition nor the run options say. */
 export const DEFAULT_REPEATS = 30;
 /** Repeat indices are folded into the key as uint32 words. */
@@ -104,6 +114,7 @@ export function experiment(definition: ExperimentDefinition): Experiment {
   if (typeof name !== 'string' || name.trim() === '') {
     throw new TypeError(`experiment: \`name\` must be a non-empty string (got ${show(name)})`);
   }
+  checkOptions(`experiment '${name}'`, definition, DEFINITION_FIELDS);
   checkRepeats(`experiment '${name}'`, repeats);
   if (seed !== undefined) checkSeed(`experiment '${name}'`, seed);
   if (workers !== undefined) checkWorkers(`experiment '${name}'`, workers);

@@ -2,6 +2,8 @@
  * The tensor: a shape, a dtype and a typed array in row-major order, plus what reverse-mode
  * differentiation needs (the op that made it and its backward function).
  */
+
+import { checkAllocation, checkOneOf } from '../validate/index.js';
 import { allocate, type DType, dtypeOf, type FloatArray } from './dtype.js';
 import { checkShape, formatShape, type Shape, ShapeError, sizeOf } from './shape.js';
 
@@ -80,6 +82,8 @@ export class Tensor {
   }
 }
 
+const DTYPES: readonly DType[] = ['float32', 'float64'];
+
 function inferShape(values: NestedArray, where: string): number[] {
   const shape: number[] = [];
   let level: NestedArray = values;
@@ -121,6 +125,7 @@ export function tensor(
   shape?: Shape,
   dtype: DType = 'float32',
 ): Tensor {
+  checkOneOf('tensor', 'dtype', dtype, DTYPES);
   if (values instanceof Float32Array || values instanceof Float64Array) {
     const data = dtypeOf(values) === dtype ? values : allocate(dtype, values.length);
     if (data !== values) data.set(values);
@@ -137,6 +142,8 @@ export function tensor(
 /** A tensor of zeros. */
 export function zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
   checkShape(shape, 'zeros');
+  checkOneOf('zeros', 'dtype', dtype, DTYPES);
+  checkAllocation('zeros', 'tensor', shape, dtype);
   return new Tensor(allocate(dtype, sizeOf(shape)), shape);
 }
 

@@ -5,6 +5,7 @@ import type { Callback, Logs } from '../callbacks/callback.js';
 import { ProgressLogger } from '../callbacks/progress-logger.js';
 import { hashArrays } from '../hash/fingerprint.js';
 import { Layer } from '../layers/layer.js';
+import { type CallOptions, outputMask } from '../layers/masking.js';
 import type { Variable } from '../layers/variable.js';
 import { getLoss } from '../losses/index.js';
 import { getMetric, MeanAccumulator } from '../metrics/index.js';
@@ -255,7 +256,14 @@ export class Sequential {
   /** The forward pass on a batch. */
   call(x: Tensor, training = false): Tensor {
     let h = x;
-    for (const layer of this.layers) h = layer.call(h, { training });
+    // Masks (Embedding's maskZero) travel along to the layers that use them (layers/masking.ts).
+    let mask: Tensor | null = null;
+    for (const layer of this.layers) {
+      const options: CallOptions = { training, mask };
+      const next = layer.call(h, options);
+      mask = outputMask(layer, h, mask);
+      h = next;
+    }
     return h;
   }
 

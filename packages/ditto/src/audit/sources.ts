@@ -48,7 +48,7 @@ function globalCrypto(): object | undefined {
 export const mathRandom: WatchedSource = {
   name: 'Math.random', // determinism-ok: names the source, calls nothing
   kind: 'randomness',
-  holder: () => Math,
+  holder: () => Math, // determinism-ok: the guard wraps Math.random on this object
   property: 'random',
   replace: (_original, _thisArg, _args, streams) => streams.unitDouble('Math.random'), // determinism-ok: names the source, calls nothing
 };

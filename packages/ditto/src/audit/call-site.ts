@@ -5,20 +5,44 @@
  * @module
  */
 
-import { fileUrlToPathText, type StackFrame } from './stack.js';
+import { fileUrlToPathText, parseStack, type StackFrame } from './stack.js';
 
 /** Where a frame's code comes from. */
 export type FrameOrigin = 'ditto' | 'runtime' | 'dependency' | 'user';
 
-/**
- * ditto's own source root: the directory above this module's (`src/` when run from source,
- * `dist/` when built, `node_modules/ditto/dist/` when installed).
- */
-const DITTO_ROOT = fileUrlToPathText(new URL('../', import.meta.url).href);
+let cachedRoot: string | undefined;
 
-/** The directory holding ditto's code, as stack frames spell it. */
+/**
+ * Where this module lies when `import.meta.url` is missing: a CommonJS or classic-script bundle
+ * (bundlers leave `import.meta` empty there) has all of ditto in one file, which the first frame of
+ * a fresh stack names. `undefined` when the engine gives no usable stack.
+ */
+function bundleFileFromStack(): string | undefined {
+  const frame = parseStack(new Error().stack ?? '')[0];
+  return frame && frame.file !== '' ? frame.file : undefined;
+}
+
+/**
+ * ditto's own source root, as stack frames spell it: the directory above this module's (`src/` when
+ * run from source, `dist/` when built, `node_modules/ditto/dist/` when installed), or the bundle
+ * file itself when ditto was bundled into CommonJS or a classic script. Computed on first use, not
+ * at load, so that a bundle without `import.meta` loads at all.
+ *
+ * @example
+ * ```ts
+ * dittoRoot(); // '/app/node_modules/ditto/dist/'
+ * ```
+ */
 export function dittoRoot(): string {
-  return DITTO_ROOT;
+  if (cachedRoot !== undefined) return cachedRoot;
+  const url: unknown = (import.meta as { url?: unknown }).url;
+  if (typeof url === 'string' && url !== '') {
+    cachedRoot = fileUrlToPathText(new URL('../', url).href);
+  } else {
+    // No location at all: a root no file name starts with, so no frame is taken for ditto's.
+    cachedRoot = bundleFileFromStack() ?? '\0no-ditto-root\0';
+  }
+  return cachedRoot;
 }
 
 function isAbsoluteLocation(file: string): boolean {
@@ -26,7 +50,7 @@ function isAbsoluteLocation(file: string): boolean {
 }
 
 /** Sorts a frame by the file it lies in. */
-export function frameOrigin(frame: StackFrame, root: string = DITTO_ROOT): FrameOrigin {
+export function frameOrigin(frame: StackFrame, root: string = dittoRoot()): FrameOrigin {
   const file = frame.file;
   if (file.startsWith(root)) return 'ditto';
   if (
@@ -63,7 +87,7 @@ export interface CallSite {
 }
 
 /** Locates the reported call site in a stack (innermost frame first, the guard's frames removed). */
-export function locateCallSite(frames: readonly StackFrame[], root: string = DITTO_ROOT): CallSite {
+export function locateCallSite(frames: readonly StackFrame[], root: string = dittoRoot()): CallSite {
   let site: StackFrame | undefined;
   let userSite: StackFrame | undefined;
   let innermostOwnCode: FrameOrigin | undefined;

@@ -5,15 +5,13 @@
  */
 
 /**
- * Keras spellings whose ditto name is not the same word once case and underscores are ignored
- * (`batch_size` → `batchSize` needs no entry; `lr` → `learningRate` does).
+ * Keras (and scikit-learn) spellings whose ditto name is not the same word once case and
+ * underscores are ignored (`batch_size` → `batchSize` needs no entry; `lr` → `learningRate` does).
  */
-const KERAS_RENAMES: Readonly<Record<string, string>> = {
+const RENAMES: Readonly<Record<string, string>> = {
   lr: 'learningRate',
-  learning_rate: 'learningRate',
-  clipnorm: 'clipNorm',
-  clipvalue: 'clipValue',
   input_length: 'inputShape',
+  random_state: 'seed',
 };
 
 /** A name without case, underscores, hyphens or spaces: `batch_size`, `BatchSize` → `batchsize`. */
@@ -57,8 +55,8 @@ function maxEdits(length: number): number {
 }
 
 /**
- * The valid name nearest to `given`, or undefined when none is close: first a Keras rename
- * (`lr` → `learningRate`), then the same word in another case or snake_case (`batch_size` →
+ * The valid name nearest to `given`, or undefined when none is close: first a known rename
+ * (`lr` → `learningRate`, `random_state` → `seed`), then the same word in another case or snake_case (`batch_size` →
  * `batchSize`), then the fewest edits within a small budget (`epoch` → `epochs`). Ties go to the
  * name listed first.
  *
@@ -69,7 +67,7 @@ function maxEdits(length: number): number {
  * ```
  */
 export function nearestName(given: string, valid: readonly string[]): string | undefined {
-  const renamed = KERAS_RENAMES[given];
+  const renamed = Object.hasOwn(RENAMES, given) ? RENAMES[given] : undefined;
   if (renamed !== undefined && valid.includes(renamed)) return renamed;
   const target = loose(given);
   const same = valid.find((name) => loose(name) === target);

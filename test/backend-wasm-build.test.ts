@@ -1,21 +1,20 @@
 /**
- * The committed module bytes (src/backend/wasm/kernels.wasm.ts) must be exactly what the source
- * (wasm/kernels.wat) assembles to, and the source must stay within the determinism rules: fixed-width
- * SIMD only, nothing relaxed, no fused multiply-add.
+ * The committed module bytes (src/backend/wasm/kernels.wasm.ts) must be exactly what the kernel
+ * definitions (src/kernels/wasm/) generate and wabt assembles, and the generated text must stay
+ * within the determinism rules: fixed-width SIMD only, nothing relaxed, no fused multiply-add.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  assemble,
-  loadWabt,
-  OUTPUT_PATH,
-  renderBytesModule,
-  WAT_PATH,
-} from '../packages/ditto/scripts/build-wasm.js';
+import { assemble, loadWabt, OUTPUT_PATH, renderBytesModule } from '../packages/ditto/scripts/build-wasm.js';
 import { kernelBytes } from '../packages/ditto/src/backend/wasm/wasm-module.js';
+import * as constantsModule from '../packages/ditto/src/kernels/wasm/elementary-constants.js';
+import { kernelModuleText } from '../packages/ditto/src/kernels/wasm/module.js';
 
-const wat = readFileSync(WAT_PATH, 'utf8');
+const wat = kernelModuleText();
+/** The port's constants by name (a plain record, looked up by the reference's names below). */
+const constants: Record<string, unknown> = { ...constantsModule };
+const numericDir = resolve(import.meta.dirname, '../packages/ditto/src/numeric');
 // The assembler is a dev dependency; without it (e.g. a production install) these checks are skipped.
 const wabt = await loadWabt();
 
@@ -31,7 +30,7 @@ describe('wasm kernel source', () => {
 });
 
 describe.skipIf(!wabt)('wasm kernel build (wabt)', () => {
-  it('the committed kernels.wasm.ts is what wasm/kernels.wat assembles to', () => {
+  it('the committed kernels.wasm.ts is what the kernel definitions generate', () => {
     const bytes = assemble(wabt!, wat);
     expect(Buffer.from(kernelBytes()).equals(Buffer.from(bytes))).toBe(true);
     expect(readFileSync(OUTPUT_PATH, 'utf8')).toBe(renderBytesModule(bytes));
@@ -60,12 +59,11 @@ function f64Literals(text: string): string[] {
   return out;
 }
 
-/** The text of one function of kernels.wat, `(func $name …` up to the next function. */
+/** The text of one function of the generated module (one function per line). */
 function watFunction(name: string): string {
-  const start = wat.indexOf(`(func $${name} `);
-  if (start < 0) throw new Error(`no function $${name}`);
-  const end = wat.indexOf('(func ', start + 1);
-  return wat.slice(start, end < 0 ? undefined : end);
+  const line = wat.split('\n').find((l) => l.trimStart().startsWith(`(func $${name} `));
+  if (!line) throw new Error(`no function $${name}`);
+  return line;
 }
 
 /** `const NAME = literal` and `const NAME = [literals]` of a TypeScript source, as numbers. */
@@ -87,9 +85,9 @@ function tsConstants(path: string): Map<string, number | number[]> {
   return out;
 }
 
-describe('the constants of the elementary functions in kernels.wat', () => {
-  const elementary = tsConstants(resolve(dirname(WAT_PATH), '../src/numeric/elementary.ts'));
-  const elementwise = tsConstants(resolve(dirname(WAT_PATH), '../src/numeric/elementwise.ts'));
+describe('the constants of the elementary functions in the kernel module', () => {
+  const elementary = tsConstants(resolve(numericDir, 'elementary.ts'));
+  const elementwise = tsConstants(resolve(numericDir, 'elementwise.ts'));
   const num = (map: Map<string, number | number[]>, name: string): number => {
     const v = map.get(name);
     if (typeof v !== 'number') throw new Error(`no scalar constant ${name}`);
@@ -135,6 +133,28 @@ describe('the constants of the elementary functions in kernels.wat', () => {
         name,
       ).toEqual([...arr(name)].reverse());
     }
+  });
+
+  it('elementary-constants.ts repeats the reference constants exactly', () => {
+    expect(constants.Q).toEqual(Array.from({ length: 10 }, (_, i) => num(elementary, `Q${i}`)));
+    expect(constants.T).toEqual(Array.from({ length: 7 }, (_, i) => num(elementary, `T${i}`)));
+    for (const name of ['ERF_P', 'ERF_H1', 'ERF_H2', 'ERF_H3'] as const)
+      expect(constants[name], name).toEqual(arr(name));
+    for (const name of [
+      'LN2_HI',
+      'LN2_LO',
+      'INV_LN2',
+      'HALF_LN2',
+      'EXP_OVERFLOW',
+      'EXP_UNDERFLOW',
+      'TWO_54',
+      'MIN_NORMAL',
+    ] as const)
+      expect(Object.is(constants[name], num(elementary, name)), name).toBe(true);
+    for (const name of ['SELU_ALPHA', 'SELU_SCALE', 'INV_SQRT2', 'INV_SQRT_2PI'] as const)
+      expect(Object.is(constants[name], num(elementwise, name)), name).toBe(true);
+    // 1.5·2^52 + 1023, the exponent-bits trick for powers of two
+    expect(constants.MAGIC).toBe(1.5 * 2 ** 52 + 1023);
   });
 
   it('the other constants are the reference values', () => {

@@ -11,13 +11,14 @@
  * cross-origin isolated), a thread that may not block (a browser's main thread), no way to start
  * workers (Node without the adapter in src/node/threads), or a thread count of 1.
  */
+
+import { BINARY_CODES, UNARY_CODES } from '../../kernels/op-codes.js';
 import type { BinaryOp, UnaryOp } from '../../numeric/elementwise.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import type { Backend } from '../backend.js';
 import { planBinary } from '../wasm/binary-plan.js';
 import { createWasmBackend } from '../wasm/wasm-backend.js';
 import { kernelBytes } from '../wasm/wasm-module.js';
-import { BINARY_CODES, UNARY_CODES } from './op-codes.js';
 import { canBlock, type TaskSpec, ThreadPool, type WorkerSpawner } from './pool.js';
 import { defaultSpawner, defaultThreadCount } from './web-spawner.js';
 import {

@@ -9,6 +9,8 @@
  * - binary ops whose broadcast layout needs more than two dimensions;
  * - arrays of mixed or unexpected types or lengths, and calls too large for 32-bit addressing.
  */
+
+import { BINARY_CODES, FIRST_TRANSCENDENTAL, UNARY_CODES } from '../../kernels/op-codes.js';
 import type { BinaryOp, UnaryOp } from '../../numeric/elementwise.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import type { Backend } from '../backend.js';
@@ -16,32 +18,6 @@ import { jsBackend } from '../js/js-backend.js';
 import { planBinary } from './binary-plan.js';
 import { WasmArena } from './wasm-arena.js';
 import { instantiateKernels } from './wasm-module.js';
-
-const BINARY_CODES: Record<BinaryOp, number> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
-
-/** Each unary op's code in wasm/kernels.wat (forward and gradient alike). */
-const UNARY_CODES: Record<UnaryOp, number> = {
-  linear: 0,
-  neg: 1,
-  abs: 2,
-  square: 3,
-  sqrt: 4,
-  relu: 5,
-  leakyRelu: 6,
-  hardSigmoid: 7,
-  softsign: 8,
-  log: 9,
-  exp: 10,
-  elu: 11,
-  selu: 12,
-  sigmoid: 13,
-  tanh: 14,
-  softplus: 15,
-  swish: 16,
-  gelu: 17,
-};
-/** Codes from here on are the transcendental ops (ditto's elementary functions). */
-const FIRST_TRANSCENDENTAL = 9;
 
 type Kind = 'f32' | 'f64';
 

@@ -4,7 +4,7 @@
  */
 import { KERNELS_WASM_BASE64 } from './kernels.wasm.js';
 
-/** The functions and memory the kernel module exports (see wasm/kernels.wat for each contract). */
+/** The functions and memory the kernel module exports (each contract is documented at its definition in src/kernels/wasm/). */
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   /** First address the host may use; the kernels keep scratch below it. */

@@ -1,0 +1,39 @@
+/**
+ * The kernel module, generated: every kernel defined once in this folder, instantiated for f32x4
+ * and f64x2 where it has both variants, assembled into one WebAssembly text module for wabt
+ * (packages/ditto/scripts/build-wasm.ts writes the bytes to src/backend/wasm/kernels.wasm.ts).
+ *
+ * Conventions: pointers are byte addresses into the exported memory; counts and strides are in
+ * elements unless a name ends in `Bytes`. Bytes below `heap_base` (exported) are kernel scratch;
+ * the host allocates its buffers from there up and leaves at least 32 bytes of slack after each
+ * one, because a kernel may *read* a whole vector past the end of a buffer (it never stores past
+ * the end of an output).
+ */
+import { adamKernels } from './adam.js';
+import { binary } from './binary.js';
+import { elementaryFunctions } from './elementary.js';
+import { ELEMENT_TYPES } from './lanes.js';
+import { matmul } from './matmul.js';
+import { reduce } from './reduce.js';
+import { softmaxKernels } from './softmax.js';
+import { partialStore } from './store.js';
+import { SCRATCH_GLOBALS, unaryKernels } from './unary.js';
+
+/** The whole module as WebAssembly text (one function per line). */
+export function kernelModuleText(): string {
+  const parts = [
+    '(memory (export "memory") 1)',
+    ...ELEMENT_TYPES.map(partialStore),
+    ...ELEMENT_TYPES.flatMap(matmul),
+    ...ELEMENT_TYPES.flatMap(binary),
+    ...ELEMENT_TYPES.flatMap(reduce),
+    ...elementaryFunctions(),
+    ...ELEMENT_TYPES.flatMap(softmaxKernels),
+    ...SCRATCH_GLOBALS,
+    ...unaryKernels(),
+    ...adamKernels(),
+  ];
+  return `;; Generated from packages/ditto/src/kernels/wasm/ by scripts/build-wasm.ts: do not edit.\n(module\n${parts
+    .map((p) => `  ${p}`)
+    .join('\n')}\n)\n`;
+}

@@ -46,8 +46,8 @@ export const flaky = experiment({
     join(dir, 'empty.ts'),
     'export const definition = { name: "x", run() { return { m: 1 }; } };\n',
   );
-  pool1 = new RepeatPool(1);
-  pool2 = new RepeatPool(2);
+  pool1 = new RepeatPool(1, { inProcess: 'never' });
+  pool2 = new RepeatPool(2, { inProcess: 'never' });
 });
 
 afterAll(async () => {

@@ -1,16 +1,25 @@
 /**
- * Loading experiment modules by path: JavaScript with `import()`, TypeScript through tsx's API.
- * Used by the command line (to read an experiment's settings) and by every worker thread (to run
- * its repeats).
+ * Loading experiment modules by path: JavaScript with `import()`, TypeScript through tsx (imported
+ * only for a TypeScript file). Used by the command line (to read an experiment's settings), the
+ * audit tools (to run a script) and every worker thread (to run its repeats). A module that fails
+ * to load is reported in one line naming its file, line and column.
  *
  * @module
  */
 
+import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Experiment } from 'ditto/internal';
 import { EXPERIMENT, type ExperimentHandle, experimentHandle } from 'ditto/internal';
+
+const TYPESCRIPT = new Set(['.ts', '.mts', '.cts', '.tsx']);
+
+/** Whether a file needs a TypeScript loader (tsx) to be imported. */
+export function isTypeScript(file: string): boolean {
+  return TYPESCRIPT.has(extname(file));
+}
 
 /**
  * Errors of a plain `import()` that mean "this runtime cannot load that TypeScript by itself"
@@ -25,51 +34,161 @@ const NEEDS_TSX = new Set([
 ]);
 
 /**
- * Imports a module by file path: a plain `import()` first (enough for JavaScript, and for
- * TypeScript when a loader such as tsx is already active), else through tsx's `tsImport`, a scoped
- * loader that leaves the process's own module loading alone.
+ * Imports a module by file path. JavaScript loads with a plain `import()`; TypeScript too when a
+ * loader is already active (tsx, Vitest, Node's type stripping), else tsx is registered in this
+ * thread first. tsx is imported only then: JavaScript modules never load it. Registering (rather
+ * than tsx's scoped `tsImport`) lets the module share this process's copy of ditto, which is then
+ * loaded once.
  *
- * @throws Error naming the path if the file does not exist; the module's own error if it fails.
+ * @param role What the file is, for the error when it is missing ('experiment module', 'script').
+ * @throws ModuleLoadError naming the file (and line and column where known) when the file is
+ *   missing or fails to load.
+ * @example
+ * ```ts
+ * const module = await importModule('examples/experiment.ts');
+ * ```
  */
-export async function importModule(file: string): Promise<Record<string, unknown>> {
+export async function importModule(
+  file: string,
+  { role = 'experiment module' }: { role?: string } = {},
+): Promise<Record<string, unknown>> {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new Error(`cannot find the experiment module ${file} (looked for ${path})`);
+    throw new ModuleLoadError(`cannot find the ${role} ${file} (looked for ${path})`, { file: path });
   }
   const url = pathToFileURL(path).href;
   try {
-    return await import(url);
+    try {
+      return await import(url);
+    } catch (error) {
+      if (!isTypeScript(path) || !NEEDS_TSX.has((error as { code?: string }).code ?? '')) throw error;
+    }
+    await registerTsx();
+    // A query gives the module a fresh identity: the failed attempt may be cached under the bare URL.
+    return await import(`${url}?ditto-tsx`);
   } catch (error) {
-    if (NEEDS_TSX.has((error as { code?: string }).code ?? '')) return tsImport(url);
-    throw error;
+    throw locatedLoadError(file, path, error);
   }
 }
 
-/**
- * Modules loaded through tsx, by URL. Each `tsImport` call evaluates the module graph afresh (in its
- * own namespace), so repeated loads in one process are served from here, as `import()` would be.
- */
-const tsModules = new Map<string, Promise<Record<string, unknown>>>();
+let tsxRegistered: Promise<void> | undefined;
 
-function tsImport(url: string): Promise<Record<string, unknown>> {
-  let module = tsModules.get(url);
-  if (module === undefined) {
-    module = (async () => {
-      let api: typeof import('tsx/esm/api');
-      try {
-        api = await import('tsx/esm/api');
-      } catch (error) {
-        throw new Error(
-          `loading TypeScript experiment modules needs the tsx package (${(error as Error).message})`,
-        );
-      }
-      return api.tsImport(url, import.meta.url);
-    })();
-    // A failed load is not kept: the next attempt (after a fix) tries again.
-    module.catch(() => tsModules.delete(url));
-    tsModules.set(url, module);
+/** Registers tsx's loader in this thread, once. */
+function registerTsx(): Promise<void> {
+  tsxRegistered ??= (async () => {
+    let api: { register: () => unknown };
+    try {
+      api = await import('tsx/esm/api');
+    } catch (error) {
+      tsxRegistered = undefined;
+      throw new Error(
+        `loading a TypeScript module needs the tsx package: npm install --save-dev tsx (${(error as Error).message})`,
+      );
+    }
+    api.register();
+  })();
+  return tsxRegistered;
+}
+
+/** Where a module failed to load, and why. */
+export interface LoadErrorLocation {
+  /** Absolute path of the file at fault (the module given, or one it imports). */
+  file: string;
+  line?: number;
+  column?: number;
+}
+
+/**
+ * A module that could not be imported: its message names the file, line and column (when the
+ * runtime or the TypeScript compiler says where) and the original error is its `cause`.
+ */
+export class ModuleLoadError extends Error {
+  readonly location: LoadErrorLocation;
+  constructor(message: string, location: LoadErrorLocation, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ModuleLoadError';
+    this.location = location;
   }
-  return module;
+}
+
+/** "file:line:column" (relative to the working directory when inside it). */
+function formatLocation(location: LoadErrorLocation): string {
+  const shown = relative(process.cwd(), location.file);
+  const file = shown.startsWith('..') || isAbsolute(shown) ? location.file : shown;
+  return [file, location.line, location.column].filter((part) => part !== undefined).join(':');
+}
+
+/** The error of a failed import, as a one-line ModuleLoadError that says where. */
+function locatedLoadError(given: string, path: string, error: unknown): Error {
+  if (error instanceof ModuleLoadError) return error;
+  const e = error instanceof Error ? error : new Error(String(error));
+  const location = errorLocation(e, path) ?? { file: path };
+  const message = oneLine(e.message.replace(/^Transform failed with \d+ errors?:\s*/, ''));
+  // esbuild's messages start with their own "file:line:column: ERROR:"; keep one location.
+  const text = message.replace(/^\S+:\d+:\d+: ERROR: /, '');
+  const kind = e.name === 'TransformError' ? 'SyntaxError' : e.name;
+  return new ModuleLoadError(
+    `cannot load ${given}: ${formatLocation(location)}: ${kind}: ${text}`,
+    location,
+    { cause: error },
+  );
+}
+
+function oneLine(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ');
+}
+
+/**
+ * Where an import error points, from (in order): esbuild's "file:line:column: ERROR" (TypeScript),
+ * the "file:line" header and caret Node puts on link errors, the first stack frame in a user file
+ * (an error thrown while the module ran), or — for a JavaScript syntax error, which Node reports
+ * without any location — a child process that links the module again and prints where.
+ */
+function errorLocation(error: Error, path: string): LoadErrorLocation | undefined {
+  const esbuild = /(\/[^\s:]+):(\d+):(\d+): ERROR/.exec(error.message);
+  // esbuild counts columns from 0.
+  if (esbuild) return { file: esbuild[1], line: Number(esbuild[2]), column: Number(esbuild[3]) + 1 };
+  const stack = error.stack ?? '';
+  const header = caretLocation(stack);
+  if (header) return header;
+  for (const frame of stack.split('\n').slice(1)) {
+    const match = /(?:\(|at )((?:file:\/\/)?\/[^():]+):(\d+):(\d+)\)?\s*$/.exec(frame);
+    if (match && !match[1].includes('/node_modules/')) {
+      const file = match[1].startsWith('file:') ? fileURLToPath(match[1]) : match[1];
+      return { file: file.replace(/\?.*$/, ''), line: Number(match[2]), column: Number(match[3]) };
+    }
+  }
+  if (error.name === 'SyntaxError' && !isTypeScript(path)) return syntaxErrorLocation(path);
+  return undefined;
+}
+
+/** Node's "file:///x.mjs:3\n<source line>\n     ^^^" header of a link or syntax error. */
+function caretLocation(text: string): LoadErrorLocation | undefined {
+  const match = /^(file:\/\/\S+?):(\d+)\n.*\n(\s*)\^/m.exec(text);
+  if (!match) return undefined;
+  return {
+    file: fileURLToPath(match[1].replace(/\?.*$/, '')),
+    line: Number(match[2]),
+    column: match[3].length + 1,
+  };
+}
+
+/**
+ * Links the module in a child Node process, whose uncaught-error report names the file and line
+ * that Node's SyntaxError object leaves out. Nothing runs there: a module graph with a syntax error
+ * fails to link before any of its modules is evaluated.
+ */
+function syntaxErrorLocation(path: string): LoadErrorLocation | undefined {
+  const child = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(path).href)})`],
+    { encoding: 'utf8', timeout: 10_000, env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+  return caretLocation(child.stderr ?? '');
 }
 
 /** An experiment found in a module, with the name it is exported under. */

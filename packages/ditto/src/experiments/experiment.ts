@@ -53,6 +53,11 @@ export interface ExperimentDefinition {
   seed?: Seed;
   /** Worker threads for the Node runner; default one per core. Results never depend on it. */
   workers?: number;
+  /**
+   * Time limit per repeat for the Node runner, in seconds (default none): a repeat still running
+   * after it is stopped and recorded as failed (timed out), and the run goes on.
+   */
+  timeout?: number;
   /** Per metric, whether lower or higher is better; metrics not listed: lower. */
   better?: Record<string, Direction>;
   /** One repeat: train, evaluate, return named metrics. May be async. */
@@ -65,6 +70,7 @@ export interface Experiment {
   readonly repeats: number;
   readonly seed: Seed | undefined;
   readonly workers: number | undefined;
+  readonly timeout: number | undefined;
   readonly better: Readonly<Record<string, Direction>>;
   readonly run: ExperimentDefinition['run'];
   readonly [EXPERIMENT]: ExperimentHandle;
@@ -75,6 +81,7 @@ const DEFINITION_FIELDS = optionNames<ExperimentDefinition>({
   repeats: true,
   seed: true,
   workers: true,
+  timeout: true,
   better: true,
   run: true,
 });
@@ -90,7 +97,7 @@ const MAX_REPEATS = 2 ** 32;
  * no result depends on worker count or scheduling. Export it from a module for `ditto run`.
  *
  * @throws Error naming the field, for a missing name, `repeats` < 1, an invalid seed, a `workers`
- *   that is not a positive integer, a bad `better` or a `run` that is not a function.
+ *   or `timeout` that is not positive, a bad `better` or a `run` that is not a function.
  * @example
  * ```ts
  * import { experiment, fitTutorial } from 'ditto';
@@ -110,7 +117,7 @@ export function experiment(definition: ExperimentDefinition): Experiment {
   if (definition === null || typeof definition !== 'object') {
     throw new TypeError('experiment: expected an object { name, run, repeats?, seed?, workers? }');
   }
-  const { name, repeats = DEFAULT_REPEATS, seed, workers, better = {}, run } = definition;
+  const { name, repeats = DEFAULT_REPEATS, seed, workers, timeout, better = {}, run } = definition;
   if (typeof name !== 'string' || name.trim() === '') {
     throw new TypeError(`experiment: \`name\` must be a non-empty string (got ${show(name)})`);
   }
@@ -118,6 +125,7 @@ export function experiment(definition: ExperimentDefinition): Experiment {
   checkRepeats(`experiment '${name}'`, repeats);
   if (seed !== undefined) checkSeed(`experiment '${name}'`, seed);
   if (workers !== undefined) checkWorkers(`experiment '${name}'`, workers);
+  if (timeout !== undefined) checkTimeout(`experiment '${name}'`, timeout);
   if (typeof run !== 'function') {
     throw new TypeError(`experiment '${name}': \`run\` must be a function (got ${show(run)})`);
   }
@@ -127,7 +135,16 @@ export function experiment(definition: ExperimentDefinition): Experiment {
     name,
     runRepeat: (experimentSeed: bigint, index: number) => runRepeat(run, experimentSeed, index),
   });
-  return Object.freeze({ name, repeats, seed, workers, better: directions, run, [EXPERIMENT]: handle });
+  return Object.freeze({
+    name,
+    repeats,
+    seed,
+    workers,
+    timeout,
+    better: directions,
+    run,
+    [EXPERIMENT]: handle,
+  });
 }
 
 /** Whether `value` is an experiment made by {@link experiment} (from any copy of ditto). */
@@ -146,6 +163,13 @@ export function checkRepeats(where: string, repeats: unknown): asserts repeats i
 export function checkWorkers(where: string, workers: unknown): asserts workers is number {
   if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < 1) {
     throw new RangeError(`${where}: \`workers\` must be an integer ≥ 1 (got ${show(workers)})`);
+  }
+}
+
+/** Throws unless `timeout` is a number of seconds > 0 (finite). */
+export function checkTimeout(where: string, timeout: unknown): asserts timeout is number {
+  if (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout)) {
+    throw new RangeError(`${where}: \`timeout\` must be a number of seconds > 0 (got ${show(timeout)})`);
   }
 }
 

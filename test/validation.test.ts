@@ -282,6 +282,12 @@ const synchronous: Case[] = [
     () => new Dense(2, { inputShape: '3' as never }),
     /Dense: inputShape must be an array, got "3"/,
   ],
+  ['Dense seed 1.5', () => new Dense(2, { seed: 1.5 }), /Dense: seed is not a valid seed \(.*1\.5\)/],
+  [
+    'Dropout seed object',
+    () => new Dropout(0.1, { seed: {} as never }),
+    /Dropout: seed is not a valid seed \(.*an object/,
+  ],
   ['Dropout 1.5', () => new Dropout(1.5), /Dropout: rate must be a number in \[0, 1\), got 1\.5/],
   [
     'Dropout string',
@@ -482,6 +488,11 @@ const asynchronous: Case[] = [
     'fit validationSplit string',
     () => compiled().fit(X, Y, { validationSplit: '0.2' as never, verbose: 0 }),
     /fit: validationSplit must be a number in \(0, 1\), got "0\.2"/,
+  ],
+  [
+    'fit seed 1.5',
+    () => compiled().fit(X, Y, { seed: 1.5, verbose: 0 }),
+    /fit: seed is not a valid seed \(.*1\.5\)/,
   ],
   ['fit x/y lengths', () => compiled().fit(X, [1, 2, 3], { verbose: 0 }), /fit: x has 4 samples but y has 3/],
   [

@@ -20,6 +20,7 @@ import {
   checkObject,
   checkOneOf,
   checkPositiveInteger,
+  checkSeed,
   type OptionSpec,
 } from '../validate/index.js';
 import { Variable } from './variable.js';
@@ -65,6 +66,7 @@ function checkLayerOptionTypes(where: string, options: LayerOptions): void {
   if (options.trainable !== undefined) checkBoolean(where, 'trainable', options.trainable);
   if (options.inputShape !== undefined) checkArray(where, 'inputShape', options.inputShape);
   if (options.inputDim !== undefined) checkPositiveInteger(where, 'inputDim', options.inputDim);
+  if (options.seed !== undefined) checkSeed(where, 'seed', options.seed);
 }
 
 function snakeCase(name: string): string {

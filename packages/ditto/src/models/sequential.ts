@@ -23,6 +23,7 @@ import {
   checkObject,
   checkOptions,
   checkPositiveInteger,
+  checkSeed,
   describe,
   optionNames,
 } from '../validate/index.js';
@@ -86,6 +87,7 @@ const EVALUATE_OPTIONS = optionNames<EvaluateOptions>({ batchSize: true });
 function checkFitOptionTypes(options: FitOptions): void {
   checkOptions('fit', options, FIT_OPTIONS);
   if (options.shuffle !== undefined) checkBoolean('fit', 'shuffle', options.shuffle);
+  if (options.seed !== undefined) checkSeed('fit', 'seed', options.seed);
   if (options.callbacks !== undefined) {
     checkArray('fit', 'callbacks', options.callbacks);
     options.callbacks.forEach((cb, i) => {

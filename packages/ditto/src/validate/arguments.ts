@@ -6,6 +6,7 @@
  */
 
 import { describe } from '../random/check.js';
+import { type Seed, seedToUint64 } from '../random/key.js';
 import { didYouMean } from './suggest.js';
 
 export { describe };
@@ -84,6 +85,16 @@ export function checkArray(where: string, name: string, value: unknown): asserts
 export function checkObject(where: string, name: string, value: unknown): asserts value is object {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     fail(where, name, 'an object', value);
+}
+
+/** Throws unless `value` is a seed `random.key` accepts, naming the function instead of `random.key`. */
+export function checkSeed(where: string, name: string, value: unknown): asserts value is Seed {
+  try {
+    seedToUint64(value as Seed);
+  } catch (error) {
+    const ErrorType = error instanceof RangeError ? RangeError : TypeError;
+    throw new ErrorType(`${where}: ${name} is not a valid seed (${(error as Error).message})`);
+  }
 }
 
 /** Throws unless `value` is one of `choices`, suggesting the nearest for a misspelt string. */

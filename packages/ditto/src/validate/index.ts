@@ -19,6 +19,7 @@ export {
   checkObject,
   checkOneOf,
   checkPositiveInteger,
+  checkSeed,
   describe,
 } from './arguments.js';
 export { checkOptions, type OptionSpec, optionNames } from './options.js';

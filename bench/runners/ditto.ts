@@ -6,6 +6,7 @@ import { listBackends, setBackend } from '../../packages/ditto/src/backend/regis
 import { threadsReady } from '../../packages/ditto/src/backend/threads/register.js';
 import { registerWasmBackend } from '../../packages/ditto/src/backend/wasm/register.js';
 import { Dense } from '../../packages/ditto/src/layers/dense.js';
+import { LSTM } from '../../packages/ditto/src/layers/recurrent/lstm.js';
 import { Sequential } from '../../packages/ditto/src/models/sequential.js';
 import { setSeed } from '../../packages/ditto/src/random/index.js';
 import { Tensor } from '../../packages/ditto/src/tensor/tensor.js';
@@ -14,7 +15,7 @@ import { fitTutorial, tutorialData } from '../../packages/ditto/src/tutorial/tut
 import { registerNodeThreadsBackend } from '../../packages/ditto-node/src/threads/index.js';
 import { cleanRound, EpochRates, newRoundLog } from '../lib/clean-round.js';
 import { summarize, timeMs } from '../lib/summary.js';
-import { mlpData, planFor } from '../lib/workloads.js';
+import { lstmData, mlpData, planFor } from '../lib/workloads.js';
 
 interface Args {
   workload: 'a' | 'b' | 'c';
@@ -102,12 +103,37 @@ async function mlp() {
   return { samplesPerSecond: summarize(meter.rates()) };
 }
 
+/** (c): samples per second of an epoch of LSTM(32) → Dense(1) on sequences of 20 steps, batch 64. */
+async function lstm() {
+  const { samples, steps, batchSize, epochs, extraEpochs } = plan.lstm;
+  const { x, y } = lstmData(samples, steps);
+  setSeed(1);
+  const model = new Sequential([new LSTM(32, { inputShape: [steps, 1] }), new Dense(1)]);
+  model.compile({ loss: 'meanSquaredError', optimizer: 'adam' });
+  const meter = new EpochRates(samples, epochs, log);
+  await model.fit(new Tensor(x, [samples, steps, 1]), new Tensor(y, [samples, 1]), {
+    epochs: 1 + epochs + extraEpochs,
+    batchSize,
+    verbose: 0,
+    callbacks: [
+      {
+        onEpochBegin: () => meter.begin(),
+        onEpochEnd: (epoch) => {
+          meter.end(epoch);
+          if (meter.done()) model.stopTraining = true;
+        },
+      },
+    ],
+  });
+  return { samplesPerSecond: summarize(meter.rates()), weightsHash: model.weightsHash() };
+}
+
 async function main() {
   const threads = await selectBackend(args.backend);
   let result: Record<string, unknown>;
   if (args.workload === 'a') result = await tutorial();
   else if (args.workload === 'b') result = await mlp();
-  else result = { unavailable: 'ditto has no LSTM layer yet' };
+  else result = await lstm();
   const framework = `ditto-${args.backend}`;
   process.stdout.write(`${JSON.stringify({ framework, threads, rounds: log, ...result })}\n`);
 }

@@ -46,6 +46,7 @@ import {
 } from './cross-runtime/runtimes.js';
 import { type RuntimeReport, runWorkloads, WORKLOAD_NAMES } from './cross-runtime/workloads.js';
 import { type NodeMajor, nodeBinary } from './helpers/node-binaries.js';
+import { underCI } from './helpers/requirements.js';
 import { repoRoot } from './helpers/run-tsx.js';
 
 const RUNTIMES = [
@@ -192,7 +193,7 @@ describe('the same bits in Node 20, 22, 24 and 26, Bun, Deno, QuickJS, Chromium 
         : '';
       console.log(run.report ? `${run.name.padEnd(9)} ${run.report.runtime} — ${timing}` : where);
     }
-    if (process.env.CI) expect([...skipped], 'DITTO_SKIP_RUNTIMES is not honoured under CI').toEqual([]);
+    if (underCI) expect([...skipped], 'DITTO_SKIP_RUNTIMES is not honoured under CI').toEqual([]);
     const failed = runs.filter((r) => r.error || (r.missing && !skipped.has(r.name)));
     expect(
       failed.map(

@@ -19,6 +19,7 @@ import {
   saveSeedState,
   setSeed,
 } from '../packages/ditto/src/random/index.js';
+import { missing } from './helpers/requirements.js';
 import { testValues } from './helpers/test-values.js';
 
 describe('seriesToSupervised', () => {
@@ -243,7 +244,8 @@ describe('regression scores in float64, as scikit-learn.metrics', () => {
   });
 
   const python = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
-  it.skipIf(python.status !== 0)('agree with NumPy implementations of the scikit-learn formulas', () => {
+  const noNumPy = missing('NumPy', python.status === 0, 'apt-get install python3-numpy');
+  it.skipIf(noNumPy)('agree with NumPy implementations of the scikit-learn formulas', () => {
     const n = 50;
     const yTrue = testValues(n * 2, 31, -3, 3);
     const yPred = testValues(n * 2, 32, -3, 3);

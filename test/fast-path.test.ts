@@ -30,6 +30,7 @@ import { setSeed } from '../packages/ditto/src/random/index.js';
 import * as ops from '../packages/ditto/src/tensor/ops/index.js';
 import { Tensor } from '../packages/ditto/src/tensor/tensor.js';
 import { fitTutorial } from '../packages/ditto/src/tutorial/tutorial.js';
+import { missing } from './helpers/requirements.js';
 import { testValues } from './helpers/test-values.js';
 
 type KernelName = 'matmul' | 'binary' | 'unary' | 'denseForward' | 'denseBackward' | 'softmax';
@@ -615,7 +616,8 @@ describe('a backend without the fused kernels', () => {
 });
 
 describe('the WebAssembly backend', () => {
-  it.skipIf(!registerWasmBackend())(
+  const wasmBackendIsUnavailable = missing('WebAssembly SIMD', registerWasmBackend(), 'a runtime with it');
+  it.skipIf(wasmBackendIsUnavailable)(
     'trains on the fast path to the bits of the autograd path on js',
     async () => {
       const cases: Array<[() => Sequential, CompileOptions, Tensor]> = [

@@ -16,6 +16,7 @@ import type { AdamBase } from '../packages/ditto/src/optimizers/adam-base.js';
 import { AdamW } from '../packages/ditto/src/optimizers/adamw.js';
 import { powerFor } from '../packages/ditto/src/optimizers/power.js';
 import { Tensor } from '../packages/ditto/src/tensor/tensor.js';
+import { missing } from './helpers/requirements.js';
 
 const fr = Math.fround;
 
@@ -139,7 +140,8 @@ const HYPERS = [
 ];
 const LENGTHS = [1, 3, 4, 5, 7, 17, 31, 32, 1000, 100003];
 
-describe.skipIf(!wasmSimdSupported())('wasm adamUpdate against the reference kernel', () => {
+const noWasmSimd = missing('WebAssembly SIMD', wasmSimdSupported(), 'a runtime with WebAssembly SIMD');
+describe.skipIf(noWasmSimd)('wasm adamUpdate against the reference kernel', () => {
   const wasm = createWasmBackend({ smallCallsOnReference: false });
   const wasmDefault = createWasmBackend();
 
@@ -337,7 +339,7 @@ describe('AdamBase on the backend kernel', () => {
     }
   });
 
-  it.skipIf(!wasmSimdSupported())('trains to the same bits on the wasm kernel as on the reference', () => {
+  it.skipIf(noWasmSimd)('trains to the same bits on the wasm kernel as on the reference', () => {
     const wasm = createWasmBackend({ smallCallsOnReference: false });
     registerBackend({ ...wasm, name: 'wasm-adam-test' });
     for (const [label, make] of OPTIMIZERS) {

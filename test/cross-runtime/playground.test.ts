@@ -19,6 +19,7 @@ import { fitTutorial } from '../../packages/ditto/src/tutorial/tutorial.js';
 import { formatComparison } from '../../packages/ditto-node/src/report/terminal.js';
 import { toExperimentRun } from '../../web/src/experiment-run.js';
 import type { FitResult } from '../../web/src/protocol.js';
+import { underCI } from '../helpers/requirements.js';
 import { repoRoot, runTsx } from '../helpers/run-tsx.js';
 import { type Browser, chromiumUnavailable, launchChromium, type Page } from './chromium.js';
 import { sandboxEnv } from './runtimes.js';
@@ -35,7 +36,8 @@ interface Row {
 }
 
 const unavailable = await chromiumUnavailable();
-if (unavailable && !process.env.DITTO_SKIP_RUNTIMES?.includes('chromium')) {
+// Skipped only on request (DITTO_SKIP_RUNTIMES=chromium), and never under CI.
+if (unavailable && (underCI || !process.env.DITTO_SKIP_RUNTIMES?.includes('chromium'))) {
   throw new Error(`the playground's end-to-end test needs Chromium: ${unavailable}`);
 }
 

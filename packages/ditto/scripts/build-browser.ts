@@ -2,15 +2,15 @@
  * The browser bundle, and the proof that the core is runtime-neutral.
  *
  * Usage: `tsx scripts/build-browser.ts` writes dist/browser/ditto.js and its minified twin
- * ditto.min.js (ESM, with source maps) after checking the core; `tsx scripts/build-browser.ts --check`
- * only checks.
+ * ditto.min.js (ESM, with source maps), ditto.cjs (CommonJS, for `require('ditto')`) and
+ * ditto.global.js (a classic script defining the global `ditto`), after checking the core;
+ * `tsx scripts/build-browser.ts --check` only checks.
  *
  * The check bundles every core module (everything under src/ except src/node/ and src/cli/) with
  * esbuild for `platform: 'browser'`, and fails on any Node-only import — `node:` or a Node built-in
  * such as `fs` — naming the importing file, and on any use of Node globals (`process`, `Buffer`,
  * `require`, `__dirname`, `__filename`) in core sources. Dependencies are resolved as a browser
- * bundler resolves them (their `browser` fields apply), so a CommonJS package such as @stdlib's is
- * fine as long as it needs nothing from Node.
+ * bundler resolves them (their `browser` fields apply).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -22,6 +22,8 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BROWSER_ENTRY = join(ROOT, 'src/index.ts');
 export const BROWSER_BUNDLE = join(ROOT, 'dist/browser/ditto.js');
 export const BROWSER_BUNDLE_MIN = join(ROOT, 'dist/browser/ditto.min.js');
+export const COMMONJS_BUNDLE = join(ROOT, 'dist/browser/ditto.cjs');
+export const CLASSIC_SCRIPT_BUNDLE = join(ROOT, 'dist/browser/ditto.global.js');
 
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
@@ -43,35 +45,6 @@ function forbidNodeImports(): Plugin {
           errors: [{ text: `Node-only import '${args.path}' in ${relative(process.cwd(), args.importer)}` }],
         };
       });
-    },
-  };
-}
-
-/**
- * The `debug` package (a logging helper that @stdlib's gammaincinv, behind the chi-square CDF,
- * requires) reads `process.env.DEBUG` when it loads. Browsers have no `process`, but Deno has one
- * whose environment is behind a permission: the bare bundle would stop with "Requires env access
- * to DEBUG". ditto never turns that logging on, so the bundle gets a silent stand-in.
- */
-const SILENT_DEBUG = `
-function createDebug() {
-  function log() {}
-  log.enabled = false;
-  log.extend = createDebug;
-  return log;
-}
-createDebug.enable = function () {};
-createDebug.disable = function () { return ''; };
-createDebug.enabled = function () { return false; };
-module.exports = createDebug;
-`;
-
-function silentDebug(): Plugin {
-  return {
-    name: 'silent-debug',
-    setup(b) {
-      b.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'silent-debug' }));
-      b.onLoad({ filter: /.*/, namespace: 'silent-debug' }, () => ({ contents: SILENT_DEBUG, loader: 'js' }));
     },
   };
 }
@@ -188,6 +161,8 @@ export interface BundleOptions {
   sourcemap?: boolean;
   /** Minify (default false). */
   minify?: boolean;
+  /** ESM (default), CommonJS, or a classic script (an IIFE assigning the global `ditto`). */
+  format?: 'esm' | 'cjs' | 'iife';
 }
 
 /**
@@ -207,14 +182,15 @@ export async function bundleForBrowser(options: BundleOptions = {}): Promise<Bui
       entryPoints: [entry],
       outfile,
       bundle: true,
-      format: 'esm',
+      format: options.format ?? 'esm',
+      ...(options.format === 'iife' ? { globalName: 'ditto' } : {}),
       platform: 'browser',
       target: 'es2022',
       sourcemap: options.sourcemap ?? true,
       minify: options.minify ?? false,
       metafile: true,
       logLevel: 'silent',
-      plugins: [forbidNodeImports(), silentDebug()],
+      plugins: [forbidNodeImports()],
     });
   } catch (error) {
     throw new NotRuntimeNeutralError(buildErrors(error));
@@ -227,11 +203,13 @@ async function main(): Promise<void> {
     `core is runtime-neutral: ${checked.sources} source files, ${checked.bundledInputs} bundled inputs, no Node-only import or global`,
   );
   if (process.argv.includes('--check')) return;
-  for (const [outfile, minify] of [
-    [BROWSER_BUNDLE, false],
-    [BROWSER_BUNDLE_MIN, true],
+  for (const [outfile, minify, format] of [
+    [BROWSER_BUNDLE, false, 'esm'],
+    [BROWSER_BUNDLE_MIN, true, 'esm'],
+    [COMMONJS_BUNDLE, false, 'cjs'],
+    [CLASSIC_SCRIPT_BUNDLE, true, 'iife'],
   ] as const) {
-    const result = await bundleForBrowser({ outfile, minify });
+    const result = await bundleForBrowser({ outfile, minify, format });
     const output = result.metafile?.outputs[relative(process.cwd(), outfile).split(sep).join('/')];
     const size = output ? ` (${(output.bytes / 1024).toFixed(0)} KiB, and a source map)` : '';
     console.log(`wrote ${relative(ROOT, outfile)}${size}`);

@@ -16,6 +16,16 @@ import { fitTutorial, OPTIMIZER_NAMES, repeatSeed } from 'ditto/internal';
 export const WEB_DIR = fileURLToPath(new URL('../../../../../web/', import.meta.url));
 /** Where `ditto playground build` writes the static files by default. */
 export const DEFAULT_OUT_DIR = join(WEB_DIR, 'dist');
+/** The built page shipped in the package (dist/playground, copied from web/dist by `npm run build`). */
+export const PACKAGED_PAGE_DIR = fileURLToPath(new URL('../../playground/', import.meta.url));
+
+/** In the repository (web/ is there): web/dist; in an installed package: the page it ships. */
+function defaultPageDir(): string {
+  const inRepository = existsSync(join(WEB_DIR, 'vite.config.ts'));
+  return inRepository || !existsSync(join(PACKAGED_PAGE_DIR, 'index.html'))
+    ? DEFAULT_OUT_DIR
+    : PACKAGED_PAGE_DIR;
+}
 
 /**
  * The page may load and contact nothing but its own origin: the server sends this policy, and the
@@ -219,7 +229,7 @@ async function serve(options: {
   dev?: boolean;
 }): Promise<void> {
   if (options.dev) return serveDev(options);
-  let dir = options.dir ? resolve(options.dir) : DEFAULT_OUT_DIR;
+  let dir = options.dir ? resolve(options.dir) : defaultPageDir();
   if (!options.dir && (options.rebuild || !existsSync(join(dir, 'index.html')))) {
     process.stderr.write('building the playground with Vite…\n');
     dir = await buildPlayground({ quiet: true });

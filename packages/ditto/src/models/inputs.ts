@@ -4,7 +4,35 @@ import { formatShape, ShapeError } from '../tensor/shape.js';
 import { type NestedArray, Tensor, tensor } from '../tensor/tensor.js';
 
 /** Data accepted by fit, predict and evaluate: samples along the first axis. */
-export type InputData = Tensor | NestedArray | readonly number[] | Float32Array | Float64Array;
+export type InputData = Tensor | NestedArray | readonly number[] | Float32Array | Float64Array | ShapedArray;
+
+/**
+ * Flat row-major values with their shape, samples along the first axis — a typed array of any
+ * element type (Int32Array indices for an Embedding, say) or plain numbers.
+ *
+ * @example
+ * ```ts
+ * model.predict({ data: Int32Array.from([1, 2, 0, 3, 4, 0]), shape: [2, 3] });
+ * ```
+ */
+export interface ShapedArray {
+  readonly data: ArrayLike<number>;
+  readonly shape: readonly number[];
+}
+
+function isShapedArray(data: unknown): data is ShapedArray {
+  if (typeof data !== 'object' || data === null || data instanceof Tensor || Array.isArray(data))
+    return false;
+  const candidate = data as Partial<ShapedArray>;
+  return candidate.data !== undefined && Array.isArray(candidate.shape);
+}
+
+function fromShapedArray(data: ShapedArray, dtype: DType): Tensor {
+  const values =
+    dtype === 'float32' ? new Float32Array(data.data.length) : new Float64Array(data.data.length);
+  for (let i = 0; i < values.length; i++) values[i] = data.data[i];
+  return new Tensor(values, data.shape);
+}
 
 function describePosition(shape: readonly number[], flatIndex: number): string {
   const index: number[] = [];
@@ -25,7 +53,9 @@ function describePosition(shape: readonly number[], flatIndex: number): string {
 export function toSamples(data: InputData, name: string, dtype: DType): Tensor {
   let t: Tensor;
   try {
-    t = data instanceof Tensor ? data : tensor(data as NestedArray, undefined, dtype);
+    if (data instanceof Tensor) t = data;
+    else if (isShapedArray(data)) t = fromShapedArray(data, dtype);
+    else t = tensor(data as NestedArray, undefined, dtype);
   } catch (error) {
     throw new TypeError(`${name}: cannot read the data as a tensor: ${(error as Error).message}`);
   }

@@ -3,9 +3,16 @@
  * trainings on each backend. Not a test: timings vary by machine and load. Checks on the way that
  * both backends produced the same bits (kernel outputs; trained weights by hash).
  *
- * Usage: `npx tsx scripts/bench-wasm-kernels.ts [--kernels] [--elementwise] [--training]`
- * (no flag: all three sections).
+ * Usage: `npx tsx --conditions=ditto-source scripts/bench-wasm-kernels.ts [--kernels] [--elementwise]
+ * [--training] [--against FILE]` (no section flag: all three sections).
+ *
+ * `--against FILE` compares two builds of the kernel module instead of js and wasm: FILE is an
+ * older `kernels.wasm.ts` (for example `git show HEAD~1:packages/ditto/src/backend/wasm/kernels.wasm.ts`
+ * saved to /tmp), run as the "before" column against the current module as "after", side by side in
+ * one process; the training section is skipped.
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Backend } from '../packages/ditto/src/backend/backend.js';
 import { jsBackend } from '../packages/ditto/src/backend/js/js-backend.js';
 import { setBackend } from '../packages/ditto/src/backend/registry.js';
@@ -20,11 +27,14 @@ import { Tensor } from '../packages/ditto/src/tensor/tensor.js';
 import { fitTutorial } from '../packages/ditto/src/tutorial/tutorial.js';
 
 const args = process.argv.slice(2);
+const againstAt = args.indexOf('--against');
+const againstFile = againstAt >= 0 ? args[againstAt + 1] : undefined;
+if (againstAt >= 0 && !againstFile) throw new Error('--against needs a kernels.wasm.ts file');
 const all = !args.some((a) => ['--kernels', '--elementwise', '--training'].includes(a));
 const sections = {
   kernels: all || args.includes('--kernels'),
   elementwise: all || args.includes('--elementwise'),
-  training: all || args.includes('--training'),
+  training: (all || args.includes('--training')) && !againstFile,
 };
 
 function values(count: number, seed: number): Float32Array {
@@ -56,8 +66,18 @@ function sameBits(x: FloatArray, y: FloatArray): boolean {
   return x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
 }
 
+/** The "before" backend: the reference, or a wasm backend on an older build of the module. */
+async function baseline(): Promise<Backend> {
+  if (!againstFile) return jsBackend;
+  const source = readFileSync(resolve(againstFile), 'utf8');
+  const base64 = /KERNELS_WASM_BASE64 =\s*'([^']+)'/.exec(source)?.[1];
+  if (!base64) throw new Error(`${againstFile}: no KERNELS_WASM_BASE64 string`);
+  return createWasmBackend({ module: new WebAssembly.Module(Buffer.from(base64, 'base64')) });
+}
 const wasm = createWasmBackend();
-const backends: Backend[] = [jsBackend, wasm];
+const backends: Backend[] = [await baseline(), wasm];
+/** Column names of the two backends. */
+const [A, B] = againstFile ? ['before', 'after'] : ['js', 'wasm'];
 
 type Case = { name: string; flops: number; run: (backend: Backend) => FloatArray };
 
@@ -165,7 +185,7 @@ console.log(
 if (sections.kernels) {
   console.log('\nKernels (float32); G/s = 10⁹ flops (matmul) or elements per second');
   console.log(
-    `${'kernel'.padEnd(42)} ${'js ms'.padStart(9)} ${'wasm ms'.padStart(9)} ${'js G/s'.padStart(8)} ${'wasm G/s'.padStart(9)} ${'speed-up'.padStart(9)}`,
+    `${'kernel'.padEnd(42)} ${`${A} ms`.padStart(9)} ${`${B} ms`.padStart(9)} ${`${A} G/s`.padStart(8)} ${`${B} G/s`.padStart(9)} ${'speed-up'.padStart(9)}`,
   );
   for (const c of cases) {
     const [jsOut, wasmOut] = backends.map((backend) => c.run(backend));
@@ -205,7 +225,7 @@ if (sections.elementwise) {
   const dy = values(n, 5);
   const ops: UnaryOp[] = ['exp', 'log', 'elu', 'selu', 'sigmoid', 'tanh', 'softplus', 'swish', 'gelu'];
   console.log(`\nElementwise, ns per element (${rows}×${cols} = ${n} elements, inputs in [−4, 4))`);
-  console.log(`${'op'.padEnd(42)} ${'js'.padStart(9)} ${'wasm'.padStart(9)} ${'speed-up'.padStart(9)}`);
+  console.log(`${'op'.padEnd(42)} ${A.padStart(9)} ${B.padStart(9)} ${'speed-up'.padStart(9)}`);
   for (const op of ops) {
     const input = op === 'log' ? positive : wide;
     perElementRow(`${op} float32`, n, (backend) => {
@@ -257,7 +277,7 @@ if (sections.elementwise) {
 
   console.log('\nFused Dense kernels (float32), ms per call');
   console.log(
-    `${'kernel'.padEnd(42)} ${'js ms'.padStart(9)} ${'wasm ms'.padStart(9)} ${'speed-up'.padStart(9)}`,
+    `${'kernel'.padEnd(42)} ${`${A} ms`.padStart(9)} ${`${B} ms`.padStart(9)} ${'speed-up'.padStart(9)}`,
   );
   for (const [m, k, nOut, act] of [
     [128, 784, 128, 'relu'],

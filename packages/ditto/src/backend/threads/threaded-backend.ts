@@ -13,6 +13,7 @@
  */
 
 import { BINARY_CODES, UNARY_CODES } from '../../kernels/op-codes.js';
+import { backendKernel } from '../../kernels/registry.js';
 import type { BinaryOp, UnaryOp } from '../../numeric/elementwise.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import type { Backend } from '../backend.js';
@@ -433,19 +434,9 @@ export function createThreadedBackend(options: ThreadedBackendOptions = {}): Thr
     if (y !== z) p.read(py, y);
   }
 
-  /** denseForward on the calling thread (the wasm backend's fused kernel where it has one). */
+  /** denseForward on the calling thread: the base backend's fused kernel, else the reference's. */
   function baseDenseForward(...args: Parameters<NonNullable<Backend['denseForward']>>): void {
-    if (base.denseForward) {
-      base.denseForward(...args);
-      return;
-    }
-    const [x, w, bias, z, y, m, k, n, activation, alpha] = args;
-    if (bias) {
-      const product = new (z.constructor as Float32ArrayConstructor | Float64ArrayConstructor)(m * n);
-      base.matmul(x, w, product, m, k, n, false, false);
-      base.binary('add', product, [n, 1], bias, [0, 1], z, [m, n]);
-    } else base.matmul(x, w, z, m, k, n, false, false);
-    if (y !== z) base.unary(activation, z, y, alpha);
+    backendKernel('denseForward', base)(...args);
   }
 
   function denseBackward(
@@ -512,17 +503,9 @@ export function createThreadedBackend(options: ThreadedBackendOptions = {}): Thr
     if (dx) p.read(pdx, dx);
   }
 
-  /** denseBackward on the calling thread (the wasm backend's fused kernel where it has one). */
+  /** denseBackward on the calling thread: the base backend's fused kernel, else the reference's. */
   function baseDenseBackward(...args: Parameters<NonNullable<Backend['denseBackward']>>): void {
-    if (base.denseBackward) {
-      base.denseBackward(...args);
-      return;
-    }
-    const [x, w, z, dy, dz, dx, dw, db, m, k, n, activation, alpha] = args;
-    if (dz !== dy) base.unaryBackward(activation, z, dy, dz, alpha);
-    if (db) base.reduce('sum', dz, db, 1, m, n);
-    base.matmul(x, dz, dw, k, m, n, true, false);
-    if (dx) base.matmul(dz, w, dx, m, n, k, false, true);
+    backendKernel('denseBackward', base)(...args);
   }
 
   return {

@@ -11,6 +11,7 @@
  */
 
 import { BINARY_CODES, FIRST_TRANSCENDENTAL, UNARY_CODES } from '../../kernels/op-codes.js';
+import { backendKernel } from '../../kernels/registry.js';
 import type { BinaryOp, UnaryOp } from '../../numeric/elementwise.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import type { Backend } from '../backend.js';
@@ -28,17 +29,11 @@ function kindOf(...arrays: FloatArray[]): Kind | undefined {
   return undefined;
 }
 
-/** The reference backend's fused Dense kernels (optional in the interface, always there in js). */
-function referenceKernel<K extends 'denseForward' | 'denseBackward' | 'adamUpdate'>(
-  name: K,
-): NonNullable<Backend[K]> {
-  const kernel = jsBackend[name];
-  if (!kernel) throw new Error(`the reference backend has no ${name}`);
-  return kernel;
-}
-const jsDenseForward = referenceKernel('denseForward');
-const jsDenseBackward = referenceKernel('denseBackward');
-const jsAdamUpdate = referenceKernel('adamUpdate');
+// The reference versions of the optional kernels, for calls this backend leaves to the reference
+// (the kernel registry's fallback: a backend implements only what it accelerates).
+const jsDenseForward = backendKernel('denseForward', jsBackend);
+const jsDenseBackward = backendKernel('denseBackward', jsBackend);
+const jsAdamUpdate = backendKernel('adamUpdate', jsBackend);
 
 /** Whether x is a float32 value (what a wasm f32 parameter receives unchanged). */
 const isFloat32 = (x: number): boolean => Math.fround(x) === x;
@@ -62,6 +57,11 @@ export interface WasmBackendOptions {
    * same either way; the tests turn this off to run every wasm kernel at every size.
    */
   smallCallsOnReference?: boolean;
+  /**
+   * A compiled kernel module to run instead of the bundled one — for benchmarks that compare two
+   * builds of the module side by side. It must export what `KernelExports` (wasm-module.ts) lists.
+   */
+  module?: WebAssembly.Module;
 }
 
 // Measured crossovers (scripts/bench-wasm-kernels.ts, docs/wasm-backend.md): below these sizes the
@@ -92,7 +92,7 @@ const SMALL_ADAM = 32;
  */
 export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   const small = options.smallCallsOnReference ?? true;
-  const wasm = instantiateKernels();
+  const wasm = instantiateKernels(options.module);
   const arena = new WasmArena(wasm.memory, wasm.heap_base.value as number);
 
   /**

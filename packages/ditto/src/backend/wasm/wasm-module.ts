@@ -119,8 +119,9 @@ export function wasmSimdSupported(): boolean {
   );
 }
 
-/** A fresh instance of the kernel module, with its own linear memory. */
-export function instantiateKernels(): KernelExports {
-  const module = new WebAssembly.Module(kernelBytes());
+/** A fresh instance of the kernel module (or of `module`), with its own linear memory. */
+export function instantiateKernels(
+  module: WebAssembly.Module = new WebAssembly.Module(kernelBytes()),
+): KernelExports {
   return new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
 }

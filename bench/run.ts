@@ -76,7 +76,8 @@ function lastJsonLine(stdout: string): Record<string, unknown> {
 async function runNode(file: string, args: unknown): Promise<Record<string, unknown>> {
   const { stdout } = await run(
     process.execPath,
-    ['--import', 'tsx', join(root, file), JSON.stringify(args)],
+    // The runners import 'ditto' from its sources, as `npm run bench` itself does.
+    ['--conditions=ditto-source', '--import', 'tsx', join(root, file), JSON.stringify(args)],
     {
       cwd: root,
       maxBuffer: 64 * 1024 * 1024,

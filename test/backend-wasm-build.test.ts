@@ -6,10 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assemble, loadWabt, OUTPUT_PATH, renderBytesModule } from '../packages/ditto/scripts/build-wasm.js';
+import {
+  assemble,
+  EXPORTS_PATH,
+  loadWabt,
+  OUTPUT_PATH,
+  renderBytesModule,
+  renderExportsModule,
+} from '../packages/ditto/scripts/build-wasm.js';
 import { kernelBytes } from '../packages/ditto/src/backend/wasm/wasm-module.js';
 import * as constantsModule from '../packages/ditto/src/kernels/wasm/elementary-constants.js';
-import { kernelModuleText } from '../packages/ditto/src/kernels/wasm/module.js';
+import { kernelExports, kernelModuleText } from '../packages/ditto/src/kernels/wasm/module.js';
 import { missing } from './helpers/requirements.js';
 
 const wat = kernelModuleText();
@@ -29,6 +36,20 @@ describe('wasm kernel source', () => {
 
   it('decodes to a valid module', () => {
     expect(WebAssembly.validate(kernelBytes())).toBe(true);
+  });
+
+  it('kernel-exports.ts declares exactly the functions the module exports, with their arity', () => {
+    expect(readFileSync(EXPORTS_PATH, 'utf8')).toBe(renderExportsModule(kernelExports(wat)));
+    const module = new WebAssembly.Module(kernelBytes());
+    const functions = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function');
+    const declared = kernelExports(wat);
+    expect(declared.map((e) => e.name).sort()).toEqual(functions.map((e) => e.name).sort());
+    const instance = new WebAssembly.Instance(module, {}).exports as Record<string, unknown>;
+    for (const e of declared) expect((instance[e.name] as () => void).length, e.name).toBe(e.params.length);
+    // Every kernel has both element types, except the float32-only Adam and the float64 test hook.
+    const names = declared.map((e) => e.name);
+    for (const name of names.filter((n) => n.endsWith('_f32') && n !== 'adam_f32'))
+      expect(names, name).toContain(name.replace(/_f32$/, '_f64'));
   });
 });
 

@@ -37,3 +37,26 @@ export function kernelModuleText(): string {
     .map((p) => `  ${p}`)
     .join('\n')}\n)\n`;
 }
+
+/** An exported function of the module: its name, parameters (name and type) and result. */
+export interface KernelExport {
+  name: string;
+  params: [name: string, type: string][];
+  result?: string;
+}
+
+/** The module's exported functions, in module order, read from its generated text. */
+export function kernelExports(text: string = kernelModuleText()): KernelExport[] {
+  const out: KernelExport[] = [];
+  for (const line of text.split('\n')) {
+    const head =
+      /^\s*\(func \$\S+ \(export "([^"]+)"\)((?: \(param \$\w+ \w+\))*)(?: \(result (\w+)\))?/.exec(line);
+    if (!head) continue;
+    const params = [...head[2].matchAll(/\(param \$(\w+) (\w+)\)/g)].map((m): [string, string] => [
+      m[1],
+      m[2],
+    ]);
+    out.push({ name: head[1], params, result: head[3] });
+  }
+  return out;
+}

@@ -30,6 +30,8 @@ export interface CheckOptions {
   backend?: string;
   /** For an experiment module: which repeat to run (default 0). */
   repeat?: number;
+  /** For a module that exports several experiments: the export to run. */
+  exportName?: string;
   /** Watch clock reads too (default true). */
   watchTime?: boolean;
 }
@@ -41,6 +43,11 @@ export interface CheckResult {
   readonly outcome?: ScriptOutcome;
   /** The script's error (in 'throw' mode, the first refused call's NondeterminismError). */
   readonly error?: unknown;
+  /**
+   * Whether `error` is the guard's refusal of a call ('throw' mode) rather than the script failing
+   * on its own: a script that failed ran only partly, so its report proves nothing.
+   */
+  readonly refused?: boolean;
 }
 
 /** The guard options `ditto check` uses: the standard sources plus `node:crypto`'s. */
@@ -87,6 +94,7 @@ export async function checkScript(file: string, options: CheckOptions = {}): Pro
       twin: undefined,
       tool: 'check',
       ...(options.repeat !== undefined ? { repeat: options.repeat } : {}),
+      ...(options.exportName !== undefined ? { exportName: options.exportName } : {}),
     });
   } catch (caught) {
     error = caught;
@@ -94,6 +102,11 @@ export async function checkScript(file: string, options: CheckOptions = {}): Pro
     guard.stop();
     setProgressDisplay(display);
   }
+  const refused = guard.error !== undefined;
   error = guard.error ?? error;
-  return { report: guard.report, ...(outcome ? { outcome } : {}), ...(error !== undefined ? { error } : {}) };
+  return {
+    report: guard.report,
+    ...(outcome ? { outcome } : {}),
+    ...(error !== undefined ? { error, refused } : {}),
+  };
 }

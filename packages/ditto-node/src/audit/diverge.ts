@@ -13,7 +13,7 @@
  */
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,16 @@ import {
   traceFromJSON,
 } from 'ditto/internal';
 import { isTypeScript, tsxLoaderUrl } from './script.js';
-import { decodeValues, type TwinConfig, type TwinFingerprint, type TwinOutput } from './twin-protocol.js';
+import {
+  decodeValues,
+  type TwinConfig,
+  type TwinFailure,
+  type TwinFingerprint,
+  type TwinOutput,
+} from './twin-protocol.js';
+
+/** The backends a twin can select. */
+const TWIN_BACKENDS = ['js', 'wasm'];
 
 /** How one twin runs. */
 export interface TwinSetting {
@@ -48,6 +57,8 @@ export interface DivergeOptions {
   sequential?: boolean;
   /** For an experiment module: which repeat both twins run (default 0). */
   repeat?: number;
+  /** For a module that exports several experiments: the export both twins run. */
+  exportName?: string;
   /** Extra environment variables for both twins. */
   env?: NodeJS.ProcessEnv;
 }
@@ -82,7 +93,10 @@ type TwinRun = Omit<TwinOutput, 'trace'> & { readonly trace: TrainingTraceData }
 function runTwin(config: TwinConfig, env: NodeJS.ProcessEnv | undefined): Promise<TwinRun> {
   const entry = childEntry();
   const needsLoader = isTypeScript(entry) || isTypeScript(config.script);
-  const args = [...(needsLoader ? ['--import', tsxLoaderUrl()] : []), entry, JSON.stringify(config)];
+  // The twins resolve ditto as this process does (the ditto-source condition in the repository).
+  const conditions = process.execArgv.filter((arg) => arg.startsWith('--conditions'));
+  const loader = needsLoader ? ['--import', tsxLoaderUrl()] : [];
+  const args = [...conditions, ...loader, entry, JSON.stringify(config)];
   return new Promise((resolvePromise, reject) => {
     execFile(
       process.execPath,
@@ -90,11 +104,7 @@ function runTwin(config: TwinConfig, env: NodeJS.ProcessEnv | undefined): Promis
       { env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 },
       (error, _stdout, stderr) => {
         if (error) {
-          reject(
-            new Error(
-              `diverge: twin ${config.twin} failed (exit code ${error.code ?? '?'}):\n${stderr.trim()}`,
-            ),
-          );
+          reject(twinError(config, error.code, stderr));
           return;
         }
         try {
@@ -106,6 +116,28 @@ function runTwin(config: TwinConfig, env: NodeJS.ProcessEnv | undefined): Promis
       },
     );
   });
+}
+
+/**
+ * A twin's failure as one line — the script's own error, as the twin wrote it — with the twin's
+ * stack (or its stderr) kept as the error's stack for --debug.
+ */
+function twinError(config: TwinConfig, code: unknown, stderr: string): Error {
+  let failure: TwinFailure | undefined;
+  try {
+    failure = JSON.parse(readFileSync(config.out, 'utf8')) as TwinFailure;
+  } catch {
+    failure = undefined;
+  }
+  const what = failure?.error
+    ? failure.error.message
+    : (stderr
+        .trim()
+        .split('\n')
+        .find((line) => /\w+Error\b|Error:/.test(line)) ?? `exit code ${String(code)}`);
+  const error = new Error(`twin ${config.twin} failed: ${what}`);
+  error.stack = failure?.error ? failure.error.stack : `${error.message}\n${stderr}`;
+  return error;
 }
 
 async function runPair(
@@ -157,8 +189,17 @@ export async function divergeScript(script: string, options: DivergeOptions = {}
     backend: options.b?.backend ?? settingA.backend,
   };
   const labels = [label('a', settingA, settingB), label('b', settingB, settingA)] as const;
-  const dir = mkdtempSync(join(tmpdir(), 'ditto-diverge-'));
   const path = resolve(script);
+  // Fail here, in one line, rather than in both twins.
+  if (!existsSync(path) || !statSync(path).isFile()) {
+    throw new Error(`cannot find the script ${script} (looked for ${path})`);
+  }
+  for (const backend of new Set([settingA.backend, settingB.backend])) {
+    if (!TWIN_BACKENDS.includes(backend)) {
+      throw new Error(`--backend: unknown backend '${backend}' (choose from ${TWIN_BACKENDS.join(', ')})`);
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'ditto-diverge-'));
   try {
     const make =
       (pass: number, capture?: TwinConfig['capture']) =>
@@ -168,6 +209,7 @@ export async function divergeScript(script: string, options: DivergeOptions = {}
         ...(twin === 'a' ? settingA : settingB),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...(options.repeat !== undefined ? { repeat: options.repeat } : {}),
+        ...(options.exportName !== undefined ? { exportName: options.exportName } : {}),
         out: join(dir, `pass${pass}-${twin}.json`),
         ...(capture ? { capture } : {}),
       });

@@ -28,10 +28,10 @@
  */
 
 import { createRequire } from 'node:module';
-import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { experimentHandle, type Seed, seedToUint64, setBackend } from 'ditto/internal';
-import { findExperiments } from '../experiments/load-module.js';
+import { findExperiments, importModule } from '../experiments/load-module.js';
+import { chooseExperiment } from '../experiments/run-file.js';
 
 /** What a script's `train` (or default) export receives. */
 export interface ScriptContext {
@@ -47,6 +47,8 @@ export interface ScriptContext {
   readonly tool: 'check' | 'diverge' | 'verify';
   /** For an experiment module: which repeat to run (`--repeat`, default 0). */
   readonly repeat?: number;
+  /** For a module that exports several experiments: the export to run (`--export`). */
+  readonly exportName?: string;
 }
 
 /** A trained model as the tools use it (a `Sequential`, from whichever copy of ditto the script loaded). */
@@ -64,30 +66,12 @@ export interface ScriptOutcome {
   readonly model: HashableModel | undefined;
 }
 
-const TYPESCRIPT = new Set(['.ts', '.mts', '.cts', '.tsx']);
-
 /** Whether a file needs a TypeScript loader. */
-export function isTypeScript(file: string): boolean {
-  return TYPESCRIPT.has(extname(file));
-}
+export { isTypeScript } from '../experiments/load-module.js';
 
 /** The file URL of tsx's loader, for `node --import <url>` in child processes. */
 export function tsxLoaderUrl(): string {
   return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-}
-
-/** Whether this process already transforms TypeScript (run through tsx, or inside Vitest). */
-function typescriptLoaded(): boolean {
-  if (process.env.VITEST) return true;
-  if (process.execArgv.some((arg) => arg.includes('tsx'))) return true;
-  return extname(new URL(import.meta.url).pathname) === '.ts';
-}
-
-/** Registers tsx in this process when a TypeScript script is to be imported and nothing can load it yet. */
-export async function ensureLoaderFor(file: string): Promise<void> {
-  if (!isTypeScript(file) || typescriptLoaded()) return;
-  const api = (await import('tsx/esm/api')) as { register: () => unknown };
-  api.register();
 }
 
 /** Selects a backend by name, registering the WebAssembly backend first when it is asked for. */
@@ -112,8 +96,7 @@ function asModel(value: unknown): HashableModel | undefined {
  * context. Throws when the file cannot be loaded.
  */
 export async function runScript(file: string, ctx: ScriptContext): Promise<ScriptOutcome> {
-  await ensureLoaderFor(file);
-  const module = (await import(pathToFileURL(resolve(file)).href)) as Record<string, unknown>;
+  const module = await importModule(file, { role: 'script' });
   const entry =
     typeof module.train === 'function'
       ? 'train'
@@ -124,8 +107,11 @@ export async function runScript(file: string, ctx: ScriptContext): Promise<Scrip
     const value = await (module[entry] as (c: ScriptContext) => unknown)(ctx);
     return { entry, value, model: asModel(value) };
   }
-  const [found] = findExperiments(module);
-  if (found) return runExperimentRepeat(found.experiment, ctx);
+  const found = findExperiments(module);
+  if (ctx.exportName !== undefined || found.length > 0) {
+    const chosen = chooseExperiment(file, found, ctx.exportName);
+    return runExperimentRepeat(chosen.experiment, ctx);
+  }
   return { entry, value: undefined, model: undefined };
 }
 

@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { getBackend, parseSeed, traceToJSON, traceTraining, VERSION } from 'ditto/internal';
 import { runScript, selectBackend } from './script.js';
-import { encodeValues, type TwinConfig, type TwinOutput } from './twin-protocol.js';
+import { encodeValues, type TwinConfig, type TwinFailure, type TwinOutput } from './twin-protocol.js';
 
 async function main(): Promise<void> {
   const config = JSON.parse(process.argv[2] ?? '') as TwinConfig;
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     twin: config.twin,
     tool: 'diverge',
     ...(config.repeat !== undefined ? { repeat: config.repeat } : {}),
+    ...(config.exportName !== undefined ? { exportName: config.exportName } : {}),
   });
   const data = trace.stop();
   const weightsHash = outcome.model?.weightsHash() ?? data.fits[data.fits.length - 1]?.weightsHash;
@@ -60,7 +61,14 @@ main().then(
   // Worker pools or timers a script leaves open must not keep the twin alive.
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const e = error instanceof Error ? error : new Error(String(error));
+    const failure: TwinFailure = { error: { name: e.name, message: e.message, stack: e.stack ?? e.message } };
+    try {
+      const config = JSON.parse(process.argv[2] ?? '') as TwinConfig;
+      writeFileSync(config.out, JSON.stringify(failure));
+    } catch {
+      process.stderr.write(`${failure.error.stack}\n`);
+    }
     process.exit(1);
   },
 );

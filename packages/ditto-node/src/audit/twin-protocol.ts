@@ -21,8 +21,15 @@ export interface TwinConfig {
   readonly out: string;
   /** For an experiment module: the repeat to run. */
   readonly repeat?: number;
+  /** For a module that exports several experiments: the export to run. */
+  readonly exportName?: string;
   /** Second pass: capture the values of this tensor at this step, then stop. */
   readonly capture?: { readonly step: number; readonly tensor: number };
+}
+
+/** What a twin that failed writes instead of its output, so the parent can report it in one line. */
+export interface TwinFailure {
+  readonly error: { readonly name: string; readonly message: string; readonly stack: string };
 }
 
 /** The fingerprint of the environment a twin ran in. */

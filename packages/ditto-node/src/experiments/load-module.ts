@@ -96,6 +96,8 @@ export interface LoadErrorLocation {
   file: string;
   line?: number;
   column?: number;
+  /** The runtime's own description, where the error object lacks it. */
+  message?: string;
 }
 
 /**
@@ -125,8 +127,8 @@ function locatedLoadError(given: string, path: string, error: unknown): Error {
   const location = errorLocation(e, path) ?? { file: path };
   const message = oneLine(e.message.replace(/^Transform failed with \d+ errors?:\s*/, ''));
   // esbuild's messages start with their own "file:line:column: ERROR:"; keep one location.
-  const text = message.replace(/^\S+:\d+:\d+: ERROR: /, '');
-  const kind = e.name === 'TransformError' ? 'SyntaxError' : e.name;
+  const text = location.message ?? message.replace(/^\S+:\d+:\d+: ERROR: /, '');
+  const kind = e.name === 'TransformError' || /^Parse error /.test(e.message) ? 'SyntaxError' : e.name;
   return new ModuleLoadError(
     `cannot load ${given}: ${formatLocation(location)}: ${kind}: ${text}`,
     location,
@@ -149,6 +151,11 @@ function oneLine(text: string): string {
  * without any location — a child process that links the module again and prints where.
  */
 function errorLocation(error: Error, path: string): LoadErrorLocation | undefined {
+  // tsx's loader, when active, reports a JavaScript syntax error as "Parse error <file>:1:1".
+  if ((error.name === 'SyntaxError' || /^Parse error /.test(error.message)) && !isTypeScript(path)) {
+    const located = syntaxErrorLocation(path);
+    if (located) return located;
+  }
   const esbuild = /(\/[^\s:]+):(\d+):(\d+): ERROR/.exec(error.message);
   // esbuild counts columns from 0.
   if (esbuild) return { file: esbuild[1], line: Number(esbuild[2]), column: Number(esbuild[3]) + 1 };
@@ -162,7 +169,6 @@ function errorLocation(error: Error, path: string): LoadErrorLocation | undefine
       return { file: file.replace(/\?.*$/, ''), line: Number(match[2]), column: Number(match[3]) };
     }
   }
-  if (error.name === 'SyntaxError' && !isTypeScript(path)) return syntaxErrorLocation(path);
   return undefined;
 }
 
@@ -188,7 +194,10 @@ function syntaxErrorLocation(path: string): LoadErrorLocation | undefined {
     ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(path).href)})`],
     { encoding: 'utf8', timeout: 10_000, env: { ...process.env, NODE_OPTIONS: '' } },
   );
-  return caretLocation(child.stderr ?? '');
+  const stderr = child.stderr ?? '';
+  const location = caretLocation(stderr);
+  const message = /^SyntaxError: (.*)$/m.exec(stderr)?.[1];
+  return location && message ? { ...location, message } : location;
 }
 
 /** An experiment found in a module, with the name it is exported under. */

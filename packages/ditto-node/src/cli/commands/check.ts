@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { formatGuardReport, parseSeed } from 'ditto/internal';
 import { checkScript } from '../../audit/check.js';
+import { integerArgument } from '../arguments.js';
 
 interface CheckCommandOptions {
   mode: 'warn' | 'throw' | 'seed';
@@ -8,16 +9,16 @@ interface CheckCommandOptions {
   workers: string;
   backend?: string;
   repeat?: string;
+  export?: string;
   time: boolean;
   json?: boolean;
 }
 
 /** A repeat index from the command line. */
-export function repeatIndex(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0)
-    throw new Error(`--repeat: a repeat index is an integer ≥ 0, got '${text}'`);
-  return n;
+export const repeatIndex = integerArgument('--repeat', 0);
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** `ditto check <script>`: runs a script under the determinism guard and lists what it found. */
@@ -47,31 +48,33 @@ export function registerCheck(program: Command): void {
     .option('--workers <n>', 'passed to the script as ctx.workers', '1')
     .option('--backend <name>', "backend to select before the script runs ('js', 'wasm')")
     .option('--repeat <i>', 'for a module that exports an experiment: the repeat to run (default 0)')
+    .option('--export <name>', 'for a module that exports several experiments: the one to run')
     .option('--no-time', 'do not watch Date.now and performance.now')
     .option('--json', 'print the report as JSON')
     .action(async (script: string, options: CheckCommandOptions) => {
       const result = await checkScript(script, {
         mode: options.mode,
         ...(options.seed !== undefined ? { seed: parseSeed(options.seed) } : {}),
-        workers: Number(options.workers),
+        workers: integerArgument('--workers', 1)(options.workers),
         ...(options.backend ? { backend: options.backend } : {}),
         watchTime: options.time,
         ...(options.repeat !== undefined ? { repeat: repeatIndex(options.repeat) } : {}),
+        ...(options.export !== undefined ? { exportName: options.export } : {}),
       });
+      const scriptFailed = result.error !== undefined && !result.refused;
       if (options.json) {
         process.stdout.write(
-          `${JSON.stringify({ ...result.report, error: result.error ? String(result.error) : undefined }, null, 2)}\n`,
+          `${JSON.stringify({ ...result.report, ...(result.error ? { error: message(result.error), scriptFailed } : {}) }, null, 2)}\n`,
         );
+      } else if (scriptFailed) {
+        // The script ran only partly: its report would claim a clean run that never happened.
+        throw new Error(`the script failed, so nothing was checked: ${message(result.error)}`, {
+          cause: result.error,
+        });
       } else {
         process.stdout.write(
           `${formatGuardReport(result.report, { relativeTo: process.cwd(), title: 'ditto check' })}\n`,
         );
-        if (result.error) {
-          const error = result.error;
-          process.stderr.write(
-            `the script failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-          );
-        }
       }
       // Exit status 1 when nondeterminism remains (anything not replaced by 'seed' mode) or the script failed.
       const remaining = result.report.findings.some((f) => !f.replaced);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { divergeScript, type TwinSetting } from '../../audit/diverge.js';
 import { formatDivergeResult } from '../../audit/diverge-report.js';
+import { integerArgument } from '../arguments.js';
 import { repeatIndex } from './check.js';
 
 interface DivergeCommandOptions {
@@ -9,6 +10,7 @@ interface DivergeCommandOptions {
   seed?: string;
   repeat?: string;
   sequential?: boolean;
+  export?: string;
   json?: boolean;
 }
 
@@ -20,12 +22,7 @@ function pair(text: string, name: string): [string, string] {
   return [parts[0], parts[1] ?? parts[0]];
 }
 
-function workerCount(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`--workers: a worker count must be a positive integer, got '${text}'`);
-  return n;
-}
+const workerCount = integerArgument('--workers', 1);
 
 /** `ditto diverge <script>`: where do two runs of a training first differ? */
 export function registerDiverge(program: Command): void {
@@ -43,6 +40,7 @@ export function registerDiverge(program: Command): void {
     .option('--backend <a[,b]>', "backends of twin A and B ('js', 'wasm')", 'js')
     .option('--seed <seed>', 'passed to both twins as ctx.seed')
     .option('--repeat <i>', 'for a module that exports an experiment: the repeat both twins run (default 0)')
+    .option('--export <name>', 'for a module that exports several experiments: the one both twins run')
     .option('--sequential', 'run the twins one after the other (default: at the same time)')
     .option('--json', 'print the result as JSON')
     .action(async (script: string, options: DivergeCommandOptions) => {
@@ -56,6 +54,7 @@ export function registerDiverge(program: Command): void {
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         sequential: options.sequential ?? false,
         ...(options.repeat !== undefined ? { repeat: repeatIndex(options.repeat) } : {}),
+        ...(options.export !== undefined ? { exportName: options.export } : {}),
       });
       process.stdout.write(
         options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatDivergeResult(result)}\n`,

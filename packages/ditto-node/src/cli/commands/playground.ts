@@ -11,6 +11,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
 import { fitTutorial, OPTIMIZER_NAMES, repeatSeed } from 'ditto/internal';
+import { integerArgument } from '../arguments.js';
 
 /** The playground's sources (a Vite project); the same path from src/cli/commands and dist/cli/commands. */
 export const WEB_DIR = fileURLToPath(new URL('../../../../../web/', import.meta.url));
@@ -161,15 +162,6 @@ function parseSeed(text: string): bigint {
   return BigInt(text);
 }
 
-function parseCount(name: string, min: number): (text: string) => number {
-  return (text) => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < min)
-      throw new Error(`${name} must be an integer ≥ ${min}, got '${text}'`);
-    return value;
-  };
-}
-
 function parseRate(text: string): number {
   const value = Number(text);
   if (!(value > 0) || !Number.isFinite(value))
@@ -262,7 +254,7 @@ export function registerPlayground(program: Command): void {
   playground
     .command('serve', { isDefault: true })
     .description('serve the playground on this machine (builds it first with Vite when needed)')
-    .option('--port <port>', 'port (0: any free port)', parseCount('--port', 0), 5199)
+    .option('--port <port>', 'port (0: any free port)', integerArgument('--port', 0), 5199)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
     .option('--dir <dir>', 'serve these built files instead of web/dist')
     .option('--rebuild', 'rebuild web/dist before serving')
@@ -281,8 +273,8 @@ export function registerPlayground(program: Command): void {
   playground
     .command('fit')
     .description("replay one playground run in Node and print its MSE and weights hash (the page's command)")
-    .option('--hidden-units <n>', 'hidden units', parseCount('--hidden-units', 1), 10)
-    .option('--epochs <n>', 'epochs', parseCount('--epochs', 1), 100)
+    .option('--hidden-units <n>', 'hidden units', integerArgument('--hidden-units', 1), 10)
+    .option('--epochs <n>', 'epochs', integerArgument('--epochs', 1), 100)
     .addOption(new Option('--optimizer <name>', 'optimizer').choices([...OPTIMIZER_NAMES]).default('adam'))
     .option('--learning-rate <rate>', "learning rate (default: the optimizer's)", parseRate)
     .requiredOption(
@@ -293,7 +285,7 @@ export function registerPlayground(program: Command): void {
     .option(
       '--repeat <i>',
       'repeat index: train with repeatSeed(seed, i) (without it: with seed itself)',
-      parseCount('--repeat', 0),
+      integerArgument('--repeat', 0),
     )
     .option('--json', 'print the result as JSON')
     .action(async (options: FitOptions) => {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { verifyRun } from '../../audit/verify.js';
 import { formatVerifyResult } from '../../audit/verify-report.js';
+import { integerArgument } from '../arguments.js';
 import { repeatIndex } from './check.js';
 
 interface VerifyCommandOptions {
@@ -27,10 +28,8 @@ export function registerVerify(program: Command): void {
     .option('--workers <n>', 'worker threads for the re-execution (results never depend on it)')
     .option('--json', 'print the result as JSON')
     .action(async (run: string, options: VerifyCommandOptions) => {
-      const workers = options.workers === undefined ? undefined : Number(options.workers);
-      if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
-        throw new Error(`--workers: a worker count must be a positive integer, got '${options.workers}'`);
-      }
+      const workers =
+        options.workers === undefined ? undefined : integerArgument('--workers', 1)(options.workers);
       const result = await verifyRun(run, {
         ...(options.db ? { db: options.db } : {}),
         ...(options.repeat ? { repeats: options.repeat.split(',').map((s) => repeatIndex(s.trim())) } : {}),

@@ -427,7 +427,19 @@ export function createThreadedBackend(options: ThreadedBackendOptions = {}): Thr
       units: m,
       align: 4,
       chunks: chunkCount(m, 4, m * k * n, thresholds.matmulChunk, count),
-      args: [px, pw, bias ? pbias : -1, pz, y === z ? -1 : py, m, k, n, UNARY_CODES[activation], alpha],
+      args: [
+        px,
+        pw,
+        bias ? pbias : -1,
+        pz,
+        y === z ? -1 : py,
+        m,
+        k,
+        n,
+        UNARY_CODES[activation],
+        alpha,
+        BINARY_CODES.add,
+      ],
     };
     p.run([task], count);
     p.read(pz, z);

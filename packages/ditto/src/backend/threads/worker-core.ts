@@ -18,6 +18,24 @@
  */
 import type { KernelExports } from '../wasm/wasm-module.js';
 
+/** Kernels the module exports in both element types, as `<name>_f32` and `<name>_f64`. */
+type TwinKernel = {
+  [K in keyof KernelExports]: K extends `${infer Base}_f32`
+    ? `${Base}_f64` extends keyof KernelExports
+      ? Base
+      : never
+    : never;
+}[keyof KernelExports];
+
+/** The variant of kernel `name` for elements of `bytes` bytes (4: float32, 8: float64). */
+function variant<K extends TwinKernel>(
+  kernels: KernelExports,
+  name: K,
+  bytes: number,
+): KernelExports[`${K}_f32`] {
+  return kernels[`${name}_${bytes === 8 ? 'f64' : 'f32'}` as `${K}_f32`];
+}
+
 /** Kernel of a task. */
 export const OP_MATMUL = 1;
 export const OP_BINARY = 2;
@@ -36,7 +54,8 @@ export const OP_DENSE_FORWARD = 7;
  *   outer > 1, else the inner range);
  * - unary: code, alpha, x, out; unary backward: code, alpha, x, dy, dx (split element ranges);
  * - reduce: x, out, outer, axis, inner, split (0: outer, 1: inner);
- * - dense forward: x, w, bias, z, y, m, k, n, code, alpha (split rows; y = -1 when it is z).
+ * - dense forward: x, w, bias, z, y, m, k, n, code, alpha, add (split rows; y = -1 when it is z;
+ *   `add` is the binary op code of addition, from the one op-code table: this file imports no values).
  */
 export const F_OP = 0;
 export const F_BYTES = 1;
@@ -212,10 +231,9 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
   }
 
   /** op(b) packed into panels (the kernels' layout) from a private copy of the block. */
-  function pack(f64: boolean, b: number, bRow: number, bCol: number, k: number, n: number): number {
-    const panels = alloc(Math.ceil((n * (f64 ? 8 : 4)) / 32) * 32 * k);
-    if (f64) kernels.pack_b_f64(b, bRow, bCol, panels, k, n);
-    else kernels.pack_b_f32(b, bRow, bCol, panels, k, n);
+  function pack(bytes: number, b: number, bRow: number, bCol: number, k: number, n: number): number {
+    const panels = alloc(Math.ceil((n * bytes) / 32) * 32 * k);
+    variant(kernels, 'pack_b', bytes)(b, bRow, bCol, panels, k, n);
     return panels;
   }
 
@@ -242,7 +260,6 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
 
   function matmul(job: Float64Array, t: number, taskIndex: number, chunk: number): void {
     const bytes = job[t + F_BYTES];
-    const f64 = bytes === 8;
     const [a, aRow, aCol, b, bRow, bCol, out, m, k, n, split] = job.subarray(t + F_ARGS, t + F_ARGS + 11);
     const [start, end] = range(job, t, chunk);
     if (end <= start) return;
@@ -255,18 +272,17 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
       // Every row chunk multiplies by all of op(b): pack it once per job on this thread.
       panels = preparation(job, taskIndex, () => {
         const [pb, r, c] = gather(b, bytes, k, bRow, n, bCol);
-        return pack(f64, pb, r, c, k, n);
+        return pack(bytes, pb, r, c, k, n);
       });
       top = prepEnd;
     } else {
       top = prepEnd;
       const [pb, r, c] = gather(b + j0 * bCol * bytes, bytes, k, bRow, cols, bCol);
-      panels = pack(f64, pb, r, c, k, cols);
+      panels = pack(bytes, pb, r, c, k, cols);
     }
     const [pa, ar, ac] = gather(a + i0 * aRow * bytes, bytes, rows, aRow, k, aCol);
     const po = alloc(rows * cols * bytes);
-    if (f64) kernels.matmul_f64(pa, ar, ac, panels, po, rows, k, cols);
-    else kernels.matmul_f32(pa, ar, ac, panels, po, rows, k, cols);
+    variant(kernels, 'matmul', bytes)(pa, ar, ac, panels, po, rows, k, cols);
     if (cols === n) put(po, out + i0 * n * bytes, rows * n * bytes);
     else
       for (let i = 0; i < rows; i++)
@@ -275,13 +291,12 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
 
   function denseForward(job: Float64Array, t: number, taskIndex: number, chunk: number): void {
     const bytes = job[t + F_BYTES];
-    const f64 = bytes === 8;
-    const [x, w, bias, z, y, , k, n, code, alpha] = job.subarray(t + F_ARGS, t + F_ARGS + 10);
+    const [x, w, bias, z, y, , k, n, code, alpha, add] = job.subarray(t + F_ARGS, t + F_ARGS + 11);
     const [i0, i1] = range(job, t, chunk);
     if (i1 <= i0) return;
     const panels = preparation(job, taskIndex, () => {
       const [pw, r, c] = gather(w, bytes, k, n, n, 1);
-      return pack(f64, pw, r, c, k, n);
+      return pack(bytes, pw, r, c, k, n);
     });
     const biasAt =
       bias < 0 ? -1 : preparation(job, taskIndex + MAX_TASKS, () => gather(bias, bytes, 1, n, n, 1)[0]);
@@ -289,32 +304,30 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
     const rows = i1 - i0;
     const [px, xr, xc] = gather(x + i0 * k * bytes, bytes, rows, k, k, 1);
     const pz = alloc(rows * n * bytes);
-    if (f64) kernels.matmul_f64(px, xr, xc, panels, pz, rows, k, n);
-    else kernels.matmul_f32(px, xr, xc, panels, pz, rows, k, n);
+    variant(kernels, 'matmul', bytes)(px, xr, xc, panels, pz, rows, k, n);
     if (biasAt >= 0) {
       // z + bias as the broadcast add computes it (a separate output: no kernel writes its input).
       const sum = alloc(rows * n * bytes);
-      (f64 ? kernels.binary_f64 : kernels.binary_f32)(0, pz, n, 1, biasAt, 0, 1, sum, rows, n);
+      variant(kernels, 'binary', bytes)(add, pz, n, 1, biasAt, 0, 1, sum, rows, n);
       put(sum, z + i0 * n * bytes, rows * n * bytes);
-      if (y >= 0) unaryInto(f64, code, alpha, sum, y + i0 * n * bytes, rows * n);
+      if (y >= 0) unaryInto(bytes, code, alpha, sum, y + i0 * n * bytes, rows * n);
     } else {
       put(pz, z + i0 * n * bytes, rows * n * bytes);
-      if (y >= 0) unaryInto(f64, code, alpha, pz, y + i0 * n * bytes, rows * n);
+      if (y >= 0) unaryInto(bytes, code, alpha, pz, y + i0 * n * bytes, rows * n);
     }
   }
 
   /** f(x) for `count` elements at private `px`, written to staging `out`. */
   function unaryInto(
-    f64: boolean,
+    bytes: number,
     code: number,
     alpha: number,
     px: number,
     out: number,
     count: number,
   ): void {
-    const bytes = f64 ? 8 : 4;
     const po = alloc(count * bytes);
-    (f64 ? kernels.unary_f64 : kernels.unary_f32)(code, px, po, count, alpha);
+    variant(kernels, 'unary', bytes)(code, px, po, count, alpha);
     put(po, out, count * bytes);
   }
 
@@ -339,18 +352,7 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
     const [pa, ao] = operand(a, aOuter, aInner);
     const [pb, bo] = operand(b, bOuter, bInner);
     const po = alloc(rows * cols * bytes);
-    (bytes === 8 ? kernels.binary_f64 : kernels.binary_f32)(
-      code,
-      pa,
-      ao,
-      aInner,
-      pb,
-      bo,
-      bInner,
-      po,
-      rows,
-      cols,
-    );
+    variant(kernels, 'binary', bytes)(code, pa, ao, aInner, pb, bo, bInner, po, rows, cols);
     put(po, out + (o0 * inner + i0) * bytes, rows * cols * bytes);
   }
 
@@ -361,7 +363,7 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
     if (e <= s) return;
     top = prepEnd;
     const [px] = gather(x + s * bytes, bytes, 1, e - s, e - s, 1);
-    unaryInto(bytes === 8, code, alpha, px, out + s * bytes, e - s);
+    unaryInto(bytes, code, alpha, px, out + s * bytes, e - s);
   }
 
   function unaryBackward(job: Float64Array, t: number, chunk: number): void {
@@ -374,7 +376,7 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
     const [px] = gather(x + s * bytes, bytes, 1, count, count, 1);
     const [pdy] = gather(dy + s * bytes, bytes, 1, count, count, 1);
     const pdx = alloc(count * bytes);
-    (bytes === 8 ? kernels.unary_backward_f64 : kernels.unary_backward_f32)(code, px, pdy, pdx, count, alpha);
+    variant(kernels, 'unary_backward', bytes)(code, px, pdy, pdx, count, alpha);
     put(pdx, dx + s * bytes, count * bytes);
   }
 
@@ -390,8 +392,7 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
     // The block [o0, o1) × all of axis × [j0, j1), as rows·axis contiguous runs of `cols` elements.
     const [px] = gather(x + (o0 * axis * inner + j0) * bytes, bytes, rows * axis, inner, cols, 1);
     const po = alloc(rows * cols * bytes);
-    if (max) (bytes === 8 ? kernels.reduce_max_f64 : kernels.reduce_max_f32)(px, po, rows, axis, cols);
-    else (bytes === 8 ? kernels.reduce_sum_f64 : kernels.reduce_sum_f32)(px, po, rows, axis, cols);
+    variant(kernels, max ? 'reduce_max' : 'reduce_sum', bytes)(px, po, rows, axis, cols);
     if (cols === inner) put(po, out + o0 * inner * bytes, rows * cols * bytes);
     else
       for (let o = 0; o < rows; o++)

@@ -13,6 +13,9 @@ exports.createExecutor = createExecutor;
 exports.errorText = errorText;
 exports.drain = drain;
 exports.workerMain = workerMain;
+function variant(kernels, name, bytes) {
+    return kernels[\`\${name}_\${bytes === 8 ? 'f64' : 'f32'}\`];
+}
 exports.OP_MATMUL = 1;
 exports.OP_BINARY = 2;
 exports.OP_UNARY = 3;
@@ -111,12 +114,9 @@ function createExecutor(kernels, staging) {
         const end = Math.min(units, Math.floor(((c + 1) * blocks) / chunks) * align);
         return [start, end];
     }
-    function pack(f64, b, bRow, bCol, k, n) {
-        const panels = alloc(Math.ceil((n * (f64 ? 8 : 4)) / 32) * 32 * k);
-        if (f64)
-            kernels.pack_b_f64(b, bRow, bCol, panels, k, n);
-        else
-            kernels.pack_b_f32(b, bRow, bCol, panels, k, n);
+    function pack(bytes, b, bRow, bCol, k, n) {
+        const panels = alloc(Math.ceil((n * bytes) / 32) * 32 * k);
+        variant(kernels, 'pack_b', bytes)(b, bRow, bCol, panels, k, n);
         return panels;
     }
     function preparation(job, key, make) {
@@ -137,7 +137,6 @@ function createExecutor(kernels, staging) {
     }
     function matmul(job, t, taskIndex, chunk) {
         const bytes = job[t + exports.F_BYTES];
-        const f64 = bytes === 8;
         const [a, aRow, aCol, b, bRow, bCol, out, m, k, n, split] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 11);
         const [start, end] = range(job, t, chunk);
         if (end <= start)
@@ -149,21 +148,18 @@ function createExecutor(kernels, staging) {
         if (split === 0) {
             panels = preparation(job, taskIndex, () => {
                 const [pb, r, c] = gather(b, bytes, k, bRow, n, bCol);
-                return pack(f64, pb, r, c, k, n);
+                return pack(bytes, pb, r, c, k, n);
             });
             top = prepEnd;
         }
         else {
             top = prepEnd;
             const [pb, r, c] = gather(b + j0 * bCol * bytes, bytes, k, bRow, cols, bCol);
-            panels = pack(f64, pb, r, c, k, cols);
+            panels = pack(bytes, pb, r, c, k, cols);
         }
         const [pa, ar, ac] = gather(a + i0 * aRow * bytes, bytes, rows, aRow, k, aCol);
         const po = alloc(rows * cols * bytes);
-        if (f64)
-            kernels.matmul_f64(pa, ar, ac, panels, po, rows, k, cols);
-        else
-            kernels.matmul_f32(pa, ar, ac, panels, po, rows, k, cols);
+        variant(kernels, 'matmul', bytes)(pa, ar, ac, panels, po, rows, k, cols);
         if (cols === n)
             put(po, out + i0 * n * bytes, rows * n * bytes);
         else
@@ -172,41 +168,36 @@ function createExecutor(kernels, staging) {
     }
     function denseForward(job, t, taskIndex, chunk) {
         const bytes = job[t + exports.F_BYTES];
-        const f64 = bytes === 8;
-        const [x, w, bias, z, y, , k, n, code, alpha] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 10);
+        const [x, w, bias, z, y, , k, n, code, alpha, add] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 11);
         const [i0, i1] = range(job, t, chunk);
         if (i1 <= i0)
             return;
         const panels = preparation(job, taskIndex, () => {
             const [pw, r, c] = gather(w, bytes, k, n, n, 1);
-            return pack(f64, pw, r, c, k, n);
+            return pack(bytes, pw, r, c, k, n);
         });
         const biasAt = bias < 0 ? -1 : preparation(job, taskIndex + exports.MAX_TASKS, () => gather(bias, bytes, 1, n, n, 1)[0]);
         top = prepEnd;
         const rows = i1 - i0;
         const [px, xr, xc] = gather(x + i0 * k * bytes, bytes, rows, k, k, 1);
         const pz = alloc(rows * n * bytes);
-        if (f64)
-            kernels.matmul_f64(px, xr, xc, panels, pz, rows, k, n);
-        else
-            kernels.matmul_f32(px, xr, xc, panels, pz, rows, k, n);
+        variant(kernels, 'matmul', bytes)(px, xr, xc, panels, pz, rows, k, n);
         if (biasAt >= 0) {
             const sum = alloc(rows * n * bytes);
-            (f64 ? kernels.binary_f64 : kernels.binary_f32)(0, pz, n, 1, biasAt, 0, 1, sum, rows, n);
+            variant(kernels, 'binary', bytes)(add, pz, n, 1, biasAt, 0, 1, sum, rows, n);
             put(sum, z + i0 * n * bytes, rows * n * bytes);
             if (y >= 0)
-                unaryInto(f64, code, alpha, sum, y + i0 * n * bytes, rows * n);
+                unaryInto(bytes, code, alpha, sum, y + i0 * n * bytes, rows * n);
         }
         else {
             put(pz, z + i0 * n * bytes, rows * n * bytes);
             if (y >= 0)
-                unaryInto(f64, code, alpha, pz, y + i0 * n * bytes, rows * n);
+                unaryInto(bytes, code, alpha, pz, y + i0 * n * bytes, rows * n);
         }
     }
-    function unaryInto(f64, code, alpha, px, out, count) {
-        const bytes = f64 ? 8 : 4;
+    function unaryInto(bytes, code, alpha, px, out, count) {
         const po = alloc(count * bytes);
-        (f64 ? kernels.unary_f64 : kernels.unary_f32)(code, px, po, count, alpha);
+        variant(kernels, 'unary', bytes)(code, px, po, count, alpha);
         put(po, out, count * bytes);
     }
     function binary(job, t, chunk) {
@@ -227,7 +218,7 @@ function createExecutor(kernels, staging) {
         const [pa, ao] = operand(a, aOuter, aInner);
         const [pb, bo] = operand(b, bOuter, bInner);
         const po = alloc(rows * cols * bytes);
-        (bytes === 8 ? kernels.binary_f64 : kernels.binary_f32)(code, pa, ao, aInner, pb, bo, bInner, po, rows, cols);
+        variant(kernels, 'binary', bytes)(code, pa, ao, aInner, pb, bo, bInner, po, rows, cols);
         put(po, out + (o0 * inner + i0) * bytes, rows * cols * bytes);
     }
     function unary(job, t, chunk) {
@@ -238,7 +229,7 @@ function createExecutor(kernels, staging) {
             return;
         top = prepEnd;
         const [px] = gather(x + s * bytes, bytes, 1, e - s, e - s, 1);
-        unaryInto(bytes === 8, code, alpha, px, out + s * bytes, e - s);
+        unaryInto(bytes, code, alpha, px, out + s * bytes, e - s);
     }
     function unaryBackward(job, t, chunk) {
         const bytes = job[t + exports.F_BYTES];
@@ -251,7 +242,7 @@ function createExecutor(kernels, staging) {
         const [px] = gather(x + s * bytes, bytes, 1, count, count, 1);
         const [pdy] = gather(dy + s * bytes, bytes, 1, count, count, 1);
         const pdx = alloc(count * bytes);
-        (bytes === 8 ? kernels.unary_backward_f64 : kernels.unary_backward_f32)(code, px, pdy, pdx, count, alpha);
+        variant(kernels, 'unary_backward', bytes)(code, px, pdy, pdx, count, alpha);
         put(pdx, dx + s * bytes, count * bytes);
     }
     function reduce(job, t, chunk, max) {
@@ -266,10 +257,7 @@ function createExecutor(kernels, staging) {
         top = prepEnd;
         const [px] = gather(x + (o0 * axis * inner + j0) * bytes, bytes, rows * axis, inner, cols, 1);
         const po = alloc(rows * cols * bytes);
-        if (max)
-            (bytes === 8 ? kernels.reduce_max_f64 : kernels.reduce_max_f32)(px, po, rows, axis, cols);
-        else
-            (bytes === 8 ? kernels.reduce_sum_f64 : kernels.reduce_sum_f32)(px, po, rows, axis, cols);
+        variant(kernels, max ? 'reduce_max' : 'reduce_sum', bytes)(px, po, rows, axis, cols);
         if (cols === inner)
             put(po, out + o0 * inner * bytes, rows * cols * bytes);
         else

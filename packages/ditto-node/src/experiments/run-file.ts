@@ -9,15 +9,15 @@ import { relative, resolve } from 'node:path';
 import {
   checkWorkers,
   type Experiment,
+  type ExperimentHandle,
   type ExperimentRun,
-  failure,
+  experimentHandle,
   missingIndices,
   orderByIndex,
   planRun,
   type RepeatResult,
   type RunOverrides,
   type RunRecord,
-  repeatSeed,
   runFromRecord,
   seedToUint64,
   VERSION,
@@ -26,6 +26,7 @@ import { currentEnvironment } from './environment.js';
 import { type ExportedExperiment, loadExperiments } from './load-module.js';
 import { defaultWorkers, RepeatPool } from './pool.js';
 import { type RepeatProgress, silentProgress } from './progress.js';
+import { runRepeats } from './schedule.js';
 import { DEFAULT_RECORDS_PATH, openRecords, type RunRecords } from './records.js';
 
 /** Options of {@link runExperimentFile}. */
@@ -48,6 +49,11 @@ export interface FileRunOptions extends RunOverrides {
   pool?: RepeatPool;
   /** Progress display; default none. */
   progress?: RepeatProgress;
+  /**
+   * Time limit per repeat in seconds (default: the experiment's `timeout`, else none): a repeat
+   * past it is stopped and recorded as failed, and the run goes on.
+   */
+  timeout?: number;
 }
 
 /** Result of {@link runExperimentFile}. */
@@ -180,12 +186,15 @@ async function runChosen(
   const fresh: RepeatResult[] = [];
   progress.start(experiment.name, indices.length, kept.length);
   try {
-    await Promise.all(
-      indices.map(async (index) => {
-        const seed = String(plan.seed);
-        const result = await (pool as RepeatPool)
-          .run({ file: path, exportName, seed, index })
-          .catch((error: unknown) => failure(index, repeatSeed(plan.seed, index), error));
+    await runRepeats({
+      file: path,
+      exportName,
+      seed: plan.seed,
+      indices,
+      pool: pool as RepeatPool,
+      handle: experimentHandle(experiment) as ExperimentHandle,
+      timeout: options.timeout ?? experiment.timeout,
+      onResult(result) {
         if (records !== null && runId !== null) {
           if (environment.backend === null) {
             environment.backend = result.backend;
@@ -195,8 +204,8 @@ async function runChosen(
         }
         fresh.push(result);
         progress.update(result, fresh.length, indices.length);
-      }),
-    );
+      },
+    });
   } finally {
     progress.stop();
     if (pool !== null && pool !== options.pool) await pool.destroy();

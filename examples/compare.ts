@@ -7,8 +7,7 @@
  * All three use experiment seed 7, so repeat i of the baseline and of the 1000-epoch variant start
  * from the same initial weights: the comparison isolates what each change does.
  */
-import { experiment } from '../packages/ditto/src/experiments/index.js';
-import { fitTutorial } from '../packages/ditto/src/tutorial/tutorial.js';
+import { experiment, fitTutorial } from 'ditto';
 
 const tutorial = (options: { hiddenUnits?: number; epochs?: number }) => async () => {
   const { mse, weightsHash } = await fitTutorial(options);

@@ -7,8 +7,7 @@
  *   ditto run examples/experiment.ts --workers 1     # the same bits, one worker
  *   ditto rerun <run-id> --repeat 17                 # replay one repeat, check its weights
  */
-import { experiment } from '../packages/ditto/src/experiments/index.js';
-import { fitTutorial } from '../packages/ditto/src/tutorial/tutorial.js';
+import { experiment, fitTutorial } from 'ditto';
 
 export default experiment({
   name: 'tutorial 1→10→1',

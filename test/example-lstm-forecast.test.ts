@@ -1,0 +1,79 @@
+/**
+ * examples/lstm-forecast.ts: its data are the Mauna Loa months vega-datasets ships, one repeat of
+ * each export gives the same weights in two fresh processes (pinned), and the LSTM learns: its
+ * test error is well below the naive forecast's, which Python recomputes from the CSV itself.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
+import { repeatSeed, setSeed } from 'ditto';
+import { describe, expect, it } from 'vitest';
+import { co2Series, fitForecast, forecastData, LAG } from '../examples/lstm-forecast.js';
+import { repoRoot } from './helpers/run-tsx.js';
+
+const run = promisify(execFile);
+
+/** Weights hashes of repeat 0 of each export at FORECAST_EPOCHS=2, on the default backend. */
+const PINNED = {
+  lstm: 'c06bbb15ea521f24c381f39b46ca7eca53c17e8f0e784df3627f6940b05a17f8',
+  mlp: '732bec9a6b968af71482f9daf39d6920244b17759744bdd9878da759312f9cb7',
+};
+
+/** One repeat of each export, in a fresh Node process, as JSON { lstm, mlp } of weights hashes. */
+async function repeatInFreshProcess(): Promise<Record<string, string | undefined>> {
+  const script = `
+    import { runExperiment } from 'ditto';
+    import { lstm, mlp } from './examples/lstm-forecast.ts';
+    const hashes = {};
+    for (const [name, e] of Object.entries({ lstm, mlp })) {
+      const [result] = (await runExperiment(e, { repeats: 1 })).results;
+      hashes[name] = result.weightsHash;
+    }
+    console.log(JSON.stringify(hashes));`;
+  const { stdout } = await run(
+    process.execPath,
+    ['--conditions=ditto-source', '--import', 'tsx', '--input-type=module', '-e', script],
+    { cwd: repoRoot, env: { ...process.env, FORECAST_EPOCHS: '2' } },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
+}
+
+describe('examples/lstm-forecast.ts', () => {
+  it('reads the contiguous Mauna Loa months from the vega-datasets package', () => {
+    const months = co2Series();
+    // The file skips months before May 1964; from then on every month to April 2020 is there.
+    expect(months.length).toBe(672);
+    expect(months[0]).toEqual({ date: '1964-05-01', co2: 322.26 });
+    expect(months.at(-1)).toEqual({ date: '2020-04-01', co2: 416.18 });
+    const data = forecastData();
+    expect(data.trainX[0]).toHaveLength(LAG);
+    expect(data.trainX.length + data.testX.length).toBe(671 - LAG);
+    expect(data.testX).toHaveLength(Math.round(672 * 0.2));
+  });
+
+  it('one repeat of each export gives the same weights in two fresh processes, as pinned', async () => {
+    const [a, b] = await Promise.all([repeatInFreshProcess(), repeatInFreshProcess()]);
+    expect(a).toEqual(PINNED);
+    expect(b).toEqual(PINNED);
+  }, 120_000);
+
+  it('the LSTM forecasts the test months well below the naive forecast’s error', async () => {
+    setSeed(repeatSeed(11, 0)); // repeat 0 of the experiment, at its default 20 epochs
+    const { rmse, naiveRmse } = await fitForecast('lstm', { epochs: 20 });
+    // "Next month equals this month" over the last 20 % of the months, from the CSV by Python.
+    const csv = createRequire(import.meta.url)
+      .resolve('vega-datasets')
+      .replace(/build\/index\.js$/, 'data/co2-concentration.csv');
+    const python = `
+import csv, math, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+ppm = [float(r['CO2']) for r in rows if r['Date'] >= '1964-05-01']
+test = round(len(ppm) * 0.2)
+pairs = list(zip(ppm[-test - 1:-1], ppm[-test:]))
+print(math.sqrt(sum((b - a) ** 2 for a, b in pairs) / len(pairs)))`;
+    const reference = Number(execFileSync('/usr/bin/python3', ['-c', python, csv], { encoding: 'utf8' }));
+    expect(naiveRmse).toBeCloseTo(reference, 12);
+    expect(reference).toBeCloseTo(1.3812, 4);
+    expect(rmse).toBeLessThan(naiveRmse / 2);
+  }, 120_000);
+});

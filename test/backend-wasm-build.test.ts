@@ -15,8 +15,10 @@ import {
   renderExportsModule,
 } from '../packages/ditto/scripts/build-wasm.js';
 import { kernelBytes } from '../packages/ditto/src/backend/wasm/wasm-module.js';
+import { BINARY_OP_ORDER, UNARY_OP_ORDER } from '../packages/ditto/src/kernels/op-codes.js';
 import * as constantsModule from '../packages/ditto/src/kernels/wasm/elementary-constants.js';
 import { kernelExports, kernelModuleText } from '../packages/ditto/src/kernels/wasm/module.js';
+import { UNARY_OPS } from '../packages/ditto/src/numeric/elementwise.js';
 import { missing } from './helpers/requirements.js';
 
 const wat = kernelModuleText();
@@ -32,6 +34,12 @@ describe('wasm kernel source', () => {
   it('uses no relaxed-SIMD or fused multiply-add instruction', () => {
     const code = wat.replace(/;;.*$/gm, ''); // comments may name what is avoided
     expect(code).not.toMatch(/relaxed|madd|nmadd|fma/);
+  });
+
+  it('the op-code table lists every op exactly once', () => {
+    expect([...UNARY_OP_ORDER].sort()).toEqual([...UNARY_OPS].sort());
+    expect(new Set(UNARY_OP_ORDER).size).toBe(UNARY_OP_ORDER.length);
+    expect([...BINARY_OP_ORDER].sort()).toEqual(['add', 'div', 'maximum', 'minimum', 'mul', 'sub']);
   });
 
   it('decodes to a valid module', () => {

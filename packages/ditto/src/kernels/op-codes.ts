@@ -41,6 +41,15 @@ export const UNARY_OP_ORDER = [
   'gelu',
 ] as const satisfies readonly UnaryOp[];
 
+/** Compile-time check that each table names every op (a missing one makes this type `false`). */
+type Covers<All extends string, Listed extends string> = [Exclude<All, Listed>] extends [never]
+  ? true
+  : false;
+const everyBinaryOp: Covers<BinaryOp, (typeof BINARY_OP_ORDER)[number]> = true;
+const everyUnaryOp: Covers<UnaryOp, (typeof UNARY_OP_ORDER)[number]> = true;
+void everyBinaryOp;
+void everyUnaryOp;
+
 function codes<T extends string>(order: readonly T[]): Record<T, number> {
   return Object.fromEntries(order.map((name, code) => [name, code])) as Record<T, number>;
 }

@@ -8,7 +8,9 @@ import { BINARY_OP_ORDER } from '../op-codes.js';
 import type { Lanes } from './lanes.js';
 import { partialStoreName } from './store.js';
 import {
+  block,
   br,
+  brIf,
   call,
   func,
   get,
@@ -100,10 +102,7 @@ function binaryRow(t: Lanes): Wat {
     locals: { i: 'i32', full: 'i32', x: 'v128', y: 'v128' },
     body: [
       set('full', i32.shl(i32.and(get('count'), i32.const(-t.lanes)), i32.const(t.shift))),
-      `(block $tail ${[
-        `(br_if $tail ${i32.eqz(get('full'))})`,
-        ...jumpTable(get('op'), [...BINARY_OP_ORDER], cases),
-      ].join(' ')})`,
+      block('tail', brIf('tail', i32.eqz(get('full'))), ...jumpTable(get('op'), [...BINARY_OP_ORDER], cases)),
       when(i32.and(get('count'), i32.const(t.lanes - 1)), [
         call(
           partialStoreName(t),

@@ -31,6 +31,7 @@ import {
 } from './elementary-constants.js';
 import { F64 } from './lanes.js';
 import {
+  block,
   br,
   call,
   func,
@@ -365,7 +366,7 @@ function elementaryExport(): Wat {
         'l',
         i32.geS(get('i'), get('bytes')),
         set('x', v128.load(0, i32.add(get('src'), get('i')))),
-        `(block $store ${jumpTable(get('fn'), [...ELEMENTARY_ORDER], cases).join(' ')})`,
+        block('store', ...jumpTable(get('fn'), [...ELEMENTARY_ORDER], cases)),
         v128.store(0, i32.add(get('dst'), get('i')), get('y')),
         set('i', i32.add(get('i'), i32.const(16))),
       ),

@@ -16,6 +16,7 @@ import {
 import { INV_SQRT_2PI, INV_SQRT2, SELU_ALPHA, SELU_SCALE, SELU_SCALE_ALPHA } from './elementary-constants.js';
 import { F32, F64, type Lanes } from './lanes.js';
 import {
+  block,
   br,
   call,
   func,
@@ -277,17 +278,20 @@ function unaryBackwardApply(): Wat {
       vectors([
         set('x', v128.load(0, at('xs'))),
         set('dy', v128.load(0, at('dys'))),
-        `(block $store ${jumpTable(
-          get('op'),
-          ops,
-          ops.map((op, k) => ({
-            label: op,
-            body: [
-              set('d', asPlain(BACKWARD[op]).emit(F64, get('x'), get('a'), get('dy'))),
-              ...(k < ops.length - 1 ? [br('store')] : []),
-            ],
-          })),
-        ).join(' ')})`,
+        block(
+          'store',
+          ...jumpTable(
+            get('op'),
+            ops,
+            ops.map((op, k) => ({
+              label: op,
+              body: [
+                set('d', asPlain(BACKWARD[op]).emit(F64, get('x'), get('a'), get('dy'))),
+                ...(k < ops.length - 1 ? [br('store')] : []),
+              ],
+            })),
+          ),
+        ),
         v128.store(0, at('dst'), get('d')),
       ]),
     ],
@@ -323,7 +327,7 @@ function elementaryLoop(name: string, backward: boolean): Wat {
       set('a', F64.v.splat(get('alpha'))),
       vectors([
         ...loads,
-        `(block $store ${jumpTable(i32.sub(get('op'), i32.const(first)), ops, cases).join(' ')})`,
+        block('store', ...jumpTable(i32.sub(get('op'), i32.const(first)), ops, cases)),
         v128.store(0, at('dst'), get(out)),
       ]),
     ],

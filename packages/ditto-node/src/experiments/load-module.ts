@@ -12,7 +12,7 @@ import { existsSync, statSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Experiment } from 'ditto/internal';
-import { EXPERIMENT, type ExperimentHandle, experimentHandle } from 'ditto/internal';
+import { EXPERIMENT, type ExperimentHandle, experimentHandle, type SweepPoint } from 'ditto/internal';
 
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
@@ -210,6 +210,8 @@ export interface ExportedExperiment {
  * The experiments a module exports: the default export first, then named exports in alphabetical
  * order (the order of a module namespace; source order is not observable).
  * One experiment exported under two names (`export default e; export { e }`) counts once.
+ * A sweep (an experiment with `configs`) counts as its configurations, in order, each exported
+ * under the sweep's export name and the configuration's id: `default[units=8,lr=0.001]`.
  */
 export function findExperiments(module: Record<string, unknown>): ExportedExperiment[] {
   const found: ExportedExperiment[] = [];
@@ -220,9 +222,17 @@ export function findExperiments(module: Record<string, unknown>): ExportedExperi
     const value = module[exportName];
     if (experimentHandle(value) === undefined || seen.has(value)) continue;
     seen.add(value);
-    found.push({ exportName, experiment: value as Experiment });
+    const points = sweepOf(value);
+    if (points === undefined) found.push({ exportName, experiment: value as Experiment });
+    else for (const p of points) found.push({ exportName: `${exportName}${p.id}`, experiment: p.experiment });
   }
   return found;
+}
+
+/** The configurations of a sweep (read off the object: it may come from another copy of ditto). */
+function sweepOf(value: unknown): readonly SweepPoint[] | undefined {
+  const sweep = (value as { sweep?: unknown }).sweep;
+  return Array.isArray(sweep) ? (sweep as readonly SweepPoint[]) : undefined;
 }
 
 /**
@@ -242,15 +252,36 @@ export async function loadExperiments(file: string): Promise<ExportedExperiment[
 }
 
 /**
- * The experiment exported as `exportName` by an already imported module (the worker's lookup).
+ * The experiment exported as `exportName` by an already imported module (the worker's lookup); a
+ * configuration of a sweep is named by the sweep's export and its id, `default[units=8,lr=0.001]`.
  *
- * @throws Error when that export is missing or is not an experiment.
+ * @throws Error when that export is missing or is not an experiment, names a sweep without a
+ *   configuration, or a configuration the sweep does not have.
  */
 export function experimentExport(
   module: Record<string, unknown>,
   exportName: string,
   file: string,
 ): ExperimentHandle {
+  const open = exportName.indexOf('[');
+  const base = open > 0 && !Object.hasOwn(module, exportName) ? exportName.slice(0, open) : exportName;
+  const points = experimentHandle(module[base]) === undefined ? undefined : sweepOf(module[base]);
+  if (points !== undefined) {
+    const ids = points.map((p) => `${base}${p.id}`);
+    if (base === exportName) {
+      throw new Error(
+        `${file}: export '${base}' is a sweep of ${points.length} configurations; name one: ${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''}`,
+      );
+    }
+    const point = points.find((p) => p.id === exportName.slice(base.length));
+    if (point === undefined) {
+      throw new Error(
+        `${file}: the sweep exported as '${base}' has no configuration ${exportName.slice(base.length)} ` +
+          `(its configurations: ${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''}); was the file changed?`,
+      );
+    }
+    return experimentHandle(point.experiment) as ExperimentHandle;
+  }
   const handle = experimentHandle(module[exportName]);
   if (handle === undefined) {
     throw new Error(

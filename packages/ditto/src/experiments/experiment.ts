@@ -5,11 +5,13 @@
  * @module
  */
 
+import { drawSeed } from '../random/global.js';
 import type { Key, Seed } from '../random/index.js';
 import { seedToUint64 } from '../random/index.js';
 import { checkOptions, optionNames } from '../validate/index.js';
 import { EXPERIMENT, type ExperimentHandle, experimentHandle } from './brand.js';
 import { runRepeat } from './repeat.js';
+import { type Config, type ConfigGrid, type Configs, configId, configLabel, expandConfigs } from './sweep.js';
 
 /** Named metrics of one repeat, e.g. `{ mse: 0.0123 }`. Every value must be a finite number. */
 export type Metrics = Record<string, number>;
@@ -24,8 +26,11 @@ export type RepeatOutput = { [metric: string]: number | string | undefined; weig
 /** Which direction of a metric is better, for comparisons and verdicts. */
 export type Direction = 'lower' | 'higher';
 
-/** What `run` receives: which repeat this is and the randomness that belongs to it. */
-export interface RepeatContext {
+/**
+ * What `run` receives: which repeat this is, the randomness that belongs to it and, in a sweep,
+ * the configuration (`C`: its type, inferred from `configs`).
+ */
+export interface RepeatContext<C extends Config | undefined = Config | undefined> {
   /** The repeat's index, 0 … repeats − 1. */
   readonly index: number;
   /**
@@ -37,10 +42,15 @@ export interface RepeatContext {
   readonly key: Key;
   /** The experiment's seed as an unsigned 64-bit integer. */
   readonly experimentSeed: bigint;
+  /**
+   * The configuration this repeat runs, for an experiment with `configs` (frozen, as JSON holds
+   * it); undefined otherwise.
+   */
+  readonly config: C;
 }
 
-/** The argument of {@link experiment}. */
-export interface ExperimentDefinition {
+/** The argument of {@link experiment}; `C` is the type of a configuration of a sweep. */
+export interface ExperimentDefinition<C extends Config | undefined = Config | undefined> {
   /** A short name shown in reports and comparisons. */
   name: string;
   /** How many times to repeat `run`; default 30. */
@@ -60,8 +70,24 @@ export interface ExperimentDefinition {
   timeout?: number;
   /** Per metric, whether lower or higher is better; metrics not listed: lower. */
   better?: Record<string, Direction>;
+  /**
+   * A sweep: a grid `{ units: [8, 16], lr: [1e-3, 1e-2] }` (every combination, the last key
+   * varying fastest) or a list `[{ units: 8 }, { units: 16, lr: 0.01 }]`. Each configuration is
+   * run and recorded as an experiment of its own, named `name [units=8, lr=0.001]`, with
+   * `context.config` set; all use the same experiment seed (see docs/experiments.md, "Sweeps").
+   */
+  configs?: Configs;
   /** One repeat: train, evaluate, return named metrics. May be async. */
-  run(context: RepeatContext): RepeatOutput | Promise<RepeatOutput>;
+  run(context: RepeatContext<C>): RepeatOutput | Promise<RepeatOutput>;
+}
+
+/** One configuration of a sweep, as an experiment of its own. */
+export interface SweepPoint {
+  /** Appended to the sweep's export name to address this configuration: `[units=8,lr=0.001]`. */
+  readonly id: string;
+  readonly config: Config;
+  /** The configuration's experiment, named `sweep name [units=8, lr=0.001]`. */
+  readonly experiment: Experiment;
 }
 
 /** A validated, frozen experiment. */
@@ -73,6 +99,13 @@ export interface Experiment {
   readonly timeout: number | undefined;
   readonly better: Readonly<Record<string, Direction>>;
   readonly run: ExperimentDefinition['run'];
+  /** The configuration of one configuration of a sweep; undefined otherwise. */
+  readonly config: Config | undefined;
+  /**
+   * For an experiment defined with `configs`: its configurations, in order, each an experiment
+   * to run (runners run these, never the sweep itself); undefined otherwise.
+   */
+  readonly sweep: readonly SweepPoint[] | undefined;
   readonly [EXPERIMENT]: ExperimentHandle;
 }
 
@@ -83,6 +116,7 @@ const DEFINITION_FIELDS = optionNames<ExperimentDefinition>({
   workers: true,
   timeout: true,
   better: true,
+  configs: true,
   run: true,
 });
 
@@ -96,8 +130,14 @@ const MAX_REPEATS = 2 ** 32;
  * derived from (experiment seed, repeat index), so repeat 17 re-run alone gives the same bits and
  * no result depends on worker count or scheduling. Export it from a module for `ditto run`.
  *
- * @throws Error naming the field, for a missing name, `repeats` < 1, an invalid seed, a `workers`
- *   or `timeout` that is not positive, a bad `better` or a `run` that is not a function.
+ * With `configs` it defines a sweep: one experiment per configuration (in `sweep`), each with
+ * `context.config` set, all sharing the experiment seed, so repeat i of every configuration
+ * gets the same seed (common random numbers: differences come from the configuration, not from
+ * luck). Without a seed, one is drawn when first needed and shared by all configurations.
+ *
+ * @throws Error naming the field, for a missing name, an unknown field (with the nearest valid
+ *   one), `repeats` < 1, an invalid seed, a `workers` or `timeout` that is not positive, a bad
+ *   `better` or `configs` (see {@link expandConfigs}) or a `run` that is not a function.
  * @example
  * ```ts
  * import { experiment, fitTutorial } from 'ditto';
@@ -111,40 +151,104 @@ const MAX_REPEATS = 2 ** 32;
  *     return { mse, weightsHash };
  *   },
  * });
+ *
+ * export const sweep = experiment({
+ *   name: 'tutorial sweep',
+ *   seed: 7,
+ *   configs: { units: [5, 10], lr: [0.001, 0.01] }, // 4 configurations
+ *   run: async ({ config }) => {
+ *     const { mse, weightsHash } = await fitTutorial({ hiddenUnits: config.units, learningRate: config.lr });
+ *     return { mse, weightsHash };
+ *   },
+ * });
  * ```
  */
+export function experiment<C extends Config>(
+  definition: ExperimentDefinition<C> & { configs: ConfigGrid<C> },
+): Experiment;
+export function experiment<const L extends readonly Config[]>(
+  definition: ExperimentDefinition<L[number]> & { configs: L },
+): Experiment;
+export function experiment(definition: ExperimentDefinition<undefined> & { configs?: undefined }): Experiment;
 export function experiment(definition: ExperimentDefinition): Experiment {
   if (definition === null || typeof definition !== 'object') {
-    throw new TypeError('experiment: expected an object { name, run, repeats?, seed?, workers? }');
+    throw new TypeError('experiment: expected an object { name, run, repeats?, seed?, workers?, configs? }');
   }
-  const { name, repeats = DEFAULT_REPEATS, seed, workers, timeout, better = {}, run } = definition;
+  const { name, repeats = DEFAULT_REPEATS, seed, workers, timeout, better = {}, configs, run } = definition;
   if (typeof name !== 'string' || name.trim() === '') {
     throw new TypeError(`experiment: \`name\` must be a non-empty string (got ${show(name)})`);
   }
-  checkOptions(`experiment '${name}'`, definition, DEFINITION_FIELDS);
-  checkRepeats(`experiment '${name}'`, repeats);
-  if (seed !== undefined) checkSeed(`experiment '${name}'`, seed);
-  if (workers !== undefined) checkWorkers(`experiment '${name}'`, workers);
-  if (timeout !== undefined) checkTimeout(`experiment '${name}'`, timeout);
+  const where = `experiment '${name}'`;
+  checkOptions(where, definition, DEFINITION_FIELDS);
+  checkRepeats(where, repeats);
+  if (seed !== undefined) checkSeed(where, seed);
+  if (workers !== undefined) checkWorkers(where, workers);
+  if (timeout !== undefined) checkTimeout(where, timeout);
   if (typeof run !== 'function') {
-    throw new TypeError(`experiment '${name}': \`run\` must be a function (got ${show(run)})`);
+    throw new TypeError(`${where}: \`run\` must be a function (got ${show(run)})`);
   }
-  const directions = checkBetter(`experiment '${name}'`, better);
+  const settings = { repeats, workers, timeout, better: checkBetter(where, better), run };
+  if (configs === undefined) return freezeExperiment({ ...settings, name, seed }, undefined, undefined);
+  // One seed for every configuration: the definition's, else one drawn on first use.
+  let shared = seed;
+  const sharedSeed = () => {
+    shared ??= drawSeed(where);
+    return shared;
+  };
+  const sweep = expandConfigs(where, configs).map(
+    (config): SweepPoint =>
+      Object.freeze({
+        id: configId(config),
+        config,
+        experiment: freezeExperiment(
+          { ...settings, name: `${name} ${configLabel(config)}`, seed: sharedSeed },
+          config,
+          undefined,
+        ),
+      }),
+  );
+  return freezeExperiment({ ...settings, name, seed }, undefined, Object.freeze(sweep));
+}
+
+type Settings = Pick<Experiment, 'name' | 'repeats' | 'workers' | 'timeout' | 'better' | 'run'> & {
+  /** A seed, or (in a sweep) the function that gives the seed all configurations share. */
+  seed: Seed | undefined | (() => Seed);
+};
+
+function freezeExperiment(
+  { name, repeats, workers, timeout, better, run, seed }: Settings,
+  config: Config | undefined,
+  sweep: readonly SweepPoint[] | undefined,
+): Experiment {
   const handle: ExperimentHandle = Object.freeze({
     version: 1 as const,
     name,
-    runRepeat: (experimentSeed: bigint, index: number) => runRepeat(run, experimentSeed, index),
+    runRepeat:
+      sweep === undefined
+        ? (experimentSeed: bigint, index: number) => runRepeat(run, experimentSeed, index, config)
+        : () => Promise.reject(sweepNotRunnable(name, sweep)),
   });
   return Object.freeze({
     name,
     repeats,
-    seed,
+    get seed() {
+      return typeof seed === 'function' ? seed() : seed;
+    },
     workers,
     timeout,
-    better: directions,
+    better,
     run,
+    config,
+    sweep,
     [EXPERIMENT]: handle,
   });
+}
+
+function sweepNotRunnable(name: string, sweep: readonly SweepPoint[]): Error {
+  return new Error(
+    `experiment '${name}' is a sweep of ${sweep.length} configurations; run each of its \`sweep[i].experiment\` ` +
+      `(ditto run does), e.g. '${sweep[0].experiment.name}'`,
+  );
 }
 
 /** Whether `value` is an experiment made by {@link experiment} (from any copy of ditto). */
@@ -208,3 +312,15 @@ export function show(value: unknown): string {
 }
 
 export { EXPERIMENT, type ExperimentHandle } from './brand.js';
+export {
+  type Config,
+  type ConfigGrid,
+  type Configs,
+  type ConfigValue,
+  configId,
+  configLabel,
+  expandConfigs,
+  MAX_CONFIGS,
+  parseConfigExport,
+  recordConfig,
+} from './sweep.js';

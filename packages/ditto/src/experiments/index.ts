@@ -29,6 +29,7 @@ export {
   type Metrics,
   type RepeatContext,
   type RepeatOutput,
+  type SweepPoint,
 } from './experiment.js';
 export { keyedRandomSource, statisticsKey } from './keyed-random.js';
 export { checkOutput } from './repeat.js';
@@ -65,4 +66,16 @@ export {
 } from './run-record.js';
 export { type ExperimentSeed, parseSeed, resolveExperimentSeed } from './seed.js';
 export { type ExperimentSummary, type MetricSummary, type SummaryOptions, summarize } from './summary.js';
+export {
+  type Config,
+  type ConfigGrid,
+  type Configs,
+  type ConfigValue,
+  configId,
+  configLabel,
+  expandConfigs,
+  MAX_CONFIGS,
+  parseConfigExport,
+  recordConfig,
+} from './sweep.js';
 export { type TutorialExperimentOptions, tutorialExperiment } from './tutorial-experiment.js';

@@ -10,6 +10,7 @@ import { key, restoreSeedState, saveSeedState, setSeed } from '../random/index.j
 import { repeatSeed } from '../tutorial/repeat-seed.js';
 import type { ExperimentDefinition, Metrics, RepeatContext, RepeatOutput } from './experiment.js';
 import type { RepeatFailure, RepeatResult } from './results.js';
+import type { Config } from './sweep.js';
 
 /** Metric names: identifiers with dots and dashes, so they work as CSV columns and CLI options. */
 const METRIC_NAME = /^[A-Za-z_][\w.-]*$/;
@@ -18,14 +19,17 @@ const METRIC_NAME = /^[A-Za-z_][\w.-]*$/;
  * Runs repeat `index` of an experiment seeded with `experimentSeed` (an unsigned 64-bit integer):
  * `setSeed(repeatSeed(experimentSeed, index))`, then `run(context)`. The global seed state is
  * restored afterwards, so running repeats in-process leaves the caller's seeding untouched.
+ * `config` (one configuration of a sweep) is passed to `run` as `context.config`; it does not
+ * change the seed.
  */
 export async function runRepeat(
   run: ExperimentDefinition['run'],
   experimentSeed: bigint,
   index: number,
+  config?: Config,
 ): Promise<RepeatResult> {
   const seed = repeatSeed(experimentSeed, index);
-  const context: RepeatContext = Object.freeze({ index, seed, key: key(seed), experimentSeed });
+  const context: RepeatContext = Object.freeze({ index, seed, key: key(seed), experimentSeed, config });
   const saved = saveSeedState();
   setSeed(seed);
   const started = performance.now(); // determinism-ok: timing is reported, never used in results

@@ -4,14 +4,18 @@
  * page shows next to each run's weights hash).
  */
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
 import { fitTutorial, OPTIMIZER_NAMES, repeatSeed } from 'ditto/internal';
 import { integerArgument } from '../arguments.js';
+import { startPlaygroundServer } from '../playground-server.js';
+
+export {
+  CONTENT_SECURITY_POLICY,
+  type PlaygroundServer,
+  startPlaygroundServer,
+} from '../playground-server.js';
 
 /** The playground's sources (a Vite project); the same path from src/cli/commands and dist/cli/commands. */
 export const WEB_DIR = fileURLToPath(new URL('../../../../../web/', import.meta.url));
@@ -27,37 +31,6 @@ function defaultPageDir(): string {
     ? DEFAULT_OUT_DIR
     : PACKAGED_PAGE_DIR;
 }
-
-/**
- * The page may load and contact nothing but its own origin: the server sends this policy, and the
- * page's own <meta> repeats it for static hosting.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 async function loadVite(): Promise<typeof import('vite')> {
   try {
@@ -88,72 +61,6 @@ export async function buildPlayground(options: { outDir?: string; quiet?: boolea
     build: { outDir, emptyOutDir: true },
   });
   return outDir;
-}
-
-export interface PlaygroundServer {
-  /** e.g. http://127.0.0.1:5199/ */
-  url: string;
-  close(): Promise<void>;
-}
-
-/**
- * Serves built playground files from `dir` on `host:port` (port 0: any free port), with a Content
- * Security Policy that keeps the page from contacting any other origin.
- *
- * @example
- * ```ts
- * const server = await startPlaygroundServer({ dir: 'web/dist', port: 0 });
- * console.log(server.url); // http://127.0.0.1:41234/
- * await server.close();
- * ```
- */
-export async function startPlaygroundServer(options: {
-  dir: string;
-  port?: number;
-  host?: string;
-}): Promise<PlaygroundServer> {
-  const root = resolve(options.dir);
-  const host = options.host ?? '127.0.0.1';
-  const server: Server = createServer(async (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return;
-    }
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    let file = normalize(join(root, path));
-    if (file !== root && !file.startsWith(root + sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
-      res.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'content-security-policy': CONTENT_SECURITY_POLICY,
-        'x-content-type-options': 'nosniff',
-        'referrer-policy': 'no-referrer',
-        'cache-control': 'no-cache',
-      });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found');
-    }
-  });
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 5199, host, ok);
-  });
-  const { port } = server.address() as AddressInfo;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `http://${shownHost}:${port}/`,
-    close: () =>
-      new Promise<void>((ok) => {
-        server.closeAllConnections();
-        server.close(() => ok());
-      }),
-  };
 }
 
 /** A decimal seed in [−2^63, 2^64), as a bigint (the tutorial's seeds are 64-bit). */

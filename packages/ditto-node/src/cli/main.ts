@@ -27,6 +27,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   runs: async () => (await import('./commands/runs.js')).registerRuns,
   show: async () => (await import('./commands/show.js')).registerShow,
   export: async () => (await import('./commands/export.js')).registerExport,
+  worker: async () => (await import('./commands/worker.js')).registerWorker,
 };
 
 // --debug (anywhere on the line) shows the stack of an error; without it an error is one line.

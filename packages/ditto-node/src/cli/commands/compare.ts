@@ -24,6 +24,11 @@ export function registerCompare(program: Command): void {
     .option('--no-record', 'do not record the runs made from files')
     .option('--tolerance <t>', '"enough repeats" tolerance: 10% of the mean (default) or absolute')
     .option('--resamples <n>', 'bootstrap resamples (default 9999)')
+    .option('--queue <redis-url>', 'run the repeats as jobs on this Redis queue; `ditto worker` runs them')
+    .option(
+      '--verify-fraction <f>',
+      'with --queue: run this share of repeats twice, on different workers, and compare',
+    )
     .action(
       commandAction('compare', (targets: string[], options: CompareCommandOptions) =>
         compareCommand(targets, options),

@@ -29,5 +29,10 @@ export function registerRun(program: Command): void {
       '"enough repeats" tolerance for the CI half-width: 10% of the mean (default) or absolute',
     )
     .option('--resamples <n>', 'bootstrap resamples (default 9999)')
+    .option('--queue <redis-url>', 'run the repeats as jobs on this Redis queue; `ditto worker` runs them')
+    .option(
+      '--verify-fraction <f>',
+      'with --queue: run this share of repeats twice, on different workers, and compare',
+    )
     .action(commandAction('run', (file: string, options: RunCommandOptions) => runCommand(file, options)));
 }

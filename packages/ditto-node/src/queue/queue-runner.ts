@@ -1,0 +1,275 @@
+/**
+ * The coordinator's side of the queue: a repeat runner with the worker pool's interface, so
+ * `ditto run --queue` goes through the very code of a local run (planning, records, resume,
+ * progress) and only the place where a repeat executes changes.
+ *
+ * Each repeat becomes one BullMQ job whose id is the hash of what determines its result; the
+ * runner waits for it through queue events, with a poll as a safety net for events lost while
+ * Redis restarts. Every result a worker reports for a job is kept in a Redis list: when a repeat
+ * ran twice (a worker died after finishing, a stalled job was retried, or `verifyFraction` asked
+ * for a second run), the copies are compared bit for bit and a difference is reported as a
+ * cross-machine reproducibility failure naming both workers.
+ *
+ * @module
+ */
+
+import { bits, failure, foldIn, key, type RepeatResult, repeatSeed, VERSION } from 'ditto/internal';
+import type { RepeatRunOptions } from '../experiments/pool.js';
+import type { RepeatRunner } from '../experiments/repeat-runner.js';
+import type { RepeatTask } from '../experiments/worker.js';
+import { checkReachable, connectionOptions, loadBullmq, parseQueueUrl } from './connection.js';
+import {
+  checkQueueName,
+  jobId,
+  QUEUE_NAME,
+  type RepeatJob,
+  resultsKey,
+  type WorkerFingerprint,
+} from './job.js';
+import type { JobOutcome } from './worker.js';
+
+/** Options of {@link openQueueRunner}. */
+export interface QueueRunnerOptions {
+  /** `redis://host:port`. */
+  queue: string;
+  /** The queue's name in that Redis (default 'ditto-repeats'): separate projects can share one Redis. */
+  name?: string;
+  /** The experiment module's path as workers should find it: relative to their `--root`. */
+  relativeFile: string;
+  /** The module's content hash ({@link moduleContentHash}). */
+  moduleHash: string;
+  /**
+   * Share of repeats (0 … 1) run a second time on another worker and compared bit for bit; the
+   * repeats are a keyed random choice (the experiment seed's), so the same run checks the same ones.
+   */
+  verifyFraction?: number;
+  /** Workers the run's record counts (informational); default 1. */
+  workers?: number;
+  /** Poll interval of the safety net, in ms; default 1000. */
+  pollMs?: number;
+}
+
+/** A key-derivation tag for the choice of repeats to verify ("verify" in ASCII). */
+const VERIFY_TAG = 0x76657269;
+
+/**
+ * Whether repeat `index` is run a second time: a coin keyed by (experiment seed, index), heads
+ * with probability `fraction` — so the same run always verifies the same repeats, independent of
+ * how many repeats there are or in which order they finish.
+ */
+export function isVerified(experimentSeed: bigint, index: number, fraction: number): boolean {
+  if (!(fraction >= 0 && fraction <= 1)) {
+    throw new RangeError(`--verify-fraction must be a number in [0, 1] (got ${String(fraction)})`);
+  }
+  const [word] = bits(foldIn(foldIn(key(experimentSeed), VERIFY_TAG), index), 1);
+  return word / 2 ** 32 < fraction;
+}
+
+interface Waiter {
+  resolve(outcome: JobOutcome): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Connects to the queue and returns a runner for `runExperimentFile(…, { pool })`.
+ *
+ * @throws Error when Redis cannot be reached (within seconds) or BullMQ is not installed.
+ * @example
+ * ```ts
+ * const pool = await openQueueRunner({ queue: 'redis://127.0.0.1:6379', relativeFile: 'exp.ts',
+ *   moduleHash: moduleContentHash('exp.ts').hash });
+ * const { run } = await runExperimentFile('exp.ts', { pool });
+ * await pool.destroy();
+ * ```
+ */
+export async function openQueueRunner(options: QueueRunnerOptions): Promise<QueueRunner> {
+  const address = parseQueueUrl(options.queue);
+  isVerified(0n, 0, options.verifyFraction ?? 0); // checks the fraction before connecting
+  await checkReachable(address);
+  const bullmq = await loadBullmq();
+  const connection = connectionOptions(address);
+  const name = checkQueueName(options.name ?? QUEUE_NAME);
+  const queue = new bullmq.Queue(name, { connection });
+  const events = new bullmq.QueueEvents(name, { connection });
+  await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
+  const { Redis } = await import('ioredis');
+  const results = new Redis(connection);
+  results.on('error', () => {}); // ioredis reconnects by itself
+  return new QueueRunner(options, queue, events, results);
+}
+
+type JobQueue = import('bullmq').Queue;
+type JobEvents = import('bullmq').QueueEvents;
+type RedisClient = import('ioredis').Redis;
+
+/** See {@link openQueueRunner}. */
+export class QueueRunner implements RepeatRunner {
+  readonly workers: number;
+  readonly #options: QueueRunnerOptions;
+  readonly #queue: JobQueue;
+  readonly #events: JobEvents;
+  readonly #results: RedisClient;
+  readonly #waiting = new Map<string, Waiter[]>();
+  readonly #poll: NodeJS.Timeout;
+
+  constructor(options: QueueRunnerOptions, queue: JobQueue, events: JobEvents, results: RedisClient) {
+    this.#options = options;
+    this.workers = options.workers ?? 1;
+    this.#queue = queue;
+    this.#events = events;
+    this.#results = results;
+    events.on('completed', ({ jobId: id, returnvalue }) => {
+      this.#settle(id, () => parseOutcome(returnvalue));
+    });
+    events.on('failed', ({ jobId: id, failedReason }) => {
+      this.#settleFailure(id, failedReason);
+    });
+    events.on('error', () => {}); // reconnects by itself; the poll covers what it misses
+    this.#poll = setInterval(() => void this.#pollPending(), options.pollMs ?? 1000);
+    this.#poll.unref();
+  }
+
+  /** Runs one repeat on the queue; resolves with its result (a failure when refused or not reproduced). */
+  async run(task: RepeatTask, options: RepeatRunOptions = {}): Promise<RepeatResult> {
+    const seed = repeatSeed(BigInt(task.seed), task.index);
+    try {
+      const job: RepeatJob = {
+        v: 1,
+        file: this.#options.relativeFile,
+        exportName: task.exportName,
+        moduleHash: this.#options.moduleHash,
+        dittoVersion: VERSION,
+        seed: task.seed,
+        index: task.index,
+        verify: false,
+        ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+      };
+      const first = await this.#runJob(job);
+      const copies = await this.#copies(jobId(job));
+      let mismatch = firstMismatch(first, copies);
+      if (mismatch === null && first.result.status === 'ok' && this.#shouldVerify(task)) {
+        const second = await this.#runJob({ ...job, verify: true, avoidWorker: first.worker.id });
+        mismatch = firstMismatch(first, [second]);
+      }
+      if (mismatch !== null) return failure(task.index, seed, new Error(mismatch));
+      return first.result;
+    } catch (error) {
+      return failure(task.index, seed, error);
+    }
+  }
+
+  /** Closes the connections (the jobs and their results stay in Redis). */
+  async destroy(): Promise<void> {
+    clearInterval(this.#poll);
+    for (const [id, waiters] of this.#waiting) {
+      for (const w of waiters) w.reject(new Error(`the queue runner was closed before job ${id} finished`));
+    }
+    this.#waiting.clear();
+    await Promise.allSettled([this.#events.close(), this.#queue.close(), this.#results.quit()]);
+  }
+
+  #shouldVerify(task: RepeatTask): boolean {
+    const fraction = this.#options.verifyFraction ?? 0;
+    return fraction > 0 && isVerified(BigInt(task.seed), task.index, fraction);
+  }
+
+  async #runJob(job: RepeatJob): Promise<JobOutcome> {
+    const id = jobId(job);
+    const done = new Promise<JobOutcome>((resolve, reject) => {
+      const list = this.#waiting.get(id) ?? [];
+      list.push({ resolve, reject });
+      this.#waiting.set(id, list);
+    });
+    // A job with this id that already exists (submitted twice, or finished in an earlier session)
+    // is not added again: it is computed once, and the poll below picks up its result.
+    await this.#queue.add('repeat', job, {
+      jobId: id,
+      attempts: 3,
+      backoff: { type: 'fixed', delay: 200 },
+      removeOnComplete: false,
+      removeOnFail: false,
+    });
+    done.catch(() => {}); // settled before it is awaited below: not an unhandled rejection
+    await this.#check(id);
+    return done;
+  }
+
+  async #pollPending(): Promise<void> {
+    for (const id of [...this.#waiting.keys()]) await this.#check(id).catch(() => {});
+  }
+
+  async #check(id: string): Promise<void> {
+    const job = await this.#queue.getJob(id);
+    if (job === undefined) return;
+    const state = await job.getState();
+    if (state === 'completed') this.#settle(id, () => parseOutcome(job.returnvalue));
+    else if (state === 'failed' && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      this.#settleFailure(id, job.failedReason);
+    } else if (state === 'failed' && job.failedReason?.startsWith('refused by worker')) {
+      this.#settleFailure(id, job.failedReason);
+    }
+  }
+
+  #settle(id: string, outcome: () => JobOutcome): void {
+    const waiters = this.#waiting.get(id);
+    if (waiters === undefined) return;
+    this.#waiting.delete(id);
+    try {
+      const value = outcome();
+      for (const w of waiters) w.resolve(value);
+    } catch (error) {
+      for (const w of waiters) w.reject(error as Error);
+    }
+  }
+
+  #settleFailure(id: string, reason: string | undefined): void {
+    const waiters = this.#waiting.get(id);
+    if (waiters === undefined) return;
+    this.#waiting.delete(id);
+    for (const w of waiters) w.reject(new Error(reason ?? `job ${id} failed`));
+  }
+
+  async #copies(id: string): Promise<JobOutcome[]> {
+    const items = await this.#results.lrange(resultsKey(id), 0, -1);
+    return items.map(parseOutcome);
+  }
+}
+
+function parseOutcome(value: unknown): JobOutcome {
+  const outcome = (typeof value === 'string' ? JSON.parse(value) : value) as JobOutcome;
+  if (outcome === null || typeof outcome !== 'object' || outcome.result === undefined) {
+    throw new Error(`a worker returned a malformed result: ${String(value).slice(0, 80)}`);
+  }
+  return outcome;
+}
+
+/** The first copy whose result differs from `first`'s in any bit, described; null when all agree. */
+function firstMismatch(first: JobOutcome, copies: readonly JobOutcome[]): string | null {
+  for (const copy of copies) {
+    const difference = differenceBetween(first.result, copy.result);
+    if (difference !== null) {
+      return `cross-machine reproducibility failure: repeat ${first.result.index} gave different results on two workers (${difference}): ${describeWorker(first.worker)} vs ${describeWorker(copy.worker)}`;
+    }
+  }
+  return null;
+}
+
+function differenceBetween(a: RepeatResult, b: RepeatResult): string | null {
+  if (a.status !== b.status) return `status ${a.status} vs ${b.status}`;
+  if (a.status === 'failed' || b.status === 'failed') return null;
+  if (a.weightsHash !== b.weightsHash) {
+    return `weights hash ${String(a.weightsHash).slice(0, 12)} vs ${String(b.weightsHash).slice(0, 12)}`;
+  }
+  const names = new Set([...Object.keys(a.metrics), ...Object.keys(b.metrics)]);
+  for (const name of names) {
+    // Object.is: bit for bit, as far as a number's value goes (0 and −0 differ, NaN equals NaN).
+    if (!Object.is(a.metrics[name], b.metrics[name])) {
+      return `${name} ${String(a.metrics[name])} vs ${String(b.metrics[name])}`;
+    }
+  }
+  return null;
+}
+
+function describeWorker(w: WorkerFingerprint): string {
+  return `worker ${w.id} (${w.runtime}, ${w.platform}, ${w.cpuModel}, backend ${w.backend ?? '?'})`;
+}

@@ -170,6 +170,8 @@ export function experiment<const L extends readonly Config[]>(
   definition: ExperimentDefinition<L[number]> & { configs: L },
 ): Experiment;
 export function experiment(definition: ExperimentDefinition<undefined> & { configs?: undefined }): Experiment;
+/** A definition built elsewhere, typed `ExperimentDefinition` (its `config` is `Config | undefined`). */
+export function experiment(definition: ExperimentDefinition): Experiment;
 export function experiment(definition: ExperimentDefinition): Experiment {
   if (definition === null || typeof definition !== 'object') {
     throw new TypeError('experiment: expected an object { name, run, repeats?, seed?, workers?, configs? }');

@@ -1,13 +1,14 @@
 /**
  * The cross-runtime workloads: seeded trainings whose weights, predictions and per-epoch losses are
  * fingerprinted — with a training trace (ditto's divergence tool) that locates any difference — on
- * every backend this runtime offers, through both training paths (the fused fast path and the
- * general autograd path). Runtime-neutral on purpose — no Node, Bun, Deno or DOM API — because the
+ * every backend this runtime offers, both as the engine runs them (traced steps replayed with fused
+ * kernels) and op by op on the autograd tape (tracing off). Runtime-neutral on purpose — no Node, Bun, Deno or DOM API — because the
  * very same code (bundled once by scripts/build-browser.ts) runs in Node, Bun, Deno, Chromium and
  * Firefox, and test/cross-runtime.test.ts compares the fingerprints.
  */
 import { type TrainingTraceData, traceTraining } from '../../packages/ditto/src/audit/index.js';
 import { registerWasmBackend } from '../../packages/ditto/src/backend/wasm/register.js';
+import { isTracingEnabled, setTracing } from '../../packages/ditto/src/engine/trace-cache.js';
 import {
   Dense,
   Dropout,
@@ -21,7 +22,6 @@ import {
   setBackend,
   setSeed,
 } from '../../packages/ditto/src/index.js';
-import { isFastPathEnabled, setFastPath } from '../../packages/ditto/src/models/fast-path/index.js';
 import { fitTutorial, tutorialData } from '../../packages/ditto/src/tutorial/tutorial.js';
 import { traceToTransport } from './trace-transport.js';
 
@@ -47,8 +47,9 @@ export interface RuntimeReport {
   /** Runtime name and version, e.g. 'node 20.20.2' or a browser's user agent. */
   runtime: string;
   /**
-   * variant → workload name → fingerprints. A variant is a backend and a training path: 'js' and
-   * 'wasm' (the fast path, which fit chooses by itself), 'js/autograd' and 'wasm/autograd'.
+   * variant → workload name → fingerprints. A variant is a backend and how steps run: 'js' and
+   * 'wasm' (the engine's traced and replayed steps, which fit uses by itself), 'js/autograd' and
+   * 'wasm/autograd' (tracing off: every step op by op on the autograd tape).
    */
   backends: Record<string, Record<string, WorkloadResult>>;
   /** Backends that could not be registered in this runtime (e.g. no WebAssembly SIMD). */
@@ -196,8 +197,8 @@ function engineMathHash(): string {
 
 /**
  * Trains every workload with seed 1 on every backend available here (the reference 'js' and, where
- * the runtime supports WebAssembly SIMD, 'wasm'), on the fast path and on the autograd path, and
- * returns their fingerprints. Restores the backend and the fast-path setting afterwards.
+ * the runtime supports WebAssembly SIMD, 'wasm'), traced and op by op, and returns their
+ * fingerprints. Restores the backend and the tracing setting afterwards.
  *
  * @example
  * ```ts
@@ -216,21 +217,21 @@ export async function runWorkloads(): Promise<RuntimeReport> {
   }
   if (wasmError) unavailableBackends.push(`wasm (${wasmError})`);
   const previous = getBackend().name;
-  const fastPath = isFastPathEnabled();
+  const tracing = isTracingEnabled();
   const backends: RuntimeReport['backends'] = {};
   try {
     for (const name of listBackends()) {
       setBackend(name);
-      for (const fast of [true, false]) {
-        setFastPath(fast);
+      for (const traced of [true, false]) {
+        setTracing(traced);
         const results: Record<string, WorkloadResult> = {};
         for (const workload of WORKLOAD_NAMES) results[workload] = await WORKLOADS[workload]();
-        backends[fast ? name : `${name}/autograd`] = results;
+        backends[traced ? name : `${name}/autograd`] = results;
       }
     }
   } finally {
     setBackend(previous);
-    setFastPath(fastPath);
+    setTracing(tracing);
   }
   const fitTutorialHash = (await fitTutorial({ seed: SEED })).weightsHash;
   return {

@@ -52,6 +52,8 @@ export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stop
 export { type ProgressDisplay, setProgressDisplay } from './callbacks/progress-display.js';
 export { TerminateOnNaN } from './callbacks/terminate-on-nan.js';
 export * from './data/index.js';
+export { type EngineDiagnostic, engineDiagnostics, onEngineDiagnostic } from './engine/diagnostics.js';
+export { isTracingEnabled, setTracing } from './engine/trace-cache.js';
 export * from './experiments/index.js';
 export { canonicalBytes, hashArrays } from './hash/fingerprint.js';
 export * as initializers from './initializers/index.js';
@@ -70,9 +72,9 @@ export * as regularizers from './layers/regularizers.js';
 export { Variable } from './layers/variable.js';
 export { Bidirectional, type BidirectionalOptions, type MergeMode } from './layers/wrappers/bidirectional.js';
 export { TimeDistributed } from './layers/wrappers/time-distributed.js';
+export { fromLogits, type LogitsLossName } from './losses/from-logits.js';
 export * as losses from './losses/index.js';
 export * as metrics from './metrics/index.js';
-export { fromLogits, isFastPathEnabled, setFastPath } from './models/fast-path/index.js';
 export { History } from './models/history.js';
 export type { InputData } from './models/inputs.js';
 export {
@@ -81,6 +83,7 @@ export {
   type FitOptions,
   Sequential,
 } from './models/sequential.js';
+export type { RandomConsumerState, TrainingState } from './models/training-state.js';
 export * as optimizers from './optimizers/index.js';
 export * as random from './random/index.js';
 export { getSeed, nextKey, seedWasDrawn, setSeed } from './random/index.js';

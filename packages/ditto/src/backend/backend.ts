@@ -78,9 +78,9 @@ export interface Backend {
   ): void;
 
   /**
-   * Optional fused Dense forward, for the training fast path (src/models/fast-path). A backend
+   * Optional fused Dense forward, which the engine fuses matmul epilogues into (src/engine/fuse.ts). A backend
    * without it gets the same bits from its `matmul`, `binary` and `unary` kernels (see
-   * `denseForwardComposite`). x is [m×k], w [k×n], bias [n] or null; z and y are [m×n]:
+   * the unfused calls in src/engine/fuse.ts). x is [m×k], w [k×n], bias [n] or null; z and y are [m×n]:
    *
    * 1. z[i,j] = Σ_p x[i,p]·w[p,j], accumulated from +0 in ascending p, every product and every
    *    partial sum rounded (exactly `matmul(x, w)`);
@@ -107,7 +107,7 @@ export interface Backend {
   /**
    * Optional fused Dense backward, the exact counterpart of what reverse-mode differentiation of
    * `activation(matmul(x, w) + bias)` computes (a backend without it gets the same bits from
-   * `unaryBackward`, `reduce` and `matmul`; see `denseBackwardComposite`). Given z from
+   * `unaryBackward`, `reduce` and `matmul`, as src/engine/fuse.ts replaces). Given z from
    * `denseForward` and dy = ∂loss/∂y [m×n]:
    *
    * 1. dz[i,j] = f'(z[i,j])·dy[i,j] as `unaryBackward(activation)` computes it, rounded once. When

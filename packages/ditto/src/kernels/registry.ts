@@ -121,12 +121,22 @@ export function backendKernel<K extends OptionalBackendKernel>(
   name: K,
   backend: Backend = getBackend(),
 ): NonNullable<Backend[K]> {
-  const own = backend[name];
-  if (own) return own.bind(backend) as NonNullable<Backend[K]>;
-  const reference = jsBackend[name];
-  if (!reference) throw new Error(`backendKernel: the reference backend has no '${name}'`);
-  return reference.bind(jsBackend) as NonNullable<Backend[K]>;
+  let resolved = boundKernels.get(backend);
+  if (!resolved) boundKernels.set(backend, (resolved = new Map()));
+  let kernel = resolved.get(name);
+  if (!kernel) {
+    const own = backend[name];
+    const reference = jsBackend[name];
+    if (!own && !reference) throw new Error(`backendKernel: the reference backend has no '${name}'`);
+    // biome-ignore lint/complexity/noBannedTypes: a bound method of either backend
+    kernel = own ? (own as Function).bind(backend) : (reference as Function).bind(jsBackend);
+    resolved.set(name, kernel as AnyKernel);
+  }
+  return kernel as NonNullable<Backend[K]>;
 }
+
+/** Bound optional kernels per backend (resolving is on every replayed call's path). */
+const boundKernels = new WeakMap<Backend, Map<string, AnyKernel>>();
 
 /**
  * Below this many elementary operations a call costs more in a WebAssembly or threaded backend's

@@ -15,6 +15,8 @@ const ACTIVATION_OPTIONS = optionNames<LayerOptions>(LAYER_OPTIONS);
  * ```
  */
 export class Activation extends Layer {
+  /** Its `call` is built from ops alone: the engine may trace and replay it. */
+  static readonly traceable = true;
   readonly activation: { name: string; fn: ActivationFn };
 
   constructor(activation: string | ActivationFn, options: LayerOptions = {}) {

@@ -43,6 +43,8 @@ const DENSE_OPTIONS = optionNames<DenseOptions>({
  * ```
  */
 export class Dense extends Layer {
+  /** Its `call` is built from ops alone: the engine may trace and replay it. */
+  static readonly traceable = true;
   readonly units: number;
   readonly activation: { name: string; fn: ActivationFn };
   readonly useBias: boolean;

@@ -1,4 +1,7 @@
-import { bernoulli, foldIn } from '../random/index.js';
+import { callKernel } from '../engine/kernels.js';
+import { defineKernel } from '../kernels/registry.js';
+import { bernoulli, foldIn, type Key } from '../random/index.js';
+import type { FloatArray } from '../tensor/dtype.js';
 import { allocate } from '../tensor/dtype.js';
 import * as ops from '../tensor/ops/index.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -18,6 +21,8 @@ const DROPOUT_OPTIONS = optionNames<LayerOptions>(LAYER_OPTIONS);
  * ```
  */
 export class Dropout extends Layer {
+  /** Its `call` is built from ops alone: the engine may trace and replay it. */
+  static readonly traceable = true;
   readonly rate: number;
   private calls = 0;
 
@@ -36,14 +41,41 @@ export class Dropout extends Layer {
 
   call(inputs: Tensor, options: { training: boolean }): Tensor {
     if (!options.training || this.rate === 0) return inputs;
-    const keep = bernoulli(foldIn(this.key, this.calls++), inputs.size, 1 - this.rate);
-    const scale = 1 / (1 - this.rate);
     const mask = allocate(inputs.dtype, inputs.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = keep[i] ? scale : 0;
+    // One primitive with an effect: at every replay it draws the next call's mask from the layer's
+    // key and counter, exactly as an eager call does.
+    callKernel(dropoutMask, [mask], 0, [this], {
+      effect: true,
+      signature: `dropoutMask:${this.name}:${mask.length}`,
+    });
     return ops.mul(inputs, new Tensor(mask, inputs.shape));
+  }
+
+  /** The random consumer's state: how many training calls have drawn a mask. */
+  get callCount(): number {
+    return this.calls;
+  }
+
+  set callCount(count: number) {
+    if (!Number.isInteger(count) || count < 0) {
+      throw new RangeError(`${this.name}: callCount must be a non-negative integer, got ${count}`);
+    }
+    this.calls = count;
+  }
+
+  /** The key of the next training call's mask (advancing the counter): the consumer's draw. */
+  nextMaskKey(): Key {
+    return foldIn(this.key, this.calls++);
   }
 
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), rate: this.rate };
   }
 }
+
+/** The mask of a Dropout layer's next training call: scale where kept, 0 where dropped. */
+const dropoutMask = defineKernel('dropoutMask', (mask: FloatArray, layer: Dropout) => {
+  const keep = bernoulli(layer.nextMaskKey(), mask.length, 1 - layer.rate);
+  const scale = 1 / (1 - layer.rate);
+  for (let i = 0; i < mask.length; i++) mask[i] = keep[i] ? scale : 0;
+});

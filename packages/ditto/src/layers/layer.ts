@@ -73,6 +73,17 @@ function snakeCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
+/**
+ * Whether the engine may trace a layer's `call` and replay the trace instead of calling it again:
+ * true only when its class itself declares `static readonly traceable = true` (a subclass does
+ * not inherit it — it may compute differently). Declare it on a layer whose `call` computes only
+ * with ops, the same way at every step (state such as a random counter lives in primitives).
+ */
+export function isTraceableLayer(layer: Layer): boolean {
+  const kind = layer.constructor as { traceable?: unknown };
+  return Object.hasOwn(kind, 'traceable') && kind.traceable === true;
+}
+
 export abstract class Layer {
   readonly name: string;
   readonly dtype: DType;
@@ -126,6 +137,28 @@ export abstract class Layer {
   /** The variables `fit` updates. */
   get trainableVariables(): readonly Variable[] {
     return this.trainable ? this.ownVariables.filter((v) => v.trainable) : [];
+  }
+
+  /** The key this layer took at build time (undefined before), for the training state. */
+  get randomKey(): Key | undefined {
+    return this.layerKey;
+  }
+
+  /**
+   * Replaces the layer's key when a training state is restored, so its later draws (Dropout masks)
+   * continue the saved run's; the weights are not redrawn.
+   */
+  restoreRandomKey(restored: Key): void {
+    if (!this.built) throw new Error(`${this.name}: restore a key only into a built layer`);
+    const valid =
+      Array.isArray(restored) &&
+      restored.length === 2 &&
+      restored.every((word) => Number.isInteger(word) && word >= 0 && word <= 0xffffffff);
+    if (!valid)
+      throw new RangeError(
+        `${this.name}: a key is two 32-bit unsigned integers, got ${JSON.stringify(restored)}`,
+      );
+    this.layerKey = [restored[0], restored[1]] as Key;
   }
 
   /** The key this layer draws from (taken at build time). */

@@ -5,7 +5,7 @@
 import { abs, div, maximum, mean, mul, square, sub } from '../tensor/ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { alignTargets, perSample } from './align.js';
-import { constant, EPSILON, select } from './loss-ops.js';
+import { constant, EPSILON, lessEqualMask, select } from './loss-ops.js';
 
 /** The mean over the last axis, then over any axes between it and the batch axis. */
 function meanLastAxis(values: Tensor): Tensor {
@@ -79,6 +79,6 @@ export function huber(yTrue: Tensor, yPred: Tensor, { delta = 1 }: HuberOptions 
   const half = constant(0.5, p);
   const quadratic = mul(half, square(error));
   const linear = sub(mul(d, absError), mul(half, square(d)));
-  const inside = Array.from(absError.data, (v) => v <= d.data[0]);
+  const inside = lessEqualMask(absError, d);
   return meanLastAxis(select(inside, quadratic, linear));
 }

@@ -3,20 +3,25 @@
  */
 import type { Callback, Logs } from '../callbacks/callback.js';
 import { ProgressLogger } from '../callbacks/progress-logger.js';
+import type { Buffer } from '../engine/primitive.js';
+import { TraceCache } from '../engine/trace-cache.js';
 import { hashArrays } from '../hash/fingerprint.js';
-import { Layer } from '../layers/layer.js';
+import { isTraceableLayer, Layer } from '../layers/layer.js';
 import { type CallOptions, outputMask } from '../layers/masking.js';
 import type { Variable } from '../layers/variable.js';
 import { getLoss } from '../losses/index.js';
 import { getMetric, MeanAccumulator } from '../metrics/index.js';
 import { getOptimizer } from '../optimizers/index.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
+import { applyGradientsPrimitive } from '../optimizers/update-primitive.js';
 import { foldIn, type Key, key, nextKey, permutation, type Seed } from '../random/index.js';
 import { backward, noGrad } from '../tensor/autograd.js';
 import type { DType } from '../tensor/dtype.js';
+import { allocate, type FloatArray } from '../tensor/dtype.js';
 import * as ops from '../tensor/ops/index.js';
 import { formatShape, ShapeError } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { Tensor as TensorClass } from '../tensor/tensor.js';
 import {
   checkArray,
   checkBoolean,
@@ -27,10 +32,11 @@ import {
   describe,
   optionNames,
 } from '../validate/index.js';
-import { fastPredict, startFastFit } from './fast-path/index.js';
+import { BatchRows } from './batch-rows.js';
 import { History } from './history.js';
-import { type InputData, rowRange, takeRows, toSamples } from './inputs.js';
+import { type InputData, rowRange, toSamples } from './inputs.js';
 import { formatSummary } from './summary.js';
+import { readTrainingState, type TrainingState, writeTrainingState } from './training-state.js';
 
 type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
 type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -141,6 +147,16 @@ export class Sequential {
       }
     | undefined;
   private modelInputShape: readonly number[] | undefined;
+  /** The traced steps of this model (engine/trace-cache.ts), rebuilt when layers or compile change. */
+  private traces: TraceCache | undefined;
+  /** Where training stands: the fit key, the next epoch and the steps taken (see getTrainingState). */
+  private position: { fitKey: Key | undefined; epoch: number; step: number } = {
+    fitKey: undefined,
+    epoch: 0,
+    step: 0,
+  };
+  /** Set by setTrainingState: the next fit continues from here. */
+  private resume: { fitKey: Key; epoch: number } | undefined;
 
   constructor(layers: readonly Layer[] = [], options: { name?: string } = {}) {
     checkArray('Sequential', 'layers', layers);
@@ -163,6 +179,7 @@ export class Sequential {
       );
     }
     this.layers.push(layer);
+    this.traces = undefined;
     if (this.layers.length === 1 && layer.requestedInputShape)
       this.modelInputShape = layer.requestedInputShape;
     if (this.modelInputShape) this.buildLayers(this.modelInputShape);
@@ -223,6 +240,7 @@ export class Sequential {
     checkOptions(`${this.name}.compile`, options, COMPILE_OPTIONS);
     if (options.loss === undefined) throw new Error(`${this.name}.compile: a loss is required`);
     if (options.metrics !== undefined) checkArray(`${this.name}.compile`, 'metrics', options.metrics);
+    this.traces = undefined;
     this.compiled = {
       optimizer: getOptimizer(options.optimizer ?? 'rmsprop'),
       loss: getLoss(options.loss) as { name: string; fn: LossFn },
@@ -327,7 +345,11 @@ export class Sequential {
     checkPositiveInteger('fit', 'batchSize', batchSize);
     const steps = Math.ceil(n / batchSize);
     const shuffle = options.shuffle ?? true;
-    const fitKey: Key = options.seed !== undefined ? key(options.seed) : nextKey();
+    const resume = this.resume;
+    this.resume = undefined;
+    const fitKey: Key = resume ? resume.fitKey : options.seed !== undefined ? key(options.seed) : nextKey();
+    const firstEpoch = resume && options.initialEpoch === undefined ? resume.epoch : initialEpoch;
+    this.position = { fitKey, epoch: firstEpoch, step: this.position.step };
 
     const history = new History();
     history.params = { epochs, batchSize, samples: n, steps, shuffle, verbose };
@@ -338,21 +360,18 @@ export class Sequential {
     this.stopTraining = false;
     await runHooks(callbacks, (cb) => cb.onTrainBegin?.({}));
     const identity = Int32Array.from({ length: n }, (_, i) => i);
-    // Dense/Activation/Dropout models train on fused kernels and reused arrays, with the same bits
-    // as the autograd path below (src/models/fast-path); null means the autograd path.
-    const fast = startFastFit(
-      this,
-      this.layers,
-      compiled.loss.fn,
-      compiled.optimizer,
-      this.trainableVariables,
-      xs,
-      ys,
-    );
+    // Every step runs through the engine: traced on its first two runs per batch shape, replayed
+    // afterwards (src/engine); batches are gathered into arrays reused by every step.
+    const xRows = new BatchRows(xs);
+    const yRows = new BatchRows(ys);
+    const traces = this.traceCache();
+    const trainable = this.trainableVariables;
+    const trainableKey = trainable.map((v) => v.name).join(',');
+    const outputShape = this.outputShape();
     // Without callbacks there is nothing to await: a microtask per hook would cost more than a
     // small model's step.
     const hooks = callbacks.length > 0;
-    for (let epoch = initialEpoch; epoch < epochs && !this.stopTraining; epoch++) {
+    for (let epoch = firstEpoch; epoch < epochs && !this.stopTraining; epoch++) {
       if (hooks) await runHooks(callbacks, (cb) => cb.onEpochBegin?.(epoch, {}));
       const order = shuffle ? permutation(foldIn(fitKey, epoch), n) : identity;
       const lossMean = new MeanAccumulator();
@@ -361,22 +380,19 @@ export class Sequential {
         if (hooks) await runHooks(callbacks, (cb) => cb.onBatchBegin?.(step, {}));
         const start = step * batchSize;
         const end = Math.min(n, start + batchSize);
-        let loss: number;
-        let yb: Tensor | undefined;
-        let yPred: Tensor | undefined;
-        if (fast) {
-          loss = fast.step(order, start, end);
-        } else {
-          const indices = order.subarray(start, end);
-          yb = takeRows(ys, indices);
-          ({ loss, yPred } = this.trainStep(takeRows(xs, indices), yb));
-        }
+        const xb = xRows.gather(order, start, end);
+        const yb = yRows.gather(order, start, end);
+        const stepKey = `fit:${xb.shape}:${yb.shape}:${xb.dtype}:${trainableKey}`;
+        const [lossBuffer, predictions] = traces.run('fit', stepKey, [xb.data, yb.data], () =>
+          this.trainStep(xb, yb, trainable),
+        );
+        this.position.step++;
+        const loss = lossBuffer[0];
         lossMean.updateWeighted(loss, end - start);
         if (compiled.metrics.length > 0) {
-          const yTrue = fast ? fast.yTrue : (yb as Tensor);
-          const predictions = fast ? fast.yPred : (yPred as Tensor);
+          const yPred = new TensorClass(predictions as FloatArray, [end - start, ...outputShape]);
           compiled.metrics.forEach((m, i) => {
-            metricMeans[i].update(noGrad(() => m.fn(yTrue, predictions)).data);
+            metricMeans[i].update(noGrad(() => m.fn(yb, yPred)).data);
           });
         }
         if (hooks) {
@@ -396,36 +412,86 @@ export class Sequential {
         for (const [name, value] of Object.entries(v)) logs[`val_${name}`] = value;
       }
       history.record(epoch, logs);
+      this.position.epoch = epoch + 1;
       if (hooks) await runHooks(callbacks, (cb) => cb.onEpochEnd?.(epoch, logs));
     }
     await runHooks(callbacks, (cb) => cb.onTrainEnd?.({}));
     return history;
   }
 
-  /** One gradient step on a batch; returns the batch's loss (mean over samples plus penalties). */
-  private trainStep(xb: Tensor, yb: Tensor): { loss: number; yPred: Tensor } {
+  /**
+   * One gradient step on a batch, op by op (the engine traces it, then replays it): forward, the
+   * mean loss plus penalties, backward, the optimizer's update. Returns the loss's and the
+   * predictions' buffers.
+   */
+  private trainStep(xb: Tensor, yb: Tensor, trainable: readonly Variable[]): readonly Buffer[] {
     const compiled = this.requireCompiled('fit');
     const yPred = this.call(xb, true);
     let loss = ops.mean(compiled.loss.fn(yb, yPred));
     for (const layer of this.layers)
       for (const penalty of layer.regularizationLosses()) loss = ops.add(loss, penalty);
-    const trainable = this.trainableVariables;
     for (const v of trainable) v.value.grad = null;
     backward(loss);
-    compiled.optimizer.applyGradients(
-      trainable.map((variable) => {
-        const grad = variable.value.grad;
-        // A variable the loss does not depend on gets a zero gradient, as in Keras.
-        return {
-          variable,
-          grad: grad
-            ? grad.data
-            : new (variable.value.data.constructor as Float32ArrayConstructor)(variable.value.size),
-        };
-      }),
-    );
+    // A variable the loss does not depend on gets a zero gradient, as in Keras.
+    const grads = trainable.map((v) => v.value.grad?.data ?? allocate(v.dtype, v.value.size));
     for (const v of trainable) v.value.grad = null;
-    return { loss: loss.item(), yPred: yPred.detach() };
+    if (trainable.length > 0) applyGradientsPrimitive(compiled.optimizer, trainable, grads);
+    return [loss.data, yPred.data];
+  }
+
+  /** The output sample shape of the built model. */
+  private outputShape(): number[] {
+    let shape: readonly number[] = this.modelInputShape ?? [];
+    for (const layer of this.layers) shape = layer.computeOutputShape(shape);
+    return [...shape];
+  }
+
+  /** The model's traced steps (created on first use). */
+  private traceCache(): TraceCache {
+    if (!this.traces) {
+      this.traces = new TraceCache(this.name, () => new Set(this.variables.map((v) => v.value.data)));
+      const opaque = this.layers.find((layer) => !isTraceableLayer(layer));
+      if (opaque) {
+        this.traces.markUntraceable(
+          `layer '${opaque.name}' (${opaque.constructor.name}) does not declare itself traceable ` +
+            '(static readonly traceable = true: its call uses ops only, the same way at every step)',
+        );
+      }
+    }
+    return this.traces;
+  }
+
+  /**
+   * Everything training carries between steps besides the weights, as one plain object: the
+   * optimizer's step count and slots, each random consumer's key and counter (Dropout layers), the
+   * fit's shuffling key, the next epoch and the steps taken. Save it with the weights; restore both
+   * into a model of the same architecture and the next `fit` continues where this one stopped,
+   * with the same bits as an uninterrupted run.
+   *
+   * @example
+   * ```ts
+   * await model.fit(x, y, { epochs: 4 });
+   * const saved = { weights: model.getWeights(), state: model.getTrainingState() };
+   * // … later, in a fresh model of the same architecture, compiled the same way:
+   * fresh.setWeights(saved.weights);
+   * fresh.setTrainingState(saved.state);
+   * await fresh.fit(x, y, { epochs: 10 }); // epochs 4 … 9, as if never interrupted
+   * ```
+   */
+  getTrainingState(): TrainingState {
+    const compiled = this.requireCompiled('getTrainingState');
+    if (!this.built) throw new Error(`${this.name}: getTrainingState() needs a built model`);
+    return readTrainingState(this.layers, this.variables, compiled.optimizer, this.position);
+  }
+
+  /** Restores a state from {@link getTrainingState} (checked against this model first). */
+  setTrainingState(state: TrainingState): void {
+    const compiled = this.requireCompiled('setTrainingState');
+    if (!this.built) throw new Error(`${this.name}: setTrainingState() needs a built model`);
+    const position = writeTrainingState(this.name, state, this.layers, this.variables, compiled.optimizer);
+    this.position = { fitKey: position.fitKey, epoch: position.epoch, step: position.step };
+    this.resume = position.fitKey ? { fitKey: position.fitKey, epoch: position.epoch } : undefined;
+    this.traces = undefined;
   }
 
   /**
@@ -443,15 +509,19 @@ export class Sequential {
     this.ensureBuilt(xs.shape.slice(1), 'predict');
     const batchSize = options.batchSize ?? 32;
     checkPositiveInteger('predict', 'batchSize', batchSize);
-    const fast = fastPredict(this, this.layers, xs, batchSize);
-    if (fast) return fast;
-    return noGrad(() => {
-      const parts: Tensor[] = [];
-      for (let start = 0; start < xs.shape[0]; start += batchSize) {
-        parts.push(this.call(rowRange(xs, start, Math.min(xs.shape[0], start + batchSize)), false));
-      }
-      return parts.length === 1 ? parts[0] : ops.concat(parts, 0);
-    });
+    const n = xs.shape[0];
+    const outputShape = this.outputShape();
+    const width = outputShape.reduce((a, b) => a * b, 1);
+    const out = allocate(xs.dtype, n * width);
+    const traces = this.traceCache();
+    for (let start = 0; start < n; start += batchSize) {
+      const xb = rowRange(xs, start, Math.min(n, start + batchSize));
+      const [y] = traces.run('predict', `predict:${xb.shape}:${xb.dtype}`, [xb.data], () =>
+        noGrad(() => [this.call(xb, false).data]),
+      );
+      out.set(y as FloatArray, start * width);
+    }
+    return new TensorClass(out, [n, ...outputShape]);
   }
 
   /** The loss and metrics on data, batch by batch, averaged as in fit. */

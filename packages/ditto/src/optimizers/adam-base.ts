@@ -2,8 +2,8 @@
  * The Adam update shared by Adam and AdamW, in Keras 3's form (ε added to √v, the bias corrections
  * folded into the step size α). AdamW is Adam with decoupled weight decay switched on by default.
  */
-import { jsBackend } from '../backend/js/js-backend.js';
 import { getBackend } from '../backend/registry.js';
+import { backendForWork, backendKernel } from '../kernels/registry.js';
 import type { Variable } from '../layers/variable.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
 import { optionNames } from '../validate/index.js';
@@ -109,7 +109,8 @@ export abstract class AdamBase extends BaseOptimizer<AdamSlots> {
       const eps = fr(this.epsilon);
       // One sequence of float32 operations (docs/optimizers.md), implemented once as a backend
       // kernel: the reference in TypeScript, f32x4 SIMD on wasm — the same bits either way.
-      const kernel = getBackend().adamUpdate ?? jsBackend.adamUpdate!;
+      // Small variables run on the reference kernel: same bits, no copies into WebAssembly memory.
+      const kernel = backendKernel('adamUpdate', backendForWork(getBackend(), n * 16));
       kernel(
         w,
         grad instanceof Float32Array ? grad : Float32Array.from(grad),

@@ -26,6 +26,18 @@ export const BASE_OPTIMIZER_OPTIONS: OptionSpec<BaseOptimizerOptions> = {
   clipValue: true,
 };
 
+/** An optimizer's training state as plain data (see BaseOptimizer.getState). */
+export interface OptimizerState {
+  readonly name: string;
+  readonly iterations: number;
+  readonly scalars: Readonly<Record<string, number>>;
+  /** Per variable, in the model's order: its slots' values (null before its first update). */
+  readonly slots: ReadonlyArray<{
+    readonly variable: string;
+    readonly values: Readonly<Record<string, readonly number[]>>;
+  } | null>;
+}
+
 /** The named state arrays an optimizer keeps for one variable (Keras's names: 'momentum', 'velocity', …). */
 export type Slots = Readonly<Record<string, FloatArray>>;
 
@@ -91,6 +103,72 @@ export abstract class BaseOptimizer<S extends Slots = Slots> implements Optimize
   getSlots(variable: Variable): S | undefined {
     return this.slotsByVariable.get(variable);
   }
+
+  /**
+   * The optimizer's training state: the step count, per-step scalars of its own (Nadam's schedule
+   * product) and copies of each variable's slots, keyed by variable name (variables never updated
+   * have none).
+   */
+  getState(variables: readonly Variable[]): OptimizerState {
+    const slots = variables.map((variable) => {
+      const own = this.slotsByVariable.get(variable);
+      if (!own) return null;
+      const values: Record<string, number[]> = {};
+      for (const [name, array] of Object.entries(own)) values[name] = Array.from(array);
+      return { variable: variable.name, values };
+    });
+    return { name: this.name, iterations: this.steps, scalars: this.stateScalars(), slots };
+  }
+
+  /**
+   * Restores {@link getState}'s result for these variables, matched by position (a fresh model's
+   * variables have other names); everything is checked before anything changes.
+   */
+  setState(variables: readonly Variable[], state: OptimizerState): void {
+    if (state.name !== this.name) {
+      throw new Error(`${this.name}: cannot restore the state of a '${state.name}' optimizer`);
+    }
+    if (!Number.isInteger(state.iterations) || state.iterations < 0) {
+      throw new RangeError(
+        `${this.name}: state iterations must be a non-negative integer, got ${state.iterations}`,
+      );
+    }
+    if (state.slots.length !== variables.length) {
+      throw new RangeError(
+        `${this.name}: the state has slots for ${state.slots.length} variables, the model ${variables.length}`,
+      );
+    }
+    const restored = state.slots.map((entry, i) => {
+      if (entry === null) return null;
+      const variable = variables[i];
+      const fresh = this.createSlots(variable);
+      for (const [slot, values] of Object.entries(entry.values)) {
+        const target = (fresh as Slots)[slot];
+        if (!target) throw new Error(`${this.name}: '${variable.name}' has no slot '${slot}'`);
+        if (target.length !== values.length) {
+          throw new RangeError(
+            `${this.name}: slot '${slot}' of '${variable.name}' has ${target.length} values, the state ${values.length}`,
+          );
+        }
+        target.set(values);
+      }
+      return fresh;
+    });
+    this.slotsByVariable.clear();
+    restored.forEach((slots, i) => {
+      if (slots) this.slotsByVariable.set(variables[i], slots);
+    });
+    this.steps = state.iterations;
+    this.restoreStateScalars(state.scalars);
+  }
+
+  /** Per-step scalars beyond the step count that the next update depends on. */
+  protected stateScalars(): Record<string, number> {
+    return {};
+  }
+
+  /** Restores {@link stateScalars}. */
+  protected restoreStateScalars(_scalars: Readonly<Record<string, number>>): void {}
 
   /** The optimizer-specific hyper-parameters for `getConfig`. */
   protected abstract hyperparameters(): Record<string, number | boolean | string>;

@@ -67,6 +67,15 @@ export class Nadam extends BaseOptimizer<NadamSlots> {
     return { momentum: allocate(variable.dtype, size), velocity: allocate(variable.dtype, size) };
   }
 
+  protected override stateScalars(): Record<string, number> {
+    return { uProduct32: this.uProduct32, uProduct64: this.uProduct64 };
+  }
+
+  protected override restoreStateScalars(scalars: Readonly<Record<string, number>>): void {
+    this.uProduct32 = scalars.uProduct32 ?? 1;
+    this.uProduct64 = scalars.uProduct64 ?? 1;
+  }
+
   /** U_t ← U_{t−1}·β1·(1 − ½·0.96^t), once per step before any variable (Keras's order). */
   protected override beginStep(step: number): void {
     const fr = Math.fround;

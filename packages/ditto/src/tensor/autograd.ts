@@ -4,7 +4,8 @@
  * one tensor are added in the order the walk reaches them, which depends only on the program, so
  * gradient accumulation is as deterministic as everything else.
  */
-import { allocate } from './dtype.js';
+import { binaryPrimitive, callKernel, fillValue } from '../engine/kernels.js';
+import { allocate, type FloatArray } from './dtype.js';
 import { formatShape, sameShape } from './shape.js';
 import { type GradNode, Tensor } from './tensor.js';
 
@@ -84,9 +85,7 @@ function accumulate(into: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
     into.set(t, g);
     return;
   }
-  const sum = allocate(t.dtype, t.size);
-  for (let i = 0; i < sum.length; i++) sum[i] = previous.data[i] + g.data[i];
-  into.set(t, new Tensor(sum, t.shape));
+  into.set(t, new Tensor(addArrays(previous.data, g.data), t.shape));
 }
 
 /**
@@ -104,7 +103,7 @@ function accumulate(into: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
 export function backward(root: Tensor, grad?: Tensor): void {
   if (!root.requiresGrad)
     throw new Error('backward: the tensor does not depend on any tensor that requires a gradient');
-  const seed = grad ?? new Tensor(allocate(root.dtype, root.size).fill(1), root.shape);
+  const seed = grad ?? onesLike(root);
   const grads = new Map<Tensor, Tensor>();
   accumulate(grads, root, seed);
   const order = topologicalOrder(root);
@@ -127,7 +126,19 @@ export function backward(root: Tensor, grad?: Tensor): void {
 }
 
 function addInto(a: Tensor, b: Tensor): Tensor {
-  const out = allocate(a.dtype, a.size);
-  for (let i = 0; i < out.length; i++) out[i] = a.data[i] + b.data[i];
-  return new Tensor(out, a.shape);
+  return new Tensor(addArrays(a.data, b.data), a.shape);
+}
+
+/** a + b elementwise into a new array (gradients meeting at one tensor), as a primitive call. */
+function addArrays(a: FloatArray, b: FloatArray): FloatArray {
+  const out = allocate(a instanceof Float32Array ? 'float32' : 'float64', a.length);
+  binaryPrimitive('add', a, [1], b, [1], out, [a.length]);
+  return out;
+}
+
+/** The seed gradient: ones of root's shape, written by a primitive so a trace sees where it comes from. */
+function onesLike(root: Tensor): Tensor {
+  const data = allocate(root.dtype, root.size);
+  callKernel(fillValue, [data], 0, [1]);
+  return new Tensor(data, root.shape);
 }

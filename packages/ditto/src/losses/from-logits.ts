@@ -1,14 +1,14 @@
 /**
- * Crossentropy losses on logits as values `compile` accepts and the fast path recognises. A closure
- * such as `(t, p) => categoricalCrossentropy(t, p, { fromLogits: true })` trains to the same bits,
- * but the fast path cannot see inside it, so it computes that loss on the autograd tape.
+ * Crossentropy losses on logits as values `compile` accepts, under Keras's names: the same as a
+ * closure such as `(t, p) => categoricalCrossentropy(t, p, { fromLogits: true })`, with a name that
+ * run records and summaries show.
  */
 import {
   binaryCrossentropy,
   categoricalCrossentropy,
-  type LossFn,
   sparseCategoricalCrossentropy,
-} from '../../losses/index.js';
+} from './crossentropy.js';
+import type { LossFn } from './index.js';
 
 /** The crossentropy losses that can take logits, under Keras's names. */
 export type LogitsLossName =
@@ -51,12 +51,4 @@ export function fromLogits(name: LogitsLossName): LossFn {
     );
   }
   return fn;
-}
-
-/** Which logits loss a function is, if it is one of {@link fromLogits}'s. */
-export function logitsLossName(fn: LossFn): LogitsLossName | undefined {
-  for (const [name, candidate] of Object.entries(LOGITS_LOSSES)) {
-    if (candidate === fn) return name as LogitsLossName;
-  }
-  return undefined;
 }

@@ -1,0 +1,301 @@
+/**
+ * From two traces of one step to a program that replays it: compare the traces (the step must be
+ * the same calls on buffers in the same roles), drop calls nobody needs, fuse Dense epilogues, place
+ * every internal buffer in one arena, and pick each call's backend. `replay` then runs the planned
+ * calls — no tensors, no closures, no allocation.
+ */
+import type { Backend } from '../backend/backend.js';
+import { backendForWork } from '../kernels/registry.js';
+import { fuse } from './fuse.js';
+import type { Buffer, PrimitiveCall } from './primitive.js';
+
+/** One traced run of a step. */
+export interface TraceRecord {
+  readonly calls: readonly PrimitiveCall[];
+  /** The buffers bound at every run (the batch), in order. */
+  readonly inputs: readonly Buffer[];
+  /** The buffers the caller reads afterwards (loss, predictions), in order. */
+  readonly results: readonly Buffer[];
+}
+
+/** What a buffer is to the step. */
+export type Role = 'input' | 'internal' | 'external';
+
+/** A call with its buffers as numbers (the same number is the same buffer). */
+export interface Node {
+  readonly call: PrimitiveCall;
+  readonly ids: readonly number[];
+}
+
+/** Buffers numbered in order of first appearance, with their roles. */
+export interface Numbering {
+  readonly nodes: Node[];
+  readonly buffers: Buffer[];
+  readonly roles: Role[];
+  /** For inputs: which declared input. */
+  readonly inputIndex: Map<number, number>;
+}
+
+/** Numbers a trace's buffers: inputs by declaration, the rest by first appearance. */
+export function numberTrace(trace: TraceRecord): Numbering {
+  const ids = new Map<Buffer, number>();
+  const buffers: Buffer[] = [];
+  const roles: Role[] = [];
+  const inputIndex = new Map<number, number>();
+  trace.inputs.forEach((b, k) => {
+    if (ids.has(b)) return;
+    ids.set(b, buffers.length);
+    inputIndex.set(buffers.length, k);
+    buffers.push(b);
+    roles.push('input');
+  });
+  const nodes = trace.calls.map((call) => ({
+    call,
+    ids: call.buffers.map((b, j) => {
+      let id = ids.get(b);
+      if (id === undefined) {
+        id = buffers.length;
+        ids.set(b, id);
+        buffers.push(b);
+        roles.push(j < call.inputCount ? 'external' : 'internal');
+      }
+      return id;
+    }),
+  }));
+  return { nodes, buffers, roles, inputIndex };
+}
+
+/** The externals of a trace that no call writes and that are not known state: copies of their values. */
+export function snapshotConstants(trace: TraceRecord, state: ReadonlySet<Buffer>): Map<number, Buffer> {
+  const numbering = numberTrace(trace);
+  const written = writtenIds(numbering);
+  const copies = new Map<number, Buffer>();
+  numbering.roles.forEach((role, id) => {
+    const b = numbering.buffers[id];
+    if (role === 'external' && !written.has(id) && !state.has(b)) copies.set(id, b.slice());
+  });
+  return copies;
+}
+
+function writtenIds(numbering: Numbering): Set<number> {
+  const written = new Set<number>();
+  for (const { call, ids } of numbering.nodes)
+    for (let j = call.inputCount; j < ids.length; j++) written.add(ids[j]);
+  return written;
+}
+
+function sameValues(a: Buffer, b: Buffer): boolean {
+  if (a.length !== b.length || a.constructor !== b.constructor) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/** Why two traces do not describe one repeatable step, or undefined when they do. */
+export function compareTraces(
+  first: Numbering,
+  firstConstants: ReadonlyMap<number, Buffer>,
+  second: Numbering,
+  firstResults: readonly Buffer[],
+  secondResults: readonly Buffer[],
+): string | undefined {
+  if (first.nodes.length !== second.nodes.length) {
+    return `the step made ${first.nodes.length} primitive calls the first time and ${second.nodes.length} the second`;
+  }
+  for (let c = 0; c < first.nodes.length; c++) {
+    const a = first.nodes[c];
+    const b = second.nodes[c];
+    if (a.call.signature !== b.call.signature || a.call.inputCount !== b.call.inputCount) {
+      return `call #${c} was '${a.call.signature}' the first time and '${b.call.signature}' the second`;
+    }
+    for (let j = 0; j < a.ids.length; j++) {
+      if (a.ids[j] !== b.ids[j])
+        return `call #${c} ('${a.call.kernel}') used different buffers in its two traces`;
+    }
+  }
+  if (first.buffers.length !== second.buffers.length)
+    return 'the two traces used different numbers of buffers';
+  for (let id = 0; id < first.buffers.length; id++) {
+    if (first.roles[id] !== second.roles[id]) return 'a buffer changed its role between the two traces';
+    if (first.roles[id] !== 'external') continue;
+    const before = first.buffers[id];
+    const now = second.buffers[id];
+    const snapshot = firstConstants.get(id);
+    if (before === now) {
+      // Live state (a variable, a buffer a call writes) is read in place; anything else must not
+      // have been changed by code outside the primitives.
+      if (snapshot && !sameValues(snapshot, now)) return describeOutside(second, id);
+    } else if (!snapshot || !sameValues(snapshot, now)) {
+      return describeOutside(second, id);
+    }
+  }
+  const ids1 = resultIds(first, firstResults);
+  const ids2 = resultIds(second, secondResults);
+  if (ids1 === undefined || ids2 === undefined || ids1.some((id, i) => id !== ids2[i])) {
+    return 'the step returned values that no primitive call computed';
+  }
+  return undefined;
+}
+
+function describeOutside(numbering: Numbering, id: number): string {
+  const reader = numbering.nodes.findIndex((n) => n.ids.slice(0, n.call.inputCount).includes(id));
+  const name = reader >= 0 ? `'${numbering.nodes[reader].call.kernel}'` : 'a call';
+  return `call #${reader} (${name}) reads values computed outside primitive calls, which change from step to step`;
+}
+
+function resultIds(numbering: Numbering, results: readonly Buffer[]): number[] | undefined {
+  const ids: number[] = [];
+  for (const r of results) {
+    const id = numbering.buffers.indexOf(r);
+    if (id < 0 || numbering.roles[id] === 'external') return undefined;
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** Keeps the calls whose outputs are needed, whose effects count, or that write state. */
+export function removeDeadCalls(
+  nodes: readonly Node[],
+  roles: readonly Role[],
+  resultIds: readonly number[],
+): Node[] {
+  const needed = new Set(resultIds);
+  const kept: Node[] = [];
+  for (let c = nodes.length - 1; c >= 0; c--) {
+    const { call, ids } = nodes[c];
+    let keep = call.effect === true;
+    for (let j = call.inputCount; j < ids.length && !keep; j++) {
+      if (needed.has(ids[j]) || roles[ids[j]] !== 'internal') keep = true;
+    }
+    if (!keep) continue;
+    kept.push(nodes[c]);
+    for (let j = 0; j < call.inputCount; j++) needed.add(ids[j]);
+  }
+  return kept.reverse();
+}
+
+/** A planned call: its backend and its buffers (arena views, inputs and state). */
+interface PlannedCall {
+  readonly run: PrimitiveCall['run'];
+  readonly backend: Backend;
+  readonly views: readonly Buffer[];
+}
+
+type BufferConstructor = new (buffer: ArrayBuffer, offset: number, length: number) => Buffer;
+
+/** The compiled step. */
+export class Program {
+  /** The calls in order, after dead-code removal and fusion. */
+  readonly calls: readonly PlannedCall[];
+  /** The buffers the caller binds at each run (the batch). */
+  readonly inputs: readonly Buffer[];
+  /** The buffers the caller reads after each run, in the arena. */
+  readonly results: readonly Buffer[];
+  /** Bytes of the arena. */
+  readonly arenaBytes: number;
+  /** Primitive calls in the trace, and after planning (for docs and tests). */
+  readonly tracedCalls: number;
+  readonly fusedCalls: number;
+  /** The kernel of each planned call, in order. */
+  readonly kernels: readonly string[];
+
+  constructor(second: Numbering, secondResults: readonly Buffer[], backend: Backend) {
+    const results = resultIds(second, secondResults) ?? [];
+    const live = removeDeadCalls(second.nodes, second.roles, results);
+    const nodes = fuse(live, second);
+    this.tracedCalls = second.nodes.length;
+    this.fusedCalls = nodes.length;
+    this.kernels = nodes.map((node) => node.call.kernel);
+    const { views, bytes } = planArena(nodes, second, results);
+    this.arenaBytes = bytes;
+    this.calls = nodes.map(({ call, ids }) => ({
+      run: call.run,
+      backend: backendForWork(backend, call.work),
+      views: ids.map((id) => views[id]),
+    }));
+    const inputs: Buffer[] = [];
+    for (const [id, k] of second.inputIndex) inputs[k] = views[id];
+    this.inputs = inputs;
+    this.results = results.map((id) => views[id]);
+  }
+
+  /** Copies the batch into the input buffers (nothing to do when the caller wrote them there). */
+  bind(inputs: readonly Buffer[]): void {
+    for (let k = 0; k < this.inputs.length; k++) {
+      const target = this.inputs[k];
+      if (inputs[k] !== target) target.set(inputs[k] as never);
+    }
+  }
+
+  /** Runs every planned call once. */
+  replay(): void {
+    const calls = this.calls;
+    for (let c = 0; c < calls.length; c++) {
+      const call = calls[c];
+      call.run(call.backend, call.views);
+    }
+  }
+}
+
+/**
+ * Places every internal buffer (and the inputs) in one ArrayBuffer: a buffer takes a free slot of
+ * its type and length when one is free, else a new one; a slot becomes free after the last call
+ * that reads or writes its buffer (never during that call, so no call's output shares a slot with
+ * its own input). External buffers (variables, constants, state) stay where they are.
+ */
+function planArena(
+  nodes: readonly Node[],
+  numbering: Numbering,
+  results: readonly number[],
+): { views: Buffer[]; bytes: number } {
+  const { buffers, roles } = numbering;
+  const last = new Map<number, number>();
+  nodes.forEach(({ ids }, c) => {
+    for (const id of ids) last.set(id, c);
+  });
+  const end = nodes.length;
+  for (const id of results) last.set(id, end);
+  for (const id of numbering.inputIndex.keys()) last.set(id, end);
+
+  const offsets = new Map<number, number>();
+  const free = new Map<string, number[]>();
+  let bytes = 0;
+  const place = (id: number) => {
+    const b = buffers[id];
+    const kind = `${b.constructor.name}:${b.length}`;
+    const reuse = free.get(kind)?.pop();
+    if (reuse !== undefined) {
+      offsets.set(id, reuse);
+      return;
+    }
+    offsets.set(id, bytes);
+    bytes += Math.ceil(b.byteLength / 8) * 8;
+  };
+  const release = (id: number) => {
+    const b = buffers[id];
+    const kind = `${b.constructor.name}:${b.length}`;
+    let list = free.get(kind);
+    if (!list) free.set(kind, (list = []));
+    list.push(offsets.get(id) as number);
+  };
+  for (const id of numbering.inputIndex.keys()) place(id);
+  const placed = new Set<number>(numbering.inputIndex.keys());
+  nodes.forEach(({ call, ids }, c) => {
+    for (let j = call.inputCount; j < ids.length; j++) {
+      const id = ids[j];
+      if (roles[id] === 'internal' && !placed.has(id)) {
+        placed.add(id);
+        place(id);
+      }
+    }
+    // Free after the call: slots of buffers whose last use was this call.
+    for (const id of new Set(ids)) if (roles[id] !== 'external' && last.get(id) === c) release(id);
+  });
+  const arena = new ArrayBuffer(Math.max(bytes, 8));
+  const views: Buffer[] = buffers.map((b, id) => {
+    const offset = offsets.get(id);
+    if (offset === undefined) return b; // external: read in place
+    const Ctor = b.constructor as BufferConstructor;
+    return new Ctor(arena, offset, b.length);
+  });
+  return { views, bytes };
+}

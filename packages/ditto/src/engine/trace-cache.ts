@@ -1,0 +1,139 @@
+/**
+ * A step function traced once per key and replayed afterwards. The first two runs of a key are
+ * traced and run (they are real steps); when the two traces describe one repeatable step the third
+ * and later runs replay the planned program, otherwise the key runs eagerly from then on and the
+ * owner is reported once (engine/diagnostics.ts).
+ */
+import { getBackend } from '../backend/registry.js';
+import { reportEager } from './diagnostics.js';
+import { type Buffer, isTracing, record } from './primitive.js';
+import { compareTraces, numberTrace, Program, snapshotConstants, type TraceRecord } from './program.js';
+
+/** What a step function returns: the buffers its caller reads. */
+export type StepFunction = () => readonly Buffer[];
+
+interface Entry {
+  /** 'trace1' → 'trace2' → 'replay' | 'eager'. */
+  phase: 'trace1' | 'trace2' | 'replay' | 'eager';
+  first?: TraceRecord;
+  firstConstants?: Map<number, Buffer>;
+  program?: Program;
+}
+
+/** Keys kept per owner: a fit uses two shapes (the full and the last batch), predict one more. */
+const MAX_KEYS = 8;
+
+let tracingEnabled = true;
+
+/**
+ * Switches tracing off (every step eager) or on (the default). Both give the same bits; the switch
+ * exists to show that, and to rule the engine's planning out when chasing a problem.
+ *
+ * @example
+ * ```ts
+ * setTracing(false); // every step runs op by op
+ * ```
+ */
+export function setTracing(on: boolean): void {
+  if (typeof on !== 'boolean') throw new TypeError(`setTracing: expected a boolean, got ${typeof on}`);
+  tracingEnabled = on;
+}
+
+/** Whether steps are traced and replayed. */
+export function isTracingEnabled(): boolean {
+  return tracingEnabled;
+}
+
+export class TraceCache {
+  private readonly entries = new Map<string, Entry>();
+  private reported = false;
+  /** Why this owner's steps cannot be traced at all (a layer the engine cannot see through). */
+  private untraceable: string | undefined;
+
+  /**
+   * @param owner - named in diagnostics (a model's name)
+   * @param state - the buffers that are live state (the model's variables): read in place
+   */
+  constructor(
+    readonly owner: string,
+    private readonly state: () => ReadonlySet<Buffer>,
+  ) {}
+
+  /** Marks every step of this owner as eager, for this reason (reported at the first step). */
+  markUntraceable(reason: string): void {
+    this.untraceable = reason;
+  }
+
+  private report(step: string, reason: string): void {
+    if (this.reported) return;
+    this.reported = true;
+    reportEager({ owner: this.owner, step, reason });
+  }
+
+  /** The program of a key once it replays (for tests and measurements). */
+  program(key: string): Program | undefined {
+    return this.entries.get(this.fullKey(key))?.program;
+  }
+
+  /** Whether the key's step runs eagerly for good. */
+  isEager(key: string): boolean {
+    return this.entries.get(this.fullKey(key))?.phase === 'eager';
+  }
+
+  private fullKey(key: string): string {
+    return `${getBackend().name}|${key}`;
+  }
+
+  /**
+   * Runs the step of this key: `step` (which builds its tensors over `inputs`) while tracing,
+   * the program afterwards. Returns the buffers to read (valid until the next run of the cache).
+   */
+  run(step: string, key: string, inputs: readonly Buffer[], fn: StepFunction): readonly Buffer[] {
+    if (!tracingEnabled || isTracing()) return fn();
+    if (this.untraceable !== undefined) {
+      this.report(step, this.untraceable);
+      return fn();
+    }
+    const full = this.fullKey(key);
+    let entry = this.entries.get(full);
+    if (!entry) {
+      if (this.entries.size >= MAX_KEYS) this.entries.clear();
+      entry = { phase: 'trace1' };
+      this.entries.set(full, entry);
+    }
+    if (entry.phase === 'replay') {
+      const program = entry.program as Program;
+      program.bind(inputs);
+      program.replay();
+      return program.results;
+    }
+    if (entry.phase === 'eager') return fn();
+    const { result, calls } = record(fn);
+    const trace: TraceRecord = { calls, inputs: [...inputs], results: [...result] };
+    if (entry.phase === 'trace1') {
+      entry.first = trace;
+      entry.firstConstants = snapshotConstants(trace, this.state());
+      entry.phase = 'trace2';
+      return result;
+    }
+    const first = numberTrace(entry.first as TraceRecord);
+    const second = numberTrace(trace);
+    const reason = compareTraces(
+      first,
+      entry.firstConstants as Map<number, Buffer>,
+      second,
+      (entry.first as TraceRecord).results,
+      trace.results,
+    );
+    entry.first = undefined;
+    entry.firstConstants = undefined;
+    if (reason) {
+      entry.phase = 'eager';
+      this.report(step, reason);
+      return result;
+    }
+    entry.program = new Program(second, trace.results, getBackend());
+    entry.phase = 'replay';
+    return result;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The rows of one batch gathered into arrays reused by every step of that batch size, so a
+ * replayed step reads its batch from the same buffers each time (engine/trace-cache.ts).
+ */
+import { allocate } from '../tensor/dtype.js';
+import { Tensor } from '../tensor/tensor.js';
+
+export class BatchRows {
+  private readonly width: number;
+  private readonly sampleShape: readonly number[];
+  private readonly bySize = new Map<number, Tensor>();
+
+  constructor(private readonly source: Tensor) {
+    this.sampleShape = source.shape.slice(1);
+    this.width = source.shape[0] === 0 ? 0 : source.size / source.shape[0];
+  }
+
+  /** Rows order[start..end) of the source, as a tensor over a reused array. */
+  gather(order: Int32Array, start: number, end: number): Tensor {
+    const m = end - start;
+    let batch = this.bySize.get(m);
+    if (!batch) {
+      batch = new Tensor(allocate(this.source.dtype, m * this.width), [m, ...this.sampleShape]);
+      this.bySize.set(m, batch);
+    }
+    const data = this.source.data;
+    const out = batch.data;
+    const width = this.width;
+    if (width === 1) {
+      for (let i = 0; i < m; i++) out[i] = data[order[start + i]];
+    } else if (width >= 64) {
+      // Long rows: a block copy per row beats the element loop.
+      for (let i = 0; i < m; i++) {
+        const from = order[start + i] * width;
+        out.set(data.subarray(from, from + width), i * width);
+      }
+    } else {
+      for (let i = 0; i < m; i++) {
+        const from = order[start + i] * width;
+        const to = i * width;
+        for (let j = 0; j < width; j++) out[to + j] = data[from + j];
+      }
+    }
+    return batch;
+  }
+}

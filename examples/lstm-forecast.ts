@@ -16,6 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { csvParse } from 'd3-dsv';
 import {
   Dense,
@@ -60,7 +61,7 @@ interface Month {
 export function co2Series(): Month[] {
   // The package exports only its entry point (build/index.js); the data folder sits beside build/.
   const entry = createRequire(import.meta.url).resolve('vega-datasets');
-  const text = readFileSync(new URL('../data/co2-concentration.csv', `file://${entry}`), 'utf8');
+  const text = readFileSync(join(dirname(entry), '../data/co2-concentration.csv'), 'utf8');
   const months = csvParse(text, (row, i): Month => {
     const co2 = Number(row.CO2);
     if (row.Date === undefined || !Number.isFinite(co2)) {

@@ -5,6 +5,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { repeatSeed, setSeed } from 'ditto';
 import { describe, expect, it } from 'vitest';
@@ -61,9 +62,8 @@ describe('examples/lstm-forecast.ts', () => {
     setSeed(repeatSeed(11, 0)); // repeat 0 of the experiment, at its default 20 epochs
     const { rmse, naiveRmse } = await fitForecast('lstm', { epochs: 20 });
     // "Next month equals this month" over the last 20 % of the months, from the CSV by Python.
-    const csv = createRequire(import.meta.url)
-      .resolve('vega-datasets')
-      .replace(/build\/index\.js$/, 'data/co2-concentration.csv');
+    const entry = createRequire(import.meta.url).resolve('vega-datasets'); // …/build/index.js
+    const csv = join(dirname(entry), '../data/co2-concentration.csv');
     const python = `
 import csv, math, sys
 rows = list(csv.DictReader(open(sys.argv[1])))

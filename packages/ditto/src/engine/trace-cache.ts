@@ -81,8 +81,19 @@ export class TraceCache {
   }
 
   private fullKey(key: string): string {
-    return `${getBackend().name}|${key}`;
+    // Programs are per backend: their calls were planned for it.
+    const backend = getBackend().name;
+    if (backend !== this.lastBackend || key !== this.lastKey) {
+      this.lastBackend = backend;
+      this.lastKey = key;
+      this.lastFull = `${backend}|${key}`;
+    }
+    return this.lastFull;
   }
+
+  private lastBackend = '';
+  private lastKey = '';
+  private lastFull = '';
 
   /**
    * Runs the step of this key: `step` (which builds its tensors over `inputs`) while tracing,

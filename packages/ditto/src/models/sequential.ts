@@ -368,6 +368,7 @@ export class Sequential {
     const trainable = this.trainableVariables;
     const trainableKey = trainable.map((v) => v.name).join(',');
     const outputShape = this.outputShape();
+    const stepKeys = new Map<number, string>();
     // Without callbacks there is nothing to await: a microtask per hook would cost more than a
     // small model's step.
     const hooks = callbacks.length > 0;
@@ -382,7 +383,11 @@ export class Sequential {
         const end = Math.min(n, start + batchSize);
         const xb = xRows.gather(order, start, end);
         const yb = yRows.gather(order, start, end);
-        const stepKey = `fit:${xb.shape}:${yb.shape}:${xb.dtype}:${trainableKey}`;
+        let stepKey = stepKeys.get(end - start);
+        if (stepKey === undefined) {
+          stepKey = `fit:${xb.shape}:${yb.shape}:${xb.dtype}:${trainableKey}`;
+          stepKeys.set(end - start, stepKey);
+        }
         const [lossBuffer, predictions] = traces.run('fit', stepKey, [xb.data, yb.data], () =>
           this.trainStep(xb, yb, trainable),
         );

@@ -1,8 +1,11 @@
 /**
  * `ditto verify <run-id | exported record file>`: re-executes a recorded experiment run and compares
- * each repeat's weights hash with the record. On a mismatch it explains what the fingerprints can
- * explain — a different ditto version, backend or runtime — and otherwise points to `ditto check`
- * and `ditto diverge`, with the exact arguments for the first differing repeat.
+ * every recorded field with the replay — each repeat's weights hash and every metric bit for bit,
+ * each repeat's seed against its derivation, the configuration and the module's code against the
+ * record. It tells an edited record (its checksums or seeds no longer match what was written) from
+ * changed code, another ditto version, and an experiment that is not deterministic (a differing
+ * repeat replayed twice in this process); for the latter it points to `ditto check` and `ditto
+ * diverge`, with the exact arguments for the first differing repeat.
  *
  * The records are the experiment runner's (src/node/experiments: SQLite, exported as JSON schema
  * `ditto.run/1`); this module only reads them.
@@ -12,11 +15,19 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { RepeatResult } from 'ditto/internal';
-import { experimentHandle, parseRunRecord, type RunEnvironment, type RunRecord } from 'ditto/internal';
+import type { Experiment, RepeatResult } from 'ditto/internal';
+import {
+  experimentHandle,
+  parseRunRecord,
+  type RunEnvironment,
+  type RunRecord,
+  seedToUint64,
+} from 'ditto/internal';
 import { currentEnvironment } from '../experiments/environment.js';
 import { chooseExperiment, loadExperiments, runLoadedExperiment } from '../experiments/index.js';
 import { DEFAULT_RECORDS_PATH, openRecords } from '../experiments/records.js';
+import { type RecordProblem, recordProblems } from '../records/checksum.js';
+import { type ModuleChanges, moduleChanges, moduleIdentity } from '../records/module-identity.js';
 
 /** Options of {@link verifyRun}. */
 export interface VerifyOptions {
@@ -34,14 +45,22 @@ export interface RepeatCheck {
   /** The repeat's seed, decimal. */
   readonly seed: string;
   /**
-   * 'identical': same weights hash (or, when none was recorded, the same metric bits);
-   * 'different': not; 'skipped': the record has no successful result for it.
+   * 'identical': same weights hash and the same metrics, each with the same float64 bits;
+   * 'different': not; 'edited': the record of this repeat contradicts its checksum or its seed
+   * derivation (see {@link VerifyResult.recordProblems}); 'skipped': the record has no successful
+   * result for it.
    */
-  readonly status: 'identical' | 'different' | 'skipped';
+  readonly status: 'identical' | 'different' | 'edited' | 'skipped';
   readonly recordedHash: string | null;
   readonly replayedHash: string | null;
-  /** Whether every metric has the same float64 bits. */
+  /** Whether every metric has the same float64 bits (and no metric is missing or extra). */
   readonly metricsMatch: boolean;
+  /** The metrics whose bits differ (null: the metric is absent on that side). */
+  readonly metricDifferences: readonly {
+    readonly metric: string;
+    readonly recorded: number | null;
+    readonly replayed: number | null;
+  }[];
   readonly recordedBackend: string | null;
   readonly replayedBackend: string | null;
   /** Why it was skipped, or the replay's error. */
@@ -58,14 +77,52 @@ export interface FingerprintDifference {
   readonly meaning: string;
 }
 
+/** A field of the run's configuration that the experiment, as it is now, defines differently. */
+export interface ConfigurationDifference {
+  readonly field: string;
+  readonly recorded: string;
+  readonly now: string;
+}
+
+/**
+ * What the comparison comes to, most basic cause first: 'identical'; 'edited-record' (the record
+ * no longer matches what was written, whatever the replay gives); 'changed-code' (the module or its
+ * imports differ from the recorded hash); 'ditto-version'; 'nondeterministic' (same code, version and
+ * fingerprints, yet different bits); 'environment' (only the backend or runtime differs: a broken
+ * promise of ditto's); 'nothing-verified'.
+ */
+export type VerifyVerdict =
+  | 'identical'
+  | 'edited-record'
+  | 'changed-code'
+  | 'ditto-version'
+  | 'nondeterministic'
+  | 'environment'
+  | 'nothing-verified';
+
 /** What {@link verifyRun} found. */
 export interface VerifyResult {
   readonly run: Pick<RunRecord, 'id' | 'name' | 'seed' | 'repeats'> & { readonly module: string };
   readonly recorded: RunEnvironment;
   readonly now: RunEnvironment;
   readonly checks: readonly RepeatCheck[];
-  /** Every verified repeat is identical (and at least one was verified). */
+  /**
+   * Every verified repeat is identical, at least one was verified, and the record itself is intact
+   * (no {@link recordProblems}).
+   */
   readonly identical: boolean;
+  readonly verdict: VerifyVerdict;
+  /** What the record's checksums and seed derivations contradict: edits made after it was written. */
+  readonly recordProblems: readonly RecordProblem[];
+  /** The module's code now against the recorded hash: null when the record has no hash. */
+  readonly module: { readonly unchanged: boolean; readonly changes: ModuleChanges } | null;
+  /** Configuration fields the experiment now defines differently from the record. */
+  readonly configuration: readonly ConfigurationDifference[];
+  /**
+   * For the first differing repeat, whether two replays in this process agree with each other
+   * (null when no repeat differs): false means the experiment is not deterministic even here.
+   */
+  readonly replaysAgree: boolean | null;
   readonly differences: readonly FingerprintDifference[];
   /** What to do next when repeats differ. */
   readonly advice: readonly string[];
@@ -77,7 +134,7 @@ export function loadRecord(target: string, db?: string): RunRecord {
     if (!existsSync(target)) throw new Error(`verify: no such record file: ${target}`);
     return parseRunRecord(JSON.parse(readFileSync(target, 'utf8')));
   }
-  const records = openRecords(db ?? process.env.DITTO_DB ?? DEFAULT_RECORDS_PATH, { create: false });
+  const records = openRecords(db ?? process.env.DITTO_DB ?? DEFAULT_RECORDS_PATH, { readonly: true });
   try {
     return records.findRun(target);
   } finally {
@@ -85,11 +142,48 @@ export function loadRecord(target: string, db?: string): RunRecord {
   }
 }
 
-function sameMetrics(a: Record<string, number>, b: Record<string, number>): boolean {
-  const keys = Object.keys(a);
-  return (
-    keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && Object.is(a[k], b[k]))
-  );
+/** The metrics whose float64 bits differ between a recorded and a replayed result. */
+function metricDifferences(
+  recorded: Record<string, number>,
+  replayed: Record<string, number>,
+): RepeatCheck['metricDifferences'] {
+  const names = [...new Set([...Object.keys(recorded), ...Object.keys(replayed)])];
+  return names
+    .filter(
+      (m) =>
+        !(Object.hasOwn(recorded, m) && Object.hasOwn(replayed, m) && Object.is(recorded[m], replayed[m])),
+    )
+    .map((metric) => ({
+      metric,
+      recorded: Object.hasOwn(recorded, metric) ? recorded[metric] : null,
+      replayed: Object.hasOwn(replayed, metric) ? replayed[metric] : null,
+    }));
+}
+
+/** Whether two results carry the same bits (status, weights hash, every metric). */
+function sameResult(a: RepeatResult, b: RepeatResult): boolean {
+  if (a.status !== 'ok' || b.status !== 'ok') return a.status === b.status;
+  return a.weightsHash === b.weightsHash && metricDifferences(a.metrics, b.metrics).length === 0;
+}
+
+/** The configuration fields the experiment now defines differently from the record. */
+function configurationDifferences(record: RunRecord, experiment: Experiment): ConfigurationDifference[] {
+  const out: ConfigurationDifference[] = [];
+  const metrics = new Set([...Object.keys(record.better), ...Object.keys(experiment.better)]);
+  for (const metric of metrics) {
+    const recorded = record.better[metric] ?? 'lower (default)';
+    const now = experiment.better[metric] ?? 'lower (default)';
+    if (recorded.split(' ')[0] !== now.split(' ')[0]) out.push({ field: `better.${metric}`, recorded, now });
+  }
+  // Repeats and seed as the experiment declares them, where the run did not override them.
+  if (record.options.repeats === undefined && experiment.repeats !== record.repeats) {
+    out.push({ field: 'repeats', recorded: String(record.repeats), now: String(experiment.repeats) });
+  }
+  if (!record.seedDrawn && record.options.seed === undefined && experiment.seed !== undefined) {
+    const now = String(seedToUint64(experiment.seed));
+    if (now !== record.seed) out.push({ field: 'seed', recorded: record.seed, now });
+  }
+  return out;
 }
 
 function runtimeText(env: RunEnvironment): string {
@@ -171,7 +265,11 @@ export function fingerprintDifferences(
 }
 
 /** Re-executes the chosen repeats: all of them on the runner's worker pool, a few in this process. */
-async function replay(record: RunRecord, path: string, options: VerifyOptions): Promise<RepeatResult[]> {
+async function replay(
+  record: RunRecord,
+  path: string,
+  options: VerifyOptions,
+): Promise<{ results: RepeatResult[]; experiment: Experiment }> {
   const chosen = chooseExperiment(path, await loadExperiments(path), record.module.export);
   if (chosen.experiment.name !== record.name) {
     throw new Error(
@@ -186,23 +284,35 @@ async function replay(record: RunRecord, path: string, options: VerifyOptions): 
       records: false,
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
     });
-    return run.results;
+    return { results: run.results, experiment: chosen.experiment };
   }
-  const handle = experimentHandle(chosen.experiment);
-  if (!handle) throw new Error(`verify: ${path} export '${record.module.export}' is not an experiment`);
   const results: RepeatResult[] = [];
-  for (const index of options.repeats) results.push(await handle.runRepeat(seed, index));
-  return results;
+  for (const index of options.repeats)
+    results.push(await replayInProcess(chosen.experiment, path, record, index));
+  return { results, experiment: chosen.experiment };
+}
+
+/** One repeat, replayed in this process. */
+function replayInProcess(
+  experiment: Experiment,
+  path: string,
+  record: RunRecord,
+  index: number,
+): Promise<RepeatResult> {
+  const handle = experimentHandle(experiment);
+  if (!handle) throw new Error(`verify: ${path} export '${record.module.export}' is not an experiment`);
+  return handle.runRepeat(BigInt(record.seed), index);
 }
 
 /**
- * Re-executes a recorded run (or some of its repeats) and compares weights hashes with the record.
+ * Re-executes a recorded run (or some of its repeats) and compares every recorded field with the
+ * replay and with the module as it is now.
  *
  * @throws Error when the record cannot be found or read, or its module is gone.
  * @example
  * ```ts
  * const result = await verifyRun('latest');
- * console.log(formatVerifyResult(result));
+ * console.log(result.verdict, formatVerifyResult(result));
  * ```
  */
 export async function verifyRun(target: string, options: VerifyOptions = {}): Promise<VerifyResult> {
@@ -218,7 +328,18 @@ export async function verifyRun(target: string, options: VerifyOptions = {}): Pr
   if (path === undefined) {
     throw new Error(`verify: the experiment module of run ${record.id} is gone: ${record.module.path}`);
   }
-  const replayed = await replay(record, path, options);
+  const problems = recordProblems(record);
+  const editedRepeats = new Set(problems.map((p) => p.index).filter((i): i is number => i !== null));
+  const identity = moduleIdentity(path);
+  const module =
+    typeof record.module.hash === 'string'
+      ? {
+          unchanged: record.module.hash === identity.hash,
+          changes: moduleChanges(record.module.files ?? {}, identity.files),
+        }
+      : null;
+  const { results: replayed, experiment } = await replay(record, path, options);
+  const configuration = configurationDifferences(record, experiment);
   const byIndex = new Map(replayed.map((r) => [r.index, r]));
   const wanted = options.repeats ?? Array.from({ length: record.repeats }, (_, i) => i);
   const checks: RepeatCheck[] = wanted.map((index) => {
@@ -230,28 +351,39 @@ export async function verifyRun(target: string, options: VerifyOptions = {}): Pr
       recordedBackend: before?.backend ?? null,
       replayedBackend: after?.backend ?? null,
     };
+    const replayedHash = after?.status === 'ok' ? after.weightsHash : null;
     if (before?.status !== 'ok') {
+      const unreadable = record.unreadable?.find((u) => u.index === index);
       return {
         ...base,
-        status: 'skipped' as const,
+        status: unreadable ? ('edited' as const) : ('skipped' as const),
         recordedHash: null,
-        replayedHash: after?.status === 'ok' ? after.weightsHash : null,
+        replayedHash,
         metricsMatch: false,
-        note: before ? 'the repeat failed when it was recorded' : 'the record has no result for this repeat',
+        metricDifferences: [],
+        note: unreadable
+          ? `the record of this repeat cannot be read: ${unreadable.reason}`
+          : before
+            ? 'the repeat failed when it was recorded'
+            : 'the record has no result for this repeat',
       };
     }
-    const replayedHash = after?.status === 'ok' ? after.weightsHash : null;
-    const metricsMatch = after?.status === 'ok' && sameMetrics(before.metrics, after.metrics);
-    const same =
-      after?.status === 'ok' &&
-      (before.weightsHash === null ? metricsMatch : before.weightsHash === replayedHash);
+    const differing = after?.status === 'ok' ? metricDifferences(before.metrics, after.metrics) : [];
+    const metricsMatch = after?.status === 'ok' && differing.length === 0;
+    const same = after?.status === 'ok' && metricsMatch && before.weightsHash === replayedHash;
+    const edited = editedRepeats.has(index);
     return {
       ...base,
-      status: same ? ('identical' as const) : ('different' as const),
+      status: edited ? ('edited' as const) : same ? ('identical' as const) : ('different' as const),
       recordedHash: before.weightsHash,
       replayedHash,
       metricsMatch,
-      ...(after?.status === 'failed' ? { note: `the replay failed: ${after.error.message}` } : {}),
+      metricDifferences: differing,
+      ...(after?.status === 'failed'
+        ? { note: `the replay failed: ${after.error.message}` }
+        : edited
+          ? { note: problems.find((p) => p.index === index)?.problem }
+          : {}),
     };
   });
   const now = currentEnvironment(options.workers ?? record.environment.workers, replayed[0]?.backend ?? null);
@@ -260,18 +392,39 @@ export async function verifyRun(target: string, options: VerifyOptions = {}): Pr
     recorded: firstDifferent?.recordedBackend ?? record.environment.backend,
     replayed: firstDifferent?.replayedBackend ?? now.backend,
   });
+  // A differing repeat replayed once more, here: two replays that disagree prove nondeterminism.
+  let replaysAgree: boolean | null = null;
+  if (firstDifferent !== undefined && problems.length === 0) {
+    const first = byIndex.get(firstDifferent.index);
+    const again = await replayInProcess(experiment, path, record, firstDifferent.index);
+    replaysAgree = first !== undefined && sameResult(first, again);
+  }
   const verified = checks.filter((c) => c.status !== 'skipped');
-  const identical = verified.length > 0 && verified.every((c) => c.status === 'identical');
+  const allIdentical = verified.length > 0 && verified.every((c) => c.status === 'identical');
+  const verdict: VerifyVerdict =
+    problems.length > 0
+      ? 'edited-record'
+      : verified.length === 0
+        ? 'nothing-verified'
+        : allIdentical
+          ? 'identical'
+          : replaysAgree === false
+            ? 'nondeterministic'
+            : module !== null && !module.unchanged
+              ? 'changed-code'
+              : differences.some((d) => d.mayChangeResults)
+                ? 'ditto-version'
+                : differences.some((d) => d.field === 'backend' || d.field === 'runtime')
+                  ? 'environment'
+                  : 'nondeterministic';
   const advice: string[] = [];
-  if (firstDifferent) {
-    const module = relative(process.cwd(), path) || path;
-    const args = `${module} --seed ${record.seed} --repeat ${firstDifferent.index}`;
-    if (!differences.some((d) => d.mayChangeResults)) {
-      advice.push(
-        `look for unseeded randomness or clock reads in repeat ${firstDifferent.index}: ditto check ${args}`,
-        `find the first step where two runs of it part ways: ditto diverge ${args}`,
-      );
-    }
+  if (firstDifferent && verdict === 'nondeterministic') {
+    const relativeModule = relative(process.cwd(), path) || path;
+    const args = `${relativeModule} --seed ${record.seed} --repeat ${firstDifferent.index}`;
+    advice.push(
+      `look for unseeded randomness or clock reads in repeat ${firstDifferent.index}: ditto check ${args}`,
+      `find the first step where two runs of it part ways: ditto diverge ${args}`,
+    );
   }
   return {
     run: {
@@ -284,7 +437,12 @@ export async function verifyRun(target: string, options: VerifyOptions = {}): Pr
     recorded: record.environment,
     now,
     checks,
-    identical,
+    identical: allIdentical && problems.length === 0,
+    verdict,
+    recordProblems: problems,
+    module,
+    configuration,
+    replaysAgree,
     differences,
     advice,
   };

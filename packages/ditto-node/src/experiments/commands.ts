@@ -7,7 +7,7 @@
  */
 
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import type { Seed } from 'ditto/internal';
 import {
   type ComparedRun,
@@ -33,6 +33,7 @@ import { type ExportedExperiment, experimentExport, importModule, loadExperiment
 import { defaultWorkers, RepeatPool } from './pool.js';
 import { createProgress, silentProgress } from './progress.js';
 import { DEFAULT_RECORDS_PATH, openRecords, type RunRecords } from './records.js';
+import type { RepeatRunner } from './repeat-runner.js';
 import { chooseExperiment, runLoadedExperiment } from './run-file.js';
 
 /** Where a command writes. */
@@ -65,6 +66,12 @@ export interface RunLikeOptions {
   record?: boolean;
   tolerance?: string;
   resamples?: string;
+  /** `redis://host:port`: run the repeats as jobs on this queue (`ditto worker` runs them). */
+  queue?: string;
+  /** With `queue`: the share of repeats run twice on different workers and compared. */
+  verifyFraction?: string;
+  /** With `queue`: the queue's name in that Redis. */
+  queueName?: string;
 }
 
 /** Options of `ditto run`. */
@@ -136,20 +143,59 @@ class ModuleRunner {
   constructor(
     readonly records: RunRecords | false,
     readonly io: CommandIO,
-    readonly options: Overrides & { json?: boolean },
+    readonly options: Overrides & {
+      json?: boolean;
+      queue?: string;
+      queueName?: string;
+      verifyFraction?: string;
+    },
   ) {}
 
   async run(file: string, targets: ExportedExperiment[], resume?: boolean | string): Promise<Outcome[]> {
     const outcomes: Outcome[] = [];
-    for (const target of targets) {
-      if (this.#pool === undefined) {
+    // On a queue, the runner carries the module's identity: one per file.
+    const queued = this.options.queue === undefined ? undefined : await this.#openQueue(file);
+    try {
+      for (const target of targets) outcomes.push(await this.#runOne(file, target, targets, resume, queued));
+    } finally {
+      await queued?.destroy();
+    }
+    return outcomes;
+  }
+
+  async #openQueue(file: string): Promise<RepeatRunner> {
+    const { openQueueRunner } = await import('../queue/queue-runner.js');
+    const { moduleContentHash } = await import('./module-hash.js');
+    const fraction = this.options.verifyFraction;
+    const verifyFraction = fraction === undefined ? undefined : Number(fraction);
+    if (verifyFraction !== undefined && !(verifyFraction >= 0 && verifyFraction <= 1)) {
+      throw new Error(`--verify-fraction must be a number in [0, 1] (got '${fraction}')`);
+    }
+    return openQueueRunner({
+      queue: this.options.queue as string,
+      name: this.options.queueName,
+      relativeFile: relative(process.cwd(), resolve(file)).split(sep).join('/'),
+      moduleHash: moduleContentHash(file).hash,
+      verifyFraction,
+    });
+  }
+
+  async #runOne(
+    file: string,
+    target: ExportedExperiment,
+    targets: ExportedExperiment[],
+    resume: boolean | string | undefined,
+    queued: RepeatRunner | undefined,
+  ): Promise<Outcome> {
+    {
+      if (queued === undefined && this.#pool === undefined) {
         const workers =
           this.options.workers ?? Math.max(...targets.map((t) => t.experiment.workers ?? defaultWorkers()));
         const repeats = this.options.repeats ?? Math.max(...targets.map((t) => t.experiment.repeats));
         this.#pool = new RepeatPool(Math.max(1, Math.min(workers, repeats)));
       }
       const result = await runLoadedExperiment(file, target, {
-        pool: this.#pool,
+        pool: queued ?? this.#pool,
         records: this.records,
         resume,
         repeats: this.options.repeats,
@@ -163,7 +209,7 @@ class ModuleRunner {
           `no unfinished run of '${target.experiment.name}' to resume: started run ${result.record?.id}\n`,
         );
       }
-      outcomes.push({
+      return {
         label: target.experiment.name,
         run: result.run,
         record: result.record,
@@ -174,9 +220,8 @@ class ModuleRunner {
           milliseconds: result.milliseconds,
           resumed: result.resumed,
         },
-      });
+      };
     }
-    return outcomes;
   }
 
   async close(): Promise<void> {
@@ -201,7 +246,13 @@ export async function runCommand(
   const stats = summaryOptions(opts);
   const found = await loadExperiments(file);
   const records = openStore(opts);
-  const runner = new ModuleRunner(records, io, { ...settings, json: opts.json });
+  const runner = new ModuleRunner(records, io, {
+    ...settings,
+    json: opts.json,
+    queue: opts.queue,
+    queueName: opts.queueName,
+    verifyFraction: opts.verifyFraction,
+  });
   try {
     let targets = opts.export === undefined ? found : [chooseExperiment(file, found, opts.export)];
     if (typeof opts.resume === 'string') {
@@ -249,7 +300,13 @@ export async function compareCommand(
       if (existsSync(target) && statSync(target).isFile()) {
         const found = await loadExperiments(target);
         const chosen = opts.export === undefined ? found : [chooseExperiment(target, found, opts.export)];
-        runner ??= new ModuleRunner(store(), io, { ...settings, json: opts.json });
+        runner ??= new ModuleRunner(store(), io, {
+          ...settings,
+          json: opts.json,
+          queue: opts.queue,
+          queueName: opts.queueName,
+          verifyFraction: opts.verifyFraction,
+        });
         outcomes.push(...(await runner.run(target, chosen)));
       } else {
         const recordStore = store();
@@ -370,7 +427,7 @@ export async function rerunCommand(
 ): Promise<number> {
   const index = integerOption('repeat', opts.repeat);
   if (index === undefined) throw new Error('--repeat <index> is required');
-  const records = openRecords(recordsPath(opts.db), { create: false });
+  const records = openRecords(recordsPath(opts.db), { readonly: true });
   let record: RunRecord;
   try {
     record = records.findRun(id);
@@ -450,7 +507,7 @@ function sameMetrics(a: Record<string, number>, b: Record<string, number>): bool
 
 /** `ditto runs`: the recorded runs, most recent first. */
 export function runsCommand(opts: { db?: string; json?: boolean }, io: CommandIO = processIO): number {
-  const records = openRecords(recordsPath(opts.db), { create: false });
+  const records = openRecords(recordsPath(opts.db), { readonly: true });
   try {
     const runs = records.listRuns();
     if (opts.json) {
@@ -486,7 +543,7 @@ export async function showCommand(
   io: CommandIO = processIO,
 ): Promise<number> {
   const stats = summaryOptions(opts);
-  const records = openRecords(recordsPath(opts.db), { create: false });
+  const records = openRecords(recordsPath(opts.db), { readonly: true });
   let record: RunRecord;
   try {
     record = records.findRun(id);
@@ -527,7 +584,7 @@ export function exportCommand(
   const format = opts.format ?? 'json';
   if (format !== 'csv' && format !== 'json')
     throw new Error(`--format must be csv or json (got '${format}')`);
-  const records = openRecords(recordsPath(opts.db), { create: false });
+  const records = openRecords(recordsPath(opts.db), { readonly: true });
   let record: RunRecord;
   try {
     record = records.exportRun(records.findRun(id).id);

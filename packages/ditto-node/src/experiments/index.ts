@@ -17,9 +17,13 @@ export {
 export { defaultWorkers, RepeatPool } from './pool.js';
 export { createProgress, failureLines, type RepeatProgress, silentProgress } from './progress.js';
 export {
+  DamagedRecordsError,
   DEFAULT_RECORDS_PATH,
+  MalformedRecordError,
   type NewRun,
+  type OpenRecordsOptions,
   openRecords,
+  RunBusyError,
   RunRecords,
   type RunSummaryLine,
   UnknownRunError,

@@ -1,7 +1,13 @@
 /**
- * Run records in an embedded SQLite database (better-sqlite3). Crash-safe by construction: the
- * database is in WAL mode and each finished repeat is committed in its own transaction, so killing
- * a run at any moment loses no completed repeat, and a resumed run only runs what is missing.
+ * Run records in an embedded SQLite database (the runtime's own SQLite through
+ * ../records/sqlite.ts). Crash-safe by construction: the database is in WAL mode and each finished
+ * repeat is committed in its own transaction, so killing a run at any moment loses no completed
+ * repeat, and a resumed run only runs what is missing.
+ *
+ * Records that cannot lie: each run stores the content hash of its module (and local imports) and
+ * checksums of its configuration and of every result; a session holds a claim on its run so two
+ * processes never run the same repeats; a damaged database is refused at open, before anything is
+ * written; and one malformed row is reported without hiding the others.
  *
  * API: `openRecords(path)` → `getRun(id)`, `listRuns()`, `exportRun(id)` (plain JSON, schema
  * `ditto.run/1`, see docs/experiments.md), plus the writers the runner uses.
@@ -11,7 +17,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { hostname } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Direction, RepeatResult } from 'ditto/internal';
 import {
@@ -21,13 +27,16 @@ import {
   type RunRecord,
   type RunStatus,
   runStatus,
+  type UnreadableRepeat,
 } from 'ditto/internal';
+import { repeatChecksum, runChecksum } from '../records/checksum.js';
+import { openSqlite, type SqliteDatabase, SqliteError, type SqliteRow } from '../records/sqlite.js';
 
 /** Where runs are recorded unless told otherwise: `.ditto/runs.db` under the working directory. */
 export const DEFAULT_RECORDS_PATH = '.ditto/runs.db';
 
-/** The version of the tables below; a database from a newer ditto is refused. */
-const SCHEMA_VERSION = 1;
+/** The version of the tables below; a database from a newer ditto is refused, an older one upgraded. */
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -62,52 +71,20 @@ CREATE TABLE IF NOT EXISTS repeats (
 );
 `;
 
-// The few better-sqlite3 calls used here, typed locally (the package ships no types).
-interface Statement {
-  run(...params: unknown[]): { changes: number };
-  get(...params: unknown[]): unknown;
-  all(...params: unknown[]): unknown[];
-}
-interface Database {
-  prepare(sql: string): Statement;
-  exec(sql: string): void;
-  pragma(sql: string, options?: { simple?: boolean }): unknown;
-  transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
-  close(): void;
-}
-type DatabaseConstructor = new (
-  path: string,
-  options?: { fileMustExist?: boolean; readonly?: boolean },
-) => Database;
-
-interface RunRow {
-  id: string;
-  name: string;
-  module_path: string;
-  module_relative_path: string;
-  module_export: string;
-  seed: string;
-  seed_drawn: number;
-  repeats: number;
-  better: string;
-  options: string;
-  environment: string;
-  started_at: string;
-  finished_at: string | null;
-  milliseconds: number;
-}
-
-interface RepeatRow {
-  idx: number;
-  seed: string;
-  status: 'ok' | 'failed';
-  metrics: string | null;
-  weights_hash: string | null;
-  error: string | null;
-  milliseconds: number;
-  backend: string;
-  finished_at: string;
-}
+/** Schema 1 → 2: module hash and checksums, and the claims of running sessions. */
+const UPGRADE_TO_2 = `
+ALTER TABLE runs ADD COLUMN module_hash TEXT;
+ALTER TABLE runs ADD COLUMN module_files TEXT;
+ALTER TABLE runs ADD COLUMN checksum TEXT;
+ALTER TABLE repeats ADD COLUMN checksum TEXT;
+CREATE TABLE IF NOT EXISTS sessions (
+  run_id TEXT PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+  token TEXT NOT NULL,
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  started_at TEXT NOT NULL
+);
+`;
 
 /** What the runner knows when it creates a run. */
 export interface NewRun {
@@ -142,97 +119,268 @@ export class UnknownRunError extends Error {
   override name = 'UnknownRunError';
 }
 
+/** Thrown when a run is being run by another live session (see {@link RunRecords.claimRun}). */
+export class RunBusyError extends Error {
+  override name = 'RunBusyError';
+}
+
+/** Thrown when the database file is damaged or is not a ditto run records database. */
+export class DamagedRecordsError extends Error {
+  override name = 'DamagedRecordsError';
+}
+
+/** Thrown when a run's own row cannot be read (a field edited into something that does not parse). */
+export class MalformedRecordError extends Error {
+  override name = 'MalformedRecordError';
+}
+
+/** Options of {@link openRecords}. */
+export interface OpenRecordsOptions {
+  /** Create the database (and its directory) when missing (default true; false when `readonly`). */
+  create?: boolean;
+  /** Open read-only: nothing is written, and a read-only file can be read (default false). */
+  readonly?: boolean;
+}
+
 /**
- * Opens (creating if needed, unless `create` is false) the run records at `path`.
+ * Opens (creating if needed, unless `create` is false) the run records at `path`. The database is
+ * checked first (SQLite's `quick_check`), so a damaged one is refused before anything is written.
  *
- * @throws Error if `create` is false and there is no database at `path`, or if the database was
- *   written by a newer ditto.
+ * @throws Error if `create` is false and there is no database at `path`; DamagedRecordsError
+ *   naming the file if it is damaged or not a run records database; Error if it was written by a
+ *   newer ditto.
  * @example
  * ```ts
- * const records = openRecords('.ditto/runs.db');
+ * const records = openRecords('.ditto/runs.db', { readonly: true });
  * for (const run of records.listRuns()) console.log(run.id, run.name, run.status);
  * const json = records.exportRun(records.listRuns()[0].id);
  * records.close();
  * ```
  */
-export function openRecords(path: string = DEFAULT_RECORDS_PATH, { create = true } = {}): RunRecords {
+export function openRecords(
+  path: string = DEFAULT_RECORDS_PATH,
+  options: OpenRecordsOptions = {},
+): RunRecords {
+  const readonly = options.readonly ?? false;
+  const create = options.create ?? !readonly;
   const absolute = resolve(path);
   if (!existsSync(absolute)) {
     if (!create) throw new Error(`no run records at ${path}: run an experiment first (ditto run <file>)`);
     mkdirSync(dirname(absolute), { recursive: true });
   }
-  const Sqlite = createRequire(import.meta.url)('better-sqlite3') as DatabaseConstructor;
-  return new RunRecords(new Sqlite(absolute), absolute);
+  const db = openSqlite(absolute, { readonly });
+  try {
+    return new RunRecords(db, absolute);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** What to do about a damaged database file. */
+function damagedAdvice(path: string): string {
+  return (
+    `it was left untouched. Restore it from a backup, or move it aside (mv ${path} ${path}.damaged) ` +
+    'to start new records; `sqlite3 <file> .recover` may save its runs'
+  );
+}
+
+/** Converts SQLite's "this file is broken" errors into a DamagedRecordsError naming the file. */
+function asDamaged(error: unknown, path: string): unknown {
+  if (error instanceof SqliteError && (error.code === 'SQLITE_CORRUPT' || error.code === 'SQLITE_NOTADB')) {
+    const what = error.code === 'SQLITE_NOTADB' ? 'is not an SQLite database' : 'is damaged';
+    return new DamagedRecordsError(`run records ${path} ${what} (${error.message}); ${damagedAdvice(path)}`, {
+      cause: error,
+    });
+  }
+  return error;
 }
 
 /** The run records of one database; see {@link openRecords}. */
 export class RunRecords {
   readonly path: string;
-  readonly #db: Database;
+  readonly readonly: boolean;
+  readonly #db: SqliteDatabase;
+  /** This process's identity in session claims. */
+  readonly #token = randomBytes(8).toString('hex');
 
-  constructor(db: Database, path: string) {
+  constructor(db: SqliteDatabase, path: string) {
     this.#db = db;
     this.path = path;
-    db.pragma('journal_mode = WAL');
-    // FULL: a committed repeat survives even a power cut, not only a killed process.
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
-    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema'").get() as
-      | { value: string }
-      | undefined;
-    if (row === undefined) {
-      db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
-    } else if (Number(row.value) > SCHEMA_VERSION) {
-      db.close();
-      throw new Error(
-        `${path}: run records of schema ${row.value} need a newer ditto (this one reads ${SCHEMA_VERSION})`,
+    this.readonly = db.readonly;
+    try {
+      db.exec('PRAGMA busy_timeout = 5000');
+      this.#checkIntegrity();
+      if (!db.readonly) {
+        db.exec('PRAGMA journal_mode = WAL');
+        // FULL: a committed repeat survives even a power cut, not only a killed process.
+        db.exec('PRAGMA synchronous = FULL');
+        db.exec('PRAGMA foreign_keys = ON');
+        if (this.#schemaVersion() !== SCHEMA_VERSION) db.transaction(() => this.#createOrUpgrade());
+      } else {
+        this.#checkVersion(this.#schemaVersion());
+      }
+    } catch (error) {
+      throw asDamaged(error, path);
+    }
+  }
+
+  /** Which SQLite driver reads this database ('node:sqlite', 'bun:sqlite' or 'better-sqlite3'). */
+  get driver(): string {
+    return this.#db.driver;
+  }
+
+  #checkIntegrity(): void {
+    // At most three findings: enough to name the damage, short enough for one message.
+    const rows = this.#db.prepare('PRAGMA quick_check(3)').all();
+    const found = rows.map((r) => String(Object.values(r)[0])).filter((m) => m !== 'ok');
+    if (found.length > 0) {
+      const text = found.join('; ').replace(/\s*\n\s*/g, '; ');
+      throw new DamagedRecordsError(
+        `run records ${this.path} are damaged (SQLite's check: ${text.length > 240 ? `${text.slice(0, 240)}…` : text}); ${damagedAdvice(this.path)}`,
       );
     }
   }
 
-  /** Creates a run and returns its id (time-ordered: `YYYYMMDD-HHMMSS-xxxx`, UTC). */
+  /** The schema version in `meta`, 0 for an empty database. */
+  #schemaVersion(): number {
+    const tables = new Set(
+      this.#db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .all()
+        .map((r) => r.name),
+    );
+    if (tables.size === 0) return 0;
+    if (!tables.has('meta') || !tables.has('runs') || !tables.has('repeats')) {
+      throw new DamagedRecordsError(
+        `${this.path} is an SQLite database but not ditto's run records (tables: ${[...tables].join(', ')}); ` +
+          'point --db (or $DITTO_DB) at a run records file, or at a new path',
+      );
+    }
+    const row = this.#db.prepare("SELECT value FROM meta WHERE key = 'schema'").get();
+    const version = Number(row?.value);
+    if (!Number.isInteger(version) || version < 1) {
+      throw new DamagedRecordsError(
+        `run records ${this.path} have no valid schema version (meta.schema = ${JSON.stringify(row?.value ?? null)}); ${damagedAdvice(this.path)}`,
+      );
+    }
+    return version;
+  }
+
+  #checkVersion(version: number): void {
+    if (version > SCHEMA_VERSION) {
+      throw new Error(
+        `${this.path}: run records of schema ${version} need a newer ditto (this one reads ${SCHEMA_VERSION})`,
+      );
+    }
+  }
+
+  #createOrUpgrade(): void {
+    const version = this.#schemaVersion();
+    this.#checkVersion(version);
+    if (version === SCHEMA_VERSION) return;
+    if (version === 0) this.#db.exec(SCHEMA);
+    this.#db.exec(UPGRADE_TO_2);
+    this.#db
+      .prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)")
+      .run(String(SCHEMA_VERSION));
+  }
+
+  #writable(what: string): void {
+    if (this.readonly) throw new Error(`${this.path} was opened read-only; cannot ${what}`);
+  }
+
+  /**
+   * Creates a run, claimed by this session (see {@link claimRun}), and returns its id
+   * (time-ordered: `YYYYMMDD-HHMMSS-xxxx`, UTC).
+   */
   createRun(run: NewRun, startedAt: Date = new Date()): string {
+    this.#writable('create a run');
     const insert = this.#db.prepare(
-      `INSERT INTO runs (id, name, module_path, module_relative_path, module_export, seed, seed_drawn, repeats,
-         better, options, environment, started_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO runs (id, name, module_path, module_relative_path, module_export, module_hash, module_files,
+         seed, seed_drawn, repeats, better, options, environment, started_at, checksum)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (;;) {
       const id = newRunId(startedAt);
+      const hash = run.module.hash ?? null;
+      const checksum = runChecksum({ ...run, id, module: { ...run.module, hash } });
       try {
-        insert.run(
-          id,
-          run.name,
-          run.module.path,
-          run.module.relativePath,
-          run.module.export,
-          run.seed,
-          run.seedDrawn ? 1 : 0,
-          run.repeats,
-          JSON.stringify(run.better),
-          JSON.stringify(run.options),
-          JSON.stringify(run.environment),
-          startedAt.toISOString(),
-        );
+        this.#db.transaction(() => {
+          insert.run(
+            id,
+            run.name,
+            run.module.path,
+            run.module.relativePath,
+            run.module.export,
+            hash,
+            run.module.files === undefined ? null : JSON.stringify(run.module.files),
+            run.seed,
+            run.seedDrawn ? 1 : 0,
+            run.repeats,
+            JSON.stringify(run.better),
+            JSON.stringify(run.options),
+            JSON.stringify(run.environment),
+            startedAt.toISOString(),
+            checksum,
+          );
+          this.#claim(id);
+        });
         return id;
       } catch (error) {
-        if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') throw error;
+        if (!(error instanceof SqliteError && error.code === 'SQLITE_CONSTRAINT')) throw error;
       }
     }
   }
 
   /**
+   * Claims run `id` for this session, so that no other process runs its repeats at the same time.
+   * A claim left by a process that is gone (killed, crashed) is taken over.
+   *
+   * @throws RunBusyError naming the process that holds the run.
+   */
+  claimRun(id: string): void {
+    this.#writable('claim a run');
+    this.#db.transaction(() => this.#claim(id));
+  }
+
+  #claim(id: string): void {
+    const holder = this.#db
+      .prepare('SELECT token, pid, host, started_at FROM sessions WHERE run_id = ?')
+      .get(id);
+    if (holder !== undefined && holder.token !== this.#token && sessionAlive(holder)) {
+      throw new RunBusyError(
+        `run ${id} is being run by process ${holder.pid} on ${holder.host} (since ${holder.started_at}); ` +
+          'two sessions of one run would run the same repeats. Wait for it to finish, then resume' +
+          (holder.host === hostname()
+            ? ''
+            : ` (a process on another host cannot be checked: if it is gone, delete the run's row from the sessions table of ${this.path})`),
+      );
+    }
+    this.#db
+      .prepare(
+        'INSERT OR REPLACE INTO sessions (run_id, token, pid, host, started_at) VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(id, this.#token, process.pid, hostname(), new Date().toISOString());
+  }
+
+  /** Ends this session's claims (one `RunRecords` is one session); {@link close} does too. */
+  releaseClaims(): void {
+    if (this.readonly) return;
+    this.#db.prepare('DELETE FROM sessions WHERE token = ?').run(this.#token);
+  }
+
+  /**
    * Commits one repeat's result in its own transaction (replacing an earlier failure of the same
-   * repeat when a run is resumed). Once this returns, the result survives a crash.
+   * repeat when a run is resumed), with its checksum. Once this returns, the result survives a crash.
    */
   recordRepeat(runId: string, result: RepeatResult, finishedAt: Date = new Date()): void {
+    this.#writable('record a repeat');
     this.#db
       .prepare(
         `INSERT OR REPLACE INTO repeats (run_id, idx, seed, status, metrics, weights_hash, error, milliseconds, backend,
-           finished_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           finished_at, checksum)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         runId,
@@ -245,28 +393,33 @@ export class RunRecords {
         result.milliseconds,
         result.backend,
         finishedAt.toISOString(),
+        repeatChecksum(runId, result),
       );
   }
 
   /** Records the environment of a (resumed) session: the worker count and, once known, the backend. */
   updateEnvironment(runId: string, environment: RunEnvironment): void {
+    this.#writable('update a run');
     this.#db.prepare('UPDATE runs SET environment = ? WHERE id = ?').run(JSON.stringify(environment), runId);
   }
 
   /** Marks the end of a session: its finish time, and its wall time added to the run's total. */
   finishSession(runId: string, milliseconds: number, finishedAt: Date = new Date()): void {
+    this.#writable('finish a session');
     this.#db
       .prepare('UPDATE runs SET finished_at = ?, milliseconds = milliseconds + ? WHERE id = ?')
       .run(finishedAt.toISOString(), milliseconds, runId);
   }
 
   /**
-   * The run with this id, as a plain record.
+   * The run with this id, as a plain record. Repeats whose rows cannot be read are listed in
+   * `unreadable` (and left out of `results`) instead of hiding the others.
    *
-   * @throws UnknownRunError naming the id and the database.
+   * @throws UnknownRunError naming the id and the database; MalformedRecordError naming the field
+   *   when the run's own row cannot be read.
    */
   getRun(id: string): RunRecord {
-    const row = this.#db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    const row = this.#db.prepare('SELECT * FROM runs WHERE id = ?').get(id);
     if (row === undefined) {
       throw new UnknownRunError(
         `unknown run id '${id}' in ${this.path} (ditto runs lists the recorded runs)`,
@@ -287,20 +440,16 @@ export class RunRecords {
    */
   findRun(idOrPrefix: string): RunRecord {
     if (idOrPrefix === 'latest') {
-      const row = this.#db.prepare('SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1').get() as
-        | { id: string }
-        | undefined;
+      const row = this.#db.prepare('SELECT id FROM runs ORDER BY started_at DESC, id DESC LIMIT 1').get();
       if (row === undefined) throw new UnknownRunError(`no runs recorded in ${this.path}`);
-      return this.getRun(row.id);
+      return this.getRun(String(row.id));
     }
-    const exact = this.#db.prepare('SELECT id FROM runs WHERE id = ?').get(idOrPrefix) as
-      | { id: string }
-      | undefined;
-    if (exact) return this.getRun(exact.id);
+    const exact = this.#db.prepare('SELECT id FROM runs WHERE id = ?').get(idOrPrefix);
+    if (exact) return this.getRun(String(exact.id));
     const rows = this.#db
       .prepare('SELECT id FROM runs WHERE substr(id, 1, length(?)) = ? ORDER BY id LIMIT 6')
-      .all(idOrPrefix, idOrPrefix) as { id: string }[];
-    if (rows.length === 1) return this.getRun(rows[0].id);
+      .all(idOrPrefix, idOrPrefix);
+    if (rows.length === 1) return this.getRun(String(rows[0].id));
     if (rows.length > 1) {
       throw new UnknownRunError(
         `run id '${idOrPrefix}' is ambiguous in ${this.path}: ${rows.map((r) => r.id).join(', ')}${rows.length > 5 ? ', …' : ''}`,
@@ -318,102 +467,161 @@ export class RunRecords {
          FROM runs r LEFT JOIN repeats p ON p.run_id = r.id
          GROUP BY r.id ORDER BY r.started_at DESC, r.id DESC`,
       )
-      .all() as (Omit<
-      RunRow,
-      'better' | 'options' | 'environment' | 'module_relative_path' | 'seed_drawn'
-    > & {
-      completed: number;
-      failed: number;
-    })[];
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      modulePath: r.module_path,
-      moduleExport: r.module_export,
-      seed: r.seed,
-      repeats: r.repeats,
-      completed: r.completed,
-      failed: r.failed,
-      status:
-        r.completed === r.repeats
-          ? 'complete'
-          : r.completed + r.failed === r.repeats
-            ? 'failed'
-            : 'incomplete',
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-    }));
+      .all();
+    return rows.map((r) => {
+      const repeats = Number(r.repeats);
+      const completed = Number(r.completed);
+      const failed = Number(r.failed);
+      return {
+        id: String(r.id),
+        name: String(r.name),
+        modulePath: String(r.module_path),
+        moduleExport: String(r.module_export),
+        seed: String(r.seed),
+        repeats,
+        completed,
+        failed,
+        status: completed === repeats ? 'complete' : completed + failed === repeats ? 'failed' : 'incomplete',
+        startedAt: String(r.started_at),
+        finishedAt: r.finished_at === null ? null : String(r.finished_at),
+      };
+    });
   }
 
   /**
-   * The most recent run of the same module export that is not complete (and, when given, has the
-   * same seed and repeat count): the run `--resume` continues.
+   * Runs of this module export that are not complete, most recent first (ids only: reading each is
+   * left to the caller, so one malformed run does not hide the others).
    */
-  findResumable(modulePath: string, moduleExport: string, match: { seed?: string; repeats?: number } = {}) {
-    const rows = this.#db
+  unfinishedRuns(modulePath: string, moduleExport: string): string[] {
+    return this.#db
       .prepare(
-        'SELECT id FROM runs WHERE module_path = ? AND module_export = ? ORDER BY started_at DESC, id DESC',
+        `SELECT r.id FROM runs r LEFT JOIN repeats p ON p.run_id = r.id AND p.status = 'ok'
+         WHERE r.module_path = ? AND r.module_export = ?
+         GROUP BY r.id HAVING COUNT(p.idx) < r.repeats ORDER BY r.started_at DESC, r.id DESC`,
       )
-      .all(modulePath, moduleExport) as { id: string }[];
-    for (const { id } of rows) {
-      const record = this.getRun(id);
-      if (record.status === 'complete') continue;
-      if (match.seed !== undefined && record.seed !== match.seed) continue;
-      if (match.repeats !== undefined && record.repeats !== match.repeats) continue;
-      return record;
-    }
-    return undefined;
+      .all(modulePath, moduleExport)
+      .map((r) => String(r.id));
   }
 
-  /** Closes the database. */
+  /** Ends this session's claims and closes the database. */
   close(): void {
-    this.#db.close();
+    try {
+      this.releaseClaims();
+      // Copy the log into the file now (without waiting for other readers), so the .db file alone
+      // holds every committed run even where the driver leaves the -wal file behind (bun:sqlite).
+      if (!this.readonly) this.#db.exec('PRAGMA wal_checkpoint(PASSIVE)');
+    } finally {
+      this.#db.close();
+    }
   }
 
-  #toRecord(row: RunRow): RunRecord {
-    const repeats = this.#db
-      .prepare('SELECT * FROM repeats WHERE run_id = ? ORDER BY idx')
-      .all(row.id) as RepeatRow[];
-    const results = repeats.map(
-      (p): RecordedRepeat =>
-        p.status === 'ok'
-          ? {
-              index: p.idx,
-              seed: p.seed,
-              status: 'ok',
-              metrics: JSON.parse(p.metrics ?? '{}'),
-              weightsHash: p.weights_hash,
-              milliseconds: p.milliseconds,
-              backend: p.backend,
-              finishedAt: p.finished_at,
-            }
-          : {
-              index: p.idx,
-              seed: p.seed,
-              status: 'failed',
-              error: JSON.parse(p.error ?? '{}'),
-              milliseconds: p.milliseconds,
-              backend: p.backend,
-              finishedAt: p.finished_at,
-            },
-    );
-    return {
-      schema: RUN_RECORD_SCHEMA,
-      id: row.id,
-      name: row.name,
-      module: { path: row.module_path, relativePath: row.module_relative_path, export: row.module_export },
-      seed: row.seed,
-      seedDrawn: row.seed_drawn === 1,
-      repeats: row.repeats,
-      better: JSON.parse(row.better),
-      options: JSON.parse(row.options),
-      environment: JSON.parse(row.environment),
-      status: runStatus(row.repeats, results),
-      startedAt: row.started_at,
-      finishedAt: row.finished_at,
-      milliseconds: row.milliseconds,
-      results,
+  #toRecord(row: SqliteRow): RunRecord {
+    const id = String(row.id);
+    const field = <T>(name: string): T => {
+      try {
+        return JSON.parse(String(row[name])) as T;
+      } catch (error) {
+        throw new MalformedRecordError(
+          `run ${id} in ${this.path}: its ${name} is not valid JSON (${(error as Error).message}); the record was edited or damaged`,
+        );
+      }
     };
+    const results: RecordedRepeat[] = [];
+    const unreadable: UnreadableRepeat[] = [];
+    for (const p of this.#db.prepare('SELECT * FROM repeats WHERE run_id = ? ORDER BY idx').all(id)) {
+      const read = readRepeat(p);
+      if (typeof read === 'string') unreadable.push({ index: Number(p.idx), reason: read });
+      else results.push(read);
+    }
+    const moduleHash = row.module_hash === undefined ? undefined : (row.module_hash as string | null);
+    const record: RunRecord = {
+      schema: RUN_RECORD_SCHEMA,
+      id,
+      name: String(row.name),
+      module: {
+        path: String(row.module_path),
+        relativePath: String(row.module_relative_path),
+        export: String(row.module_export),
+        ...(moduleHash === undefined ? {} : { hash: moduleHash }),
+        ...(row.module_files === null || row.module_files === undefined
+          ? {}
+          : { files: field<Record<string, string>>('module_files') }),
+      },
+      seed: String(row.seed),
+      seedDrawn: row.seed_drawn === 1,
+      repeats: Number(row.repeats),
+      better: field('better'),
+      options: field('options'),
+      environment: field('environment'),
+      status: runStatus(Number(row.repeats), results),
+      startedAt: String(row.started_at),
+      finishedAt: row.finished_at === null ? null : String(row.finished_at),
+      milliseconds: Number(row.milliseconds),
+      results,
+      ...(row.checksum === undefined ? {} : { checksum: row.checksum as string | null }),
+      ...(unreadable.length > 0 ? { unreadable } : {}),
+    };
+    return record;
+  }
+}
+
+/** One repeat row as a result, or what is wrong with it. */
+function readRepeat(p: SqliteRow): RecordedRepeat | string {
+  const checksum = p.checksum === undefined ? {} : { checksum: p.checksum as string | null };
+  const common = {
+    index: Number(p.idx),
+    seed: String(p.seed),
+    milliseconds: Number(p.milliseconds),
+    backend: String(p.backend),
+    finishedAt: String(p.finished_at),
+  };
+  if (!Number.isInteger(common.index) || common.index < 0)
+    return `its index ${JSON.stringify(p.idx)} is not a repeat index`;
+  if (p.status === 'ok') {
+    let metrics: unknown;
+    try {
+      metrics = JSON.parse(String(p.metrics));
+    } catch {
+      return `its metrics are not valid JSON (${JSON.stringify(String(p.metrics).slice(0, 40))})`;
+    }
+    if (metrics === null || typeof metrics !== 'object' || Array.isArray(metrics)) {
+      return 'its metrics are not an object of numbers';
+    }
+    const bad = Object.entries(metrics).find(([, v]) => typeof v !== 'number' || !Number.isFinite(v));
+    if (bad) return `its metric ${bad[0]} is not a finite number (${JSON.stringify(bad[1])})`;
+    if (p.weights_hash !== null && typeof p.weights_hash !== 'string') return 'its weights hash is not text';
+    return {
+      ...common,
+      status: 'ok',
+      metrics: metrics as Record<string, number>,
+      weightsHash: p.weights_hash,
+      ...checksum,
+    };
+  }
+  let error: unknown;
+  try {
+    error = JSON.parse(String(p.error));
+  } catch {
+    return 'its error is not valid JSON';
+  }
+  const e = error as { name?: unknown; message?: unknown; stack?: unknown } | null;
+  if (e === null || typeof e !== 'object' || typeof e.message !== 'string') return 'its error has no message';
+  return {
+    ...common,
+    status: 'failed',
+    error: { name: String(e.name ?? 'Error'), message: e.message, stack: String(e.stack ?? '') },
+    ...checksum,
+  };
+}
+
+/** Whether the process holding a session claim still runs (a claim from another host counts as live). */
+function sessionAlive(holder: SqliteRow): boolean {
+  if (holder.host !== hostname()) return true;
+  try {
+    process.kill(Number(holder.pid), 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM'; // exists, owned by someone else
   }
 }
 

@@ -22,12 +22,20 @@ import {
   seedToUint64,
   VERSION,
 } from 'ditto/internal';
+import { recordProblems } from '../records/checksum.js';
+import {
+  describeChanges,
+  type ModuleIdentity,
+  moduleChanges,
+  moduleIdentity,
+} from '../records/module-identity.js';
 import { currentEnvironment } from './environment.js';
 import { type ExportedExperiment, loadExperiments } from './load-module.js';
 import { defaultWorkers, RepeatPool } from './pool.js';
 import { type RepeatProgress, silentProgress } from './progress.js';
-import { runRepeats } from './schedule.js';
 import { DEFAULT_RECORDS_PATH, openRecords, type RunRecords } from './records.js';
+import type { RepeatRunner } from './repeat-runner.js';
+import { runRepeats } from './schedule.js';
 
 /** Options of {@link runExperimentFile}. */
 export interface FileRunOptions extends RunOverrides {
@@ -46,7 +54,7 @@ export interface FileRunOptions extends RunOverrides {
    */
   resume?: boolean | string;
   /** A pool to run on (shared across runs); default a new one, destroyed at the end. */
-  pool?: RepeatPool;
+  pool?: RepeatRunner;
   /** Progress display; default none. */
   progress?: RepeatProgress;
   /**
@@ -102,6 +110,8 @@ export async function runLoadedExperiment(
   try {
     return await runChosen(resolve(file), chosen, records, options);
   } finally {
+    // The session's claim on its run ends with it (see RunRecords.claimRun).
+    records?.releaseClaims();
     // Close only what this call opened.
     if (records !== null && typeof options.records !== 'object') records.close();
   }
@@ -143,8 +153,10 @@ async function runChosen(
   options: FileRunOptions,
 ): Promise<FileRunResult> {
   const progress = options.progress ?? silentProgress;
+  // The code's identity, recorded with the run and checked when it is resumed.
+  const identity = records === null ? null : moduleIdentity(path);
   const resumable = options.resume
-    ? findResumable(records, path, exportName, experiment, options)
+    ? claimResumable(records, path, exportName, experiment, options, identity)
     : undefined;
   const plan = resumable
     ? {
@@ -167,9 +179,15 @@ async function runChosen(
   const environment = currentEnvironment(workers, resumable?.environment.backend ?? null);
   let runId: string | null = resumable?.id ?? null;
   if (records !== null && runId === null) {
+    // Created already claimed by this session (see RunRecords.claimRun).
     runId = records.createRun({
       name: experiment.name,
-      module: { path, relativePath: relative(process.cwd(), path), export: exportName },
+      module: {
+        path,
+        relativePath: relative(process.cwd(), path),
+        export: exportName,
+        ...(identity === null ? {} : { hash: identity.hash, files: identity.files }),
+      },
       seed: String(plan.seed),
       seedDrawn: plan.seedDrawn,
       repeats: plan.repeats,
@@ -191,7 +209,7 @@ async function runChosen(
       exportName,
       seed: plan.seed,
       indices,
-      pool: pool as RepeatPool,
+      pool: pool as RepeatRunner,
       handle: experimentHandle(experiment) as ExperimentHandle,
       timeout: options.timeout ?? experiment.timeout,
       onResult(result) {
@@ -234,36 +252,109 @@ function requestedOptions(options: FileRunOptions): RunRecord['options'] {
   return requested;
 }
 
-function findResumable(
+/**
+ * The run `--resume` continues, claimed for this session and read again after the claim (another
+ * session may have added repeats meanwhile): `options.resume` by id, else the most recent
+ * unfinished run of this export (matching `--seed`/`-n` when given). Undefined when there is none.
+ *
+ * @throws Error saying what differs when the run cannot be continued faithfully: another ditto
+ *   version, experiment name, module code, a conflicting `--seed`/`-n`, an edited or unreadable
+ *   record; RunBusyError when another live session runs it.
+ */
+function claimResumable(
   records: RunRecords | null,
   path: string,
   exportName: string,
   experiment: Experiment,
   options: FileRunOptions,
+  identity: ModuleIdentity | null,
 ): RunRecord | undefined {
-  if (records === null) throw new Error('resume needs run records; it cannot resume without a database');
-  let record: RunRecord | undefined;
+  if (records === null || identity === null) {
+    throw new Error('resume needs run records; it cannot resume without a database');
+  }
+  const seed = options.seed === undefined ? undefined : String(seedToUint64(options.seed));
+  let id: string;
   if (typeof options.resume === 'string') {
-    record = records.findRun(options.resume);
-    if (record.module.path !== path || record.module.export !== exportName) {
+    const found = records.findRun(options.resume);
+    if (found.module.path !== path || found.module.export !== exportName) {
       throw new Error(
-        `run ${record.id} is of ${record.module.relativePath} (export '${record.module.export}'), not of this experiment`,
+        `run ${found.id} is of ${found.module.relativePath} (export '${found.module.export}'), not of this experiment`,
       );
     }
+    id = found.id;
   } else {
-    record = records.findResumable(path, exportName, {
-      seed: options.seed === undefined ? undefined : String(seedToUint64(options.seed)),
-      repeats: options.repeats,
-    });
+    const unfinished = records.unfinishedRuns(path, exportName);
+    if (unfinished.length === 0) return undefined;
+    const lines = new Map(records.listRuns().map((line) => [line.id, line]));
+    const matches = (runId: string) => {
+      const line = lines.get(runId);
+      return (
+        line !== undefined &&
+        (seed === undefined || line.seed === seed) &&
+        (options.repeats === undefined || line.repeats === options.repeats)
+      );
+    };
+    id = unfinished.find(matches) ?? unfinished[0];
   }
-  if (record === undefined) return undefined;
+  records.claimRun(id);
+  try {
+    const record = records.getRun(id);
+    checkResumable(record, experiment, { seed, repeats: options.repeats }, identity);
+    return record;
+  } catch (error) {
+    records.releaseClaims();
+    throw error;
+  }
+}
+
+/** Refuses, saying what differs, a run that resuming would continue with other code or settings. */
+function checkResumable(
+  record: RunRecord,
+  experiment: Experiment,
+  asked: { seed?: string; repeats?: number },
+  identity: ModuleIdentity,
+): void {
+  const restart = 'Start a new run instead (without --resume).';
   if (record.environment.dittoVersion !== VERSION) {
     throw new Error(
-      `run ${record.id} was recorded by ditto ${record.environment.dittoVersion}; this is ${VERSION}, whose results may differ. Start a new run instead of resuming.`,
+      `run ${record.id} was recorded by ditto ${record.environment.dittoVersion}; this is ${VERSION}, whose results may differ. ${restart}`,
     );
   }
   if (record.name !== experiment.name) {
-    throw new Error(`run ${record.id} is of experiment '${record.name}', not '${experiment.name}'`);
+    throw new Error(
+      `run ${record.id} is of experiment '${record.name}', not '${experiment.name}'. ${restart}`,
+    );
   }
-  return record;
+  const conflicts: string[] = [];
+  if (asked.seed !== undefined && asked.seed !== record.seed) {
+    conflicts.push(`--seed gives seed ${asked.seed}, the run has seed ${record.seed}`);
+  }
+  if (asked.repeats !== undefined && asked.repeats !== record.repeats) {
+    conflicts.push(`-n asks for ${asked.repeats} repeats, the run has ${record.repeats}`);
+  }
+  if (conflicts.length > 0) {
+    throw new Error(
+      `cannot resume run ${record.id}: ${conflicts.join('; ')}. Drop those options to resume it with its own, or start a new run without --resume.`,
+    );
+  }
+  const problems = recordProblems(record);
+  if (problems.length > 0) {
+    const list = problems.map((p) => `${p.index === null ? 'the run' : `repeat ${p.index}`}: ${p.problem}`);
+    throw new Error(
+      `cannot resume run ${record.id}: its record is not what was written (${list.slice(0, 3).join('; ')}${list.length > 3 ? '; …' : ''}). ` +
+        `ditto verify ${record.id} shows the details. ${restart}`,
+    );
+  }
+  if (record.module.hash === undefined || record.module.hash === null) {
+    throw new Error(
+      `cannot resume run ${record.id}: it was recorded without the hash of its module, so it cannot be checked that the code is unchanged. ${restart}`,
+    );
+  }
+  if (record.module.hash !== identity.hash) {
+    const changes = describeChanges(moduleChanges(record.module.files ?? {}, identity.files));
+    throw new Error(
+      `cannot resume run ${record.id}: its experiment's code changed since it was recorded (${changes}); ` +
+        `resuming would mix results of two versions of the code. Restore those files, or start a new run (without --resume).`,
+    );
+  }
 }

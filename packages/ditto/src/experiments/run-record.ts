@@ -35,7 +35,19 @@ export interface RunEnvironment {
 export type RecordedRepeat = (RepeatSuccess | RepeatFailure) & {
   /** ISO 8601 time the repeat's result was committed. */
   finishedAt: string;
+  /**
+   * SHA-256 of the result as committed (index, seed, status, metric bits, weights hash, backend or
+   * error), so an edited result is told from one that does not reproduce. Absent in older records.
+   */
+  checksum?: string | null;
 };
+
+/** A recorded repeat whose stored result could not be read (malformed: edited or damaged). */
+export interface UnreadableRepeat {
+  index: number;
+  /** What is wrong with it, e.g. "metrics is not valid JSON". */
+  reason: string;
+}
 
 /** Whether every repeat has a successful result, some failed, or some have no result yet. */
 export type RunStatus = 'complete' | 'failed' | 'incomplete';
@@ -54,6 +66,13 @@ export interface RunRecord {
     relativePath: string;
     /** The export that holds the experiment ('default' or a named export). */
     export: string;
+    /**
+     * SHA-256 over the module and its local imports when the run started (see `files`); absent
+     * or null in records made before ditto recorded it.
+     */
+    hash?: string | null;
+    /** Each hashed file (relative to the module's directory, `/`-separated) → its SHA-256. */
+    files?: Record<string, string>;
   };
   /** The experiment seed, unsigned 64-bit, decimal. Repeat i's seed is repeatSeed(seed, i). */
   seed: string;
@@ -75,6 +94,13 @@ export interface RunRecord {
   milliseconds: number;
   /** The recorded repeats, ordered by index; a missing index has not run (yet). */
   results: RecordedRepeat[];
+  /**
+   * SHA-256 of the configuration (id, name, module and its hash, seed, seedDrawn, repeats, better,
+   * options) when the run was created; absent in older records.
+   */
+  checksum?: string | null;
+  /** Repeats whose stored result could not be read; absent when every one could. */
+  unreadable?: UnreadableRepeat[];
 }
 
 /** The status implied by a run's results. */
@@ -92,7 +118,7 @@ export function runFromRecord(record: RunRecord): ExperimentRun {
     seedDrawn: record.seedDrawn,
     repeats: record.repeats,
     better: record.better,
-    results: record.results.map(({ finishedAt: _, ...result }) => result as RepeatResult),
+    results: record.results.map(({ finishedAt: _, checksum: __, ...result }) => result as RepeatResult),
   };
 }
 
@@ -118,6 +144,21 @@ export function parseRunRecord(value: unknown): RunRecord {
   integer(r.repeats, 'repeats', 1);
   const module = object(r.module, 'module');
   for (const field of ['path', 'relativePath', 'export'] as const) string(module[field], `module.${field}`);
+  optionalString(module.hash, 'module.hash');
+  if (module.files !== undefined) {
+    for (const [file, hash] of Object.entries(object(module.files, 'module.files'))) {
+      string(hash, `module.files[${JSON.stringify(file)}]`);
+    }
+  }
+  optionalString(r.checksum, 'checksum');
+  if (r.unreadable !== undefined) {
+    if (!Array.isArray(r.unreadable)) throw new Error('run record: unreadable must be an array');
+    r.unreadable.forEach((entry, i) => {
+      const u = object(entry, `unreadable[${i}]`);
+      integer(u.index, `unreadable[${i}].index`, 0);
+      string(u.reason, `unreadable[${i}].reason`);
+    });
+  }
   const better = object(r.better, 'better');
   for (const [metric, direction] of Object.entries(better)) {
     if (direction !== 'lower' && direction !== 'higher')
@@ -151,6 +192,7 @@ export function parseRunRecord(value: unknown): RunRecord {
     integer(result.index, `${where}.index`, 0);
     string(result.seed, `${where}.seed`);
     string(result.finishedAt, `${where}.finishedAt`);
+    optionalString(result.checksum, `${where}.checksum`);
     if (result.status === 'ok') {
       const metrics = object(result.metrics, `${where}.metrics`);
       for (const [name, v] of Object.entries(metrics)) {
@@ -177,6 +219,11 @@ function object(value: unknown, where: string): Record<string, unknown> {
 
 function string(value: unknown, where: string): void {
   if (typeof value !== 'string') throw new Error(`run record: ${where} must be a string`);
+}
+
+/** A string, null, or absent. */
+function optionalString(value: unknown, where: string): void {
+  if (value !== undefined && value !== null) string(value, where);
 }
 
 function boolean(value: unknown, where: string): void {

@@ -1,13 +1,13 @@
 /**
  * Does an LSTM forecast next month's CO₂ better than a multilayer perceptron that sees the same
- * twelve months? Two experiments on the Mauna Loa series shipped by the npm package vega-datasets
- * (monthly means, ppm), compared over repeats with statistics instead of one lucky run.
+ * last twelve monthly changes? Two experiments on the Mauna Loa series shipped by the npm package
+ * vega-datasets (monthly means, ppm), compared over repeats with statistics instead of one lucky run.
  *
  *   ditto compare examples/lstm-forecast.ts                       # about a minute on 2 cores
  *   FORECAST_EPOCHS=100 ditto compare examples/lstm-forecast.ts --repeats 30 --report co2.html
  *
  * The first line is a short version: 5 repeats of 20 epochs each. The second is the full one
- * (about 30 s of one core per LSTM repeat: some 15 minutes on 2 cores). The metric is the root
+ * (about 6 s of one core per LSTM repeat: a few minutes on 2 cores). The metric is the root
  * mean squared error, in ppm, of one-month-ahead forecasts over the last 20 % of the months, which
  * no model sees while training; "next month equals this month" scores 1.38 ppm there.
  *

@@ -1,7 +1,7 @@
 // The run records on each SQLite driver behind packages/ditto-node/src/records/sqlite.ts: the
 // crash-safety check (kill -9, then --resume) on node:sqlite in Node 24 (test/records.test.ts runs
-// it on better-sqlite3 in this Node 20), a round trip on bun:sqlite, and one database file read by
-// every driver alike.
+// it on better-sqlite3 in this Node 20), round trips on bun:sqlite (Bun) and node:sqlite (Deno),
+// and one database file read by every driver alike.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,31 +88,50 @@ describe('the SQLite driver of each runtime', () => {
     expect(new Set(record.results.map((r) => r.status === 'ok' && r.weightsHash)).size).toBe(10);
   });
 
-  it('bun:sqlite (Bun): writes a record that this Node reads back field for field', async () => {
-    const db = join(dir, 'bun.db');
-    const script = join(dir, 'bun-records.ts');
+  /** A script that records one run with the runtime's driver and prints { driver, record }. */
+  function recordingScript(db: string, runtime: string): string {
     const records = pathToFileURL(join(repoRoot, 'packages/ditto-node/src/experiments/records.ts')).href;
-    writeFileSync(
-      script,
-      `import { openRecords } from ${JSON.stringify(records)};
+    return `import { openRecords } from ${JSON.stringify(records)};
 const records = openRecords(${JSON.stringify(db)});
-const environment = { dittoVersion: '0.1.0', runtime: 'bun', runtimeVersion: '1', platform: 'linux', arch: 'x64', cpuModel: 'c', cpuCount: 2, backend: 'js', workers: 1 };
-const id = records.createRun({ name: 'bun run', module: { path: '/m.ts', relativePath: 'm.ts', export: 'default', hash: 'ab', files: { 'm.ts': 'ab' } }, seed: '7', seedDrawn: false, repeats: 2, better: { acc: 'higher' }, options: {}, environment });
+const environment = { dittoVersion: '0.1.0', runtime: '${runtime}', runtimeVersion: '1', platform: 'linux', arch: 'x64', cpuModel: 'c', cpuCount: 2, backend: 'js', workers: 1 };
+const id = records.createRun({ name: '${runtime} run', module: { path: '/m.ts', relativePath: 'm.ts', export: 'default', hash: 'ab', files: { 'm.ts': 'ab' } }, seed: '7', seedDrawn: false, repeats: 2, better: { acc: 'higher' }, options: {}, environment });
 records.recordRepeat(id, { index: 0, seed: '11', status: 'ok', metrics: { acc: 0.1 + 0.2, tiny: 5e-324 }, weightsHash: 'h0', milliseconds: 1, backend: 'js' });
 records.recordRepeat(id, { index: 1, seed: '12', status: 'failed', error: { name: 'Error', message: 'boom', stack: 's' }, milliseconds: 1, backend: 'js' });
 console.log(JSON.stringify({ driver: records.driver, record: records.getRun(id) }));
 records.close();
-`,
-    );
-    const bun = join(repoRoot, 'node_modules', '.bin', 'bun');
-    const { stdout } = await run(bun, ['--conditions=ditto-source', script], { cwd: repoRoot });
+`;
+  }
+
+  /** The record the script printed equals the one this Node (better-sqlite3) reads from its file. */
+  function expectReadBack(db: string, stdout: string, driver: string): void {
     const written = JSON.parse(stdout) as { driver: string; record: { id: string } };
-    expect(written.driver).toBe('bun:sqlite');
+    expect(written.driver).toBe(driver);
     const here = openRecords(db, { readonly: true });
     const read = here.getRun(written.record.id);
     here.close();
     expect(read).toEqual(written.record);
     const ok = read.results[0];
     expect(ok.status === 'ok' && [ok.metrics.acc, ok.metrics.tiny]).toEqual([0.30000000000000004, 5e-324]);
+  }
+
+  it('bun:sqlite (Bun): writes a record that this Node reads back field for field', async () => {
+    const db = join(dir, 'bun.db');
+    const script = join(dir, 'bun-records.ts');
+    writeFileSync(script, recordingScript(db, 'bun'));
+    const bun = join(repoRoot, 'node_modules', '.bin', 'bun');
+    const { stdout } = await run(bun, ['--conditions=ditto-source', script], { cwd: repoRoot });
+    expectReadBack(db, stdout, 'bun:sqlite');
+  });
+
+  it('node:sqlite (Deno): writes a record that this Node reads back field for field', async () => {
+    const db = join(dir, 'deno.db');
+    const deno = join(repoRoot, 'node_modules', '.bin', 'deno');
+    // eval from the repository, so Deno resolves 'ditto/internal' through its package.json.
+    const { stdout } = await run(
+      deno,
+      ['eval', '--sloppy-imports', '--conditions=ditto-source', recordingScript(db, 'deno')],
+      { cwd: repoRoot },
+    );
+    expectReadBack(db, stdout, 'node:sqlite');
   });
 });

@@ -57,18 +57,34 @@ export async function importModule(
     throw new ModuleLoadError(`cannot find the ${role} ${file} (looked for ${path})`, { file: path });
   }
   const url = pathToFileURL(path).href;
+  const started = performance.now();
   try {
     try {
-      return await import(url);
+      const module = await import(url);
+      importTimes.set(path, performance.now() - started);
+      return module;
     } catch (error) {
       if (!isTypeScript(path) || !NEEDS_TSX.has((error as { code?: string }).code ?? '')) throw error;
     }
     await registerTsx();
     // A query gives the module a fresh identity: the failed attempt may be cached under the bare URL.
-    return await import(`${url}?ditto-tsx`);
+    const module = await import(`${url}?ditto-tsx`);
+    importTimes.set(path, performance.now() - started);
+    return module;
   } catch (error) {
     throw locatedLoadError(file, path, error);
   }
+}
+
+const importTimes = new Map<string, number>();
+
+/**
+ * How long the last {@link importModule} of `file` took in this thread, in milliseconds (tsx's
+ * registration included), or undefined if it was not imported here. A worker thread has to pay
+ * at least as much before it can run a repeat.
+ */
+export function importMilliseconds(file: string): number | undefined {
+  return importTimes.get(resolve(file));
 }
 
 let tsxRegistered: Promise<void> | undefined;
@@ -85,6 +101,10 @@ function registerTsx(): Promise<void> {
         `loading a TypeScript module needs the tsx package: npm install --save-dev tsx (${(error as Error).message})`,
       );
     }
+    // With tsx registered, every import becomes a round trip to its loader thread. Load ditto's
+    // entry natively first: the module's own `import … from 'ditto'` (the same copy, as npm installs
+    // it once) is then served from the cache instead of resolving ditto's whole graph through tsx.
+    await import('ditto').catch(() => undefined);
     api.register();
   })();
   return tsxRegistered;

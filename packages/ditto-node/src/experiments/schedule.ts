@@ -2,19 +2,22 @@
  * Where a run's repeats execute. A repeat gives the same bits in any thread (it sets its own seed
  * from (experiment seed, index) and runs through the experiment's own handle), so this is purely a
  * question of speed: starting a worker thread and loading the module in it costs a few hundred
- * milliseconds, more than a whole run of short repeats. With the pool's policy 'auto', the first
- * repeat runs in this thread and is timed; when the rest would finish sooner here than on the
- * pool's threads after their start-up, they run here too, else on the pool.
+ * milliseconds, more than a whole run of short repeats. With the pool's policy 'auto', repeats run
+ * in this thread and are timed; as long as the rest would finish sooner here than on the pool's
+ * threads after their start-up, they stay here, else they go to the pool. The first repeat, which
+ * also pays for compiling the code, only has to finish within the estimated start-up of a worker
+ * ({@link workerStartupEstimate}); the decision is made from the second on.
  *
  * In this thread a repeat is guarded like in a worker: `process.exit` turned into a failure, an
  * uncaught exception or a promise that can never settle recorded as a failure; after any such fault
- * the remaining repeats go to the pool. A repeat still running after {@link WORKER_STARTUP_MS}
+ * the remaining repeats go to the pool. A repeat still running after a worker's estimated start-up
  * sends the rest to the pool at once. Runs with a time limit use the pool only.
  *
  * @module
  */
 
 import { type ExperimentHandle, failure, type RepeatResult, repeatSeed } from 'ditto/internal';
+import { importMilliseconds } from './load-module.js';
 import { FAULTS, faultError, faultMessages, type InProcessPolicy, type RepeatRunOptions } from './pool.js';
 import type { RepeatTask } from './worker.js';
 
@@ -63,11 +66,25 @@ export interface ScheduleOutcome {
  * Whether the repeats still to run finish sooner in this thread than on `workers` threads that
  * first have to start, given one measured repeat.
  */
-export function fasterInProcess(firstMs: number, remaining: number, workers: number): boolean {
+export function fasterInProcess(
+  repeatMs: number,
+  remaining: number,
+  workers: number,
+  startupMs: number = WORKER_STARTUP_MS,
+): boolean {
   if (remaining <= 0) return true;
-  const here = firstMs * remaining;
-  const there = WORKER_STARTUP_MS + (firstMs * remaining) / Math.min(workers, remaining);
+  const here = repeatMs * remaining;
+  const there = startupMs + (repeatMs * remaining) / Math.min(workers, remaining);
   return here <= there;
+}
+
+/**
+ * What starting a worker costs here: {@link WORKER_STARTUP_MS}, plus the time this thread took to
+ * import the module (which a worker repeats; it grows when the machine is loaded, as the repeats'
+ * times do).
+ */
+export function workerStartupEstimate(file: string): number {
+  return WORKER_STARTUP_MS + (importMilliseconds(file) ?? 0);
 }
 
 /**
@@ -81,18 +98,22 @@ export async function runRepeats(schedule: RepeatSchedule): Promise<ScheduleOutc
   const running: Promise<void>[] = [];
   let next = 0;
   if (pool.inProcess === 'auto' && schedule.timeout === undefined) {
+    const startup = workerStartupEstimate(schedule.file);
     while (next < indices.length) {
       const here = runHere(schedule, indices[next]);
       next += 1;
       outcome.inProcess += 1;
-      if (await slowerThan(here, WORKER_STARTUP_MS)) {
+      if (await slowerThan(here, startup)) {
         // Slow repeats pay for threads: the rest start on the pool while this one finishes here.
         running.push(here.then(({ result }) => schedule.onResult(result)));
         break;
       }
       const { result, faulted } = await here;
       schedule.onResult(result);
-      if (faulted || !fasterInProcess(result.milliseconds, indices.length - next, pool.workers)) break;
+      if (faulted) break;
+      // The first repeat also pays for compiling the code: decide from the second on.
+      const remaining = indices.length - next;
+      if (next >= 2 && !fasterInProcess(result.milliseconds, remaining, pool.workers, startup)) break;
     }
   }
   const rest = indices.slice(next);

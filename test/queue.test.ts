@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RepeatResult } from '../packages/ditto/src/experiments/index.js';
+import { VERSION } from '../packages/ditto/src/version.js';
 import { moduleContentHash } from '../packages/ditto-node/src/experiments/module-hash.js';
 import { openRecords } from '../packages/ditto-node/src/experiments/records.js';
 import { runExperimentFile } from '../packages/ditto-node/src/experiments/run-file.js';
@@ -284,6 +285,34 @@ describe('bad input on the queue', () => {
     }
   });
 
+  it('a job from a ditto of the same version but different code is refused, saying so', async () => {
+    const worker = await startWorker();
+    const { Queue } = await import('bullmq');
+    const queue = new Queue(queueName, { connection: { host: '127.0.0.1', port: redis.port } });
+    try {
+      const file = relative(repoRoot, SLOW);
+      const payload = {
+        v: 1,
+        file,
+        exportName: 'default',
+        moduleHash: moduleContentHash(SLOW).hash,
+        dittoVersion: VERSION,
+        dittoCode: 'f'.repeat(64),
+        seed: '5',
+        index: 0,
+        verify: false,
+      };
+      await queue.add('repeat', payload);
+      while (
+        !worker.lines.some((line) => /refused repeat 0 .*different code from the coordinator's/.test(line))
+      ) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      await queue.close();
+    }
+  });
+
   it('payload checks name the field', () => {
     expect(() => parseRepeatJob(null)).toThrow(/expected an object, got null/);
     expect(() => parseRepeatJob({ v: 2 })).toThrow(/`v` must be the format version 1 \(got 2\)/);
@@ -293,6 +322,7 @@ describe('bad input on the queue', () => {
       exportName: 'default',
       moduleHash: 'ab',
       dittoVersion: '0.1.0',
+      dittoCode: 'cd',
       seed: '18446744073709551615',
       index: 0,
       verify: false,

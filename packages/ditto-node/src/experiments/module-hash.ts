@@ -8,9 +8,9 @@
  */
 
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The hash and the files it covers. */
@@ -102,4 +102,42 @@ export function moduleContentHash(file: string): ModuleHash {
     hash.update(bytes);
   }
   return { hash: hash.digest('hex'), files: names.map((n) => n.name) };
+}
+
+let dittoCode: string | undefined;
+
+/**
+ * A SHA-256 of the ditto core this process runs: every source or compiled file of the folder its
+ * entry module resolves to (honouring the process's export conditions). Two processes that report
+ * the same ditto version can still run different code — a local build, a patched copy — and a
+ * repeat's bits depend on it.
+ *
+ * @example
+ * ```ts
+ * dittoCodeHash(); // '9c1f…', the same in every process that loads the same ditto files
+ * ```
+ */
+export function dittoCodeHash(): string {
+  if (dittoCode !== undefined) return dittoCode;
+  const entry = fileURLToPath(import.meta.resolve('ditto'));
+  const folder = dirname(entry);
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const item of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, item.name);
+      if (item.isDirectory()) walk(path);
+      else if (/\.(m?[jt]s|wasm)$/.test(item.name) && !item.name.endsWith('.d.ts')) files.push(path);
+    }
+  };
+  walk(folder);
+  files.sort();
+  const hash = createHash('sha256');
+  for (const path of files) {
+    const name = relative(folder, path).split(sep).join('/');
+    const bytes = readFileSync(path);
+    hash.update(`${Buffer.byteLength(name)}:${name}:${bytes.length}:`);
+    hash.update(bytes);
+  }
+  dittoCode = hash.digest('hex');
+  return dittoCode;
 }

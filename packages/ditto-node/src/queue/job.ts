@@ -37,6 +37,8 @@ export interface RepeatJob {
   moduleHash: string;
   /** ditto version of the coordinator. */
   dittoVersion: string;
+  /** {@link dittoCodeHash} of the coordinator: the same version can be different code. */
+  dittoCode: string;
   /** The experiment seed, unsigned 64-bit, decimal. */
   seed: string;
   index: number;
@@ -66,13 +68,14 @@ export interface WorkerFingerprint {
  * @example
  * ```ts
  * jobId({ v: 1, file: 'e.ts', exportName: 'default', moduleHash: 'ab…', dittoVersion: '0.1.0',
- *   seed: '7', index: 3, verify: false }); // 'r-5c1e…'
+ *   dittoCode: '9c…', seed: '7', index: 3, verify: false }); // 'r-5c1e…'
  * ```
  */
 export function jobId(job: RepeatJob): string {
   const identity = JSON.stringify([
     job.moduleHash,
     job.dittoVersion,
+    job.dittoCode,
     job.exportName,
     job.seed,
     job.index,
@@ -101,7 +104,7 @@ export function parseRepeatJob(data: unknown): RepeatJob {
     throw new Error(`malformed job payload: \`${field}\` must be ${expected} (got ${describe(d[field])})`);
   };
   if (d.v !== 1) fail('v', 'the format version 1');
-  for (const field of ['file', 'exportName', 'moduleHash', 'dittoVersion'] as const) {
+  for (const field of ['file', 'exportName', 'moduleHash', 'dittoVersion', 'dittoCode'] as const) {
     if (typeof d[field] !== 'string' || d[field] === '') fail(field, 'a non-empty string');
   }
   if (typeof d.seed !== 'string' || !/^\d{1,20}$/.test(d.seed) || BigInt(d.seed) >= 2n ** 64n) {
@@ -120,6 +123,7 @@ export function parseRepeatJob(data: unknown): RepeatJob {
     exportName: d.exportName as string,
     moduleHash: d.moduleHash as string,
     dittoVersion: d.dittoVersion as string,
+    dittoCode: d.dittoCode as string,
     seed: d.seed as string,
     index: d.index as number,
     verify: d.verify as boolean,

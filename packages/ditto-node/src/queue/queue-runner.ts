@@ -14,6 +14,7 @@
  */
 
 import { bits, failure, foldIn, key, type RepeatResult, repeatSeed, VERSION } from 'ditto/internal';
+import { dittoCodeHash } from '../experiments/module-hash.js';
 import type { RepeatRunOptions } from '../experiments/pool.js';
 import type { RepeatRunner } from '../experiments/repeat-runner.js';
 import type { RepeatTask } from '../experiments/worker.js';
@@ -139,6 +140,7 @@ export class QueueRunner implements RepeatRunner {
         exportName: task.exportName,
         moduleHash: this.#options.moduleHash,
         dittoVersion: VERSION,
+        dittoCode: dittoCodeHash(),
         seed: task.seed,
         index: task.index,
         verify: false,
@@ -182,13 +184,15 @@ export class QueueRunner implements RepeatRunner {
     });
     // A job with this id that already exists (submitted twice, or finished in an earlier session)
     // is not added again: it is computed once, and the poll below picks up its result.
-    await this.#queue.add('repeat', job, {
-      jobId: id,
-      attempts: 3,
-      backoff: { type: 'fixed', delay: 200 },
-      removeOnComplete: false,
-      removeOnFail: false,
-    });
+    await throughOutages(`submitting repeat ${job.index}`, () =>
+      this.#queue.add('repeat', job, {
+        jobId: id,
+        attempts: 3,
+        backoff: { type: 'fixed', delay: 200 },
+        removeOnComplete: false,
+        removeOnFail: false,
+      }),
+    );
     done.catch(() => {}); // settled before it is awaited below: not an unhandled rejection
     await this.#check(id);
     return done;
@@ -230,8 +234,31 @@ export class QueueRunner implements RepeatRunner {
   }
 
   async #copies(id: string): Promise<JobOutcome[]> {
-    const items = await this.#results.lrange(resultsKey(id), 0, -1);
+    const items = await throughOutages('reading results', () => this.#results.lrange(resultsKey(id), 0, -1));
     return items.map(parseOutcome);
+  }
+}
+
+/** How long the coordinator rides out a Redis that went away (a restart, a failover). */
+const OUTAGE_MS = 60_000;
+
+/**
+ * Runs a Redis call, retrying while the connection is down: a restarted Redis (with its
+ * append-only file) still has every job, so the run should wait for it, not fail.
+ */
+async function throughOutages<T>(what: string, call: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + OUTAGE_MS;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${what}: Redis did not come back within ${OUTAGE_MS / 1000} s (${(error as Error).message})`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 }
 

@@ -15,7 +15,7 @@ import { existsSync, statSync } from 'node:fs';
 import { cpus, hostname, platform } from 'node:os';
 import { resolve } from 'node:path';
 import { VERSION } from 'ditto/internal';
-import { moduleContentHash } from '../experiments/module-hash.js';
+import { dittoCodeHash, moduleContentHash } from '../experiments/module-hash.js';
 import { RepeatPool } from '../experiments/pool.js';
 import { checkReachable, connectionOptions, loadBullmq, parseQueueUrl } from './connection.js';
 import {
@@ -111,6 +111,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const refusal = (job: RepeatJob, path: string): string | null => {
     if (job.dittoVersion !== VERSION) {
       return `this worker runs ditto ${VERSION}; the job was submitted by ditto ${job.dittoVersion}, whose results may differ`;
+    }
+    if (job.dittoCode !== dittoCodeHash()) {
+      return `this worker's ditto ${VERSION} is different code from the coordinator's (code hash ${dittoCodeHash().slice(0, 12)} here, ${job.dittoCode.slice(0, 12)} there): a local build or a patched copy gives other results`;
     }
     if (!existsSync(path)) {
       return `this worker needs the experiment file ${job.file} (looked for ${path}); start it in the experiment's project folder or pass --root`;

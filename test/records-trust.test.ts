@@ -129,6 +129,9 @@ describe('--resume refuses what would mix two runs', () => {
       const refused = await Promise.race([first, second, neither]);
       expect(refused.code, refused.stderr).toBe(1);
       expect(refused.stderr).toMatch(/run .* is being run by process \d+ on .*; two sessions of one run/);
+      const io = captureIO();
+      runsCommand({ db }, io); // the run is shown as running, in the process that holds it
+      expect(io.text()).toMatch(/light\s+running\s+0\/4 .*\(process \d+ on .*\)/);
       writeFileSync(join(held, 'release'), '');
       const [a, b] = await Promise.all([first, second]);
       expect([a.code, b.code].sort()).toEqual([0, 1]);

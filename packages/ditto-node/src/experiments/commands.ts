@@ -525,9 +525,11 @@ export function runsCommand(opts: { db?: string; json?: boolean }, io: CommandIO
     for (const r of runs) {
       const name = r.name.length > 24 ? `${r.name.slice(0, 23)}…` : r.name;
       const status = r.status === 'complete' ? s.green : r.status === 'failed' ? s.red : (t: string) => t;
+      // A run a live session holds is running, not merely incomplete.
+      const shown = r.runningIn === null ? r.status : 'running';
       io.out(
-        `${r.id.padEnd(20)} ${name.padEnd(24)} ${status(r.status.padEnd(10))} ${`${r.completed}/${r.repeats}`.padStart(9)}  ` +
-          `${r.startedAt.slice(0, 16).replace('T', ' ')}\n`,
+        `${r.id.padEnd(20)} ${name.padEnd(24)} ${status(shown.padEnd(10))} ${`${r.completed}/${r.repeats}`.padStart(9)}  ` +
+          `${r.startedAt.slice(0, 16).replace('T', ' ')}${r.runningIn === null ? '' : s.dim(`  (${r.runningIn})`)}\n`,
       );
     }
     return 0;

@@ -112,6 +112,8 @@ export interface RunSummaryLine {
   status: RunStatus;
   startedAt: string;
   finishedAt: string | null;
+  /** The live session running it now, e.g. 'process 1234 on build-7', or null. */
+  runningIn: string | null;
 }
 
 /** Thrown for an id that matches no run (or several, for a prefix). */
@@ -468,6 +470,7 @@ export class RunRecords {
          GROUP BY r.id ORDER BY r.started_at DESC, r.id DESC`,
       )
       .all();
+    const running = this.#liveSessions();
     return rows.map((r) => {
       const repeats = Number(r.repeats);
       const completed = Number(r.completed);
@@ -484,8 +487,24 @@ export class RunRecords {
         status: completed === repeats ? 'complete' : completed + failed === repeats ? 'failed' : 'incomplete',
         startedAt: String(r.started_at),
         finishedAt: r.finished_at === null ? null : String(r.finished_at),
+        runningIn: running.get(String(r.id)) ?? null,
       };
     });
+  }
+
+  /** Run id → 'process P on HOST' for each claim held by a live session (none in a schema-1 file). */
+  #liveSessions(): Map<string, string> {
+    const hasSessions = this.#db
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'")
+      .get();
+    const live = new Map<string, string>();
+    if (hasSessions === undefined) return live;
+    for (const holder of this.#db.prepare('SELECT run_id, token, pid, host FROM sessions').all()) {
+      if (holder.token === this.#token || sessionAlive(holder)) {
+        live.set(String(holder.run_id), `process ${holder.pid} on ${holder.host}`);
+      }
+    }
+    return live;
   }
 
   /**

@@ -1,13 +1,13 @@
 /**
- * Progress of a run's repeats: a cli-progress bar with ETA on a terminal, one plain line per
- * repeat otherwise (logs, CI, pipes). Written to stderr, so `--json` output on stdout stays clean.
+ * Progress of a run's repeats: a bar with an ETA from the repeats' measured times on a terminal
+ * (drawn on each result, no timer), one plain line per repeat otherwise (logs, CI, pipes). Written to stderr, so `--json` output on stdout stays clean.
  * A failing repeat is reported as soon as it fails, with its index, seed and stack.
  *
  * @module
  */
 
-import { SingleBar } from 'cli-progress';
 import type { RepeatResult } from 'ditto/internal';
+import { barLines, columnsOf, InPlaceBar } from '../progress.js';
 
 /** Receives a run's progress. */
 export interface RepeatProgress {
@@ -74,34 +74,66 @@ class LineProgress implements RepeatProgress {
   stop(): void {}
 }
 
+/**
+ * The time left, from the repeats' own measured times: their mean × the repeats left ÷ how many
+ * ran at once (the measured repeat time per elapsed time: about 1 in this process, up to the
+ * worker count on a pool). Null before the first result.
+ */
+export function estimateRemaining(
+  measuredMs: readonly number[],
+  elapsedMs: number,
+  remaining: number,
+): number | null {
+  if (measuredMs.length === 0 || elapsedMs <= 0) return null;
+  const sum = measuredMs.reduce((a, b) => a + b, 0);
+  const concurrency = Math.max(1, sum / elapsedMs);
+  return ((sum / measuredMs.length) * remaining) / concurrency;
+}
+
+/** "850ms", "12s", "3m05s". */
+export function formatEta(ms: number | null): string {
+  if (ms === null) return '…';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+}
+
 class BarProgress implements RepeatProgress {
   readonly #stream: NodeJS.WriteStream;
-  #bar: SingleBar | undefined;
+  readonly #drawing: InPlaceBar;
+  #label = '';
+  #total = 0;
+  #measured: number[] = [];
+  #started = 0;
   constructor(stream: NodeJS.WriteStream) {
     this.#stream = stream;
+    this.#drawing = new InPlaceBar(stream);
   }
   start(name: string, total: number, already: number): void {
-    const label = name.length > 24 ? `${name.slice(0, 23)}…` : name;
-    this.#bar = new SingleBar({
-      stream: this.#stream,
-      format: `${label} [{bar}] {value}/{total} | ETA {eta_formatted} | {last}`,
-      barsize: 20,
-      hideCursor: true,
-      clearOnComplete: false,
-      etaBuffer: 8,
-    });
-    this.#bar.start(total, 0, { last: already > 0 ? `${already} already recorded` : '' });
+    this.#label = name.length > 24 ? `${name.slice(0, 23)}…` : name;
+    this.#total = total;
+    this.#measured = [];
+    this.#started = performance.now();
+    this.#draw(0, already > 0 ? `${already} already recorded` : '');
   }
   update(result: RepeatResult, done: number): void {
     if (result.status === 'failed') {
       // Print the failure above the bar, then redraw it.
-      this.#stream.write('\r\x1b[K');
+      this.#drawing.clear();
       this.#stream.write(`${failureLines(result).join('\n')}\n`);
     }
-    this.#bar?.update(done, { last: `#${result.index} ${metricsText(result)}`.slice(0, 30) });
+    this.#measured.push(result.milliseconds);
+    this.#draw(done, `#${result.index} ${metricsText(result)}`);
   }
   stop(): void {
-    this.#bar?.stop();
-    this.#bar = undefined;
+    this.#drawing.end();
+  }
+  #draw(done: number, last: string): void {
+    const eta = estimateRemaining(this.#measured, performance.now() - this.#started, this.#total - done);
+    const text = [`ETA ${formatEta(done === this.#total ? 0 : eta)}`, last].filter(Boolean).join(' - ');
+    this.#drawing.draw(
+      barLines({ title: this.#label, done, total: this.#total, text }, columnsOf(this.#stream)),
+    );
   }
 }

@@ -52,6 +52,7 @@ const CASES: Array<[string, string[], RegExp]> = [
   ['run: bad --workers', ['run', 'tiny.mjs', '--workers', '0'], /workers/],
   ['run: unknown --export', ['run', 'tiny.mjs', '--export', 'nope'], /no experiment exported as 'nope'/],
   ['run: bad --tolerance', ['run', 'tiny.mjs', '--tolerance', 'x'], /--tolerance/],
+  ['run: bad --timeout', ['run', 'tiny.mjs', '--timeout', '-1'], /--timeout must be a number of seconds > 0/],
   ['run: a damaged database', ['run', 'tiny.mjs', '--db', 'broken.db'], /broken\.db/],
   ['rerun: unknown run id', ['rerun', 'zzzz', '--repeat', '0'], /zzzz/],
   ['rerun: bad --repeat', ['rerun', 'latest', '--repeat', 'x'], /--repeat/],

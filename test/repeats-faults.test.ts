@@ -135,6 +135,17 @@ describe('repeats in this thread', () => {
     expect(fasterInProcess(1000, 0, 2)).toBe(true); // nothing left to run
   });
 
+  it('`ditto run --timeout` stops a repeat past it', async () => {
+    const args = ['run', faulty, '--repeats', '4', '--timeout', '1', '--no-record', '--json'];
+    const result = await runCli(args, { cwd: dir });
+    expect(result.code).toBe(1);
+    const results: RepeatResult[] = JSON.parse(result.stdout).runs[0].run.results;
+    expect(results.map((r) => r.status)).toEqual(['ok', 'failed', 'failed', 'failed']);
+    expect(errorOf(results[3])?.message).toBe(
+      'repeat 3 timed out after 1 s and was stopped (time limit 1 s)',
+    );
+  });
+
   it('a first repeat that never settles, or calls process.exit, fails alone in `ditto run`', async () => {
     const result = await runCli(['run', faulty, '--export', 'hangsFirst', '--no-record', '--json'], {
       cwd: dir,

@@ -26,7 +26,8 @@ import {
   VERSION,
 } from 'ditto/internal';
 import pc from 'picocolors';
-import { type ReportRun, renderReport } from '../report/html.js';
+import { secondsArgument } from '../cli/arguments.js';
+import type { ReportRun } from '../report/html.js';
 import { formatComparison, formatRun, type RunFacts, type TextStyle, wrap } from '../report/terminal.js';
 import { recordToCsv, recordToJson } from './export.js';
 import { type ExportedExperiment, experimentExport, importModule, loadExperiments } from './load-module.js';
@@ -66,6 +67,8 @@ export interface RunLikeOptions {
   record?: boolean;
   tolerance?: string;
   resamples?: string;
+  /** Time limit per repeat in seconds (`--timeout`). */
+  timeout?: string;
   /** `redis://host:port`: run the repeats as jobs on this queue (`ditto worker` runs them). */
   queue?: string;
   /** With `queue`: the share of repeats run twice on different workers and compared. */
@@ -119,6 +122,7 @@ interface Overrides {
   repeats?: number;
   seed?: Seed;
   workers?: number;
+  timeout?: number;
 }
 
 function overrides(opts: RunLikeOptions): Overrides {
@@ -126,7 +130,8 @@ function overrides(opts: RunLikeOptions): Overrides {
   if (repeats !== undefined) checkRepeats('--repeats', repeats);
   const workers = integerOption('workers', opts.workers);
   if (workers !== undefined) checkWorkers('--workers', workers);
-  return { repeats, workers, seed: opts.seed === undefined ? undefined : parseSeed(opts.seed) };
+  const timeout = opts.timeout === undefined ? undefined : secondsArgument('--timeout')(opts.timeout);
+  return { repeats, workers, timeout, seed: opts.seed === undefined ? undefined : parseSeed(opts.seed) };
 }
 
 /** One finished or loaded run, with what the outputs need. */
@@ -200,6 +205,7 @@ class ModuleRunner {
         resume,
         repeats: this.options.repeats,
         seed: this.options.seed,
+        timeout: this.options.timeout,
         progress: this.io.progress ? createProgress(process.stderr) : silentProgress,
       });
       if (result.resumed) {
@@ -398,6 +404,8 @@ async function writeReport(
     record: o.record,
     facts: o.facts,
   }));
+  // Loaded only for --report: the chart library costs more start-up than a whole short run.
+  const { renderReport } = await import('../report/html.js');
   const html = await renderReport({ runs, comparison, generatedAt: new Date().toISOString() });
   writeFileSync(path, html);
   io.err(`report written to ${path}\n`);

@@ -41,7 +41,10 @@ export interface RepeatPoolOptions {
 
 /** Options of one {@link RepeatPool.run}. */
 export interface RepeatRunOptions {
-  /** Time limit in seconds; past it the repeat's thread is terminated and the repeat fails. */
+  /**
+   * Time limit in seconds, from the moment the repeat starts (a fresh thread first loads the
+   * module, which is not counted); past it the repeat's thread is terminated and the repeat fails.
+   */
   timeout?: number;
 }
 
@@ -147,10 +150,6 @@ export class RepeatPool {
       slot.started = performance.now();
       slot.exitCode = undefined;
       slot.crash = undefined;
-      if (job.timeout !== undefined) {
-        const busy = slot;
-        busy.timer = setTimeout(() => this.#timedOut(busy), job.timeout * 1000);
-      }
       slot.worker.postMessage({ type: 'run', id: job.id, task: job.task } satisfies RunMessage);
     }
   }
@@ -179,6 +178,12 @@ export class RepeatPool {
     if (job === null || reply.id !== job.id) return;
     if (reply.type === 'exit-called') {
       slot.exitCode = reply.code;
+      return;
+    }
+    if (reply.type === 'started') {
+      // The time limit counts the repeat, not the thread's start-up and module loading.
+      slot.started = performance.now();
+      if (job.timeout !== undefined) slot.timer = setTimeout(() => this.#timedOut(slot), job.timeout * 1000);
       return;
     }
     this.#release(slot);

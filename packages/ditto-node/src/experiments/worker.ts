@@ -39,15 +39,20 @@ export type WorkerReply =
   /** The module could not be loaded (or has no such experiment): the repeat never started. */
   | { type: 'load-error'; id: number; error: { name: string; message: string; stack: string } }
   /** The repeat called process.exit(code); the thread ends next. */
-  | { type: 'exit-called'; id: number; code: number };
+  | { type: 'exit-called'; id: number; code: number }
+  /** The module is loaded and the repeat starts: its time limit runs from here. */
+  | { type: 'started'; id: number };
 
 /** Marks the workers the pool starts, in their workerData. */
 export const WORKER_MARK = 'ditto.repeat-worker';
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
-/** Runs one repeat. A repeat that throws is returned as a failure; a module that fails to load throws. */
-export async function runRepeatTask(task: RepeatTask): Promise<RepeatResult> {
+/**
+ * Runs one repeat. A repeat that throws is returned as a failure; a module that fails to load throws.
+ * `onStart` is called once the module is loaded, as the repeat begins.
+ */
+export async function runRepeatTask(task: RepeatTask, onStart?: () => void): Promise<RepeatResult> {
   let module = modules.get(task.file);
   if (module === undefined) {
     module = importModule(task.file);
@@ -56,6 +61,7 @@ export async function runRepeatTask(task: RepeatTask): Promise<RepeatResult> {
     modules.set(task.file, module);
   }
   const handle = experimentExport(await module, task.exportName, task.file);
+  onStart?.();
   return handle.runRepeat(BigInt(task.seed), task.index);
 }
 
@@ -72,7 +78,8 @@ function serve(port: NonNullable<typeof parentPort>): void {
     port.unref();
     let reply: WorkerReply;
     try {
-      reply = { type: 'result', id: message.id, result: await runRepeatTask(message.task) };
+      const started = () => port.postMessage({ type: 'started', id: message.id } satisfies WorkerReply);
+      reply = { type: 'result', id: message.id, result: await runRepeatTask(message.task, started) };
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
       reply = {

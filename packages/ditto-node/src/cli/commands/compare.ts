@@ -24,6 +24,7 @@ export function registerCompare(program: Command): void {
     .option('--no-record', 'do not record the runs made from files')
     .option('--tolerance <t>', '"enough repeats" tolerance: 10% of the mean (default) or absolute')
     .option('--resamples <n>', 'bootstrap resamples (default 9999)')
+    .option('--timeout <seconds>', 'time limit per repeat of the experiments run from files')
     .option('--queue <redis-url>', 'run the repeats as jobs on this Redis queue; `ditto worker` runs them')
     .option(
       '--verify-fraction <f>',

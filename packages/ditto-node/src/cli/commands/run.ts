@@ -29,6 +29,10 @@ export function registerRun(program: Command): void {
       '"enough repeats" tolerance for the CI half-width: 10% of the mean (default) or absolute',
     )
     .option('--resamples <n>', 'bootstrap resamples (default 9999)')
+    .option(
+      '--timeout <seconds>',
+      "time limit per repeat (default: the experiment's timeout, else none): a repeat past it is stopped and recorded as failed",
+    )
     .option('--queue <redis-url>', 'run the repeats as jobs on this Redis queue; `ditto worker` runs them')
     .option(
       '--verify-fraction <f>',

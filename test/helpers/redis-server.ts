@@ -47,7 +47,10 @@ export async function startRedis(): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'ditto-redis-'));
   let child: ChildProcess | undefined;
   const cli = (...args: string[]) =>
-    execFileSync(cliPath, ['-h', '127.0.0.1', '-p', String(port), ...args], { encoding: 'utf8' }).trim();
+    execFileSync(cliPath, ['-h', '127.0.0.1', '-p', String(port), ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   const launch = async () => {
     child = spawn(
       server,

@@ -50,6 +50,9 @@ export interface QueueRunnerOptions {
   pollMs?: number;
 }
 
+/** Pending jobs the safety-net poll checks per interval. */
+const POLL_BATCH = 64;
+
 /** A key-derivation tag for the choice of repeats to verify ("verify" in ASCII). */
 const VERIFY_TAG = 0x76657269;
 
@@ -112,6 +115,7 @@ export class QueueRunner implements RepeatRunner {
   readonly #results: RedisClient;
   readonly #waiting = new Map<string, Waiter[]>();
   readonly #poll: NodeJS.Timeout;
+  #pollCursor = 0;
 
   constructor(options: QueueRunnerOptions, queue: JobQueue, events: JobEvents, results: RedisClient) {
     this.#options = options;
@@ -198,8 +202,18 @@ export class QueueRunner implements RepeatRunner {
     return done;
   }
 
+  /**
+   * The safety net for events lost while Redis was away: a few pending jobs per tick, in turn, so
+   * its cost stays bounded (POLL_BATCH jobs per interval) however many jobs a run has in flight.
+   */
   async #pollPending(): Promise<void> {
-    for (const id of [...this.#waiting.keys()]) await this.#check(id).catch(() => {});
+    const pending = [...this.#waiting.keys()];
+    if (pending.length === 0) return;
+    for (let i = 0; i < Math.min(POLL_BATCH, pending.length); i++) {
+      const id = pending[(this.#pollCursor + i) % pending.length];
+      await this.#check(id).catch(() => {});
+    }
+    this.#pollCursor = (this.#pollCursor + POLL_BATCH) % pending.length;
   }
 
   async #check(id: string): Promise<void> {

@@ -1,30 +1,35 @@
 /**
  * Benchmark of the experiment runner: 30 repeats of the tutorial workload (examples/experiment.ts:
  * 1→10→1, 9 samples, Adam, MSE, 100 epochs, full batch; each repeat builds, fits, predicts, scores
- * and hashes) in-process and on 1 and 2 worker threads, next to one fit of the same network in
- * TensorFlow.js (cpu backend) measured in the same run.
+ * and hashes) in-process and on 1 and 2 worker threads, the whole `ditto run examples/experiment.ts`
+ * command as a user runs it, and one fit of the same network in TensorFlow.js (cpu backend).
  *
  * - "cold" pool times start before the worker threads exist: thread start-up, loading the module in
- *   every worker and all 30 repeats — what one `ditto run` costs.
+ *   every worker and all 30 repeats. Pools here never run repeats in this thread (`inProcess:
+ *   'never'`), so they measure the worker path.
  * - "warm" pool times run 30 more repeats on the same threads (median of 3).
  * - Two builds of the runner: "source" (this checkout's TypeScript, so each worker first registers
- *   tsx and compiles the sources: the development set-up) and "compiled" (src/ transpiled to
- *   JavaScript in .ditto/bench-compiled/, with a JavaScript experiment module: what an installed
- *   ditto does). Both run the same workload and must give the same weights.
+ *   tsx and compiles the sources: the development set-up) and "built" (packages/*\/dist, what an
+ *   installed ditto runs). Both run the same workload and must give the same weights.
  * - In-process: 30 repeats on the main thread after a warm-up round (median of 3).
+ * - `ditto run`: the built command (packages/ditto-node/dist/cli/main.js) started cold in a fresh
+ *   process, N times (`--runs N`, default 7), recording each run in a fresh database: wall time
+ *   and the process's CPU time (user + system), median and range, with the load average — other
+ *   processes share the cores. Its results must equal the in-process ones bit for bit. Needs
+ *   `npm run build` first.
  * - tfjs "cold" is the first fit in the process (backend start-up included), "warm" the median of 5
  *   later fits.
  *
  * Prints a table and writes bench/results-experiments.json. Timings are reported, never asserted.
  *
- * Usage: node --import tsx bench/experiments.ts [--out FILE]
+ * Usage: node --conditions=ditto-source --import tsx bench/experiments.ts [--out FILE] [--runs N]
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import ts from 'typescript';
 import { type ExperimentRun, runExperiment } from '../packages/ditto/src/experiments/index.js';
 import { tutorialData } from '../packages/ditto/src/tutorial/tutorial.js';
 import { VERSION } from '../packages/ditto/src/version.js';
@@ -38,6 +43,10 @@ const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const moduleFile = join(root, 'examples/experiment.ts');
 const outIndex = process.argv.indexOf('--out');
 const out = outIndex > 0 ? resolve(process.argv[outIndex + 1]) : join(root, 'bench/results-experiments.json');
+const runsIndex = process.argv.indexOf('--runs');
+const cliRuns = runsIndex > 0 ? Number(process.argv[runsIndex + 1]) : 7;
+if (!Number.isInteger(cliRuns) || cliRuns < 1)
+  throw new Error(`--runs must be a whole number ≥ 1, got ${process.argv[runsIndex + 1]}`);
 
 const now = () => performance.now();
 const median = (xs: number[]) => {
@@ -83,7 +92,7 @@ type Runner = {
 
 async function measurePool(runner: Runner, file: string, workers: number, reference: string[]) {
   const started = now();
-  const pool = new runner.RepeatPool(workers);
+  const pool = new runner.RepeatPool(workers, { inProcess: 'never' });
   try {
     const first = await runner.runExperimentFile(file, { pool, records: false });
     const coldMs = now() - started;
@@ -112,42 +121,55 @@ async function measureBuild(runner: Runner, file: string, reference: string[]) {
   };
 }
 
-/**
- * src/ transpiled file by file (TypeScript's transpileModule; the sources are isolatedModules-safe)
- * into .ditto/bench-compiled/, plus a JavaScript twin of examples/experiment.ts there. Its packages
- * resolve from the repository's node_modules, as an installed ditto's would from the user's.
- */
-function compileSources(): { runner: string; file: string } {
-  const outDir = join(root, '.ditto/bench-compiled');
-  rmSync(outDir, { recursive: true, force: true });
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory()
-        ? walk(join(dir, e.name))
-        : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')
-          ? [join(dir, e.name)]
-          : [],
-    );
-  for (const file of walk(join(root, 'src'))) {
-    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
-      fileName: file,
-      compilerOptions: {
-        module: ts.ModuleKind.ESNext,
-        target: ts.ScriptTarget.ES2022,
-        verbatimModuleSyntax: false,
-      },
-    });
-    const target = join(outDir, relative(join(root, 'src'), file)).replace(/\.ts$/, '.js');
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, outputText);
+/** The built packages (packages/ditto-node/dist, packages/ditto/dist), as an installed ditto runs them. */
+function builtRunner(): { runner: string; cli: string } {
+  const runner = join(root, 'packages/ditto-node/dist/experiments/index.js');
+  const cli = join(root, 'packages/ditto-node/dist/cli/main.js');
+  for (const file of [runner, cli, join(root, 'packages/ditto/dist/index.js')]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
   }
-  const file = join(outDir, 'experiment.mjs');
-  writeFileSync(
-    file,
-    "import { tutorialExperiment } from './experiments/index.js';\n" +
-      "export default tutorialExperiment({ name: 'tutorial 1→10→1', repeats: 30, seed: 7 });\n",
-  );
-  return { runner: join(outDir, 'node/experiments/index.js'), file };
+  return { runner, cli };
+}
+
+/** The median and range of some timings. */
+function spread(xs: number[]) {
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
+}
+
+/**
+ * `ditto run examples/experiment.ts` as a user runs it: a fresh process of the built command (no
+ * source condition, no tsx flag), a fresh records database each time. Wall time around the
+ * process; CPU time (user + system, all its threads) from /usr/bin/time where it exists.
+ */
+function measureCli(cli: string, reference: string[]) {
+  const dir = mkdtempSync(join(os.tmpdir(), 'ditto-bench-cli-'));
+  const time = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let identical = true;
+  try {
+    for (let i = 0; i < cliRuns; i++) {
+      const args = [cli, 'run', moduleFile, '--json', '--db', join(dir, `runs-${i}.db`)];
+      const env = { ...process.env, NODE_OPTIONS: '' };
+      const started = now();
+      const child = time
+        ? spawnSync(time, ['-f', 'cpu %U %S', process.execPath, ...args], {
+            encoding: 'utf8',
+            env,
+            cwd: root,
+          })
+        : spawnSync(process.execPath, args, { encoding: 'utf8', env, cwd: root });
+      wall.push(now() - started);
+      if (child.status !== 0) throw new Error(`ditto run failed (${child.status}): ${child.stderr}`);
+      const cpuLine = /cpu ([\d.]+) ([\d.]+)/.exec(child.stderr);
+      if (cpuLine) cpu.push((Number(cpuLine[1]) + Number(cpuLine[2])) * 1000);
+      const run = JSON.parse(child.stdout).runs[0].run as ExperimentRun;
+      identical &&= hashes(run).join() === reference.join();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { runs: cliRuns, wallMs: spread(wall), cpuMs: cpu.length ? spread(cpu) : null, identical };
 }
 
 // Other processes share the cores; the load average puts the timings in context.
@@ -165,9 +187,11 @@ for (let i = 0; i < 4; i++) {
 }
 const inProcessMs = median(inProcessRuns);
 const source = await measureBuild({ RepeatPool, runExperimentFile }, moduleFile, reference);
-const compiledBuild = compileSources();
-const compiledRunner = (await import(pathToFileURL(compiledBuild.runner).href)) as Runner;
-const compiled = await measureBuild(compiledRunner, compiledBuild.file, reference);
+const built = builtRunner();
+const builtModule = (await import(pathToFileURL(built.runner).href)) as Runner;
+const compiled = await measureBuild(builtModule, moduleFile, reference);
+const loadBeforeCli = os.loadavg();
+const cli = measureCli(built.cli, reference);
 const fastest = compiled;
 
 const result = {
@@ -187,12 +211,13 @@ const result = {
     inProcessMs,
     source,
     compiled,
-    identicalEverywhere: source.identical && compiled.identical,
+    cli: { ...cli, loadAverage: loadBeforeCli.map((x) => Number(x.toFixed(2))), goalMs: 600 },
+    identicalEverywhere: source.identical && compiled.identical && cli.identical,
   },
   tfjs,
   goal: {
     statement: 'all 30 repeats (2 workers, cold pool) finish faster than tfjs does one fit',
-    build: 'compiled',
+    build: 'built',
     versusColdFit: fastest.pools[1].coldMs < tfjs.coldMs,
     versusWarmFit: fastest.pools[1].coldMs < tfjs.warmMs,
     warmPoolVersusWarmFit: fastest.pools[1].warmMs < tfjs.warmMs,
@@ -203,7 +228,7 @@ const ms = (x: number) => `${x.toFixed(0).padStart(7)} ms`;
 const rows: [string, string][] = [['ditto, 30 repeats in-process (main thread, warm)', ms(inProcessMs)]];
 for (const [name, build] of [
   ['source', source],
-  ['compiled', compiled],
+  ['built', compiled],
 ] as const) {
   for (const p of build.pools) {
     const label = `ditto (${name}), 30 repeats, ${p.workers} worker${p.workers === 1 ? '' : 's'}`;
@@ -214,6 +239,13 @@ for (const [name, build] of [
     `${build.speedupCold.toFixed(2)}× / ${build.speedupWarm.toFixed(2)}×`,
   ]);
 }
+const range = (r: { median: number; min: number; max: number }) =>
+  `${ms(r.median)} (${r.min.toFixed(0)}–${r.max.toFixed(0)})`;
+rows.push([
+  `ditto run examples/experiment.ts, cold process, wall (median of ${cli.runs})`,
+  range(cli.wallMs),
+]);
+if (cli.cpuMs) rows.push([`ditto run examples/experiment.ts, CPU time user+sys (median)`, range(cli.cpuMs)]);
 rows.push(
   [`tfjs ${tfjs.version} (${tfjs.backend}), one fit, cold`, ms(tfjs.coldMs)],
   [`tfjs ${tfjs.version} (${tfjs.backend}), one fit, warm`, ms(tfjs.warmMs)],
@@ -226,6 +258,7 @@ process.stdout.write(
 for (const [k, v] of rows) process.stdout.write(`  ${k.padEnd(width)}  ${v}\n`);
 process.stdout.write(
   `\n  identical weights at 1 and 2 workers, in-process and in every build: ${result.ditto.identicalEverywhere ? 'yes' : 'NO'}\n` +
+    `  ditto run goal (≤ 600 ms wall, median): ${cli.wallMs.median <= 600 ? 'met' : 'not met'} at load average ${result.ditto.cli.loadAverage[0]}\n` +
     `  goal (30 repeats on 2 workers, cold pool, ${result.goal.build} build, faster than one tfjs fit): ` +
     `${result.goal.versusColdFit ? 'met' : 'not met'} against tfjs's cold fit, ` +
     `${result.goal.versusWarmFit ? 'met' : 'not met'} against its warm fit\n`,

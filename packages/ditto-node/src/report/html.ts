@@ -13,7 +13,7 @@ import type {
   RunRecord,
 } from 'ditto/internal';
 import { type ExperimentRun, failures, formatP, formatNumber as num, VERSION } from 'ditto/internal';
-import { boxPlotSpec, convergenceSpec, histogramSpec, renderSvg } from './charts.js';
+import { boxPlotSvg, convergenceSvg, histogramSvg } from './svg/index.js';
 import { convergenceSentence, type RunFacts } from './terminal.js';
 
 /** One run in the report. */
@@ -87,13 +87,13 @@ export async function renderReport(input: ReportInput): Promise<string> {
       `${input.generatedAt ? ` · ${esc(input.generatedAt)}` : ''}</p>`,
   );
   body.push(runsTable(runs));
-  for (const metric of metrics) body.push(await metricSection(metric, runs, comparison));
+  for (const metric of metrics) body.push(metricSection(metric, runs, comparison));
   body.push(failuresSection(runs));
   body.push(detailsSection(runs));
   body.push(
     '<p class="muted">Intervals: Student t for the mean; bootstrap percentile and BCa intervals for the mean ' +
       '(9999 resamples unless stated) drawn from a key derived from the experiment seed, so they are the same ' +
-      'on every rendering. Box plots: whiskers at 1.5 IQR, one tick per repeat.</p>',
+      'on every rendering. Box plots: whiskers at 1.5 IQR, one point per repeat.</p>',
   );
   return [
     '<!doctype html>',
@@ -138,28 +138,20 @@ function runsTable(runs: readonly ReportRun[]): string {
   return table(['experiment', 'run', 'ok', 'failed', 'seed', 'backend', 'workers', 'time'], rows);
 }
 
-async function metricSection(
-  metric: string,
-  runs: readonly ReportRun[],
-  comparison: Comparison | null,
-): Promise<string> {
+function metricSection(metric: string, runs: readonly ReportRun[], comparison: Comparison | null): string {
   const withMetric = runs
     .map((r) => ({ label: r.label, summary: r.summary.metrics.find((m) => m.metric === metric) }))
     .filter((r): r is { label: string; summary: MetricSummary } => r.summary !== undefined);
   const better = withMetric[0].summary.better;
   const series = withMetric.map((r) => ({ label: r.label, values: r.summary.values }));
   const confidence = withMetric[0].summary.description.confidence;
-  const [box, histogram, convergence] = await Promise.all([
-    renderSvg(boxPlotSpec(metric, series)),
-    renderSvg(histogramSpec(metric, series)),
-    renderSvg(
-      convergenceSpec(
-        metric,
-        withMetric.map((r) => ({ label: r.label, points: r.summary.convergence.points })),
-        confidence,
-      ),
-    ),
-  ]);
+  const box = boxPlotSvg(metric, series);
+  const histogram = histogramSvg(metric, series);
+  const convergence = convergenceSvg(
+    metric,
+    withMetric.map((r) => ({ label: r.label, points: r.summary.convergence.points })),
+    confidence,
+  );
   const out: string[] = [`<h2>${esc(metric)} <span class="muted">(${better} is better)</span></h2>`];
   out.push(`<figure>${box}<figcaption>Box plots of ${esc(metric)} over the repeats.</figcaption></figure>`);
   out.push('<h3>Statistics</h3>', statisticsTable(withMetric));

@@ -1,20 +1,22 @@
 /**
  * Reports of experiment runs: terminal text (80 columns) and a self-contained offline HTML file
- * with charts rendered to inline SVG by Vega-Lite. See docs/experiments.md.
+ * with inline SVG charts (svg/, shared with the playground). See docs/experiments.md.
  *
  * @module
  */
 
-export {
-  boxPlotSpec,
-  type ChartSeries,
-  type ConvergenceSeries,
-  convergenceSpec,
-  histogramSpec,
-  renderSvg,
-} from './charts.js';
 export { esc, type ReportInput, type ReportRun, renderReport } from './html.js';
 export { wantsLogScale } from './scale.js';
+export {
+  type BoxPlotOptions,
+  boxPlotSvg,
+  type ConvergenceSeries,
+  convergenceSvg,
+  histogramSvg,
+  type LossCurvesOptions,
+  lossCurvesSvg,
+  type SvgSeries,
+} from './svg/index.js';
 export {
   COLUMNS,
   convergenceSentence,

@@ -1,6 +1,8 @@
+import { callKernel } from '../engine/kernels.js';
 import { getInitializer } from '../initializers/index.js';
 import type { Initializer } from '../initializers/initializer.js';
-import { allocate } from '../tensor/dtype.js';
+import { defineKernel } from '../kernels/registry.js';
+import { allocate, type FloatArray } from '../tensor/dtype.js';
 import * as ops from '../tensor/ops/index.js';
 import { formatShape, ShapeError } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -45,6 +47,31 @@ function describeIndexPosition(shape: readonly number[], flatIndex: number): str
     : `sample ${index[0]}, position [${index.slice(1).join(', ')}]`;
 }
 
+/** Rejects indices that are not integers in [0, inputDim), naming the first bad one and where it is. */
+const checkIndices = defineKernel(
+  'embeddingCheckIndices',
+  (data: FloatArray, layerName: string, inputDim: number, shape: readonly number[]) => {
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      if (!Number.isInteger(v)) {
+        throw new TypeError(
+          `${layerName}: index ${v} at ${describeIndexPosition(shape, i)} is not an integer (inputs of shape ${formatShape(shape)})`,
+        );
+      }
+      if (v < 0 || v >= inputDim) {
+        throw new RangeError(
+          `${layerName}: index ${v} at ${describeIndexPosition(shape, i)} is outside [0, ${inputDim})`,
+        );
+      }
+    }
+  },
+);
+
+/** mask[i] = 1 where the index is not 0 (padding), else 0. */
+const nonZeroMask = defineKernel('nonZeroMask', (indices: FloatArray, mask: FloatArray) => {
+  for (let i = 0; i < mask.length; i++) mask[i] = indices[i] !== 0 ? 1 : 0;
+});
+
 /**
  * Turns integer indices into dense vectors: input [batch, …] of indices in [0, inputDim), output
  * [batch, …, outputDim] (rows of the `embeddings` weight [inputDim, outputDim], Keras's layout).
@@ -61,6 +88,8 @@ function describeIndexPosition(shape: readonly number[], flatIndex: number): str
  * ```
  */
 export class Embedding extends Layer implements MaskingLayer {
+  /** Its `call` is built from primitives alone: the engine may trace and replay it. */
+  static readonly traceable = true;
   readonly inputDim: number;
   readonly outputDim: number;
   readonly maskZero: boolean;
@@ -103,36 +132,21 @@ export class Embedding extends Layer implements MaskingLayer {
     return [...inputShape, this.outputDim];
   }
 
-  /** Rejects indices that are not integers in [0, inputDim), naming the first bad one and where it is. */
-  private checkIndices(inputs: Tensor): void {
-    const data = inputs.data;
-    for (let i = 0; i < data.length; i++) {
-      const v = data[i];
-      if (!Number.isInteger(v)) {
-        throw new TypeError(
-          `${this.name}: index ${v} at ${describeIndexPosition(inputs.shape, i)} is not an integer (inputs of shape ${formatShape(inputs.shape)})`,
-        );
-      }
-      if (v < 0 || v >= this.inputDim) {
-        throw new RangeError(
-          `${this.name}: index ${v} at ${describeIndexPosition(inputs.shape, i)} is outside [0, ${this.inputDim})`,
-        );
-      }
-    }
-  }
-
   call(inputs: Tensor): Tensor {
     if (inputs.rank < 1) {
       throw new ShapeError(`${this.name}: expected inputs [batch, …] of indices, got a scalar`);
     }
-    this.checkIndices(inputs);
+    // A primitive with an effect, so that a replayed step checks every batch's indices too.
+    callKernel(checkIndices, [inputs.data], 1, [this.name, this.inputDim, [...inputs.shape]], {
+      effect: true,
+    });
     return ops.gather(this.embeddings.value, inputs.data, inputs.shape);
   }
 
   computeMask(inputs: Tensor): Tensor | null {
     if (!this.maskZero) return null;
     const mask = allocate(inputs.dtype, inputs.size);
-    for (let i = 0; i < mask.length; i++) mask[i] = inputs.data[i] !== 0 ? 1 : 0;
+    callKernel(nonZeroMask, [inputs.data, mask], 1, []);
     return new Tensor(mask, inputs.shape);
   }
 

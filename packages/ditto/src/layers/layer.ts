@@ -80,8 +80,18 @@ function snakeCase(name: string): string {
  * with ops, the same way at every step (state such as a random counter lives in primitives).
  */
 export function isTraceableLayer(layer: Layer): boolean {
+  return untraceableLayer(layer) === undefined;
+}
+
+/** The first layer (this one, or one it wraps) that does not declare itself traceable. */
+export function untraceableLayer(layer: Layer): Layer | undefined {
   const kind = layer.constructor as { traceable?: unknown };
-  return Object.hasOwn(kind, 'traceable') && kind.traceable === true;
+  if (!(Object.hasOwn(kind, 'traceable') && kind.traceable === true)) return layer;
+  for (const inner of layer.wrappedLayers()) {
+    const opaque = untraceableLayer(inner);
+    if (opaque) return opaque;
+  }
+  return undefined;
 }
 
 export abstract class Layer {
@@ -130,6 +140,11 @@ export abstract class Layer {
   }
 
   /** The layer's variables in creation order. */
+  /** The layers this one wraps and calls (TimeDistributed's, Bidirectional's); none by default. */
+  wrappedLayers(): readonly Layer[] {
+    return [];
+  }
+
   get variables(): readonly Variable[] {
     return this.ownVariables;
   }

@@ -6,7 +6,7 @@ import { ProgressLogger } from '../callbacks/progress-logger.js';
 import type { Buffer } from '../engine/primitive.js';
 import { TraceCache } from '../engine/trace-cache.js';
 import { hashArrays } from '../hash/fingerprint.js';
-import { isTraceableLayer, Layer } from '../layers/layer.js';
+import { Layer, untraceableLayer } from '../layers/layer.js';
 import { type CallOptions, outputMask } from '../layers/masking.js';
 import type { Variable } from '../layers/variable.js';
 import { getLoss } from '../losses/index.js';
@@ -455,7 +455,7 @@ export class Sequential {
   private traceCache(): TraceCache {
     if (!this.traces) {
       this.traces = new TraceCache(this.name, () => new Set(this.variables.map((v) => v.value.data)));
-      const opaque = this.layers.find((layer) => !isTraceableLayer(layer));
+      const opaque = this.layers.map(untraceableLayer).find((layer) => layer !== undefined);
       if (opaque) {
         this.traces.markUntraceable(
           `layer '${opaque.name}' (${opaque.constructor.name}) does not declare itself traceable ` +

@@ -6,22 +6,42 @@
  * training call with dropout, then `foldIn(·, 0)` for the input mask and `foldIn(·, 1)` for the
  * recurrent one. MASK_STREAM (2³² − 1) keeps them apart from the weights' keys `foldIn(layerKey, i)`.
  */
+import { defineKernel } from '../../kernels/registry.js';
 import { bernoulli, foldIn, type Key } from '../../random/index.js';
-import { allocate, type DType } from '../../tensor/dtype.js';
-import { Tensor } from '../../tensor/tensor.js';
+import type { FloatArray } from '../../tensor/dtype.js';
 
 export const MASK_STREAM = 0xffffffff;
 
-/** A [rows, width] inverted-dropout mask: 0 with probability `rate`, else 1/(1 − rate). */
-export function dropoutMask(maskKey: Key, rows: number, width: number, rate: number, dtype: DType): Tensor {
-  const keep = bernoulli(maskKey, rows * width, 1 - rate);
+/** Fills a [rows, width] inverted-dropout mask: 0 with probability `rate`, else 1/(1 − rate). */
+function fillDropoutMask(mask: FloatArray, maskKey: Key, rate: number): void {
+  const keep = bernoulli(maskKey, mask.length, 1 - rate);
   const scale = 1 / (1 - rate);
-  const mask = allocate(dtype, rows * width);
   for (let i = 0; i < mask.length; i++) mask[i] = keep[i] ? scale : 0;
-  return new Tensor(mask, [rows, width]);
 }
 
 /** The key of a layer's `call`-th masked call. */
 export function callMaskKey(layerKey: Key, call: number): Key {
   return foldIn(foldIn(layerKey, MASK_STREAM), call);
 }
+
+/** A recurrent layer as the mask kernel sees it: its rates and its counter of masked calls. */
+export interface MaskConsumer {
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  /** The key of the next masked call, advancing the counter. */
+  nextMaskCallKey(): Key;
+}
+
+/**
+ * Draws one masked call's masks: the input mask (when dropout > 0), then the recurrent one (when
+ * recurrentDropout > 0), in that order among the buffers; the last argument is the layer. A
+ * primitive with an effect, so a replayed step draws the next call's masks as an eager one does.
+ */
+export const recurrentDropoutMasks = defineKernel('recurrentDropoutMasks', (...args: unknown[]) => {
+  const layer = args[args.length - 1] as MaskConsumer;
+  const masks = args.slice(0, -1) as FloatArray[];
+  const callKey = layer.nextMaskCallKey();
+  let next = 0;
+  if (layer.dropout > 0) fillDropoutMask(masks[next++], foldIn(callKey, 0), layer.dropout);
+  if (layer.recurrentDropout > 0) fillDropoutMask(masks[next], foldIn(callKey, 1), layer.recurrentDropout);
+});

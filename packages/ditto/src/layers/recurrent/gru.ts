@@ -35,6 +35,8 @@ const GRU_OPTIONS = optionNames<GRUOptions>({
  * ```
  */
 export class GRU extends RecurrentLayer {
+  /** Its `call` is built from primitives alone: the engine may trace and replay it. */
+  static readonly traceable = true;
   protected readonly gates = 3;
   protected readonly stateCount = 1;
   readonly recurrentActivation: { name: string; fn: ActivationFn };

@@ -52,6 +52,8 @@ function withUnitForgetBias(base: Initializer, units: number): Initializer {
  * ```
  */
 export class LSTM extends RecurrentLayer {
+  /** Its `call` is built from primitives alone: the engine may trace and replay it. */
+  static readonly traceable = true;
   protected readonly gates = 4;
   protected readonly stateCount = 2;
   readonly recurrentActivation: { name: string; fn: ActivationFn };

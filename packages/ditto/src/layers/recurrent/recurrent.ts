@@ -5,19 +5,21 @@
  * live here once.
  */
 
+import { callKernel } from '../../engine/kernels.js';
 import { getInitializer } from '../../initializers/index.js';
 import type { Initializer } from '../../initializers/initializer.js';
-import { foldIn } from '../../random/index.js';
+import type { Key } from '../../random/index.js';
+import { allocate, type FloatArray } from '../../tensor/dtype.js';
 import * as ops from '../../tensor/ops/index.js';
 import { formatShape, ShapeError } from '../../tensor/shape.js';
-import { type Tensor, zeros } from '../../tensor/tensor.js';
+import { type Tensor, Tensor as TensorClass, zeros } from '../../tensor/tensor.js';
 import { checkBoolean, checkPositiveInteger, type OptionSpec } from '../../validate/index.js';
 import { type ActivationFn, getActivation } from '../activations.js';
 import { LAYER_OPTIONS, Layer, type LayerOptions } from '../layer.js';
 import { type CallOptions, checkMask, type MaskingLayer } from '../masking.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
 import type { Variable } from '../variable.js';
-import { callMaskKey, dropoutMask } from './dropout-masks.js';
+import { callMaskKey, type MaskConsumer, recurrentDropoutMasks } from './dropout-masks.js';
 
 export interface RecurrentOptions extends LayerOptions {
   /** Default 'tanh'. */
@@ -84,7 +86,7 @@ export interface StepContext {
   recurrentMask: Tensor | null;
 }
 
-export abstract class RecurrentLayer extends Layer implements MaskingLayer {
+export abstract class RecurrentLayer extends Layer implements MaskingLayer, MaskConsumer {
   readonly units: number;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
@@ -124,6 +126,11 @@ export abstract class RecurrentLayer extends Layer implements MaskingLayer {
         bias: getRegularizer(options.biasRegularizer),
       },
     };
+  }
+
+  /** The key of this layer's next training call with dropout, advancing its counter (a random consumer). */
+  nextMaskCallKey(): Key {
+    return callMaskKey(this.key, this.maskedCalls++);
   }
 
   /** Gate blocks per weight: 1 for SimpleRNN, 4 for LSTM, 3 for GRU. */
@@ -270,18 +277,22 @@ export abstract class RecurrentLayer extends Layer implements MaskingLayer {
     const context: StepContext = { recurrentMask: null };
     const dropping = options.training && (this.dropout > 0 || this.recurrentDropout > 0);
     if (dropping) {
-      const callKey = callMaskKey(this.key, this.maskedCalls++);
-      if (this.dropout > 0)
-        inputMask = dropoutMask(foldIn(callKey, 0), batch, features, this.dropout, this.dtype);
+      const masks: FloatArray[] = [];
+      if (this.dropout > 0) {
+        inputMask = new TensorClass(allocate(this.dtype, batch * features), [batch, features]);
+        masks.push(inputMask.data);
+      }
       if (this.recurrentDropout > 0) {
-        context.recurrentMask = dropoutMask(
-          foldIn(callKey, 1),
+        context.recurrentMask = new TensorClass(allocate(this.dtype, batch * this.units), [
           batch,
           this.units,
-          this.recurrentDropout,
-          this.dtype,
-        );
+        ]);
+        masks.push(context.recurrentMask.data);
       }
+      callKernel(recurrentDropoutMasks, masks, 0, [this], {
+        effect: true,
+        signature: `recurrentDropoutMasks:${this.name}:${masks.map((m) => m.length)}`,
+      });
     }
     const steps = ops.unstack(inputs, 1);
     const maskSteps = mask ? ops.unstack(ops.reshape(mask, [batch, timesteps, 1]), 1) : null;

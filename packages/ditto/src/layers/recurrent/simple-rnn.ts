@@ -15,6 +15,8 @@ const SIMPLE_RNN_OPTIONS = optionNames<RecurrentOptions>(RECURRENT_OPTIONS);
  * ```
  */
 export class SimpleRNN extends RecurrentLayer {
+  /** Its `call` is built from primitives alone: the engine may trace and replay it. */
+  static readonly traceable = true;
   protected readonly gates = 1;
   protected readonly stateCount = 1;
 

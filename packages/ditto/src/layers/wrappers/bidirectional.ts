@@ -41,6 +41,8 @@ const BIDIRECTIONAL_OPTIONS = optionNames<BidirectionalOptions>({
  * ```
  */
 export class Bidirectional extends Layer implements MaskingLayer {
+  /** Traceable when the layers it wraps are (see {@link wrappedLayers}). */
+  static readonly traceable = true;
   readonly forwardLayer: RecurrentLayer;
   readonly backwardLayer: RecurrentLayer;
   readonly mergeMode: MergeMode;
@@ -80,6 +82,10 @@ export class Bidirectional extends Layer implements MaskingLayer {
     if (b.returnSequences !== layer.returnSequences || b.returnState) {
       throw new Error(`${this.name}: the backward layer must match the forward layer's returnSequences`);
     }
+  }
+
+  override wrappedLayers(): readonly Layer[] {
+    return [this.forwardLayer, this.backwardLayer];
   }
 
   override get variables(): readonly Variable[] {

@@ -23,6 +23,8 @@ import type { Variable } from '../variable.js';
  * ```
  */
 export class TimeDistributed extends Layer implements MaskingLayer {
+  /** Traceable when the layers it wraps are (see {@link wrappedLayers}). */
+  static readonly traceable = true;
   readonly layer: Layer;
 
   constructor(layer: Layer, options: LayerOptions = {}) {
@@ -35,6 +37,10 @@ export class TimeDistributed extends Layer implements MaskingLayer {
         : { ...options, inputShape: inner },
     );
     this.layer = layer;
+  }
+
+  override wrappedLayers(): readonly Layer[] {
+    return [this.layer];
   }
 
   override get variables(): readonly Variable[] {

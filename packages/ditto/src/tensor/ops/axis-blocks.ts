@@ -2,6 +2,8 @@
  * A tensor seen along one axis as [outer, length, inner] blocks: the view that stack, unstack,
  * split and reverse share, so each is a loop of contiguous copies.
  */
+import { defineKernel } from '../../kernels/registry.js';
+import type { FloatArray } from '../dtype.js';
 import { normalizeAxis, type Shape, sizeOf } from '../shape.js';
 
 export interface AxisBlocks {
@@ -25,3 +27,29 @@ export function axisBlocks(op: string, shape: Shape, axis: number): AxisBlocks {
     inner: sizeOf(shape.slice(ax + 1)),
   };
 }
+
+/**
+ * For o in [0, outer): out[o·outStride + outOffset …+run] = x[o·xStride + xOffset …+run], after
+ * filling out with +0 when `zeroFirst` (placing a piece's gradient back into a whole). The one data
+ * movement behind unstack, split and their gradients.
+ */
+export const copyBlocks = defineKernel(
+  'copyBlocks',
+  (
+    x: FloatArray,
+    out: FloatArray,
+    outer: number,
+    run: number,
+    xStride: number,
+    xOffset: number,
+    outStride: number,
+    outOffset: number,
+    zeroFirst: boolean,
+  ) => {
+    if (zeroFirst) out.fill(0);
+    for (let o = 0; o < outer; o++) {
+      const from = o * xStride + xOffset;
+      out.set(x.subarray(from, from + run), o * outStride + outOffset);
+    }
+  },
+);

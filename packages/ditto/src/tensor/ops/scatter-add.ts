@@ -3,11 +3,12 @@
  * an embedding lookup. Updates are added in ascending position order, one after another, so rows
  * that repeat accumulate in one fixed order on every backend and at any thread count.
  */
+import { callKernel } from '../../engine/kernels.js';
 import { record } from '../autograd.js';
 import { allocate } from '../dtype.js';
 import { formatShape, ShapeError } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { gather } from './shape-ops.js';
+import { gather, indexBuffer, scatterAddRows } from './shape-ops.js';
 
 /**
  * A tensor of `rows` rows (each shaped like one row of updates) where row r is the sum, in
@@ -36,12 +37,8 @@ export function scatterAdd(indices: ArrayLike<number>, updates: Tensor, rows: nu
     }
   }
   const out = allocate(updates.dtype, rows * width);
-  const u = updates.data;
-  for (let i = 0; i < indices.length; i++) {
-    const base = indices[i] * width;
-    const from = i * width;
-    // Each store rounds to the array's type: one float32 (or float64) addition per update.
-    for (let j = 0; j < width; j++) out[base + j] += u[from + j];
-  }
-  return record(new Tensor(out, [rows, ...rowShape]), 'scatterAdd', [updates], (g) => [gather(g, indices)]);
+  // The indices are a buffer of the call (they may change with every batch), never a constant.
+  const index = indexBuffer(indices);
+  callKernel(scatterAddRows, [updates.data, index, out], 2, [width]);
+  return record(new Tensor(out, [rows, ...rowShape]), 'scatterAdd', [updates], (g) => [gather(g, index)]);
 }

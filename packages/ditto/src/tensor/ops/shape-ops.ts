@@ -129,7 +129,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
 }
 
 /** out = the inputs' rows of `chunks[i]` values each, interleaved over `outer` rows (concat). */
-const concatRows = defineKernel('concatRows', (...args: unknown[]) => {
+export const concatRows = defineKernel('concatRows', (...args: unknown[]) => {
   const chunks = args[args.length - 1] as readonly number[];
   const outer = args[args.length - 2] as number;
   const parts = args.slice(0, chunks.length) as FloatArray[];
@@ -175,9 +175,10 @@ export function gather(x: Tensor, indices: ArrayLike<number>, indexShape: Shape 
   });
 }
 
-type IndexArray = Int32Array | Float32Array | Float64Array;
+export type IndexArray = Int32Array | Float32Array | Float64Array;
 
-function indexBuffer(indices: ArrayLike<number>): IndexArray {
+/** The indices as a typed array a primitive can take (the caller's own when it is one). */
+export function indexBuffer(indices: ArrayLike<number>): IndexArray {
   if (indices instanceof Int32Array || indices instanceof Float32Array || indices instanceof Float64Array) {
     return indices;
   }

@@ -1,9 +1,10 @@
 /** split: cuts a tensor into consecutive pieces along an axis (an LSTM's gates, for one). */
+import { callKernel } from '../../engine/kernels.js';
 import { record } from '../autograd.js';
 import { allocate } from '../dtype.js';
 import { formatShape, ShapeError } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { axisBlocks } from './axis-blocks.js';
+import { axisBlocks, copyBlocks } from './axis-blocks.js';
 
 /**
  * Cuts x along `axis` into `sizes` (a count of equal pieces, or the length of each piece). Each
@@ -40,17 +41,13 @@ export function split(x: Tensor, sizes: number | readonly number[], axis = -1): 
     const from = start;
     const run = size * inner;
     const out = allocate(x.dtype, outer * run);
-    for (let o = 0; o < outer; o++) {
-      const at = (o * length + from) * inner;
-      out.set(x.data.subarray(at, at + run), o * run);
-    }
+    callKernel(copyBlocks, [x.data, out], 1, [outer, run, length * inner, from * inner, run, 0, false]);
     const shape = [...x.shape];
     shape[ax] = size;
     pieces.push(
       record(new Tensor(out, shape), 'split', [x], (g) => {
         const dx = allocate(x.dtype, x.size);
-        for (let o = 0; o < outer; o++)
-          dx.set(g.data.subarray(o * run, (o + 1) * run), (o * length + from) * inner);
+        callKernel(copyBlocks, [g.data, dx], 1, [outer, run, run, 0, length * inner, from * inner, true]);
         return [new Tensor(dx, x.shape)];
       }),
     );

@@ -1,9 +1,11 @@
 /** stack and unstack: joining equal-shaped tensors along a new axis, and taking one apart again. */
+import { callKernel } from '../../engine/kernels.js';
 import { record } from '../autograd.js';
 import { allocate } from '../dtype.js';
 import { formatShape, normalizeAxis, ShapeError, sameShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { axisBlocks } from './axis-blocks.js';
+import { axisBlocks, copyBlocks } from './axis-blocks.js';
+import { concatRows } from './shape-ops.js';
 
 /**
  * Joins tensors of one shape along a new axis (`axis` in [−rank−1, rank]); the gradient of each
@@ -32,11 +34,11 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
   const inner = sizeOf(first.shape.slice(ax));
   const count = tensors.length;
   const out = allocate(first.dtype, sizeOf(shape));
-  for (let k = 0; k < count; k++) {
-    const src = tensors[k].data;
-    for (let o = 0; o < outer; o++)
-      out.set(src.subarray(o * inner, (o + 1) * inner), (o * count + k) * inner);
-  }
+  // Stacking is concatenation of one-position slices: each output row interleaves the inputs.
+  callKernel(concatRows, [...tensors.map((t) => t.data), out], count, [
+    outer,
+    new Array<number>(count).fill(inner),
+  ]);
   return record(new Tensor(out, shape), 'stack', tensors, (g) => unstackRaw(g, ax));
 }
 
@@ -46,10 +48,7 @@ function unstackRaw(x: Tensor, axis: number): Tensor[] {
   const parts: Tensor[] = [];
   for (let k = 0; k < length; k++) {
     const out = allocate(x.dtype, outer * inner);
-    for (let o = 0; o < outer; o++) {
-      const from = (o * length + k) * inner;
-      out.set(x.data.subarray(from, from + inner), o * inner);
-    }
+    callKernel(copyBlocks, [x.data, out], 1, [outer, inner, length * inner, k * inner, inner, 0, false]);
     parts.push(new Tensor(out, shape));
   }
   return parts;
@@ -74,8 +73,7 @@ export function unstack(x: Tensor, axis = 0): Tensor[] {
   return parts.map((part, k) =>
     record(part, 'unstack', [x], (g) => {
       const dx = allocate(x.dtype, x.size);
-      for (let o = 0; o < outer; o++)
-        dx.set(g.data.subarray(o * inner, (o + 1) * inner), (o * length + k) * inner);
+      callKernel(copyBlocks, [g.data, dx], 1, [outer, inner, inner, 0, length * inner, k * inner, true]);
       return [new Tensor(dx, x.shape)];
     }),
   );

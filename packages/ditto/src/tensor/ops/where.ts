@@ -1,34 +1,41 @@
 /** where: picks from a where a condition holds and from b elsewhere (masked recurrent steps). */
+import { broadcastCopy, callKernel } from '../../engine/kernels.js';
+import { defineKernel } from '../../kernels/registry.js';
 import { record } from '../autograd.js';
-import { allocate } from '../dtype.js';
-import {
-  broadcastShapes,
-  broadcastStrides,
-  formatShape,
-  type Shape,
-  sameShape,
-  sizeOf,
-  stridesOf,
-} from '../shape.js';
+import { allocate, type FloatArray } from '../dtype.js';
+import { broadcastShapes, broadcastStrides, formatShape, type Shape, sameShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { sumTo } from './reduce.js';
 
-/** Reads `data` (of `shape`) at every position of `target`, broadcasting. */
-function expand(data: ArrayLike<number>, shape: Shape, target: Shape): ArrayLike<number> {
-  if (sameShape(shape, target)) return data;
-  const strides = broadcastStrides(shape, target);
-  const targetStrides = stridesOf(target);
-  const out = new Float64Array(sizeOf(target));
-  for (let i = 0; i < out.length; i++) {
-    let src = 0;
-    let rest = i;
-    for (let d = 0; d < target.length; d++) {
-      const index = Math.floor(rest / targetStrides[d]);
-      rest -= index * targetStrides[d];
-      src += index * strides[d];
+/** out[i] = condition[i] !== 0 ? a[i] : b[i], all of one length (values copied, never computed). */
+const whereSelect = defineKernel(
+  'whereSelect',
+  (condition: FloatArray, a: FloatArray, b: FloatArray, out: FloatArray) => {
+    for (let i = 0; i < out.length; i++) out[i] = condition[i] !== 0 ? a[i] : b[i];
+  },
+);
+
+/** ga[i] = g[i] where condition[i] !== 0 (else +0), gb[i] the rest: where's backward. */
+const whereGradient = defineKernel(
+  'whereGradient',
+  (condition: FloatArray, g: FloatArray, ga: FloatArray, gb: FloatArray) => {
+    for (let i = 0; i < g.length; i++) {
+      if (condition[i] !== 0) {
+        ga[i] = g[i];
+        gb[i] = 0;
+      } else {
+        ga[i] = 0;
+        gb[i] = g[i];
+      }
     }
-    out[i] = data[src];
-  }
+  },
+);
+
+/** x's values at every position of `target` (a copy when x must be broadcast, else x's own data). */
+function expand(x: Tensor, target: Shape): FloatArray {
+  if (sameShape(x.shape, target)) return x.data;
+  const out = allocate(x.dtype, sizeOf(target));
+  callKernel(broadcastCopy, [x.data, out], 1, [broadcastStrides(x.shape, target), [...target]]);
   return out;
 }
 
@@ -50,18 +57,13 @@ export function where(condition: Tensor, a: Tensor, b: Tensor): Tensor {
     );
   }
   const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, a.shape), b.shape);
-  const pick = expand(condition.data, condition.shape, shape);
-  const av = expand(a.data, a.shape, shape);
-  const bv = expand(b.data, b.shape, shape);
-  const out = allocate(a.dtype, pick.length);
-  for (let i = 0; i < out.length; i++) out[i] = pick[i] !== 0 ? av[i] : bv[i];
+  const pick = expand(condition, shape);
+  const out = allocate(a.dtype, sizeOf(shape));
+  callKernel(whereSelect, [pick, expand(a, shape), expand(b, shape), out], 3, []);
   return record(new Tensor(out, shape), 'where', [a, b], (g) => {
     const ga = allocate(g.dtype, g.size);
     const gb = allocate(g.dtype, g.size);
-    for (let i = 0; i < g.size; i++) {
-      if (pick[i] !== 0) ga[i] = g.data[i];
-      else gb[i] = g.data[i];
-    }
+    callKernel(whereGradient, [pick, g.data, ga, gb], 2, []);
     return [sumTo(new Tensor(ga, shape), a.shape), sumTo(new Tensor(gb, shape), b.shape)];
   });
 }

@@ -7,6 +7,7 @@ import { checkBoolean, checkOptions, checkPositiveInteger, optionNames } from '.
 import { type ActivationFn, getActivation } from './activations.js';
 import { LAYER_OPTIONS, Layer, type LayerOptions } from './layer.js';
 import { getRegularizer, type Regularizer } from './regularizers.js';
+import { initializerConfig, regularizerConfig } from './serialize.js';
 import type { Variable } from './variable.js';
 
 export interface DenseOptions extends LayerOptions {
@@ -118,8 +119,10 @@ export class Dense extends Layer {
       units: this.units,
       activation: this.activation.name,
       useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer.name,
-      biasInitializer: this.biasInitializer.name,
+      kernelInitializer: initializerConfig(this.kernelInitializer),
+      biasInitializer: initializerConfig(this.biasInitializer),
+      kernelRegularizer: regularizerConfig(this.kernelRegularizer),
+      biasRegularizer: regularizerConfig(this.biasRegularizer),
     };
   }
 }

@@ -10,6 +10,7 @@ import { checkBoolean, checkOptions, checkPositiveInteger, optionNames } from '.
 import { LAYER_OPTIONS, Layer, type LayerOptions } from './layer.js';
 import type { MaskingLayer } from './masking.js';
 import { getRegularizer, type Regularizer } from './regularizers.js';
+import { initializerConfig, regularizerConfig } from './serialize.js';
 import type { Variable } from './variable.js';
 
 export interface EmbeddingOptions extends LayerOptions {
@@ -160,7 +161,8 @@ export class Embedding extends Layer implements MaskingLayer {
       inputDim: this.inputDim,
       outputDim: this.outputDim,
       maskZero: this.maskZero,
-      embeddingsInitializer: this.embeddingsInitializer.name,
+      embeddingsInitializer: initializerConfig(this.embeddingsInitializer),
+      embeddingsRegularizer: regularizerConfig(this.embeddingsRegularizer),
     };
   }
 }

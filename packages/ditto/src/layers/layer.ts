@@ -228,8 +228,11 @@ export abstract class Layer {
     return this.ownVariables.reduce((n, v) => n + v.value.size, 0);
   }
 
-  /** The layer's configuration, for summaries and run records. */
+  /** The layer's configuration, for summaries, run records and model files (its constructor's options). */
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: this.dtype };
+    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: this.dtype };
+    if (this.seed !== undefined) config.seed = this.seed;
+    if (this.requestedInputShape) config.inputShape = [...this.requestedInputShape];
+    return config;
   }
 }

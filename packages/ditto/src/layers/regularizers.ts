@@ -5,6 +5,8 @@ import { checkOptions, describe, didYouMean } from '../validate/index.js';
 
 export interface Regularizer {
   readonly name: string;
+  /** The factors of a ditto regularizer (l1l2, l1, l2), for model files; absent on custom functions. */
+  readonly factors?: { readonly l1: number; readonly l2: number };
   /** The penalty for one weight tensor: l1·Σ|w| + l2·Σw² (sums in row-major order). */
   (weights: Tensor): Tensor;
 }
@@ -37,7 +39,10 @@ export function l1l2(options: { l1?: number; l2?: number } = {}): Regularizer {
     }
     return total ?? scalar(0, w.dtype);
   };
-  return Object.defineProperty(penalty, 'name', { value: `l1l2(${l1}, ${l2})` }) as Regularizer;
+  return Object.defineProperties(penalty, {
+    name: { value: `l1l2(${l1}, ${l2})` },
+    factors: { value: Object.freeze({ l1, l2 }) },
+  }) as Regularizer;
 }
 
 /** l1·Σ|w| (Keras's default factor 0.01). */

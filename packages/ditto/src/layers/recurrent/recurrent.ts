@@ -18,6 +18,7 @@ import { type ActivationFn, getActivation } from '../activations.js';
 import { LAYER_OPTIONS, Layer, type LayerOptions } from '../layer.js';
 import { type CallOptions, checkMask, type MaskingLayer } from '../masking.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
+import { initializerConfig, regularizerConfig } from '../serialize.js';
 import type { Variable } from '../variable.js';
 import { callMaskKey, type MaskConsumer, recurrentDropoutMasks } from './dropout-masks.js';
 
@@ -328,9 +329,12 @@ export abstract class RecurrentLayer extends Layer implements MaskingLayer, Mask
       units: this.units,
       activation: this.resolved.activation.name,
       useBias: this.resolved.useBias,
-      kernelInitializer: this.resolved.kernelInitializer.name,
-      recurrentInitializer: this.resolved.recurrentInitializer.name,
-      biasInitializer: this.resolved.biasInitializer.name,
+      kernelInitializer: initializerConfig(this.resolved.kernelInitializer),
+      recurrentInitializer: initializerConfig(this.resolved.recurrentInitializer),
+      biasInitializer: initializerConfig(this.resolved.biasInitializer),
+      kernelRegularizer: regularizerConfig(this.resolved.regularizers.kernel),
+      recurrentRegularizer: regularizerConfig(this.resolved.regularizers.recurrent),
+      biasRegularizer: regularizerConfig(this.resolved.regularizers.bias),
       dropout: this.dropout,
       recurrentDropout: this.recurrentDropout,
       returnSequences: this.returnSequences,

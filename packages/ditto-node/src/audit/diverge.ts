@@ -94,7 +94,7 @@ function runTwin(config: TwinConfig, env: NodeJS.ProcessEnv | undefined): Promis
   const entry = childEntry();
   const needsLoader = isTypeScript(entry) || isTypeScript(config.script);
   // The twins resolve ditto as this process does (the ditto-source condition in the repository).
-  const conditions = process.execArgv.filter((arg) => arg.startsWith('--conditions'));
+  const conditions = conditionArgs(process.execArgv);
   const loader = needsLoader ? ['--import', tsxLoaderUrl()] : [];
   const args = [...conditions, ...loader, entry, JSON.stringify(config)];
   return new Promise((resolvePromise, reject) => {
@@ -116,6 +116,17 @@ function runTwin(config: TwinConfig, env: NodeJS.ProcessEnv | undefined): Promis
       },
     );
   });
+}
+
+/** The `--conditions` (`-C`) flags among Node's arguments, in either form (`--conditions=x`, `--conditions x`). */
+function conditionArgs(execArgv: readonly string[]): string[] {
+  const found: string[] = [];
+  execArgv.forEach((arg, i) => {
+    if (/^(--conditions|-C)=/.test(arg)) found.push(arg);
+    else if ((arg === '--conditions' || arg === '-C') && execArgv[i + 1] !== undefined)
+      found.push(`--conditions=${execArgv[i + 1]}`);
+  });
+  return found;
 }
 
 /**

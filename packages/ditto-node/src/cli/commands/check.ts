@@ -75,6 +75,12 @@ export function registerCheck(program: Command): void {
         process.stdout.write(
           `${formatGuardReport(result.report, { relativeTo: process.cwd(), title: 'ditto check' })}\n`,
         );
+        if (result.refused) {
+          const e = result.error as Error;
+          process.stderr.write(
+            `ditto check: the script was stopped at its first unseeded call (${e.name}: ${e.message})\n`,
+          );
+        }
       }
       // Exit status 1 when nondeterminism remains (anything not replaced by 'seed' mode) or the script failed.
       const remaining = result.report.findings.some((f) => !f.replaced);

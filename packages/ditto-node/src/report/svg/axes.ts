@@ -22,8 +22,10 @@ export interface ValueAxis {
 export interface ValueAxisOptions {
   /** A logarithmic axis (every value must be positive). */
   log?: boolean;
-  /** About how many ticks (d3-scale's count). */
+  /** About how many ticks (d3-scale's count); default 5. */
   tickCount?: number;
+  /** Extend a linear domain to round numbers (default); false keeps it exactly (epochs, n). */
+  nice?: boolean;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface ValueAxisOptions {
 export function valueAxis(
   values: readonly number[],
   range: readonly [number, number],
-  { log = false, tickCount = 6 }: ValueAxisOptions = {},
+  { log = false, tickCount = 5, nice = true }: ValueAxisOptions = {},
 ): ValueAxis {
   const finite = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
   let low = finite.length === 0 ? 0 : Math.min(...finite);
@@ -49,20 +51,28 @@ export function valueAxis(
     if (high === low) [low, high] = [low / 2, high * 2];
     const scale = scaleLog().domain([low, high]).range(range).nice();
     const [a, b] = scale.domain();
-    // Powers of ten when the axis spans a few decades; else d3's 1-2-5 ticks between them.
-    const decades = scale.ticks().filter((t) => Number(t.toExponential(0).split('e')[0]) === 1);
+    // Powers of ten when the axis spans a few decades (every k-th when there are many, so labels
+    // never collide); else d3's 1-2-5 ticks between them.
+    const mantissa = (t: number) => Number(t.toExponential(0).split('e')[0]);
+    const exponent = (t: number) => Number(t.toExponential(0).split('e')[1]);
+    const decades = scale.ticks().filter((t) => mantissa(t) === 1);
+    const every = Math.ceil(decades.length / (tickCount + 1));
     const ticks =
       decades.length >= 3
-        ? decades
-        : scale.ticks().filter((t) => [1, 2, 5].includes(Number(t.toExponential(0).split('e')[0])));
+        ? decades.filter((t) => exponent(t) % every === 0)
+        : scale.ticks().filter((t) => [1, 2, 5].includes(mantissa(t)));
     return { at: (v) => scale(v), ticks: ticks.filter((t) => t >= a && t <= b), log: true };
   }
   if (high === low) {
     const pad = Math.abs(low) * 0.1 || 1;
     [low, high] = [low - pad, high + pad];
   }
-  const scale = scaleLinear().domain([low, high]).range(range).nice(tickCount);
-  return { at: (v) => scale(v), ticks: scale.ticks(tickCount), log: false };
+  const scale = scaleLinear().domain([low, high]).range(range);
+  if (nice) scale.nice(tickCount);
+  // d3's count is a hint: halve it when the ticks came out crowded.
+  let ticks = scale.ticks(tickCount);
+  if (ticks.length > tickCount + 2) ticks = scale.ticks(Math.max(2, Math.floor(tickCount / 2)));
+  return { at: (v) => scale(v), ticks, log: false };
 }
 
 /** A tick label. */

@@ -74,7 +74,7 @@ export function boxPlotSvg(
   const labelWidth = Math.min(240, Math.max(40, ...series.map((s) => textWidth(s.label, 12))));
   const area: PlotArea = {
     left: labelWidth + 16,
-    right: width - 16,
+    right: width - 28,
     top: 8,
     bottom: 8 + Math.max(1, series.length) * rowHeight,
   };

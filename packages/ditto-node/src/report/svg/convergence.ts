@@ -76,10 +76,11 @@ export function convergenceSvg(
           .join(' ');
   if (all.length === 0)
     return frame(width, height, title, description, 'convergence', emptyMessage(width, height));
-  const area: PlotArea = { left: 64, right: width - 16, top: 30, bottom: height - 44 };
+  const area: PlotArea = { left: 64, right: width - 28, top: 30, bottom: height - 44 };
   const x = valueAxis(
     all.map((p) => p.n),
     [area.left, area.right],
+    { nice: false },
   );
   const y = valueAxis(
     all.flatMap((p) => [p.mean - p.halfWidth, p.mean + p.halfWidth]),

@@ -51,7 +51,7 @@ export function histogramSvg(
   series = series.map((s) => ({ ...s, values: s.values.filter(Number.isFinite) }));
   const title = `Histograms of ${metric}`;
   const left = 56;
-  const right = width - 16;
+  const right = width - 28;
   const height = Math.max(1, series.length) * (ROW + HEADER) + 44;
   const all = series.flatMap((s) => [...s.values]);
   if (all.length === 0)

@@ -65,9 +65,9 @@ export function lossCurvesSvg(
     return frame(width, height, title, description, 'loss-curves', emptyMessage(width, height));
   const log = wantsLogScale([{ values: shown }]);
   const positive = log ? shown : [];
-  const area: PlotArea = { left: 64, right: width - 16, top: 12, bottom: height - 44 };
+  const area: PlotArea = { left: 64, right: width - 28, top: 12, bottom: height - 44 };
   const epochs = Math.max(...usable.map((c) => c.length));
-  const x = valueAxis([1, Math.max(2, epochs)], [area.left, area.right]);
+  const x = valueAxis([1, Math.max(2, epochs)], [area.left, area.right], { nice: false });
   const y = valueAxis(shown, [area.bottom, area.top], { log });
   const floor = log ? Math.min(...positive) : 0;
   const line = (curve: readonly number[]) =>

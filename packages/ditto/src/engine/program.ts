@@ -173,6 +173,77 @@ export function removeDeadCalls(
   return kept.reverse();
 }
 
+/**
+ * A structural description of a numbered trace: every call's kernel, signature, effect flag and
+ * buffer numbers, every buffer's role, type and length, the inputs and the results. Two traces with
+ * the same description make the same plan, whoever traced them (a new model of the same
+ * architecture, shapes and optimizer): no object identity enters it.
+ */
+export function structureKey(numbering: Numbering, results: readonly Buffer[]): string | undefined {
+  const ids = resultIds(numbering, results);
+  if (ids === undefined) return undefined;
+  const parts: string[] = [];
+  for (const { call, ids: callIds } of numbering.nodes) {
+    parts.push(`${call.signature}|${call.inputCount}|${call.effect === true}|${callIds.join(',')}`);
+  }
+  const buffers = numbering.buffers.map(
+    (b, id) => `${numbering.roles[id][0]}${b.constructor.name}${b.length}`,
+  );
+  const inputs = [...numbering.inputIndex].map(([id, k]) => `${id}:${k}`);
+  return `${parts.join(';')}#${buffers.join(',')}#${inputs.join(',')}#${ids.join(',')}`;
+}
+
+/** One planned call: a traced call (by its position in the trace) or a fused one, on buffer numbers. */
+interface PlanStep {
+  /** The traced call's index, when the call is not fused (its `run` comes from each new trace). */
+  readonly traced?: number;
+  /** The fused call (its `run` uses only static parameters and the buffers it is given). */
+  readonly fused?: PrimitiveCall;
+  readonly ids: readonly number[];
+}
+
+/** What planning decides for a trace's structure: the calls kept and fused, and the arena layout. */
+export interface Plan {
+  readonly steps: readonly PlanStep[];
+  /** Arena offset of each internal or input buffer (undefined: external, read in place). */
+  readonly offsets: readonly (number | undefined)[];
+  readonly bytes: number;
+  readonly results: readonly number[];
+  readonly tracedCalls: number;
+}
+
+/** Plans a numbered trace: dead calls removed, Dense epilogues fused, the arena laid out. */
+export function makePlan(numbering: Numbering, results: readonly Buffer[]): Plan {
+  const resultList = resultIds(numbering, results) ?? [];
+  const live = removeDeadCalls(numbering.nodes, numbering.roles, resultList);
+  const nodes = fuse(live, numbering);
+  const position = new Map<Node, number>();
+  numbering.nodes.forEach((node, c) => {
+    position.set(node, c);
+  });
+  const steps = nodes.map((node): PlanStep => {
+    const traced = position.get(node);
+    return traced === undefined ? { fused: node.call, ids: node.ids } : { traced, ids: node.ids };
+  });
+  const { offsets, bytes } = planArena(nodes, numbering, resultList);
+  return { steps, offsets, bytes, results: resultList, tracedCalls: numbering.nodes.length };
+}
+
+/** Plans kept across models, by structure (a fit in a loop builds a new model of one architecture). */
+const plans = new Map<string, Plan>();
+const MAX_PLANS = 256;
+
+/** The plan of a structure planned before, if any. */
+export function cachedPlan(key: string): Plan | undefined {
+  return plans.get(key);
+}
+
+/** Keeps a plan for later traces of the same structure. */
+export function keepPlan(key: string, plan: Plan): void {
+  if (plans.size >= MAX_PLANS) plans.clear();
+  plans.set(key, plan);
+}
+
 /** A planned call: its backend and its buffers (arena views, inputs and state). */
 interface PlannedCall {
   readonly run: PrimitiveCall['run'];
@@ -182,7 +253,7 @@ interface PlannedCall {
 
 type BufferConstructor = new (buffer: ArrayBuffer, offset: number, length: number) => Buffer;
 
-/** The compiled step. */
+/** The compiled step: a plan instantiated on one trace's buffers and calls. */
 export class Program {
   /** The calls in order, after dead-code removal and fusion. */
   readonly calls: readonly PlannedCall[];
@@ -198,24 +269,30 @@ export class Program {
   /** The kernel of each planned call, in order. */
   readonly kernels: readonly string[];
 
-  constructor(second: Numbering, secondResults: readonly Buffer[], backend: Backend) {
-    const results = resultIds(second, secondResults) ?? [];
-    const live = removeDeadCalls(second.nodes, second.roles, results);
-    const nodes = fuse(live, second);
-    this.tracedCalls = second.nodes.length;
-    this.fusedCalls = nodes.length;
-    this.kernels = nodes.map((node) => node.call.kernel);
-    const { views, bytes } = planArena(nodes, second, results);
-    this.arenaBytes = bytes;
-    this.calls = nodes.map(({ call, ids }) => ({
-      run: call.run,
-      backend: backendForWork(backend, call.work),
+  constructor(plan: Plan, trace: Numbering, backend: Backend) {
+    this.tracedCalls = plan.tracedCalls;
+    this.fusedCalls = plan.steps.length;
+    this.arenaBytes = plan.bytes;
+    const arena = new ArrayBuffer(Math.max(plan.bytes, 8));
+    const views: Buffer[] = trace.buffers.map((b, id) => {
+      const offset = plan.offsets[id];
+      if (offset === undefined) return b; // external: read in place
+      const Ctor = b.constructor as BufferConstructor;
+      return new Ctor(arena, offset, b.length);
+    });
+    const calls = plan.steps.map(({ traced, fused, ids }) =>
+      traced === undefined ? (fused as PrimitiveCall) : trace.nodes[traced].call,
+    );
+    this.kernels = calls.map((call) => call.kernel);
+    this.calls = plan.steps.map(({ ids }, c) => ({
+      run: calls[c].run,
+      backend: backendForWork(backend, calls[c].work),
       views: ids.map((id) => views[id]),
     }));
     const inputs: Buffer[] = [];
-    for (const [id, k] of second.inputIndex) inputs[k] = views[id];
+    for (const [id, k] of trace.inputIndex) inputs[k] = views[id];
     this.inputs = inputs;
-    this.results = results.map((id) => views[id]);
+    this.results = plan.results.map((id) => views[id]);
   }
 
   /** Copies the batch into the input buffers (nothing to do when the caller wrote them there). */
@@ -246,7 +323,7 @@ function planArena(
   nodes: readonly Node[],
   numbering: Numbering,
   results: readonly number[],
-): { views: Buffer[]; bytes: number } {
+): { offsets: (number | undefined)[]; bytes: number } {
   const { buffers, roles } = numbering;
   const last = new Map<number, number>();
   nodes.forEach(({ ids }, c) => {
@@ -290,12 +367,5 @@ function planArena(
     // Free after the call: slots of buffers whose last use was this call.
     for (const id of new Set(ids)) if (roles[id] !== 'external' && last.get(id) === c) release(id);
   });
-  const arena = new ArrayBuffer(Math.max(bytes, 8));
-  const views: Buffer[] = buffers.map((b, id) => {
-    const offset = offsets.get(id);
-    if (offset === undefined) return b; // external: read in place
-    const Ctor = b.constructor as BufferConstructor;
-    return new Ctor(arena, offset, b.length);
-  });
-  return { views, bytes };
+  return { offsets: buffers.map((_, id) => offsets.get(id)), bytes };
 }

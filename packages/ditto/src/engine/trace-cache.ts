@@ -2,12 +2,24 @@
  * A step function traced once per key and replayed afterwards. The first two runs of a key are
  * traced and run (they are real steps); when the two traces describe one repeatable step the third
  * and later runs replay the planned program, otherwise the key runs eagerly from then on and the
- * owner is reported once (engine/diagnostics.ts).
+ * owner is reported once (engine/diagnostics.ts). The plan is kept by the trace's structure
+ * (program.ts, structureKey): the next owner whose first trace has the same structure — a new
+ * model of the same architecture, shapes and optimizer — replays from its second step.
  */
 import { getBackend } from '../backend/registry.js';
 import { reportEager } from './diagnostics.js';
 import { type Buffer, isTracing, record } from './primitive.js';
-import { compareTraces, numberTrace, Program, snapshotConstants, type TraceRecord } from './program.js';
+import {
+  cachedPlan,
+  compareTraces,
+  keepPlan,
+  makePlan,
+  numberTrace,
+  Program,
+  snapshotConstants,
+  structureKey,
+  type TraceRecord,
+} from './program.js';
 
 /** What a step function returns: the buffers its caller reads. */
 export type StepFunction = () => readonly Buffer[];
@@ -122,6 +134,16 @@ export class TraceCache {
     const { result, calls } = record(fn);
     const trace: TraceRecord = { calls, inputs: [...inputs], results: [...result] };
     if (entry.phase === 'trace1') {
+      // A structure planned before (a new model of an architecture seen before) replays at once:
+      // its two traces were compared when it was first planned.
+      const numbering = numberTrace(trace);
+      const structure = structureKey(numbering, trace.results);
+      const plan = structure === undefined ? undefined : cachedPlan(structure);
+      if (plan) {
+        entry.program = new Program(plan, numbering, getBackend());
+        entry.phase = 'replay';
+        return result;
+      }
       entry.first = trace;
       entry.firstConstants = snapshotConstants(trace, this.state());
       entry.phase = 'trace2';
@@ -143,7 +165,10 @@ export class TraceCache {
       this.report(step, reason);
       return result;
     }
-    entry.program = new Program(second, trace.results, getBackend());
+    const plan = makePlan(second, trace.results);
+    const structure = structureKey(second, trace.results);
+    if (structure !== undefined) keepPlan(structure, plan);
+    entry.program = new Program(plan, second, getBackend());
     entry.phase = 'replay';
     return result;
   }

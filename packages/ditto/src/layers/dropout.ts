@@ -46,7 +46,7 @@ export class Dropout extends Layer {
     // key and counter, exactly as an eager call does.
     callKernel(dropoutMask, [mask], 0, [this], {
       effect: true,
-      signature: `dropoutMask:${this.name}:${mask.length}`,
+      signature: `dropoutMask:${this.rate}:${mask.length}`,
     });
     return ops.mul(inputs, new Tensor(mask, inputs.shape));
   }

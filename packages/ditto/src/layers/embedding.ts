@@ -140,6 +140,7 @@ export class Embedding extends Layer implements MaskingLayer {
     // A primitive with an effect, so that a replayed step checks every batch's indices too.
     callKernel(checkIndices, [inputs.data], 1, [this.name, this.inputDim, [...inputs.shape]], {
       effect: true,
+      signature: `embeddingCheckIndices:${this.inputDim}:${inputs.shape}`,
     });
     return ops.gather(this.embeddings.value, inputs.data, inputs.shape);
   }

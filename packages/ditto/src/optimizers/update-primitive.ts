@@ -18,7 +18,8 @@ export function applyGradientsPrimitive(
   const count = variables.length;
   runPrimitive({
     kernel: 'optimizerUpdate',
-    signature: `optimizerUpdate:${optimizer.name}:${variables.map((v) => v.name).join(',')}`,
+    // Sizes, not names: a new model of the same architecture has the same structure (engine/program.ts).
+    signature: `optimizerUpdate:${optimizer.name}:${variables.map((v) => v.value.size).join(',')}`,
     buffers: [...grads, ...variables.map((v) => v.value.data)],
     inputCount: count,
     work: Number.POSITIVE_INFINITY,

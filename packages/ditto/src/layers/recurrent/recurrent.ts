@@ -292,7 +292,7 @@ export abstract class RecurrentLayer extends Layer implements MaskingLayer, Mask
       }
       callKernel(recurrentDropoutMasks, masks, 0, [this], {
         effect: true,
-        signature: `recurrentDropoutMasks:${this.name}:${masks.map((m) => m.length)}`,
+        signature: `recurrentDropoutMasks:${this.dropout},${this.recurrentDropout}:${masks.map((m) => m.length)}`,
       });
     }
     const steps = ops.unstack(inputs, 1);

@@ -1,0 +1,58 @@
+/**
+ * Plans kept by structure: a new model of an architecture planned before replays from its second
+ * step (one traced step instead of two), with the bits of op-by-op steps; a model that differs in
+ * anything the plan depends on (a shape, an activation) is planned afresh.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { setTracing } from '../packages/ditto/src/engine/trace-cache.js';
+import { Dense, Dropout, hashArrays, Sequential, setSeed, Tensor } from '../packages/ditto/src/index.js';
+import { testValues } from './helpers/test-values.js';
+
+afterEach(() => {
+  setTracing(true);
+});
+
+const x = new Tensor(Float32Array.from(testValues(40 * 3, 41, -1, 1)), [40, 3]);
+const y = new Tensor(Float32Array.from(testValues(40, 42, -1, 1)), [40, 1]);
+
+/** Each fit key's phase after `epochs` steps on the whole batch. */
+async function phasesAfter(model: Sequential, epochs: number): Promise<string[]> {
+  model.compile({ loss: 'mse', optimizer: 'adam' });
+  await model.fit(x, y, { epochs, batchSize: 40, verbose: 0, shuffle: false });
+  const traces = (model as unknown as { traces?: { entries: Map<string, { phase: string }> } }).traces;
+  return [...(traces?.entries.values() ?? [])].map((e) => e.phase);
+}
+
+const net = (units: number, activation = 'tanh') =>
+  new Sequential([new Dense(units, { inputDim: 3, activation }), new Dropout(0.1), new Dense(1)]);
+
+describe('plans reused across models', () => {
+  it('a second model of the same architecture replays after one traced step', async () => {
+    setSeed(1);
+    // One step per epoch: the first model is planned after two steps; after one step, only a
+    // reused plan can replay.
+    await phasesAfter(net(5), 2);
+    expect(await phasesAfter(net(5), 1)).toEqual(['replay']);
+    // Another width or activation is another structure: two traced steps before a replay.
+    expect(await phasesAfter(net(6), 1)).toEqual(['trace2']);
+    expect(await phasesAfter(net(5, 'relu'), 1)).toEqual(['trace2']);
+  });
+
+  it('fits in a loop give the bits of op-by-op fits', async () => {
+    const run = async (traced: boolean) => {
+      setTracing(traced);
+      setSeed(7);
+      const hashes: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const model = net(4);
+        model.compile({ loss: 'mse', optimizer: 'adam' });
+        const history = await model.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0 });
+        hashes.push(model.weightsHash(), hashArrays([Float64Array.from(history.history.loss)]));
+      }
+      return hashes;
+    };
+    const eager = await run(false);
+    expect(new Set(eager).size).toBe(6);
+    expect(await run(true)).toEqual(eager);
+  });
+});

@@ -57,6 +57,7 @@ export { isTracingEnabled, setTracing } from './engine/trace-cache.js';
 export * from './experiments/index.js';
 export { canonicalBytes, hashArrays } from './hash/fingerprint.js';
 export * as initializers from './initializers/index.js';
+export * from './io/index.js';
 export { Activation } from './layers/activation-layer.js';
 export { getActivation } from './layers/activations.js';
 export { Dense, type DenseOptions } from './layers/dense.js';

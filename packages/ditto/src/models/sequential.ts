@@ -6,6 +6,10 @@ import { ProgressLogger } from '../callbacks/progress-logger.js';
 import type { Buffer } from '../engine/primitive.js';
 import { TraceCache } from '../engine/trace-cache.js';
 import { hashArrays } from '../hash/fingerprint.js';
+import type { CompileSettings } from '../io/compile-config.js';
+import { modelToBytes } from '../io/encode.js';
+import { modelFileSystem } from '../io/file-system.js';
+import type { ModelFileOptions } from '../io/format.js';
 import { Layer, untraceableLayer } from '../layers/layer.js';
 import { type CallOptions, outputMask } from '../layers/masking.js';
 import type { Variable } from '../layers/variable.js';
@@ -251,6 +255,44 @@ export class Sequential {
   /** The optimizer given to compile. */
   get optimizer(): Optimizer {
     return this.requireCompiled('optimizer').optimizer;
+  }
+
+  /** The optimizer, loss and metrics given to compile (undefined before), as model files keep them. */
+  get compileSettings(): CompileSettings | undefined {
+    return this.compiled;
+  }
+
+  /**
+   * The model as ditto model file bytes (docs/file-format.md): config, weights in the safetensors
+   * layout, compile settings and (compiled models) the training state, with SHA-256 checksums.
+   * Works in every runtime; `loadModel(bytes)` reads it back bit for bit.
+   *
+   * @example
+   * ```ts
+   * const copy = await loadModel(model.toBytes());
+   * copy.weightsHash() === model.weightsHash(); // true
+   * ```
+   */
+  toBytes(options: ModelFileOptions = {}): Uint8Array {
+    return modelToBytes(this, options);
+  }
+
+  /**
+   * Writes {@link toBytes} to a file, atomically (Node: import from 'ditto-node', which registers
+   * the file system).
+   *
+   * @example
+   * ```ts
+   * await model.save('model.safetensors');
+   * const again = await loadModel('model.safetensors');
+   * ```
+   */
+  async save(path: string, options: ModelFileOptions = {}): Promise<void> {
+    if (typeof path !== 'string' || path.length === 0) {
+      throw new TypeError(`${this.name}.save: path must be a non-empty string, got ${describe(path)}`);
+    }
+    const fileSystem = modelFileSystem(`${this.name}.save`);
+    await fileSystem.write(path, this.toBytes(options));
   }
 
   private requireCompiled(what: string) {

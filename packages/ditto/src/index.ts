@@ -60,16 +60,35 @@ export * as initializers from './initializers/index.js';
 export * from './io/index.js';
 export { Activation } from './layers/activation-layer.js';
 export { getActivation } from './layers/activations.js';
+export type { ConvOptions } from './layers/conv/base-conv.js';
+export { Conv1D } from './layers/conv/conv1d.js';
+export { Conv2D } from './layers/conv/conv2d.js';
 export { Dense, type DenseOptions } from './layers/dense.js';
 export { Dropout } from './layers/dropout.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { Layer, type LayerOptions } from './layers/layer.js';
 export type { CallOptions, MaskingLayer } from './layers/masking.js';
+export {
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  type GlobalPoolingOptions,
+} from './layers/pooling/global-pooling.js';
+export {
+  AveragePooling1D,
+  AveragePooling2D,
+  MaxPooling1D,
+  MaxPooling2D,
+  type PoolingOptions,
+} from './layers/pooling/pooling.js';
 export { GRU, type GRUOptions } from './layers/recurrent/gru.js';
 export { LSTM, type LSTMOptions } from './layers/recurrent/lstm.js';
 export { RecurrentLayer, type RecurrentOptions } from './layers/recurrent/recurrent.js';
 export { SimpleRNN } from './layers/recurrent/simple-rnn.js';
 export * as regularizers from './layers/regularizers.js';
+export { Flatten } from './layers/reshaping/flatten.js';
+export { Reshape } from './layers/reshaping/reshape.js';
 export { Variable } from './layers/variable.js';
 export { Bidirectional, type BidirectionalOptions, type MergeMode } from './layers/wrappers/bidirectional.js';
 export { TimeDistributed } from './layers/wrappers/time-distributed.js';

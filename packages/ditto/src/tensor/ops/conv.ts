@@ -23,57 +23,63 @@ import { geometryArgs, type Padding, type WindowGeometry, windowGeometry } from 
  * patches[(n, oy, ox), (ky, kx, c)] = x[n, oy·sh − padTop + ky·dh, ox·sw − padLeft + kx·dw, c],
  * or 0 where that position lies in the padding. Every output element is written.
  */
-const unfold2dKernel = defineKernel('unfold2d', (x: FloatArray, patches: FloatArray, geometry: readonly number[]) => {
-  const [batch, height, width, channels, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW] = geometry;
-  let p = 0;
-  for (let n = 0; n < batch; n++) {
-    const image = n * height * width * channels;
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - padTop + ky * dh;
-          const rowInside = iy >= 0 && iy < height;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - padLeft + kx * dw;
-            if (rowInside && ix >= 0 && ix < width) {
-              const from = image + (iy * width + ix) * channels;
-              for (let c = 0; c < channels; c++) patches[p++] = x[from + c];
-            } else {
-              for (let c = 0; c < channels; c++) patches[p++] = 0;
+const unfold2dKernel = defineKernel(
+  'unfold2d',
+  (x: FloatArray, patches: FloatArray, geometry: readonly number[]) => {
+    const [batch, height, width, channels, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW] = geometry;
+    let p = 0;
+    for (let n = 0; n < batch; n++) {
+      const image = n * height * width * channels;
+      for (let oy = 0; oy < outH; oy++) {
+        for (let ox = 0; ox < outW; ox++) {
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * sh - padTop + ky * dh;
+            const rowInside = iy >= 0 && iy < height;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * sw - padLeft + kx * dw;
+              if (rowInside && ix >= 0 && ix < width) {
+                const from = image + (iy * width + ix) * channels;
+                for (let c = 0; c < channels; c++) patches[p++] = x[from + c];
+              } else {
+                for (let c = 0; c < channels; c++) patches[p++] = 0;
+              }
             }
           }
         }
       }
     }
-  }
-});
+  },
+);
 
 /** dx = 0, then each patch value is added back at its input position, patches in row-major order. */
-const fold2dKernel = defineKernel('fold2d', (patches: FloatArray, dx: FloatArray, geometry: readonly number[]) => {
-  const [batch, height, width, channels, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW] = geometry;
-  dx.fill(0);
-  let p = 0;
-  for (let n = 0; n < batch; n++) {
-    const image = n * height * width * channels;
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - padTop + ky * dh;
-          const rowInside = iy >= 0 && iy < height;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - padLeft + kx * dw;
-            if (rowInside && ix >= 0 && ix < width) {
-              const to = image + (iy * width + ix) * channels;
-              for (let c = 0; c < channels; c++) dx[to + c] += patches[p++];
-            } else {
-              p += channels;
+const fold2dKernel = defineKernel(
+  'fold2d',
+  (patches: FloatArray, dx: FloatArray, geometry: readonly number[]) => {
+    const [batch, height, width, channels, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW] = geometry;
+    dx.fill(0);
+    let p = 0;
+    for (let n = 0; n < batch; n++) {
+      const image = n * height * width * channels;
+      for (let oy = 0; oy < outH; oy++) {
+        for (let ox = 0; ox < outW; ox++) {
+          for (let ky = 0; ky < kh; ky++) {
+            const iy = oy * sh - padTop + ky * dh;
+            const rowInside = iy >= 0 && iy < height;
+            for (let kx = 0; kx < kw; kx++) {
+              const ix = ox * sw - padLeft + kx * dw;
+              if (rowInside && ix >= 0 && ix < width) {
+                const to = image + (iy * width + ix) * channels;
+                for (let c = 0; c < channels; c++) dx[to + c] += patches[p++];
+              } else {
+                p += channels;
+              }
             }
           }
         }
       }
     }
-  }
-});
+  },
+);
 
 function patchCount(g: WindowGeometry): number {
   return g.batch * g.outHeight * g.outWidth;
@@ -84,13 +90,19 @@ function patchWidth(g: WindowGeometry): number {
 }
 
 function unfoldRaw(data: FloatArray, g: WindowGeometry): FloatArray {
-  const patches = allocate(data instanceof Float32Array ? 'float32' : 'float64', patchCount(g) * patchWidth(g));
+  const patches = allocate(
+    data instanceof Float32Array ? 'float32' : 'float64',
+    patchCount(g) * patchWidth(g),
+  );
   callKernel(unfold2dKernel, [data, patches], 1, [geometryArgs(g)], { work: patches.length });
   return patches;
 }
 
 function foldRaw(patches: FloatArray, g: WindowGeometry): FloatArray {
-  const dx = allocate(patches instanceof Float32Array ? 'float32' : 'float64', g.batch * g.height * g.width * g.channels);
+  const dx = allocate(
+    patches instanceof Float32Array ? 'float32' : 'float64',
+    g.batch * g.height * g.width * g.channels,
+  );
   callKernel(fold2dKernel, [patches, dx], 1, [geometryArgs(g)], { work: patches.length });
   return dx;
 }
@@ -109,7 +121,9 @@ function foldRaw(patches: FloatArray, g: WindowGeometry): FloatArray {
 export function unfold2d(x: Tensor, g: WindowGeometry): Tensor {
   const expected = [g.batch, g.height, g.width, g.channels];
   if (x.rank !== 4 || x.shape.some((d, i) => d !== expected[i])) {
-    throw new ShapeError(`unfold2d: the geometry is for ${formatShape(expected)}, got ${formatShape(x.shape)}`);
+    throw new ShapeError(
+      `unfold2d: the geometry is for ${formatShape(expected)}, got ${formatShape(x.shape)}`,
+    );
   }
   const out = new Tensor(unfoldRaw(x.data, g), [patchCount(g), patchWidth(g)]);
   return record(out, 'unfold2d', [x], (grad) => [fold2d(grad, g)]);

@@ -1,6 +1,8 @@
 export { broadcastTo } from './broadcast.js';
+export { type Conv2dOptions, conv2d, fold2d, unfold2d } from './conv.js';
 export * from './elementwise.js';
 export * from './matmul.js';
+export { avgPool2d, maxPool2d, type Pool2dOptions } from './pooling.js';
 export * from './reduce.js';
 export { reverse } from './reverse.js';
 export { scatterAdd } from './scatter-add.js';
@@ -9,3 +11,4 @@ export * from './softmax.js';
 export { split } from './split.js';
 export { stack, unstack } from './stack.js';
 export { where } from './where.js';
+export { type Padding, type WindowGeometry, windowGeometry } from './window.js';

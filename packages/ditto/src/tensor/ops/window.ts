@@ -39,7 +39,14 @@ export interface WindowSpec {
   readonly padding: Padding;
 }
 
-function axis(where: string, input: number, size: number, stride: number, dilation: number, padding: Padding) {
+function axis(
+  where: string,
+  input: number,
+  size: number,
+  stride: number,
+  dilation: number,
+  padding: Padding,
+) {
   const effective = (size - 1) * dilation + 1;
   if (padding === 'valid') {
     if (effective > input) return undefined;
@@ -62,7 +69,9 @@ function axis(where: string, input: number, size: number, stride: number, dilati
  */
 export function windowGeometry(where: string, shape: readonly number[], spec: WindowSpec): WindowGeometry {
   if (shape.length !== 4) {
-    throw new ShapeError(`${where}: expected inputs [batch, height, width, channels], got ${formatShape(shape)}`);
+    throw new ShapeError(
+      `${where}: expected inputs [batch, height, width, channels], got ${formatShape(shape)}`,
+    );
   }
   const [batch, height, width, channels] = shape;
   const rows = axis(where, height, spec.kernel[0], spec.strides[0], spec.dilation[0], spec.padding);

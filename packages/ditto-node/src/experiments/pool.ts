@@ -96,7 +96,16 @@ interface Slot {
   crash: unknown;
 }
 
-/** Worker threads that run repeat tasks; share one across runs to pay the start-up once. */
+/**
+ * Worker threads that run repeat tasks; share one across runs to pay the start-up once.
+ *
+ * @example
+ * ```ts
+ * const pool = new RepeatPool(2, { inProcess: 'never' });
+ * const result = await pool.run({ file: '/abs/experiment.ts', exportName: 'default', seed: '7', index: 0 }, { timeout: 60 });
+ * await pool.destroy();
+ * ```
+ */
 export class RepeatPool {
   readonly workers: number;
   readonly inProcess: InProcessPolicy;

@@ -91,6 +91,16 @@ export function workerStartupEstimate(file: string): number {
  * Runs the repeats, in this thread or on the pool (see the module's description); every repeat
  * yields a result, failures included. With a time limit every repeat runs on the pool, where a
  * repeat past its limit can be stopped (a loop in this thread could not be).
+ *
+ * @example
+ * ```ts
+ * const [{ exportName, experiment }] = await loadExperiments(file);
+ * const results: RepeatResult[] = [];
+ * await runRepeats({
+ *   file, exportName, seed: 7n, indices: [0, 1, 2], pool: new RepeatPool(2),
+ *   handle: experimentHandle(experiment)!, onResult: (r) => results.push(r),
+ * });
+ * ```
  */
 export async function runRepeats(schedule: RepeatSchedule): Promise<ScheduleOutcome> {
   const { indices, pool } = schedule;

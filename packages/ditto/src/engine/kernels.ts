@@ -231,6 +231,33 @@ export function callKernel(
     work: options.work ?? buffers.reduce((s, b) => s + b.length, 0),
     effect: options.effect,
     params: { staticArgs },
-    run: (backend, bufs) => (kernel.resolve(backend) as (...args: unknown[]) => void)(...bufs, ...staticArgs),
+    run: kernelRunner(kernel, staticArgs),
   });
+}
+
+type Runner = (backend: Backend, buffers: readonly Buffer[]) => void;
+
+/**
+ * A call's `run`: resolves the kernel once per backend and builds its argument list once per
+ * buffer list (a replayed call gets the same views every time), so a replay allocates nothing.
+ */
+function kernelRunner(
+  kernel: { resolve(backend?: Backend | string): (...args: never[]) => void },
+  staticArgs: readonly unknown[],
+): Runner {
+  let lastBackend: Backend | undefined;
+  let implementation: (...args: unknown[]) => void = () => {};
+  let lastBuffers: readonly Buffer[] | undefined;
+  let args: unknown[] = [];
+  return (backend, buffers) => {
+    if (backend !== lastBackend) {
+      lastBackend = backend;
+      implementation = kernel.resolve(backend) as (...args: unknown[]) => void;
+    }
+    if (buffers !== lastBuffers) {
+      lastBuffers = buffers;
+      args = [...buffers, ...staticArgs];
+    }
+    implementation(...args);
+  };
 }

@@ -51,6 +51,17 @@ export type AdamSlots = {
  * α = lr·√(1−β2^t)/(1−β1^t); m ← m + (g−m)(1−β1); v ← v + (g²−v)(1−β2); w ← w − m·α/(√v + ε).
  * The exact float32 order of operations is in docs/optimizers.md. Use Adam or AdamW.
  */
+interface Float32Scalars {
+  readonly step: number;
+  readonly learningRate: number;
+  readonly lr: number;
+  readonly wd: number;
+  readonly alpha: number;
+  readonly oneMinusBeta1: number;
+  readonly oneMinusBeta2: number;
+  readonly eps: number;
+}
+
 export abstract class AdamBase extends BaseOptimizer<AdamSlots> {
   readonly beta1: number;
   readonly beta2: number;
@@ -90,6 +101,31 @@ export abstract class AdamBase extends BaseOptimizer<AdamSlots> {
     };
   }
 
+  /** The float32 scalars of a step, computed once per step and learning rate (every variable uses them). */
+  private float32Scalars(step: number): Float32Scalars {
+    const cached = this.scalars;
+    if (cached && cached.step === step && cached.learningRate === this.learningRate) return cached;
+    const fr = Math.fround;
+    const lr = fr(this.learningRate);
+    const beta1Power = powerFor('float32', this.beta1, step);
+    const beta2Power = powerFor('float32', this.beta2, step);
+    const scalars: Float32Scalars = {
+      step,
+      learningRate: this.learningRate,
+      lr,
+      wd: fr(this.weightDecay ?? 0),
+      alpha: fr(fr(lr * fr(Math.sqrt(fr(1 - beta2Power)))) / fr(1 - beta1Power)),
+      // Keras computes 1 − β from the Python float, then casts: one rounding of the double difference.
+      oneMinusBeta1: fr(1 - this.beta1),
+      oneMinusBeta2: fr(1 - this.beta2),
+      eps: fr(this.epsilon),
+    };
+    this.scalars = scalars;
+    return scalars;
+  }
+
+  private scalars: Float32Scalars | undefined;
+
   protected updateVariable(variable: Variable, grad: FloatArray, step: number): void {
     const w = variable.value.data;
     const n = w.length;
@@ -97,16 +133,7 @@ export abstract class AdamBase extends BaseOptimizer<AdamSlots> {
     const amsgrad = this.amsgrad;
     const decay = this.weightDecay !== undefined;
     if (w instanceof Float32Array) {
-      const fr = Math.fround;
-      const lr = fr(this.learningRate);
-      const wd = fr(this.weightDecay ?? 0);
-      const beta1Power = powerFor('float32', this.beta1, step);
-      const beta2Power = powerFor('float32', this.beta2, step);
-      const alpha = fr(fr(lr * fr(Math.sqrt(fr(1 - beta2Power)))) / fr(1 - beta1Power));
-      // Keras computes 1 − β from the Python float, then casts: one rounding of the double difference.
-      const oneMinusBeta1 = fr(1 - this.beta1);
-      const oneMinusBeta2 = fr(1 - this.beta2);
-      const eps = fr(this.epsilon);
+      const { lr, wd, alpha, oneMinusBeta1, oneMinusBeta2, eps } = this.float32Scalars(step);
       // One sequence of float32 operations (docs/optimizers.md), implemented once as a backend
       // kernel: the reference in TypeScript, f32x4 SIMD on wasm — the same bits either way.
       // Small variables run on the reference kernel: same bits, no copies into WebAssembly memory.

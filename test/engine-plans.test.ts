@@ -56,3 +56,25 @@ describe('plans reused across models', () => {
     expect(await run(true)).toEqual(eager);
   });
 });
+
+describe('evaluate through the engine', () => {
+  it('validation and evaluate() replay their traced step, with the bits of op-by-op runs', async () => {
+    const run = async (traced: boolean) => {
+      setTracing(traced);
+      setSeed(9);
+      const model = net(4);
+      model.compile({ loss: 'mse', optimizer: 'adam', metrics: ['mae'] });
+      const history = await model.fit(x, y, { epochs: 4, batchSize: 10, validationSplit: 0.25, verbose: 0 });
+      const scores = [0, 1, 2].map(() => model.evaluate(x, y, { batchSize: 8 }));
+      const traces = (model as unknown as { traces: { entries: Map<string, { phase: string }> } }).traces;
+      const evaluatePhases = [...traces.entries]
+        .filter(([k]) => k.includes('evaluate:'))
+        .map(([, e]) => e.phase);
+      return { history: history.history, scores, evaluatePhases };
+    };
+    const eager = await run(false);
+    const traced = await run(true);
+    expect(traced.evaluatePhases).toEqual(['replay', 'replay']);
+    expect({ ...traced, evaluatePhases: [] }).toEqual({ ...eager, evaluatePhases: [] });
+  });
+});

@@ -591,17 +591,29 @@ export class Sequential {
       const lossMean = new MeanAccumulator();
       const metricMeans = compiled.metrics.map(() => new MeanAccumulator());
       const n = xs.shape[0];
+      const traces = this.traceCache();
+      const outputShape = this.outputShape();
       for (let start = 0; start < n; start += batchSize) {
         const end = Math.min(n, start + batchSize);
+        const xb = rowRange(xs, start, end);
         const yb = rowRange(ys, start, end);
-        const yPred = this.call(rowRange(xs, start, end), false);
-        let loss = ops.mean(compiled.loss.fn(yb, yPred));
-        for (const layer of this.layers)
-          for (const penalty of layer.regularizationLosses()) loss = ops.add(loss, penalty);
-        lossMean.updateWeighted(loss.item(), end - start);
-        compiled.metrics.forEach((m, i) => {
-          metricMeans[i].update(m.fn(yb, yPred).data);
+        // Traced and replayed like fit's steps (the loss and penalties too); metrics read the
+        // predictions afterwards, as in fit.
+        const stepKey = `evaluate:${xb.shape}:${yb.shape}:${xb.dtype}`;
+        const [lossBuffer, predictions] = traces.run('evaluate', stepKey, [xb.data, yb.data], () => {
+          const yPred = this.call(xb, false);
+          let loss = ops.mean(compiled.loss.fn(yb, yPred));
+          for (const layer of this.layers)
+            for (const penalty of layer.regularizationLosses()) loss = ops.add(loss, penalty);
+          return [loss.data, yPred.data];
         });
+        lossMean.updateWeighted(lossBuffer[0], end - start);
+        if (compiled.metrics.length > 0) {
+          const yPred = new TensorClass(predictions as FloatArray, [end - start, ...outputShape]);
+          compiled.metrics.forEach((m, i) => {
+            metricMeans[i].update(m.fn(yb, yPred).data);
+          });
+        }
       }
       const logs: Logs = { loss: lossMean.result() };
       compiled.metrics.forEach((m, i) => {

@@ -87,6 +87,16 @@ export class TraceCache {
     return this.entries.get(this.fullKey(key))?.program;
   }
 
+  /**
+   * The buffers a replaying key binds its inputs to (in the arena), so a caller can write the next
+   * batch there directly; undefined while the key is traced or eager.
+   */
+  replayInputs(key: string): readonly Buffer[] | undefined {
+    if (!tracingEnabled) return undefined;
+    const entry = this.entries.get(this.fullKey(key));
+    return entry?.phase === 'replay' ? entry.program?.inputs : undefined;
+  }
+
   /** Whether the key's step runs eagerly for good. */
   isEager(key: string): boolean {
     return this.entries.get(this.fullKey(key))?.phase === 'eager';

@@ -423,13 +423,16 @@ export class Sequential {
         if (hooks) await runHooks(callbacks, (cb) => cb.onBatchBegin?.(step, {}));
         const start = step * batchSize;
         const end = Math.min(n, start + batchSize);
-        const xb = xRows.gather(order, start, end);
-        const yb = yRows.gather(order, start, end);
         let stepKey = stepKeys.get(end - start);
         if (stepKey === undefined) {
-          stepKey = `fit:${xb.shape}:${yb.shape}:${xb.dtype}:${trainableKey}`;
+          const rows = end - start;
+          stepKey = `fit:${[rows, ...xs.shape.slice(1)]}:${[rows, ...ys.shape.slice(1)]}:${xs.dtype}:${trainableKey}`;
           stepKeys.set(end - start, stepKey);
         }
+        // A replayed step's batch is gathered straight into its input slots.
+        const slots = traces.replayInputs(stepKey);
+        const xb = xRows.gather(order, start, end, slots?.[0] as FloatArray | undefined);
+        const yb = yRows.gather(order, start, end, slots?.[1] as FloatArray | undefined);
         const [lossBuffer, predictions] = traces.run('fit', stepKey, [xb.data, yb.data], () =>
           this.trainStep(xb, yb, trainable),
         );

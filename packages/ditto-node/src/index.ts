@@ -3,11 +3,14 @@
  * a terminal progress bar for `fit`, the experiment runner's workers and SQLite records, the audit's
  * script tools, and worker threads for the threaded backend.
  */
+import { registerNodeModelFiles } from './io/model-file.js';
 import { installTerminalProgress } from './progress.js';
 
 installTerminalProgress();
+registerNodeModelFiles();
 
 export * from 'ditto';
 export * from './audit/index.js';
 export * from './experiments/index.js';
+export * from './io/index.js';
 export { nodeWorkerSpawner, registerNodeThreadsBackend } from './threads/index.js';

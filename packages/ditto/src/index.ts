@@ -49,6 +49,7 @@ export { createWasmBackend, type WasmBackendOptions } from './backend/wasm/wasm-
 export { wasmSimdSupported } from './backend/wasm/wasm-module.js';
 export type { Callback, Logs } from './callbacks/callback.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping.js';
+export { ModelCheckpoint, type ModelCheckpointOptions } from './callbacks/model-checkpoint.js';
 export { type ProgressDisplay, setProgressDisplay } from './callbacks/progress-display.js';
 export { TerminateOnNaN } from './callbacks/terminate-on-nan.js';
 export * from './data/index.js';

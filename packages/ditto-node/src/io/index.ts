@@ -1,0 +1,1 @@
+export { nodeModelFileSystem, registerNodeModelFiles, saveModel, writeFileAtomic } from './model-file.js';

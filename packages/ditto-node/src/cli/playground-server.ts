@@ -117,6 +117,7 @@ async function respond(root: string, req: IncomingMessage, res: ServerResponse):
     fail(res, 403);
     return;
   }
+  let size: number;
   try {
     file = await realpath(file);
     if (!inside(root, file)) {
@@ -125,20 +126,25 @@ async function respond(root: string, req: IncomingMessage, res: ServerResponse):
     }
     let info = await stat(file);
     if (info.isDirectory()) {
-      file = join(file, 'index.html');
+      file = await realpath(join(file, 'index.html'));
+      if (!inside(root, file)) {
+        fail(res, 403);
+        return;
+      }
       info = await stat(file);
     }
     if (!info.isFile()) {
       fail(res, 404);
       return;
     }
+    size = info.size;
   } catch {
     fail(res, 404);
     return;
   }
   res.writeHead(200, {
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-    'content-length': String((await stat(file)).size),
+    'content-length': String(size),
     'content-security-policy': CONTENT_SECURITY_POLICY,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',

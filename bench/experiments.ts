@@ -10,7 +10,8 @@
  * - "warm" pool times run 30 more repeats on the same threads (median of 3).
  * - Two builds of the runner: "source" (this checkout's TypeScript, so each worker first registers
  *   tsx and compiles the sources: the development set-up) and "built" (packages/*\/dist, what an
- *   installed ditto runs). Both run the same workload and must give the same weights.
+ *   installed ditto runs; measured in a child process that resolves 'ditto' to dist). Both run the
+ *   same workload and must give the same weights.
  * - In-process: 30 repeats on the main thread after a warm-up round (median of 3).
  * - `ditto run`: the built command (packages/ditto-node/dist/cli/main.js) started cold in a fresh
  *   process, N times (`--runs N`, default 7), recording each run in a fresh database: wall time
@@ -131,6 +132,58 @@ function builtRunner(): { runner: string; cli: string } {
   return { runner, cli };
 }
 
+/**
+ * measureBuild for the built packages, in a child process without the ditto-source condition, so
+ * that its workers resolve 'ditto' to dist as an installed copy does (this process resolves it to
+ * the sources, which a built worker could not load).
+ */
+function measureBuiltPools(runner: string, reference: string[]): Awaited<ReturnType<typeof measureBuild>> {
+  const script = `
+    const { RepeatPool, runExperimentFile } = await import(${JSON.stringify(pathToFileURL(runner).href)});
+    const file = ${JSON.stringify(moduleFile)};
+    const reference = ${JSON.stringify(reference.join())};
+    const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
+    const hashes = (run) => run.results.map((r) => (r.status === 'ok' ? String(r.weightsHash) : 'failed')).join();
+    const pools = [];
+    for (const workers of [1, 2]) {
+      const started = performance.now();
+      const pool = new RepeatPool(workers, { inProcess: 'never' });
+      const first = await runExperimentFile(file, { pool, records: false });
+      const coldMs = performance.now() - started;
+      const identical = [hashes(first.run) === reference];
+      const warm = [];
+      for (let i = 0; i < 3; i++) {
+        const t = performance.now();
+        const again = await runExperimentFile(file, { pool, records: false });
+        warm.push(performance.now() - t);
+        identical.push(hashes(again.run) === reference);
+      }
+      await pool.destroy();
+      pools.push({ workers, coldMs, warmMs: median(warm), identical: identical.every(Boolean) });
+    }
+    process.stdout.write(JSON.stringify(pools));
+  `;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    cwd: root,
+    env: { ...process.env, NODE_OPTIONS: '' },
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (child.status !== 0) throw new Error(`the built pools failed (${child.status}): ${child.stderr}`);
+  const [one, two] = JSON.parse(child.stdout) as Array<{
+    workers: number;
+    coldMs: number;
+    warmMs: number;
+    identical: boolean;
+  }>;
+  return {
+    pools: [one, two],
+    speedupCold: one.coldMs / two.coldMs,
+    speedupWarm: one.warmMs / two.warmMs,
+    identical: one.identical && two.identical,
+  };
+}
+
 /** The median and range of some timings. */
 function spread(xs: number[]) {
   return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
@@ -188,8 +241,7 @@ for (let i = 0; i < 4; i++) {
 const inProcessMs = median(inProcessRuns);
 const source = await measureBuild({ RepeatPool, runExperimentFile }, moduleFile, reference);
 const built = builtRunner();
-const builtModule = (await import(pathToFileURL(built.runner).href)) as Runner;
-const compiled = await measureBuild(builtModule, moduleFile, reference);
+const compiled = measureBuiltPools(built.runner, reference);
 const loadBeforeCli = os.loadavg();
 const cli = measureCli(built.cli, reference);
 const fastest = compiled;

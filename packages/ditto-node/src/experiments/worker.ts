@@ -75,10 +75,14 @@ function serve(port: NonNullable<typeof parentPort>): void {
   port.on('message', async (message: RunMessage) => {
     if (message?.type !== 'run') return;
     current = message.id;
-    port.unref();
     let reply: WorkerReply;
     try {
-      const started = () => port.postMessage({ type: 'started', id: message.id } satisfies WorkerReply);
+      // Unref only once the repeat runs: loading the module (tsx's loader thread starting, say)
+      // may wait on nothing this thread's event loop can see.
+      const started = () => {
+        port.unref();
+        port.postMessage({ type: 'started', id: message.id } satisfies WorkerReply);
+      };
       reply = { type: 'result', id: message.id, result: await runRepeatTask(message.task, started) };
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));

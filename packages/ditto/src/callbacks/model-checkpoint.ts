@@ -3,7 +3,6 @@ import type { Sequential } from '../models/sequential.js';
 import {
   checkBoolean,
   checkNonEmptyString,
-  checkOneOf,
   checkOptions,
   describe,
   optionNames,

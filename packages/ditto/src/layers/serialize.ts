@@ -9,7 +9,10 @@ import type { Regularizer } from './regularizers.js';
 export type InitializerConfig = string | { readonly name: string; readonly config: Record<string, unknown> };
 
 /** A regularizer in a config: null, its factors, or (a function ditto cannot rebuild) its name. */
-export type RegularizerConfig = null | { readonly l1: number; readonly l2: number } | { readonly custom: string };
+export type RegularizerConfig =
+  | null
+  | { readonly l1: number; readonly l2: number }
+  | { readonly custom: string };
 
 export function initializerConfig(initializer: Initializer): InitializerConfig {
   const config = initializer.getConfig();

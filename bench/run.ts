@@ -7,12 +7,14 @@
  *     (build, compile, fit, predict, score), and 30 fits in a row;
  * (b) an MLP 784→128 relu→10 softmax, categorical crossentropy, Adam, batch 128, on 10,000 synthetic
  *     samples: samples per second of an epoch after a warm-up epoch, at 1 thread and at all cores;
- * (c) LSTM(32) → Dense(1) on sequences of length 20, batch 64: samples per second.
+ * (c) LSTM(32) → Dense(1) on sequences of length 20, batch 64: samples per second;
+ * (d) a small CNN — Conv2D(16, 3) relu → MaxPooling2D → Conv2D(32, 3) relu → GlobalAveragePooling2D
+ *     → Dense(10) softmax — on 28×28×1 synthetic images, batch 64, Adam: samples per second.
  *
  * Prints a table of medians and ratios (peer time / ditto time: above 1, ditto is faster) and writes
  * it all as JSON (bench/results.json by default). Timings are not asserted anywhere.
  *
- * Usage: node --import tsx bench/run.ts [--quick] [--only a,b,c] [--out FILE] [--no-torch] [--no-tfjs]
+ * Usage: node --import tsx bench/run.ts [--quick] [--only a,b,c,d] [--out FILE] [--no-torch] [--no-tfjs]
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,7 +25,7 @@ import { promisify } from 'node:util';
 import { VERSION } from '../packages/ditto/src/version.js';
 import { mlpFlopsPerSample, tutorialFlopsPerFit } from './lib/flops.js';
 import type { Summary } from './lib/summary.js';
-import { lstmData, mlpData, planFor } from './lib/workloads.js';
+import { cnnData, lstmData, mlpData, planFor } from './lib/workloads.js';
 
 const run = promisify(execFile);
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -39,7 +41,7 @@ interface Options {
 function parseOptions(argv: readonly string[]): Options {
   const options: Options = {
     quick: false,
-    only: new Set(['a', 'b', 'c']),
+    only: new Set(['a', 'b', 'c', 'd']),
     out: join(root, 'bench/results.json'),
     torch: true,
     tfjs: true,
@@ -58,7 +60,7 @@ function parseOptions(argv: readonly string[]): Options {
 
 /** One measurement: a framework on a workload, or the reason it was not measured. */
 interface Row {
-  workload: 'a' | 'b' | 'c';
+  workload: 'a' | 'b' | 'c' | 'd';
   framework: string;
   threads: number | 'all';
   result?: Record<string, unknown>;
@@ -169,7 +171,7 @@ async function main(): Promise<void> {
   const cores = os.cpus().length;
   const torchPlan = planFor('fast', options.quick);
   try {
-    for (const workload of ['a', 'b', 'c'] as const) {
+    for (const workload of ['a', 'b', 'c', 'd'] as const) {
       if (!options.only.has(workload)) continue;
       const torchArgs: Record<string, unknown> = { workload };
       if (workload === 'a') torchArgs.plan = planFor('fast', options.quick).tutorial;
@@ -187,6 +189,14 @@ async function main(): Promise<void> {
           plan: torchPlan.lstm,
           x: writeF32(join(dir, 'lstm-x.f32'), x),
           y: writeF32(join(dir, 'lstm-y.f32'), y),
+        });
+      }
+      if (workload === 'd') {
+        const { x, oneHot } = cnnData(torchPlan.cnn.samples);
+        Object.assign(torchArgs, {
+          plan: torchPlan.cnn,
+          x: writeF32(join(dir, 'cnn-x.f32'), x),
+          y: writeF32(join(dir, 'cnn-y.f32'), oneHot),
         });
       }
       for (const backend of ['js', 'wasm']) {
@@ -361,11 +371,12 @@ function report(rows: Row[], notes: string[]): { text: string; targets: Target[]
       .sort((x, y) => x.t - y.t);
     return times[0];
   };
-  const sections: Array<[string, 'a' | 'b' | 'c', 'perFitMs' | 'thirtyFitsMs' | 'samplesPerSecond']> = [
+  const sections: Array<[string, Row['workload'], 'perFitMs' | 'thirtyFitsMs' | 'samplesPerSecond']> = [
     ['(a) tutorial, one fit', 'a', 'perFitMs'],
     ['(a) tutorial, 30 fits', 'a', 'thirtyFitsMs'],
     ['(b) MLP 784→128→10, batch 128', 'b', 'samplesPerSecond'],
     ['(c) LSTM(32)→Dense(1), 20 steps, batch 64', 'c', 'samplesPerSecond'],
+    ['(d) CNN Conv2D(16)→MaxPool→Conv2D(32)→GAP→Dense(10), 28×28×1, batch 64', 'd', 'samplesPerSecond'],
   ];
   for (const [title, workload, measure] of sections) {
     const group = rows.filter((r) => r.workload === workload);
@@ -419,6 +430,8 @@ function report(rows: Row[], notes: string[]): { text: string; targets: Target[]
     target('b', 'within 2× of PyTorch (1 thread)', ratioOf('b', 'samplesPerSecond', 'pytorch', 1), 0.5),
     target('b', 'within 2× of PyTorch (all cores)', ratioOf('b', 'samplesPerSecond', 'pytorch', 'all'), 0.5),
     target('c', 'ahead of tfjs-wasm', ratioOf('c', 'samplesPerSecond', 'tfjs-wasm', 1), 1),
+    target('d', '≥ 10× tfjs-wasm samples/s', ratioOf('d', 'samplesPerSecond', 'tfjs-wasm', 1), 10),
+    target('d', 'ahead of PyTorch (1 thread)', ratioOf('d', 'samplesPerSecond', 'pytorch', 1), 1),
   ];
   lines.push('', 'targets (ratio = peer time / ditto time)');
   for (const t of targets) {

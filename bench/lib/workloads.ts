@@ -16,6 +16,8 @@ export interface Plan {
   mlp: { samples: number; batchSize: number; epochs: number; extraEpochs: number };
   /** (c) LSTM: the same for sequences of `steps` values. */
   lstm: { samples: number; steps: number; batchSize: number; epochs: number; extraEpochs: number };
+  /** (d) small CNN: the same for 28×28×1 images. */
+  cnn: { samples: number; batchSize: number; epochs: number; extraEpochs: number };
 }
 
 /** Repetitions per framework: the slow peers get fewer, so a full run stays in minutes. */
@@ -33,6 +35,7 @@ export function planFor(speed: Speed, quick: boolean): Plan {
     },
     mlp: { samples: 10_000, batchSize: 128, epochs, extraEpochs: fast ? 6 : 2 },
     lstm: { samples: quick ? 512 : 2048, steps: 20, batchSize: 64, epochs, extraEpochs: fast ? 6 : 2 },
+    cnn: { samples: quick ? 256 : 1024, batchSize: 64, epochs, extraEpochs: fast ? 6 : 2 },
   };
 }
 
@@ -57,3 +60,14 @@ export function lstmData(samples: number, steps: number): { x: Float32Array; y: 
 /** The tutorial's 9 (x, next x) pairs of 0.0 … 0.9. */
 export const TUTORIAL_X = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8];
 export const TUTORIAL_Y = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+/** The CNN's data: `samples` images of 28×28×1 values uniform in [0, 1) and one-hot labels 0–9 (seed 2026). */
+export function cnnData(samples: number): { x: Float32Array; oneHot: Float32Array } {
+  const [kx, ky] = split(key(2026), 2);
+  const labels = randint(ky, samples, 0, 10);
+  const oneHot = new Float32Array(samples * 10);
+  labels.forEach((label, i) => {
+    oneHot[i * 10 + label] = 1;
+  });
+  return { x: uniform(kx, samples * 784), oneHot };
+}

@@ -5,7 +5,10 @@
 import { listBackends, setBackend } from '../../packages/ditto/src/backend/registry.js';
 import { threadsReady } from '../../packages/ditto/src/backend/threads/register.js';
 import { registerWasmBackend } from '../../packages/ditto/src/backend/wasm/register.js';
+import { Conv2D } from '../../packages/ditto/src/layers/conv/conv2d.js';
 import { Dense } from '../../packages/ditto/src/layers/dense.js';
+import { GlobalAveragePooling2D } from '../../packages/ditto/src/layers/pooling/global-pooling.js';
+import { MaxPooling2D } from '../../packages/ditto/src/layers/pooling/pooling.js';
 import { LSTM } from '../../packages/ditto/src/layers/recurrent/lstm.js';
 import { Sequential } from '../../packages/ditto/src/models/sequential.js';
 import { setSeed } from '../../packages/ditto/src/random/index.js';
@@ -15,10 +18,10 @@ import { fitTutorial, tutorialData } from '../../packages/ditto/src/tutorial/tut
 import { registerNodeThreadsBackend } from '../../packages/ditto-node/src/threads/index.js';
 import { cleanRound, EpochRates, newRoundLog } from '../lib/clean-round.js';
 import { summarize, timeMs } from '../lib/summary.js';
-import { lstmData, mlpData, planFor } from '../lib/workloads.js';
+import { cnnData, lstmData, mlpData, planFor } from '../lib/workloads.js';
 
 interface Args {
-  workload: 'a' | 'b' | 'c';
+  workload: 'a' | 'b' | 'c' | 'd';
   /** 'js', 'wasm', or 'wasm-threads' (with `threads`). */
   backend: string;
   threads?: number;
@@ -128,11 +131,43 @@ async function lstm() {
   return { samplesPerSecond: summarize(meter.rates()), weightsHash: model.weightsHash() };
 }
 
+/** (d): samples per second of an epoch of the small CNN on 28×28×1 images, batch 64, Adam. */
+async function cnn() {
+  const { samples, batchSize, epochs, extraEpochs } = plan.cnn;
+  const { x, oneHot } = cnnData(samples);
+  setSeed(1);
+  const model = new Sequential([
+    new Conv2D(16, 3, { activation: 'relu', inputShape: [28, 28, 1] }),
+    new MaxPooling2D(),
+    new Conv2D(32, 3, { activation: 'relu' }),
+    new GlobalAveragePooling2D(),
+    new Dense(10, { activation: 'softmax' }),
+  ]);
+  model.compile({ loss: 'categoricalCrossentropy', optimizer: 'adam' });
+  const meter = new EpochRates(samples, epochs, log);
+  await model.fit(new Tensor(x, [samples, 28, 28, 1]), new Tensor(oneHot, [samples, 10]), {
+    epochs: 1 + epochs + extraEpochs,
+    batchSize,
+    verbose: 0,
+    callbacks: [
+      {
+        onEpochBegin: () => meter.begin(),
+        onEpochEnd: (epoch) => {
+          meter.end(epoch);
+          if (meter.done()) model.stopTraining = true;
+        },
+      },
+    ],
+  });
+  return { samplesPerSecond: summarize(meter.rates()), weightsHash: model.weightsHash() };
+}
+
 async function main() {
   const threads = await selectBackend(args.backend);
   let result: Record<string, unknown>;
   if (args.workload === 'a') result = await tutorial();
   else if (args.workload === 'b') result = await mlp();
+  else if (args.workload === 'd') result = await cnn();
   else result = await lstm();
   const framework = `ditto-${args.backend}`;
   process.stdout.write(`${JSON.stringify({ framework, threads, rounds: log, ...result })}\n`);

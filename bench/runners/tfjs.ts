@@ -7,10 +7,10 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { cleanRound, EpochRates, newRoundLog } from '../lib/clean-round.js';
 import { summarize, timeMs } from '../lib/summary.js';
-import { lstmData, mlpData, planFor, TUTORIAL_X, TUTORIAL_Y } from '../lib/workloads.js';
+import { cnnData, lstmData, mlpData, planFor, TUTORIAL_X, TUTORIAL_Y } from '../lib/workloads.js';
 
 interface Args {
-  workload: 'a' | 'b' | 'c';
+  workload: 'a' | 'b' | 'c' | 'd';
   backend: 'cpu' | 'wasm';
   quick?: boolean;
 }
@@ -118,9 +118,26 @@ async function lstm() {
   return epochs(model, tf.tensor3d(x, [samples, steps, 1]), tf.tensor2d(y, [samples, 1]), plan.lstm);
 }
 
+async function cnn() {
+  // tfjs-backend-wasm registers no Conv2DBackpropFilter: it cannot train a Conv2D at all.
+  if (!tf.getKernel('Conv2DBackpropFilter', tf.getBackend())) {
+    return { unavailable: `tfjs-${args.backend} has no Conv2DBackpropFilter kernel (cannot train Conv2D)` };
+  }
+  const { samples } = plan.cnn;
+  const { x, oneHot } = cnnData(samples);
+  const model = tf.sequential();
+  model.add(tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }));
+  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu' }));
+  model.add(tf.layers.globalAveragePooling2d({}));
+  model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+  model.compile({ optimizer: tf.train.adam(0.001, 0.9, 0.999, 1e-7), loss: 'categoricalCrossentropy' });
+  return epochs(model, tf.tensor4d(x, [samples, 28, 28, 1]), tf.tensor2d(oneHot, [samples, 10]), plan.cnn);
+}
+
 async function main() {
   await selectBackend();
-  const run = { a: tutorial, b: mlp, c: lstm }[args.workload];
+  const run = { a: tutorial, b: mlp, c: lstm, d: cnn }[args.workload];
   const result = await run();
   const framework = `tfjs-${args.backend}`;
   process.stdout.write(

@@ -186,10 +186,39 @@ def lstm(args):
     return {"samplesPerSecond": rate}
 
 
+class SmallCnn(nn.Module):
+    """Conv2D(16, 3) relu → MaxPooling2D → Conv2D(32, 3) relu → GlobalAveragePooling2D → Dense(10) softmax."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 16, 3)
+        self.conv2 = nn.Conv2d(16, 32, 3)
+        self.dense = nn.Linear(32, 10)
+
+    def forward(self, x):
+        x = torch.max_pool2d(torch.relu(self.conv1(x)), 2)
+        x = torch.relu(self.conv2(x)).mean(dim=(2, 3))
+        return torch.softmax(self.dense(x), dim=1)
+
+
+def cnn(args):
+    plan = args["plan"]
+    n = plan["samples"]
+    # The images are written channels-last [n, 28, 28, 1]; PyTorch's layout is [n, 1, 28, 28].
+    x = torch.from_numpy(np.fromfile(args["x"], dtype="<f4").reshape(n, 28, 28, 1)).permute(0, 3, 1, 2).contiguous()
+    y = torch.from_numpy(np.fromfile(args["y"], dtype="<f4").reshape(n, 10))
+    torch.manual_seed(1)
+
+    def crossentropy(p, t):
+        return torch.mean(-torch.sum(t * torch.log(torch.clamp(p, 1e-7, 1 - 1e-7)), dim=1))
+
+    return {"samplesPerSecond": epochs_per_second(SmallCnn(), crossentropy, x, y, plan)}
+
+
 def main():
     args = json.loads(sys.argv[1])
     torch.set_num_threads(args["threads"])
-    result = {"a": tutorial, "b": mlp, "c": lstm}[args["workload"]](args)
+    result = {"a": tutorial, "b": mlp, "c": lstm, "d": cnn}[args["workload"]](args)
     result.update(
         framework="pytorch",
         version=torch.__version__,

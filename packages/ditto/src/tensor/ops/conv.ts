@@ -27,21 +27,31 @@ const unfold2dKernel = defineKernel(
   'unfold2d',
   (x: FloatArray, patches: FloatArray, geometry: readonly number[]) => {
     const [batch, height, width, channels, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW] = geometry;
+    const run = kw * channels;
     let p = 0;
     for (let n = 0; n < batch; n++) {
       const image = n * height * width * channels;
       for (let oy = 0; oy < outH; oy++) {
         for (let ox = 0; ox < outW; ox++) {
+          const left = ox * sw - padLeft;
+          // With no dilation and the whole row inside, a kernel row is one contiguous run of x.
+          const contiguous = dw === 1 && left >= 0 && left + kw <= width;
           for (let ky = 0; ky < kh; ky++) {
             const iy = oy * sh - padTop + ky * dh;
-            const rowInside = iy >= 0 && iy < height;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw - padLeft + kx * dw;
-              if (rowInside && ix >= 0 && ix < width) {
-                const from = image + (iy * width + ix) * channels;
-                for (let c = 0; c < channels; c++) patches[p++] = x[from + c];
-              } else {
-                for (let c = 0; c < channels; c++) patches[p++] = 0;
+            if (iy < 0 || iy >= height) {
+              for (let j = 0; j < run; j++) patches[p++] = 0;
+            } else if (contiguous) {
+              const from = image + (iy * width + left) * channels;
+              for (let j = 0; j < run; j++) patches[p++] = x[from + j];
+            } else {
+              for (let kx = 0; kx < kw; kx++) {
+                const ix = left + kx * dw;
+                if (ix >= 0 && ix < width) {
+                  const from = image + (iy * width + ix) * channels;
+                  for (let c = 0; c < channels; c++) patches[p++] = x[from + c];
+                } else {
+                  for (let c = 0; c < channels; c++) patches[p++] = 0;
+                }
               }
             }
           }
@@ -56,22 +66,31 @@ const fold2dKernel = defineKernel(
   'fold2d',
   (patches: FloatArray, dx: FloatArray, geometry: readonly number[]) => {
     const [batch, height, width, channels, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW] = geometry;
+    const run = kw * channels;
     dx.fill(0);
     let p = 0;
     for (let n = 0; n < batch; n++) {
       const image = n * height * width * channels;
       for (let oy = 0; oy < outH; oy++) {
         for (let ox = 0; ox < outW; ox++) {
+          const left = ox * sw - padLeft;
+          const contiguous = dw === 1 && left >= 0 && left + kw <= width;
           for (let ky = 0; ky < kh; ky++) {
             const iy = oy * sh - padTop + ky * dh;
-            const rowInside = iy >= 0 && iy < height;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sw - padLeft + kx * dw;
-              if (rowInside && ix >= 0 && ix < width) {
-                const to = image + (iy * width + ix) * channels;
-                for (let c = 0; c < channels; c++) dx[to + c] += patches[p++];
-              } else {
-                p += channels;
+            if (iy < 0 || iy >= height) {
+              p += run;
+            } else if (contiguous) {
+              const to = image + (iy * width + left) * channels;
+              for (let j = 0; j < run; j++) dx[to + j] += patches[p++];
+            } else {
+              for (let kx = 0; kx < kw; kx++) {
+                const ix = left + kx * dw;
+                if (ix >= 0 && ix < width) {
+                  const to = image + (iy * width + ix) * channels;
+                  for (let c = 0; c < channels; c++) dx[to + c] += patches[p++];
+                } else {
+                  p += channels;
+                }
               }
             }
           }

@@ -16,55 +16,50 @@ import { ShapeError } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { geometryArgs, type Padding, type WindowGeometry, windowGeometry } from './window.js';
 
-type Visit = (out: number, count: number) => void;
+// The window loops are written out in each kernel (not shared through a callback): a call per
+// window through one shared visitor costs more than the comparisons it makes.
 
-/**
- * Calls `visit(outOffset, count)` per window (n, oy, ox) after collecting the input offsets
- * (channel 0's) of its `count` valid positions, in scan order, into `offsets`.
- */
-function forEachWindow(geometry: readonly number[], offsets: Int32Array, visit: Visit): void {
+/** The geometry's numbers by name. */
+function unpack(geometry: readonly number[]) {
   const [batch, height, width, channels, kh, kw, sh, sw, , , padTop, padLeft, outH, outW] = geometry;
-  let o = 0;
-  for (let n = 0; n < batch; n++) {
-    const image = n * height * width * channels;
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        let count = 0;
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sh - padTop + ky;
-          if (iy < 0 || iy >= height) continue;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sw - padLeft + kx;
-            if (ix >= 0 && ix < width) offsets[count++] = image + (iy * width + ix) * channels;
-          }
-        }
-        visit(o, count);
-        o += channels;
-      }
-    }
-  }
+  return { batch, height, width, channels, kh, kw, sh, sw, padTop, padLeft, outH, outW };
 }
 
-function windowOffsets(geometry: readonly number[]): Int32Array {
-  return new Int32Array(geometry[4] * geometry[5]);
+/** Whether v replaces best as a window's maximum: larger, or the first NaN. */
+function beats(v: number, best: number): boolean {
+  return v > best || (!(v <= best) && !Number.isNaN(best));
 }
 
-/** out[n, oy, ox, c] = the maximum of the window's valid positions. */
+/** out[n, oy, ox, c] = the maximum of the window's valid positions (the first NaN, if any). */
 const maxPool2dKernel = defineKernel(
   'maxPool2d',
   (x: FloatArray, out: FloatArray, geometry: readonly number[]) => {
-    const channels = geometry[3];
-    const offsets = windowOffsets(geometry);
-    forEachWindow(geometry, offsets, (o, count) => {
-      for (let c = 0; c < channels; c++) {
-        let best = x[offsets[0] + c];
-        for (let i = 1; i < count; i++) {
-          const v = x[offsets[i] + c];
-          if (v > best || Number.isNaN(v)) best = v;
+    const { batch, height, width, channels, kh, kw, sh, sw, padTop, padLeft, outH, outW } = unpack(geometry);
+    let o = 0;
+    for (let n = 0; n < batch; n++) {
+      const image = n * height * width * channels;
+      for (let oy = 0; oy < outH; oy++) {
+        const top = oy * sh - padTop;
+        const y0 = Math.max(top, 0);
+        const y1 = Math.min(top + kh, height);
+        for (let ox = 0; ox < outW; ox++, o += channels) {
+          const left = ox * sw - padLeft;
+          const x0 = Math.max(left, 0);
+          const x1 = Math.min(left + kw, width);
+          const first = image + (y0 * width + x0) * channels;
+          for (let c = 0; c < channels; c++) out[o + c] = x[first + c];
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = iy === y0 ? x0 + 1 : x0; ix < x1; ix++) {
+              const at = image + (iy * width + ix) * channels;
+              for (let c = 0; c < channels; c++) {
+                const v = x[at + c];
+                if (beats(v, out[o + c])) out[o + c] = v;
+              }
+            }
+          }
         }
-        out[o + c] = best;
       }
-    });
+    }
   },
 );
 
@@ -72,23 +67,34 @@ const maxPool2dKernel = defineKernel(
 const maxPool2dBackwardKernel = defineKernel(
   'maxPool2dBackward',
   (x: FloatArray, g: FloatArray, dx: FloatArray, geometry: readonly number[]) => {
-    const channels = geometry[3];
-    const offsets = windowOffsets(geometry);
+    const { batch, height, width, channels, kh, kw, sh, sw, padTop, padLeft, outH, outW } = unpack(geometry);
+    const where = new Int32Array(channels);
     dx.fill(0);
-    forEachWindow(geometry, offsets, (o, count) => {
-      for (let c = 0; c < channels; c++) {
-        let at = offsets[0] + c;
-        let best = x[at];
-        for (let i = 1; i < count; i++) {
-          const v = x[offsets[i] + c];
-          if (v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
-            best = v;
-            at = offsets[i] + c;
+    let o = 0;
+    for (let n = 0; n < batch; n++) {
+      const image = n * height * width * channels;
+      for (let oy = 0; oy < outH; oy++) {
+        const top = oy * sh - padTop;
+        const y0 = Math.max(top, 0);
+        const y1 = Math.min(top + kh, height);
+        for (let ox = 0; ox < outW; ox++, o += channels) {
+          const left = ox * sw - padLeft;
+          const x0 = Math.max(left, 0);
+          const x1 = Math.min(left + kw, width);
+          const first = image + (y0 * width + x0) * channels;
+          for (let c = 0; c < channels; c++) where[c] = first + c;
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = iy === y0 ? x0 + 1 : x0; ix < x1; ix++) {
+              const at = image + (iy * width + ix) * channels;
+              for (let c = 0; c < channels; c++) {
+                if (beats(x[at + c], x[where[c]])) where[c] = at + c;
+              }
+            }
           }
+          for (let c = 0; c < channels; c++) dx[where[c]] += g[o + c];
         }
-        dx[at] += g[o + c];
       }
-    });
+    }
   },
 );
 
@@ -96,18 +102,31 @@ const maxPool2dBackwardKernel = defineKernel(
 const avgPool2dKernel = defineKernel(
   'avgPool2d',
   (x: FloatArray, out: FloatArray, geometry: readonly number[]) => {
-    const channels = geometry[3];
-    const offsets = windowOffsets(geometry);
-    const float32 = out instanceof Float32Array;
-    forEachWindow(geometry, offsets, (o, count) => {
-      for (let c = 0; c < channels; c++) {
-        let s = 0;
-        // Each partial sum rounded to the storage type, as a typed-array store would.
-        for (let i = 0; i < count; i++)
-          s = float32 ? Math.fround(s + x[offsets[i] + c]) : s + x[offsets[i] + c];
-        out[o + c] = s / count;
+    const { batch, height, width, channels, kh, kw, sh, sw, padTop, padLeft, outH, outW } = unpack(geometry);
+    let o = 0;
+    for (let n = 0; n < batch; n++) {
+      const image = n * height * width * channels;
+      for (let oy = 0; oy < outH; oy++) {
+        const top = oy * sh - padTop;
+        const y0 = Math.max(top, 0);
+        const y1 = Math.min(top + kh, height);
+        for (let ox = 0; ox < outW; ox++, o += channels) {
+          const left = ox * sw - padLeft;
+          const x0 = Math.max(left, 0);
+          const x1 = Math.min(left + kw, width);
+          // Partial sums live in `out`, so each is rounded to the storage type as it is stored.
+          for (let c = 0; c < channels; c++) out[o + c] = 0;
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = x0; ix < x1; ix++) {
+              const at = image + (iy * width + ix) * channels;
+              for (let c = 0; c < channels; c++) out[o + c] += x[at + c];
+            }
+          }
+          const count = (y1 - y0) * (x1 - x0);
+          for (let c = 0; c < channels; c++) out[o + c] /= count;
+        }
       }
-    });
+    }
   },
 );
 
@@ -115,16 +134,31 @@ const avgPool2dKernel = defineKernel(
 const avgPool2dBackwardKernel = defineKernel(
   'avgPool2dBackward',
   (g: FloatArray, dx: FloatArray, geometry: readonly number[]) => {
-    const channels = geometry[3];
-    const offsets = windowOffsets(geometry);
-    const float32 = dx instanceof Float32Array;
+    const { batch, height, width, channels, kh, kw, sh, sw, padTop, padLeft, outH, outW } = unpack(geometry);
+    const share = dx instanceof Float32Array ? new Float32Array(channels) : new Float64Array(channels);
     dx.fill(0);
-    forEachWindow(geometry, offsets, (o, count) => {
-      for (let c = 0; c < channels; c++) {
-        const share = float32 ? Math.fround(g[o + c] / count) : g[o + c] / count;
-        for (let i = 0; i < count; i++) dx[offsets[i] + c] += share;
+    let o = 0;
+    for (let n = 0; n < batch; n++) {
+      const image = n * height * width * channels;
+      for (let oy = 0; oy < outH; oy++) {
+        const top = oy * sh - padTop;
+        const y0 = Math.max(top, 0);
+        const y1 = Math.min(top + kh, height);
+        for (let ox = 0; ox < outW; ox++, o += channels) {
+          const left = ox * sw - padLeft;
+          const x0 = Math.max(left, 0);
+          const x1 = Math.min(left + kw, width);
+          const count = (y1 - y0) * (x1 - x0);
+          for (let c = 0; c < channels; c++) share[c] = g[o + c] / count;
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = x0; ix < x1; ix++) {
+              const at = image + (iy * width + ix) * channels;
+              for (let c = 0; c < channels; c++) dx[at + c] += share[c];
+            }
+          }
+        }
       }
-    });
+    }
   },
 );
 

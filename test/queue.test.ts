@@ -36,7 +36,8 @@ async function startWorker(
   const worker = await startQueueWorker({
     queue: redis.url,
     name: queueName,
-    lockDuration: 1000,
+    // Generous: on a loaded machine a short lock expires while its worker is alive and merely slow.
+    lockDuration: 10_000,
     root: options.root ?? repoRoot,
     log: (line) => lines.push(line),
   });
@@ -68,7 +69,7 @@ async function startWorkerProcess(args: string[] = [], cwd = repoRoot): Promise<
       '--queue-name',
       queueName,
       '--lock-duration',
-      '1000',
+      '3000',
       ...args,
     ],
     { cwd, stdio: ['ignore', 'ignore', 'pipe'] },
@@ -139,7 +140,9 @@ async function queueRun(file: string, options: { verifyFraction?: number; record
 
 const hashes = (results: RepeatResult[]) =>
   results.map((r) =>
-    r.status === 'ok' ? `${r.index}:${r.weightsHash}:${r.metrics.mse}` : `${r.index}:failed`,
+    r.status === 'ok'
+      ? `${r.index}:${r.weightsHash}:${r.metrics.mse}`
+      : `${r.index}:failed: ${r.error.message}`,
   );
 
 beforeAll(async () => {

@@ -70,7 +70,7 @@ export function isVerified(experimentSeed: bigint, index: number, fraction: numb
 }
 
 interface Waiter {
-  resolve(outcome: JobOutcome): void;
+  resolve(): void;
   reject(error: Error): void;
 }
 
@@ -123,9 +123,7 @@ export class QueueRunner implements RepeatRunner {
     this.#queue = queue;
     this.#events = events;
     this.#results = results;
-    events.on('completed', ({ jobId: id, returnvalue }) => {
-      this.#settle(id, () => parseOutcome(returnvalue));
-    });
+    events.on('completed', ({ jobId: id }) => this.#settle(id));
     events.on('failed', ({ jobId: id, failedReason }) => {
       this.#settleFailure(id, failedReason);
     });
@@ -150,12 +148,11 @@ export class QueueRunner implements RepeatRunner {
         verify: false,
         ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
       };
-      const first = await this.#runJob(job);
-      const copies = await this.#copies(jobId(job));
+      const [first, ...copies] = await this.#runJob(job);
       let mismatch = firstMismatch(first, copies);
       if (mismatch === null && first.result.status === 'ok' && this.#shouldVerify(task)) {
         const second = await this.#runJob({ ...job, verify: true, avoidWorker: first.worker.id });
-        mismatch = firstMismatch(first, [second]);
+        mismatch = firstMismatch(first, second);
       }
       if (mismatch !== null) return failure(task.index, seed, new Error(mismatch));
       return first.result;
@@ -179,9 +176,14 @@ export class QueueRunner implements RepeatRunner {
     return fraction > 0 && isVerified(BigInt(task.seed), task.index, fraction);
   }
 
-  async #runJob(job: RepeatJob): Promise<JobOutcome> {
+  /**
+   * Submits a job and waits until it completed; returns every result reported for it, the first
+   * one first. The results list, which workers append to before completing, is the source of
+   * truth: it also holds the copies of a job that ran twice.
+   */
+  async #runJob(job: RepeatJob): Promise<JobOutcome[]> {
     const id = jobId(job);
-    const done = new Promise<JobOutcome>((resolve, reject) => {
+    const done = new Promise<void>((resolve, reject) => {
       const list = this.#waiting.get(id) ?? [];
       list.push({ resolve, reject });
       this.#waiting.set(id, list);
@@ -199,7 +201,14 @@ export class QueueRunner implements RepeatRunner {
     );
     done.catch(() => {}); // settled before it is awaited below: not an unhandled rejection
     await this.#check(id);
-    return done;
+    await done;
+    for (let attempt = 0; ; attempt++) {
+      const copies = await this.#copies(id);
+      if (copies.length > 0) return copies;
+      // Completed but no result listed: only a job that is not ditto's, or a lost write.
+      if (attempt === 20) throw new Error(`job ${id} completed without reporting a result`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /**
@@ -220,7 +229,7 @@ export class QueueRunner implements RepeatRunner {
     const job = await this.#queue.getJob(id);
     if (job === undefined) return;
     const state = await job.getState();
-    if (state === 'completed') this.#settle(id, () => parseOutcome(job.returnvalue));
+    if (state === 'completed') this.#settle(id);
     else if (state === 'failed' && job.attemptsMade >= (job.opts.attempts ?? 1)) {
       this.#settleFailure(id, job.failedReason);
     } else if (state === 'failed' && job.failedReason?.startsWith('refused by worker')) {
@@ -228,16 +237,11 @@ export class QueueRunner implements RepeatRunner {
     }
   }
 
-  #settle(id: string, outcome: () => JobOutcome): void {
+  #settle(id: string): void {
     const waiters = this.#waiting.get(id);
     if (waiters === undefined) return;
     this.#waiting.delete(id);
-    try {
-      const value = outcome();
-      for (const w of waiters) w.resolve(value);
-    } catch (error) {
-      for (const w of waiters) w.reject(error as Error);
-    }
+    for (const w of waiters) w.resolve();
   }
 
   #settleFailure(id: string, reason: string | undefined): void {

@@ -10,6 +10,7 @@ import { jsBackend } from '../packages/ditto/src/backend/js/js-backend.js';
 import { registerBackend, setBackend } from '../packages/ditto/src/backend/registry.js';
 import { createWasmBackend } from '../packages/ditto/src/backend/wasm/wasm-backend.js';
 import { instantiateKernels, wasmSimdSupported } from '../packages/ditto/src/backend/wasm/wasm-module.js';
+import { SMALL_WORK } from '../packages/ditto/src/kernels/registry.js';
 import { Variable } from '../packages/ditto/src/layers/variable.js';
 import { Adam } from '../packages/ditto/src/optimizers/adam.js';
 import type { AdamBase } from '../packages/ditto/src/optimizers/adam-base.js';
@@ -285,7 +286,9 @@ describe('AdamBase on the backend kernel', () => {
   }
 
   function train(make: () => AdamBase, dtype: 'float32' | 'float64', gradDtype = dtype) {
-    const n = 37;
+    // Large enough that the update goes to the backend: smaller ones run on the reference
+    // (backendForWork: same bits, no copies into wasm memory).
+    const n = Math.ceil(SMALL_WORK / 16) + 3;
     const start = Array.from(values(n, 3, -3, 1));
     const data = dtype === 'float32' ? Float32Array.from(start) : Float64Array.from(start);
     const variable = new Variable('w', new Tensor(data, [n]));

@@ -163,12 +163,17 @@ function measureBuiltPools(runner: string, reference: string[]): Awaited<ReturnT
     }
     process.stdout.write(JSON.stringify(pools));
   `;
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+  // A file, not `node -e`: worker threads inherit the parent's execArgv, -e included.
+  const dir = mkdtempSync(join(os.tmpdir(), 'ditto-bench-built-'));
+  const file = join(dir, 'built-pools.mjs');
+  writeFileSync(file, script);
+  const child = spawnSync(process.execPath, [file], {
     encoding: 'utf8',
     cwd: root,
     env: { ...process.env, NODE_OPTIONS: '' },
     maxBuffer: 16 * 1024 * 1024,
   });
+  rmSync(dir, { recursive: true, force: true });
   if (child.status !== 0) throw new Error(`the built pools failed (${child.status}): ${child.stderr}`);
   const [one, two] = JSON.parse(child.stdout) as Array<{
     workers: number;

@@ -172,3 +172,40 @@ describe('what the engine cannot replay, and bad input at replay', () => {
     ).rejects.toThrow(/index 9 at sample 2, position \[3\] is outside \[0, 7\)/);
   });
 });
+
+describe('training state of recurrent layers with dropout', () => {
+  it('a Bidirectional LSTM with dropout resumes from its saved state with the bits of an uninterrupted run', async () => {
+    const build = () =>
+      new Sequential([
+        new Bidirectional(new LSTM(3, { dropout: 0.3, recurrentDropout: 0.2 }), { inputShape: [T, 2] }),
+        new Dense(1),
+      ]);
+    const fitOptions = { batchSize: 8, verbose: 0 as const };
+    setSeed(21);
+    const straight = build();
+    straight.compile({ loss: 'mse', optimizer: 'adam' });
+    await straight.fit(series, target, { ...fitOptions, epochs: 5 });
+
+    setSeed(21);
+    const first = build();
+    first.compile({ loss: 'mse', optimizer: 'adam' });
+    await first.fit(series, target, { ...fitOptions, epochs: 2 });
+    const saved = JSON.parse(
+      JSON.stringify({
+        weights: first.getWeights().map((w) => Array.from(w)),
+        state: first.getTrainingState(),
+      }),
+    );
+    // Both directions draw masks: two consumers, one masked call per step (3 steps × 2 epochs).
+    expect(saved.state.random.map((r: { calls: number }) => r.calls)).toEqual([6, 6]);
+
+    setSeed(999);
+    const resumed = build();
+    resumed.compile({ loss: 'mse', optimizer: 'adam' });
+    resumed.build([T, 2]);
+    resumed.setWeights(saved.weights);
+    resumed.setTrainingState(saved.state);
+    await resumed.fit(series, target, { ...fitOptions, epochs: 5 });
+    expect(resumed.weightsHash()).toBe(straight.weightsHash());
+  });
+});

@@ -4,6 +4,7 @@
  */
 import { Dropout } from '../layers/dropout.js';
 import type { Layer } from '../layers/layer.js';
+import { RecurrentLayer } from '../layers/recurrent/recurrent.js';
 import type { Variable } from '../layers/variable.js';
 import { BaseOptimizer, type OptimizerState } from '../optimizers/base-optimizer.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
@@ -14,7 +15,7 @@ export interface RandomConsumerState {
   /** The layer's name (informative: consumers are matched by their order in the model). */
   readonly layer: string;
   readonly key: readonly [number, number];
-  /** Training calls that drew a mask (Dropout). */
+  /** Training calls that drew a mask (Dropout; a recurrent layer's calls with dropout). */
   readonly calls: number;
 }
 
@@ -32,6 +33,22 @@ export interface TrainingState {
   readonly optimizer: OptimizerState;
   /** Every layer that draws random numbers during training, in layer order. */
   readonly random: readonly RandomConsumerState[];
+}
+
+/** A layer that draws masks in training: Dropout, or a recurrent layer with dropout or recurrentDropout. */
+type RandomConsumer = Dropout | RecurrentLayer;
+
+/** The random consumers of these layers and of the layers they wrap, depth first in layer order. */
+function randomConsumers(layers: readonly Layer[]): RandomConsumer[] {
+  const found: RandomConsumer[] = [];
+  const visit = (layer: Layer) => {
+    if (layer instanceof Dropout) found.push(layer);
+    else if (layer instanceof RecurrentLayer && (layer.dropout > 0 || layer.recurrentDropout > 0))
+      found.push(layer);
+    for (const inner of layer.wrappedLayers()) visit(inner);
+  };
+  for (const layer of layers) visit(layer);
+  return found;
 }
 
 /** Where training stands, as the model tracks it. */
@@ -58,8 +75,7 @@ export function readTrainingState(
   position: TrainingPosition,
 ): TrainingState {
   const random: RandomConsumerState[] = [];
-  for (const layer of layers) {
-    if (!(layer instanceof Dropout)) continue;
+  for (const layer of randomConsumers(layers)) {
     const key = layer.randomKey;
     if (key) random.push({ layer: layer.name, key: [key[0], key[1]], calls: layer.callCount });
   }
@@ -93,10 +109,10 @@ export function writeTrainingState(
     }
   }
   // Matched by position: a fresh model of the same architecture has other layer names.
-  const consumers = layers.filter((l): l is Dropout => l instanceof Dropout);
+  const consumers = randomConsumers(layers);
   if (!Array.isArray(state.random) || state.random.length !== consumers.length) {
     throw new Error(
-      `${owner}.setTrainingState: the state has ${state.random?.length} random consumers, this model ${consumers.length} (Dropout layers)`,
+      `${owner}.setTrainingState: the state has ${state.random?.length} random consumers, this model ${consumers.length} (Dropout layers, recurrent layers with dropout)`,
     );
   }
   requireBaseOptimizer(optimizer).setState(variables, state.optimizer);

@@ -129,6 +129,18 @@ export abstract class RecurrentLayer extends Layer implements MaskingLayer, Mask
     };
   }
 
+  /** The random consumer's state: how many training calls have drawn dropout masks. */
+  get callCount(): number {
+    return this.maskedCalls;
+  }
+
+  set callCount(count: number) {
+    if (!Number.isInteger(count) || count < 0) {
+      throw new RangeError(`${this.name}: callCount must be a non-negative integer, got ${count}`);
+    }
+    this.maskedCalls = count;
+  }
+
   /** The key of this layer's next training call with dropout, advancing its counter (a random consumer). */
   nextMaskCallKey(): Key {
     return callMaskKey(this.key, this.maskedCalls++);

@@ -70,6 +70,14 @@ export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { Layer, type LayerOptions } from './layers/layer.js';
 export type { CallOptions, MaskingLayer } from './layers/masking.js';
 export {
+  BatchNormalization,
+  type BatchNormalizationOptions,
+} from './layers/normalization/batch-normalization.js';
+export {
+  LayerNormalization,
+  type LayerNormalizationOptions,
+} from './layers/normalization/layer-normalization.js';
+export {
   GlobalAveragePooling1D,
   GlobalAveragePooling2D,
   GlobalMaxPooling1D,

@@ -34,7 +34,17 @@ async function startWorkers(url: string, queueName: string, count: number): Prom
     Array.from({ length: count }, () => {
       const child = spawn(
         process.execPath,
-        [...process.execArgv, cli, 'worker', '--queue', url, '--queue-name', queueName],
+        [
+          ...process.execArgv,
+          cli,
+          'worker',
+          '--queue',
+          url,
+          '--queue-name',
+          queueName,
+          '--lock-duration',
+          '10000',
+        ],
         { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] },
       );
       return new Promise<ChildProcess>((resolveReady, reject) => {
@@ -86,8 +96,10 @@ try {
       const { run } = await runExperimentFile(file, { pool, records: false });
       await pool.destroy();
       const seconds = (performance.now() - started) / 1000;
-      if (fingerprint(run.results) !== reference)
-        throw new Error(`${count} workers: results differ from the local run`);
+      const got = fingerprint(run.results).split('\n');
+      const expected = reference.split('\n');
+      const at = got.findIndex((line, i) => line !== expected[i]);
+      if (at >= 0) throw new Error(`${count} workers: repeat ${at} differs from the local run: ${got[at]}`);
       rows.push({
         label: `queue, ${count} worker process${count > 1 ? 'es' : ''}`,
         workers: count,

@@ -13,7 +13,10 @@ import {
   categoricalCrossentropy,
   sparseCategoricalCrossentropy,
 } from './crossentropy.js';
+import { categoricalHinge, hinge, squaredHinge } from './hinge.js';
+import { kld, poisson } from './probabilistic.js';
 import { huber, meanAbsoluteError, meanAbsolutePercentageError, meanSquaredError } from './regression.js';
+import { cosineSimilarity, logCosh } from './similarity.js';
 
 export {
   binaryCrossentropy,
@@ -21,6 +24,8 @@ export {
   categoricalCrossentropy,
   sparseCategoricalCrossentropy,
 } from './crossentropy.js';
+export { categoricalHinge, hinge, squaredHinge } from './hinge.js';
+export { kld, poisson } from './probabilistic.js';
 export {
   type HuberOptions,
   huber,
@@ -28,6 +33,7 @@ export {
   meanAbsolutePercentageError,
   meanSquaredError,
 } from './regression.js';
+export { cosineSimilarity, logCosh } from './similarity.js';
 
 /** A loss: targets and predictions in, one value per sample out (shape [batch]). */
 export type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -71,6 +77,24 @@ const LOSSES: ReadonlyArray<{ name: string; fn: LossFn; aliases: readonly string
     fn: sparseCategoricalCrossentropy,
     aliases: ['sparseCategoricalCrossentropy', 'SparseCategoricalCrossentropy'],
   },
+  { name: 'hinge', fn: hinge, aliases: ['Hinge'] },
+  { name: 'squared_hinge', fn: squaredHinge, aliases: ['squaredHinge', 'SquaredHinge'] },
+  { name: 'categorical_hinge', fn: categoricalHinge, aliases: ['categoricalHinge', 'CategoricalHinge'] },
+  {
+    name: 'kl_divergence',
+    fn: kld,
+    aliases: [
+      'kld',
+      'KLD',
+      'klDivergence',
+      'KLDivergence',
+      'kullback_leibler_divergence',
+      'kullbackLeiblerDivergence',
+    ],
+  },
+  { name: 'poisson', fn: poisson, aliases: ['Poisson'] },
+  { name: 'cosine_similarity', fn: cosineSimilarity, aliases: ['cosineSimilarity', 'CosineSimilarity'] },
+  { name: 'log_cosh', fn: logCosh, aliases: ['logCosh', 'LogCosh', 'logcosh'] },
 ];
 
 const BY_NAME = new Map<string, { name: string; fn: LossFn }>();

@@ -1,4 +1,4 @@
-// The Node runner: experiment modules loaded by path in worker threads (tinypool), results that do
+// The Node runner: experiment modules loaded by path in worker threads (RepeatPool), results that do
 // not depend on the worker count, failures kept per repeat, and clear errors for bad modules.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -243,7 +243,7 @@ describe('regression scores in float64, as scikit-learn.metrics', () => {
     expect(() => meanAbsoluteError([], [])).toThrow(/empty/);
   });
 
-  const python = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
+  const python = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { encoding: 'utf8' });
   const noNumPy = missing('NumPy', python.status === 0, 'apt-get install python3-numpy');
   it.skipIf(noNumPy)('agree with NumPy implementations of the scikit-learn formulas', () => {
     const n = 50;
@@ -258,7 +258,7 @@ mse = np.average((t - p) ** 2, axis=0)
 num = ((t - p) ** 2).sum(axis=0); den = ((t - np.average(t, axis=0)) ** 2).sum(axis=0)
 print(json.dumps([float(np.average(mse)), float(np.average(np.abs(t - p), axis=0).mean()),
   float(np.average(np.sqrt(mse))), float(np.average(1 - num / den))]))`;
-    const run = spawnSync('python3', ['-c', script], {
+    const run = spawnSync('/usr/bin/python3', ['-c', script], {
       input: JSON.stringify({ t: rows(yTrue), p: rows(yPred) }),
       encoding: 'utf8',
     });

@@ -97,7 +97,18 @@ export { RecurrentLayer, type RecurrentOptions } from './layers/recurrent/recurr
 export { SimpleRNN } from './layers/recurrent/simple-rnn.js';
 export * as regularizers from './layers/regularizers.js';
 export { Flatten } from './layers/reshaping/flatten.js';
+export {
+  Cropping1D,
+  Cropping2D,
+  type SpatialAmount,
+  ZeroPadding1D,
+  ZeroPadding2D,
+} from './layers/reshaping/padding-cropping.js';
+export { Permute } from './layers/reshaping/permute.js';
+export { RepeatVector } from './layers/reshaping/repeat-vector.js';
+export { Rescaling, type RescalingOptions } from './layers/reshaping/rescaling.js';
 export { Reshape } from './layers/reshaping/reshape.js';
+export { UpSampling2D, type UpSampling2DOptions } from './layers/reshaping/up-sampling.js';
 export { Variable } from './layers/variable.js';
 export { Bidirectional, type BidirectionalOptions, type MergeMode } from './layers/wrappers/bidirectional.js';
 export { TimeDistributed } from './layers/wrappers/time-distributed.js';

@@ -2,6 +2,7 @@ export { broadcastTo } from './broadcast.js';
 export { type Conv2dOptions, conv2d, fold2d, unfold2d } from './conv.js';
 export * from './elementwise.js';
 export * from './matmul.js';
+export { pad } from './pad.js';
 export { avgPool2d, maxPool2d, type Pool2dOptions } from './pooling.js';
 export * from './reduce.js';
 export { reverse } from './reverse.js';

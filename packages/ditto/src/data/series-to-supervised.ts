@@ -12,11 +12,27 @@ export interface SeriesToSupervisedOptions {
   lag?: number;
   /** How many steps form the targets: columns t, …, t + lead − 1 (default 1). */
   lead?: number;
+  /**
+   * The past steps to use instead of `lag`: `[1, 7, 24]` gives columns t − 24, t − 7, t − 1
+   * (oldest first, whatever the order given). `lag: L` is `lags: [1, …, L]`.
+   */
+  lags?: readonly number[];
+  /**
+   * The steps ahead to predict instead of `lead`, counted from the last input step: horizon h is
+   * the value at t + h − 1, so `[1, 3]` gives columns t and t + 2. `lead: H` is `horizons: [1, …, H]`.
+   */
+  horizons?: readonly number[];
   /** Drop the rows with missing positions (default true); otherwise they hold NaN. */
   dropNa?: boolean;
 }
 
-const OPTIONS = optionNames<SeriesToSupervisedOptions>({ lag: true, lead: true, dropNa: true });
+const OPTIONS = optionNames<SeriesToSupervisedOptions>({
+  lag: true,
+  lead: true,
+  lags: true,
+  horizons: true,
+  dropNa: true,
+});
 
 /** Inputs and targets, one row per time step kept. */
 export interface SupervisedData {
@@ -36,6 +52,36 @@ function checkSteps(name: string, value: unknown): number {
     throw new RangeError(`seriesToSupervised: ${name} must be an integer ≥ 1, got ${describe(value)}`);
   }
   return value;
+}
+
+/** A list of distinct steps ≥ 1, sorted ascending. */
+function checkStepList(name: string, value: unknown): number[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new TypeError(
+      `seriesToSupervised: ${name} must be a non-empty array of integers ≥ 1, got ${describe(value)}`,
+    );
+  }
+  value.forEach((step: unknown, i: number) => {
+    checkSteps(`${name}[${i}]`, step);
+  });
+  const sorted = [...(value as number[])].sort((a, b) => a - b);
+  sorted.forEach((step, i) => {
+    if (i > 0 && sorted[i - 1] === step)
+      throw new RangeError(`seriesToSupervised: ${name} holds ${step} twice`);
+  });
+  return sorted;
+}
+
+/** The explicit steps, or 1 … count from the plain option; both at once is an error. */
+function stepsFrom(listName: string, list: unknown, countName: string, count: unknown): number[] {
+  if (list !== undefined) {
+    if (count !== undefined) {
+      throw new TypeError(`seriesToSupervised: give ${countName} or ${listName}, not both`);
+    }
+    return checkStepList(listName, list);
+  }
+  const n = checkSteps(countName, count ?? 1);
+  return Array.from({ length: n }, (_, i) => i + 1);
 }
 
 /** The series as rows of one width, checked: univariate values become rows of one value. */
@@ -76,15 +122,18 @@ function toRows(series: readonly number[] | readonly (readonly number[])[]): num
  * t − lag, …, t − 1 (oldest first; for several variables, all variables of one step before the
  * next step) and the targets the values at t, …, t + lead − 1. Rows whose positions fall outside
  * the series are dropped, or kept with NaN there when `dropNa` is false (then there is one row per
- * time step, as pandas' `shift` gives).
+ * time step, as pandas' `shift` gives). `lags` and `horizons` pick the steps explicitly: the inputs
+ * are the values at t − lag for each lag (largest first) and the targets those at t + h − 1 for
+ * each horizon h (smallest first).
  *
  * @throws TypeError / RangeError for an empty series, non-finite values, rows of unequal width,
- *   a lag or lead that is not an integer ≥ 1, or a series too short to give one complete row.
+ *   a lag, lead, lags or horizons entry that is not an integer ≥ 1 (or lag with lags, lead with horizons), or a series too short to give one complete row.
  * @example
  * ```ts
  * const sequence = Array.from({ length: 10 }, (_, i) => i / 10);
  * const { X, y } = seriesToSupervised(sequence); // X [[0], [0.1], …, [0.8]], y [[0.1], …, [0.9]]
  * seriesToSupervised([[1, 10], [2, 20], [3, 30]], { lag: 2 }); // X [[1, 10, 2, 20]], y [[3, 30]]
+ * seriesToSupervised([1, 2, 3, 4, 5, 6], { lags: [1, 3], horizons: [1, 2] }); // X [[1, 3], [2, 4]], y [[4, 5], [5, 6]]
  * ```
  */
 export function seriesToSupervised(
@@ -92,16 +141,22 @@ export function seriesToSupervised(
   options: SeriesToSupervisedOptions = {},
 ): SupervisedData {
   checkOptions('seriesToSupervised', options, OPTIONS);
-  const { lag = 1, lead = 1, dropNa = true } = options;
-  checkSteps('lag', lag);
-  checkSteps('lead', lead);
+  const { dropNa = true } = options;
+  const lags = stepsFrom('lags', options.lags, 'lag', options.lag);
+  const horizons = stepsFrom('horizons', options.horizons, 'lead', options.lead);
   if (typeof dropNa !== 'boolean')
     throw new TypeError(`seriesToSupervised: dropNa must be a boolean, got ${describe(dropNa)}`);
   const rows = toRows(series);
   const length = rows.length;
-  if (dropNa && length < lag + lead) {
+  const maxLag = lags[lags.length - 1];
+  const maxHorizon = horizons[horizons.length - 1];
+  if (dropNa && length < maxLag + maxHorizon) {
+    const steps =
+      options.lags === undefined && options.horizons === undefined
+        ? `lag ${maxLag} and lead ${maxHorizon}`
+        : `largest lag ${maxLag} and horizon ${maxHorizon}`;
     throw new RangeError(
-      `seriesToSupervised: a series of ${length} steps is too short for lag ${lag} and lead ${lead} (needs at least ${lag + lead})`,
+      `seriesToSupervised: a series of ${length} steps is too short for ${steps} (needs at least ${maxLag + maxHorizon})`,
     );
   }
   const width = rows[0].length;
@@ -109,13 +164,13 @@ export function seriesToSupervised(
     t >= 0 && t < length ? rows[t] : new Array<number>(width).fill(Number.NaN);
   const X: number[][] = [];
   const y: number[][] = [];
-  const first = dropNa ? lag : 0;
-  const last = dropNa ? length - lead : length - 1;
+  const first = dropNa ? maxLag : 0;
+  const last = dropNa ? length - maxHorizon : length - 1;
   for (let t = first; t <= last; t++) {
     const inputs: number[] = [];
-    for (let s = t - lag; s < t; s++) inputs.push(...valuesAt(s));
+    for (let i = lags.length - 1; i >= 0; i--) inputs.push(...valuesAt(t - lags[i]));
     const targets: number[] = [];
-    for (let s = t; s < t + lead; s++) targets.push(...valuesAt(s));
+    for (const h of horizons) targets.push(...valuesAt(t + h - 1));
     X.push(inputs);
     y.push(targets);
   }

@@ -223,7 +223,9 @@ export function makePlan(numbering: Numbering, results: readonly Buffer[]): Plan
   });
   const steps = nodes.map((node): PlanStep => {
     const traced = position.get(node);
-    return traced === undefined ? { fused: node.call, ids: node.ids } : { traced, ids: node.ids };
+    // A kept plan must not hold the planning trace's arrays (a sweep plans many models).
+    if (traced === undefined) return { fused: { ...node.call, buffers: [] }, ids: node.ids };
+    return { traced, ids: node.ids };
   });
   const { offsets, bytes } = planArena(nodes, numbering, resultList);
   return { steps, offsets, bytes, results: resultList, tracedCalls: numbering.nodes.length };
@@ -280,7 +282,7 @@ export class Program {
       const Ctor = b.constructor as BufferConstructor;
       return new Ctor(arena, offset, b.length);
     });
-    const calls = plan.steps.map(({ traced, fused, ids }) =>
+    const calls = plan.steps.map(({ traced, fused }) =>
       traced === undefined ? (fused as PrimitiveCall) : trace.nodes[traced].call,
     );
     this.kernels = calls.map((call) => call.kernel);

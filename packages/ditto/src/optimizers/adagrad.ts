@@ -13,7 +13,7 @@ const ADAGRAD_OPTIONS = optionNames<AdagradOptions>({
 
 export interface AdagradOptions extends BaseOptimizerOptions {
   /** Default 0.001 (Keras's default; the original paper's form uses 1). */
-  learningRate?: number;
+  learningRate?: BaseOptimizerOptions['learningRate'];
   /** Starting value of every accumulator (≥ 0); default 0.1. */
   initialAccumulatorValue?: number;
   /** Added to the accumulator inside the square root; default 1e-7. */

@@ -13,7 +13,7 @@ import { powerFor } from './power.js';
 
 export interface AdamOptions extends BaseOptimizerOptions {
   /** Default 0.001. */
-  learningRate?: number;
+  learningRate?: BaseOptimizerOptions['learningRate'];
   /** Decay of the first-moment average, in [0, 1); default 0.9. */
   beta1?: number;
   /** Decay of the second-moment average, in [0, 1); default 0.999. */

@@ -7,12 +7,21 @@ import { allocate, type FloatArray } from '../tensor/dtype.js';
 import type { OptionSpec } from '../validate/index.js';
 import { clipByNorm, clipByValue } from './clip.js';
 import { requireNonNegative, requirePositive } from './hyperparameters.js';
-import type { GradientPair, Optimizer } from './optimizer.js';
+import type { GradientPair, Optimizer, OptimizerConfig } from './optimizer.js';
+import {
+  isSchedule,
+  type LearningRateSchedule,
+  type ScheduleConfig,
+  scheduleFromConfig,
+} from './schedules/index.js';
 
 /** Options every optimizer accepts. */
 export interface BaseOptimizerOptions {
-  /** Step size (≥ 0). Each optimizer has its own Keras default. */
-  learningRate?: number;
+  /**
+   * Step size (≥ 0), or a {@link LearningRateSchedule} (or its `{ className, config }`) read at
+   * every update. Each optimizer has its own Keras default.
+   */
+  learningRate?: number | LearningRateSchedule | ScheduleConfig;
   /** Keras's `clipnorm`: rescale each variable's gradient so its L2 norm is at most this (> 0). */
   clipNorm?: number;
   /** Keras's `clipvalue`: clamp each gradient element to [−clipValue, clipValue] (> 0). */
@@ -46,14 +55,21 @@ export abstract class BaseOptimizer<S extends Slots = Slots> implements Optimize
   readonly clipNorm: number | undefined;
   readonly clipValue: number | undefined;
   private lr: number;
+  /** The schedule given as learningRate, if any: its value at the step count is the learning rate. */
+  readonly schedule: LearningRateSchedule | undefined;
   private steps = 0;
   private readonly slotsByVariable = new Map<Variable, S>();
   /** Per-variable buffers for clipped gradients, so clipping allocates only on the first step. */
   private readonly clipBuffers = new Map<Variable, FloatArray>();
 
-  protected constructor(name: string, learningRate: number, options: BaseOptimizerOptions) {
+  protected constructor(
+    name: string,
+    learningRate: number | LearningRateSchedule | ScheduleConfig,
+    options: BaseOptimizerOptions,
+  ) {
     this.name = name;
-    this.lr = requireNonNegative(name, 'learningRate', learningRate);
+    this.schedule = isSchedule(learningRate) ? scheduleFromConfig(learningRate) : undefined;
+    this.lr = this.schedule ? 0 : requireNonNegative(name, 'learningRate', learningRate as number);
     if (options.clipNorm !== undefined && options.clipValue !== undefined) {
       throw new RangeError(`${name}: set only one of clipNorm and clipValue`);
     }
@@ -63,12 +79,20 @@ export abstract class BaseOptimizer<S extends Slots = Slots> implements Optimize
       options.clipValue === undefined ? undefined : requirePositive(name, 'clipValue', options.clipValue);
   }
 
-  /** The learning rate; may be changed between steps (as Keras's `optimizer.learning_rate = …`). */
+  /**
+   * The learning rate of the next update: a schedule's value at the step count, else the number,
+   * which may be changed between steps (as Keras's `optimizer.learning_rate = …`).
+   */
   get learningRate(): number {
-    return this.lr;
+    return this.schedule ? this.schedule.at(this.steps) : this.lr;
   }
 
   set learningRate(value: number) {
+    if (this.schedule) {
+      throw new TypeError(
+        `${this.name}: the learning rate is a ${this.schedule.className} schedule and cannot be set`,
+      );
+    }
     this.lr = requireNonNegative(this.name, 'learningRate', value);
   }
 
@@ -92,8 +116,11 @@ export abstract class BaseOptimizer<S extends Slots = Slots> implements Optimize
     this.steps = step;
   }
 
-  getConfig(): Record<string, number | boolean | string> {
-    const config: Record<string, number | boolean | string> = { name: this.name, learningRate: this.lr };
+  getConfig(): OptimizerConfig {
+    const config: OptimizerConfig = {
+      name: this.name,
+      learningRate: this.schedule ? this.schedule.toConfig() : this.lr,
+    };
     if (this.clipNorm !== undefined) config.clipNorm = this.clipNorm;
     if (this.clipValue !== undefined) config.clipValue = this.clipValue;
     return { ...config, ...this.hyperparameters() };

@@ -18,7 +18,7 @@ const NADAM_OPTIONS = optionNames<NadamOptions>({
 
 export interface NadamOptions extends BaseOptimizerOptions {
   /** Default 0.001. */
-  learningRate?: number;
+  learningRate?: BaseOptimizerOptions['learningRate'];
   /** Decay of the first-moment average, in [0, 1); default 0.9. */
   beta1?: number;
   /** Decay of the second-moment average, in [0, 1); default 0.999. */

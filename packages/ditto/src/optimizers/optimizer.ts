@@ -8,6 +8,15 @@ export interface GradientPair {
   readonly grad: FloatArray;
 }
 
+/** An optimizer's hyper-parameters; a learning-rate schedule appears as its `{ className, config }`. */
+export type OptimizerConfig = Record<
+  string,
+  | number
+  | boolean
+  | string
+  | { readonly className: string; readonly config: Readonly<Record<string, unknown>> }
+>;
+
 export interface Optimizer {
   /** Name as in Keras ('adam', 'sgd', …). */
   readonly name: string;
@@ -16,5 +25,5 @@ export interface Optimizer {
   /** Applies one update to every variable, in the order given, and counts one iteration. */
   applyGradients(pairs: readonly GradientPair[]): void;
   /** The hyper-parameters, for summaries and run records. */
-  getConfig(): Record<string, number | boolean | string>;
+  getConfig(): OptimizerConfig;
 }

@@ -15,7 +15,7 @@ const RMSPROP_OPTIONS = optionNames<RMSpropOptions>({
 
 export interface RMSpropOptions extends BaseOptimizerOptions {
   /** Default 0.001. */
-  learningRate?: number;
+  learningRate?: BaseOptimizerOptions['learningRate'];
   /** Decay of the average of squared gradients, in [0, 1]; default 0.9. */
   rho?: number;
   /** Momentum in [0, 1]; default 0 (none). */

@@ -9,7 +9,7 @@ const SGD_OPTIONS = optionNames<SGDOptions>({ ...BASE_OPTIMIZER_OPTIONS, momentu
 
 export interface SGDOptions extends BaseOptimizerOptions {
   /** Default 0.01. */
-  learningRate?: number;
+  learningRate?: BaseOptimizerOptions['learningRate'];
   /** Momentum in [0, 1]; 0 (the default) is plain gradient descent. */
   momentum?: number;
   /** Nesterov momentum (default false). */

@@ -1,7 +1,7 @@
 /**
  * The end-to-end hashes of the three workloads (seed 1), the same on every backend, training path
  * and runtime — pinned from main before the one-engine redesign (issue 10). The cross-runtime test
- * holds every runtime's report to them (test/pinned-hashes.test.ts pins the same values in process).
+ * holds every runtime's report to them (test/pinned-hashes.test.ts checks the same values in process).
  * A deliberate change of numerics re-pins them in one commit, with a changelog entry.
  */
 import type { WorkloadName } from './workloads.js';

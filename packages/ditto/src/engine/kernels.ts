@@ -162,6 +162,15 @@ export const divideByScalar = defineKernel(
 export const broadcastCopy = defineKernel(
   'broadcastCopy',
   (x: FloatArray, out: FloatArray, strides: readonly number[], target: readonly number[]) => {
+    // The same values, without the index walk: one value everywhere, or an unchanged layout.
+    if (x.length === 1) {
+      out.fill(x[0]);
+      return;
+    }
+    if (x.length === out.length && isContiguous(strides, target)) {
+      out.set(x);
+      return;
+    }
     const rank = target.length;
     const index = new Array<number>(rank).fill(0);
     let src = 0;
@@ -177,6 +186,16 @@ export const broadcastCopy = defineKernel(
     }
   },
 );
+
+/** Whether reading at these strides walks an array of `shape` in its own row-major order. */
+function isContiguous(strides: readonly number[], shape: readonly number[]): boolean {
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && strides[d] !== expected) return false;
+    expected *= shape[d];
+  }
+  return true;
+}
 
 /** A strided copy: out (of `shape`) reads x at the given per-axis strides (a transpose). */
 export const stridedCopy = broadcastCopy;

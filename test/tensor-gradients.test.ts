@@ -3,6 +3,7 @@ import { backward } from '../packages/ditto/src/tensor/autograd.js';
 import * as ops from '../packages/ditto/src/tensor/ops/index.js';
 import type { Shape } from '../packages/ditto/src/tensor/shape.js';
 import { type Tensor, tensor } from '../packages/ditto/src/tensor/tensor.js';
+import { checkGradients as checkGradientsOf } from './helpers/finite-differences.js';
 import { testValues } from './helpers/test-values.js';
 
 /** A float64 tensor of test values that requires a gradient. */
@@ -13,31 +14,9 @@ function param(shape: Shape, seed: number, lo = -2, hi = 2): Tensor {
   return t;
 }
 
-/**
- * Checks the analytic gradient of sum(f(inputs) · w) (w fixed random weights, so every output
- * element matters) against central finite differences in float64.
- */
+/** The shared float64 central-difference check, with f taking its inputs as arguments. */
 function checkGradients(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], tolerance = 1e-6): void {
-  const probe = f(...inputs);
-  const weights = tensor(Float64Array.from(testValues(probe.size, 99, 0.5, 1.5)), probe.shape, 'float64');
-  const objective = () => ops.sum(ops.mul(f(...inputs), weights));
-  for (const x of inputs) x.grad = null;
-  backward(objective());
-  const h = 1e-6;
-  for (const x of inputs) {
-    expect(x.grad, 'gradient computed').not.toBeNull();
-    for (let i = 0; i < x.size; i++) {
-      const saved = x.data[i];
-      x.data[i] = saved + h;
-      const up = objective().item();
-      x.data[i] = saved - h;
-      const down = objective().item();
-      x.data[i] = saved;
-      const numeric = (up - down) / (2 * h);
-      const analytic = x.grad!.data[i];
-      expect(Math.abs(analytic - numeric)).toBeLessThanOrEqual(tolerance * Math.max(1, Math.abs(numeric)));
-    }
-  }
+  checkGradientsOf(() => f(...inputs), inputs, tolerance);
 }
 
 describe('gradients agree with central finite differences in float64', () => {

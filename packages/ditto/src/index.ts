@@ -69,6 +69,10 @@ export { Dropout } from './layers/dropout.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { Layer, type LayerOptions } from './layers/layer.js';
 export type { CallOptions, MaskingLayer } from './layers/masking.js';
+export { AlphaDropout } from './layers/noise/alpha-dropout.js';
+export { GaussianDropout, GaussianNoise } from './layers/noise/gaussian.js';
+export { NoiseLayer } from './layers/noise/noise-layer.js';
+export { SpatialDropout1D, SpatialDropout2D } from './layers/noise/spatial-dropout.js';
 export {
   BatchNormalization,
   type BatchNormalizationOptions,

@@ -32,8 +32,11 @@ interface Entry {
   program?: Program;
 }
 
-/** Keys kept per owner: a fit uses two shapes (the full and the last batch), predict one more. */
-const MAX_KEYS = 8;
+/**
+ * Keys kept per owner: a fit uses two batch shapes (the full and the last batch), its validation
+ * two more, predict and evaluate two each.
+ */
+const MAX_KEYS = 16;
 
 let tracingEnabled = true;
 

@@ -3,14 +3,17 @@
  * a terminal progress bar for `fit`, the experiment runner's workers and SQLite records, the audit's
  * script tools, and worker threads for the threaded backend.
  */
+import { registerNodeCsvFiles } from './callbacks/csv-file.js';
 import { registerNodeModelFiles } from './io/model-file.js';
 import { installTerminalProgress } from './progress.js';
 
 installTerminalProgress();
 registerNodeModelFiles();
+registerNodeCsvFiles();
 
 export * from 'ditto';
 export * from './audit/index.js';
+export * from './callbacks/index.js';
 export * from './experiments/index.js';
 export * from './io/index.js';
 export { nodeWorkerSpawner, registerNodeThreadsBackend } from './threads/index.js';

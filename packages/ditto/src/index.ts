@@ -48,9 +48,22 @@ export { registerWasmBackend } from './backend/wasm/register.js';
 export { createWasmBackend, type WasmBackendOptions } from './backend/wasm/wasm-backend.js';
 export { wasmSimdSupported } from './backend/wasm/wasm-module.js';
 export type { Callback, Logs } from './callbacks/callback.js';
+export {
+  type CSVFileOpener,
+  CSVLogger,
+  type CSVLoggerOptions,
+  type CSVSink,
+  setCsvFileOpener,
+} from './callbacks/csv-logger.js';
 export { EarlyStopping, type EarlyStoppingOptions } from './callbacks/early-stopping.js';
+export { LambdaCallback, type LambdaCallbackOptions } from './callbacks/lambda-callback.js';
+export {
+  LearningRateScheduler,
+  type LearningRateSchedulerOptions,
+} from './callbacks/learning-rate-scheduler.js';
 export { ModelCheckpoint, type ModelCheckpointOptions } from './callbacks/model-checkpoint.js';
 export { type ProgressDisplay, setProgressDisplay } from './callbacks/progress-display.js';
+export { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './callbacks/reduce-lr-on-plateau.js';
 export { TerminateOnNaN } from './callbacks/terminate-on-nan.js';
 export * from './data/index.js';
 export { type EngineDiagnostic, engineDiagnostics, onEngineDiagnostic } from './engine/diagnostics.js';

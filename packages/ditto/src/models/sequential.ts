@@ -461,9 +461,10 @@ export class Sequential {
         const v = this.evaluateSamples(validation[0], validation[1], batchSize);
         for (const [name, value] of Object.entries(v)) logs[`val_${name}`] = value;
       }
-      history.record(epoch, logs);
       this.position.epoch = epoch + 1;
       if (hooks) await runHooks(callbacks, (cb) => cb.onEpochEnd?.(epoch, logs));
+      // After the callbacks, as Keras's History (the last callback): it keeps what they add (learning_rate).
+      history.record(epoch, logs);
     }
     await runHooks(callbacks, (cb) => cb.onTrainEnd?.({}));
     return history;

@@ -1,0 +1,2 @@
+/** Node's side of the training callbacks: CSVLogger's files. */
+export { csvFileSink, registerNodeCsvFiles } from './csv-file.js';

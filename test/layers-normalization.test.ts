@@ -16,10 +16,12 @@ import {
   Conv2D,
   Dense,
   Flatten,
+  GroupNormalization,
   hashArrays,
   LayerNormalization,
   MaxPooling2D,
   Sequential,
+  UnitNormalization,
 } from '../packages/ditto/src/index.js';
 import { Tensor } from '../packages/ditto/src/tensor/tensor.js';
 import { checkGradients, param } from './helpers/finite-differences.js';
@@ -139,6 +141,49 @@ describe('LayerNormalization', () => {
     expect(layer.gamma?.shape).toEqual([3, 4]);
     const x = param([2, 3, 4], 70);
     checkGradients(() => layer.call(x), [x, layer.gamma!.value, layer.beta!.value]);
+  });
+});
+
+describe('GroupNormalization and UnitNormalization', () => {
+  it('GroupNormalization normalises each sample per group of channels over its positions', () => {
+    const layer = new GroupNormalization({ dtype: 'float64', groups: 2 });
+    layer.build([3, 2, 4]);
+    layer.gamma?.assign(testValues(4, 73, 0.5, 1.5));
+    layer.beta?.assign(testValues(4, 74, -0.5, 0.5));
+    const x = param([2, 3, 2, 4], 75);
+    const y = layer.call(x);
+    for (let n = 0; n < 2; n++) {
+      for (let group = 0; group < 2; group++) {
+        const index: number[] = [];
+        for (let p = 0; p < 6; p++)
+          for (let c = group * 2; c < group * 2 + 2; c++) index.push(n * 24 + p * 4 + c);
+        const mean = index.reduce((s, i) => s + x.data[i], 0) / index.length;
+        const variance = index.reduce((s, i) => s + (x.data[i] - mean) ** 2, 0) / index.length;
+        for (const i of index) {
+          const c = i % 4;
+          const want =
+            ((x.data[i] - mean) / Math.sqrt(variance + 1e-3)) * layer.gamma!.value.data[c] +
+            layer.beta!.value.data[c];
+          expect(Math.abs(y.data[i] - want)).toBeLessThan(1e-12);
+        }
+      }
+    }
+    checkGradients(() => layer.call(x), [x, layer.gamma!.value, layer.beta!.value]);
+    expect(
+      () => new Sequential([new GroupNormalization({ groups: 3, inputShape: [5, 4], name: 'g' })]),
+    ).toThrow(/g: 3 groups must divide the channels \(last axis\) of samples of shape \[5, 4\]/);
+  });
+
+  it('UnitNormalization scales each sample to unit L2 norm', () => {
+    const x = param([3, 5], 76);
+    const y = new UnitNormalization().call(x);
+    for (let r = 0; r < 3; r++) {
+      const norm = Math.sqrt(Array.from(x.data.slice(r * 5, r * 5 + 5)).reduce((s, v) => s + v * v, 0));
+      for (let f = 0; f < 5; f++)
+        expect(Math.abs(y.data[r * 5 + f] - x.data[r * 5 + f] / norm)).toBeLessThan(1e-15);
+    }
+    checkGradients(() => new UnitNormalization().call(x), [x]);
+    expect(() => new UnitNormalization({ axis: [] })).toThrow(/UnitNormalization: axis must be/);
   });
 });
 

@@ -91,9 +91,17 @@ export {
   type BatchNormalizationOptions,
 } from './layers/normalization/batch-normalization.js';
 export {
+  GroupNormalization,
+  type GroupNormalizationOptions,
+} from './layers/normalization/group-normalization.js';
+export {
   LayerNormalization,
   type LayerNormalizationOptions,
 } from './layers/normalization/layer-normalization.js';
+export {
+  UnitNormalization,
+  type UnitNormalizationOptions,
+} from './layers/normalization/unit-normalization.js';
 export {
   GlobalAveragePooling1D,
   GlobalAveragePooling2D,

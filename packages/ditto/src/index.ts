@@ -77,6 +77,7 @@ export { getActivation } from './layers/activations.js';
 export type { ConvOptions } from './layers/conv/base-conv.js';
 export { Conv1D } from './layers/conv/conv1d.js';
 export { Conv2D } from './layers/conv/conv2d.js';
+export { Conv2DTranspose } from './layers/conv/conv2d-transpose.js';
 export { Dense, type DenseOptions } from './layers/dense.js';
 export { Dropout } from './layers/dropout.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';

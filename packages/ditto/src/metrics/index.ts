@@ -22,6 +22,7 @@ import {
   sparseCategoricalAccuracy,
 } from './accuracy.js';
 import { mae, mse } from './regression.js';
+import { sparseTopKCategoricalAccuracy, topKCategoricalAccuracy } from './top-k.js';
 
 export {
   accuracy,
@@ -31,8 +32,13 @@ export {
   categoricalAccuracy,
   sparseCategoricalAccuracy,
 } from './accuracy.js';
+export { AUC, type AUCOptions } from './auc.js';
+export { ConfusionAccumulator, type ConfusionCounts } from './confusion.js';
+export { F1Score, type F1ScoreOptions } from './f1-score.js';
 export { MeanAccumulator } from './mean-accumulator.js';
+export { Precision, Recall, type ThresholdOptions } from './precision-recall.js';
 export { mae, mse } from './regression.js';
+export { sparseTopKCategoricalAccuracy, type TopKOptions, topKCategoricalAccuracy } from './top-k.js';
 
 /** A metric: targets and predictions in, one value per sample out (shape [batch]). */
 export type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -99,6 +105,16 @@ const METRICS: ReadonlyArray<{ name: string; fn: MetricFn; lossFn?: MetricFn; al
       name: 'sparse_categorical_accuracy',
       fn: sparseCategoricalAccuracy,
       aliases: ['sparseCategoricalAccuracy', 'SparseCategoricalAccuracy'],
+    },
+    {
+      name: 'top_k_categorical_accuracy',
+      fn: topKCategoricalAccuracy,
+      aliases: ['topKCategoricalAccuracy', 'TopKCategoricalAccuracy'],
+    },
+    {
+      name: 'sparse_top_k_categorical_accuracy',
+      fn: sparseTopKCategoricalAccuracy,
+      aliases: ['sparseTopKCategoricalAccuracy', 'SparseTopKCategoricalAccuracy'],
     },
   ];
 

@@ -263,7 +263,9 @@ describe('F1Score', () => {
       f1.updateState(tensor(t, [batch, classes]), tensor(p, [batch, classes]));
       return f1.result();
     };
-    (score() as number[]).forEach((v, j) => expect(v).toBeCloseTo(ref.perClass[j], 6));
+    (score() as number[]).forEach((v, j) => {
+      expect(v).toBeCloseTo(ref.perClass[j], 6);
+    });
     expect(score('micro') as number).toBeCloseTo(ref.micro, 6);
     expect(score('macro') as number).toBeCloseTo(sum(ref.perClass) / classes, 6);
     const total = sum(ref.support);
@@ -274,7 +276,9 @@ describe('F1Score', () => {
     const thresholded = reference((i, j) => Math.fround(p[i * classes + j]) > Math.fround(0.6));
     const f1 = new F1Score({ threshold: 0.6 });
     f1.updateState(tensor(t, [batch, classes]), tensor(p, [batch, classes]));
-    (f1.result() as number[]).forEach((v, j) => expect(v).toBeCloseTo(thresholded.perClass[j], 6));
+    (f1.result() as number[]).forEach((v, j) => {
+      expect(v).toBeCloseTo(thresholded.perClass[j], 6);
+    });
   });
 
   it('accumulated over batches equals one shot, bit for bit', () => {

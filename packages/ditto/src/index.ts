@@ -78,6 +78,12 @@ export type { ConvOptions } from './layers/conv/base-conv.js';
 export { Conv1D } from './layers/conv/conv1d.js';
 export { Conv2D } from './layers/conv/conv2d.js';
 export { Conv2DTranspose } from './layers/conv/conv2d-transpose.js';
+export {
+  DepthwiseConv2D,
+  type DepthwiseConv2DOptions,
+  SeparableConv2D,
+  type SeparableConv2DOptions,
+} from './layers/conv/depthwise.js';
 export { Dense, type DenseOptions } from './layers/dense.js';
 export { Dropout } from './layers/dropout.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';

@@ -14,6 +14,7 @@ registerNodeCsvFiles();
 export * from 'ditto';
 export * from './audit/index.js';
 export * from './callbacks/index.js';
+export * from './data/index.js';
 export * from './experiments/index.js';
 export * from './io/index.js';
 export { nodeWorkerSpawner, registerNodeThreadsBackend } from './threads/index.js';

@@ -13,6 +13,21 @@ export {
   type LabelEncoderConfig,
   toCategorical,
 } from './categorical.js';
+export {
+  type CsvBatch,
+  type CsvBatchOptions,
+  type CsvColumnType,
+  CsvError,
+  type CsvMissingPolicy,
+  type CsvOptions,
+  type CsvRecord,
+  type CsvRows,
+  type CsvTable,
+  type CsvValue,
+  csvBatches,
+  csvTable,
+  openCsvRows,
+} from './csv-records.js';
 export { type PreprocessorConfig, preprocessorFromConfig } from './preprocessor-config.js';
 export {
   meanAbsoluteError,

@@ -1,0 +1,1 @@
+export { type CsvParseOptions, type CsvSource, csvRecords, openCsv, readCsv, readCsvBatches } from './csv.js';

@@ -20,6 +20,7 @@ import {
   hashArrays,
   LayerNormalization,
   MaxPooling2D,
+  Normalization,
   Sequential,
   UnitNormalization,
 } from '../packages/ditto/src/index.js';
@@ -184,6 +185,29 @@ describe('GroupNormalization and UnitNormalization', () => {
     }
     checkGradients(() => new UnitNormalization().call(x), [x]);
     expect(() => new UnitNormalization({ axis: [] })).toThrow(/UnitNormalization: axis must be/);
+  });
+});
+
+describe('Normalization (adapted on data)', () => {
+  it("adapt sets each feature's mean and biased variance; call standardises; a model uses it", () => {
+    const data = param([10, 3], 77, -3, 5);
+    const layer = new Normalization({ dtype: 'float64' });
+    layer.adapt(data);
+    const { mean, variance } = featureMoments(data.data, 10, 3);
+    expect(layer.variables.map((v) => v.name.split('/')[1])).toEqual(['mean', 'variance']);
+    expect(layer.trainableVariables).toHaveLength(0);
+    layer.variables[0].value.data.forEach((m, f) => {
+      expect(Math.abs(m - mean[f])).toBeLessThan(1e-14);
+    });
+    const y = layer.call(data);
+    y.data.forEach((v, i) => {
+      expect(Math.abs(v - (data.data[i] - mean[i % 3]) / Math.sqrt(variance[i % 3]))).toBeLessThan(1e-12);
+    });
+    const given = new Normalization({ mean: [1, 2], variance: [4, 0], inputShape: [2] });
+    const model = new Sequential([given]);
+    expect(Array.from(model.predict([[3, 2]]).data)).toEqual([1, 0]);
+    expect(() => new Normalization({ mean: [1] })).toThrow(/give both mean and variance/);
+    expect(() => new Normalization().call(data)).toThrow(/call adapt\(data\) before using the layer/);
   });
 });
 

@@ -105,6 +105,7 @@ export {
   LayerNormalization,
   type LayerNormalizationOptions,
 } from './layers/normalization/layer-normalization.js';
+export { Normalization, type NormalizationOptions } from './layers/normalization/normalization.js';
 export {
   UnitNormalization,
   type UnitNormalizationOptions,

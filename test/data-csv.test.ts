@@ -155,6 +155,18 @@ describe('readCsvBatches', () => {
     expect(Number.isFinite(history.history.loss[0])).toBe(true);
   });
 
+  it('a value beyond float32 (or float64) is an error naming its row and column', async () => {
+    const path = file('a,b\n1,2\n3,1e39\n4,1e999\n');
+    await expect(
+      collect(readCsvBatches(path, { x: ['a'], y: ['b'] })),
+    ).rejects.toThrow(
+      `row 2 (line 3), column "b": beyond float32's range (±3.4e38): a float32 batch cannot hold the value`,
+    );
+    await expect(readCsv(path)).rejects.toThrow(
+      'row 3 (line 4), column "b": "1e999" is beyond the float64 range',
+    );
+  });
+
   it('rejects text columns and overlapping x/y', async () => {
     const path = file('a,label\n1,cat\n');
     await expect(collect(readCsvBatches(path, { x: ['a'], y: ['label'] }))).rejects.toThrow(

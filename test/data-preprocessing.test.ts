@@ -5,6 +5,7 @@
  * against hand-written windows, and every step's JSON round trip giving the same bits. Splits are
  * in test/data-splits.test.ts.
  */
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import {
   argMax,
@@ -17,6 +18,7 @@ import {
 } from '../packages/ditto/src/data/index.js';
 import { hashArrays } from '../packages/ditto/src/hash/fingerprint.js';
 import { key, uniform } from '../packages/ditto/src/random/index.js';
+import { missing } from './helpers/requirements.js';
 
 /** n × width rows in [lo, hi) drawn from a fixed key, float32 values. */
 function sampleRows(n: number, width: number, seed: number, lo: number, hi: number): number[][] {
@@ -118,6 +120,49 @@ describe('StandardScaler', () => {
       "className must be 'StandardScaler'",
     );
   });
+});
+
+describe('the scalers against NumPy float32 scalars (each operation rounded, rows in order)', () => {
+  const python = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { encoding: 'utf8' });
+  const noNumPy = missing('NumPy', python.status === 0, 'apt-get install python3-numpy');
+  it.skipIf(noNumPy)(
+    'gives the bits of the same formulas evaluated in np.float32, one operation at a time',
+    () => {
+      const train = sampleRows(300, 2, 31, -50, 50).map(([a, b]) => [a, Math.fround(b * 0.001 + 7)]);
+      const test = sampleRows(20, 2, 32, -60, 60);
+      const script = `
+import json, sys, numpy as np
+f = np.float32
+d = json.load(sys.stdin)
+train = [[f(v) for v in r] for r in d['train']]; test = [[f(v) for v in r] for r in d['test']]
+n = f(len(train)); out = []
+for j in range(2):
+    s = f(0)
+    for r in train: s = f(s + r[j])
+    m = f(s / n); s = f(0)
+    for r in train: s = f(s + f(f(r[j] - m) * f(r[j] - m)))
+    sd = f(np.sqrt(f(s / n)))
+    lo = min(r[j] for r in train); hi = max(r[j] for r in train)
+    sc = f(f(1) / f(hi - lo)); off = f(f(0) - f(lo * sc))
+    out.append([float(m), float(sd)] + [float(f(f(r[j] - m) / sd)) for r in test] + [float(f(f(r[j] * sc) + off)) for r in test])
+print(json.dumps(out))`;
+      const run = spawnSync('/usr/bin/python3', ['-c', script], {
+        input: JSON.stringify({ train, test }),
+        encoding: 'utf8',
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const expected = JSON.parse(run.stdout) as number[][];
+      const standard = new StandardScaler().fit(train);
+      const minMax = new MinMaxScaler().fit(train);
+      const zs = standard.transform(test);
+      const ms = minMax.transform(test);
+      for (let j = 0; j < 2; j++) {
+        expect([standard.mean[j], standard.scale[j], ...zs.map((r) => r[j]), ...ms.map((r) => r[j])]).toEqual(
+          expected[j],
+        );
+      }
+    },
+  );
 });
 
 describe('MinMaxScaler', () => {

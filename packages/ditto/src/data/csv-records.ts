@@ -306,7 +306,14 @@ async function open(
             { row: r.row, line: r.line, column: name },
           );
         }
-        values.push(Number(field));
+        const value = Number(field);
+        if (!Number.isFinite(value)) {
+          throw new CsvError(
+            `${source}: row ${r.row} (line ${r.line}), column ${describe(name)}: ${describe(field)} is beyond the float64 range`,
+            { row: r.row, line: r.line, column: name },
+          );
+        }
+        values.push(value);
       } else values.push(field);
     }
     return values;
@@ -366,6 +373,10 @@ export async function csvTable(
   return { columns: reader.columns, types: reader.types, rows };
 }
 
+function values32Hint(dtype: 'float32' | 'float64'): string {
+  return dtype === 'float32' ? "beyond float32's range (±3.4e38): a float32 batch" : 'a float64 batch';
+}
+
 /** One batch of samples: x and y as flat row-major arrays with their shapes, ready for `fit`. */
 export interface CsvBatch {
   readonly x: ShapedArray & { readonly data: Float32Array | Float64Array };
@@ -422,10 +433,25 @@ export async function* csvBatches(
     y: { data: n === batchSize ? ys : ys.slice(0, n * ny), shape: [n, ny] },
     firstRow,
   });
-  for await (const { values, row } of reader) {
+  const tooLarge = (row: number, line: number, j: number): never => {
+    const name = reader.columns[j];
+    throw new CsvError(
+      `${source}: row ${row} (line ${line}), column ${describe(name)}: ${values32Hint(dtype)} cannot hold the value`,
+      { row, line, column: name },
+    );
+  };
+  for await (const { values, row, line } of reader) {
     if (count === 0) firstRow = row;
-    for (let j = 0; j < nx; j++) xs[count * nx + j] = values[j] as number;
-    for (let j = 0; j < ny; j++) ys[count * ny + j] = values[nx + j] as number;
+    for (let j = 0; j < nx; j++) {
+      const at = count * nx + j;
+      xs[at] = values[j] as number;
+      if (!Number.isFinite(xs[at])) tooLarge(row, line, j);
+    }
+    for (let j = 0; j < ny; j++) {
+      const at = count * ny + j;
+      ys[at] = values[nx + j] as number;
+      if (!Number.isFinite(ys[at])) tooLarge(row, line, nx + j);
+    }
     count++;
     if (count === batchSize) {
       yield batch(count);

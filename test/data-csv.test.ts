@@ -157,9 +157,7 @@ describe('readCsvBatches', () => {
 
   it('a value beyond float32 (or float64) is an error naming its row and column', async () => {
     const path = file('a,b\n1,2\n3,1e39\n4,1e999\n');
-    await expect(
-      collect(readCsvBatches(path, { x: ['a'], y: ['b'] })),
-    ).rejects.toThrow(
+    await expect(collect(readCsvBatches(path, { x: ['a'], y: ['b'] }))).rejects.toThrow(
       `row 2 (line 3), column "b": beyond float32's range (±3.4e38): a float32 batch cannot hold the value`,
     );
     await expect(readCsv(path)).rejects.toThrow(

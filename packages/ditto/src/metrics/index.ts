@@ -21,6 +21,9 @@ import {
   categoricalAccuracy,
   sparseCategoricalAccuracy,
 } from './accuracy.js';
+import { AUC } from './auc.js';
+import type { StatefulMetric } from './epoch-metric.js';
+import { Precision, Recall } from './precision-recall.js';
 import { mae, mse } from './regression.js';
 import { sparseTopKCategoricalAccuracy, topKCategoricalAccuracy } from './top-k.js';
 
@@ -34,6 +37,7 @@ export {
 } from './accuracy.js';
 export { AUC, type AUCOptions } from './auc.js';
 export { ConfusionAccumulator, type ConfusionCounts } from './confusion.js';
+export { type EpochMetric, epochMetric, type StatefulMetric } from './epoch-metric.js';
 export { F1Score, type F1ScoreOptions } from './f1-score.js';
 export { MeanAccumulator } from './mean-accumulator.js';
 export { Precision, Recall, type ThresholdOptions } from './precision-recall.js';
@@ -43,10 +47,33 @@ export { sparseTopKCategoricalAccuracy, type TopKOptions, topKCategoricalAccurac
 /** A metric: targets and predictions in, one value per sample out (shape [batch]). */
 export type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
-/** A resolved metric: its key in History and the function. */
+/** A resolved metric: its key in History and the function (and, for a stateful metric, its factory). */
 export interface ResolvedMetric {
   readonly name: string;
   readonly fn: MetricFn;
+  /** For AUC, Precision and Recall: a fresh metric, fed every batch of an epoch (see epochMetric). */
+  readonly create?: () => StatefulMetric;
+}
+
+/**
+ * The stateful metrics compile accepts by name (Keras's class name or its snake_case), each with
+ * its Keras default name as History key and a stable `fn` that explains it has no per-sample form.
+ */
+const STATEFUL: ReadonlyArray<{ name: string; create: () => StatefulMetric; aliases: readonly string[] }> = [
+  { name: 'auc', create: () => new AUC(), aliases: ['AUC'] },
+  { name: 'precision', create: () => new Precision(), aliases: ['Precision'] },
+  { name: 'recall', create: () => new Recall(), aliases: ['Recall'] },
+];
+
+const STATEFUL_BY_NAME = new Map<string, ResolvedMetric>();
+for (const entry of STATEFUL) {
+  const fn: MetricFn = () => {
+    throw new TypeError(
+      `metric '${entry.name}' is stateful: it has no per-sample values (use updateState/result)`,
+    );
+  };
+  const resolved = { name: entry.name, fn, create: entry.create };
+  for (const key of [entry.name, ...entry.aliases]) STATEFUL_BY_NAME.set(key, resolved);
 }
 
 /** A loss used as a metric: the same values, without recording gradients. */
@@ -136,6 +163,7 @@ export function metricNames(): string[] {
   return [
     "accuracy (acc, any capitalisation: chosen from the shapes as Keras's compile does)",
     ...METRICS.map((e) => `${e.name} (${e.aliases.join(', ')})`),
+    ...STATEFUL.map((e) => `${e.name} (${e.aliases.join(', ')}; stateful)`),
   ];
 }
 
@@ -164,12 +192,14 @@ export function getMetric(nameOrFn: string | MetricFn): ResolvedMetric {
       `getMetric: expected a metric name or a function, got ${nameOrFn === null ? 'null' : typeof nameOrFn}`,
     );
   }
+  const stateful = STATEFUL_BY_NAME.get(nameOrFn);
+  if (stateful) return stateful;
   const lower = nameOrFn.toLowerCase();
   if (lower === 'accuracy' || lower === 'acc') return { name: nameOrFn, fn: accuracyForShapes };
   const fn = BY_NAME.get(nameOrFn);
   if (!fn) {
     throw new Error(
-      `getMetric: unknown metric ${JSON.stringify(nameOrFn)}${didYouMean(nameOrFn, ['accuracy', ...BY_NAME.keys()])}; ` +
+      `getMetric: unknown metric ${JSON.stringify(nameOrFn)}${didYouMean(nameOrFn, ['accuracy', ...BY_NAME.keys(), ...STATEFUL_BY_NAME.keys()])}; ` +
         `valid names: ${metricNames().join('; ')}`,
     );
   }

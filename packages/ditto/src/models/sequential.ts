@@ -14,7 +14,7 @@ import { Layer, untraceableLayer } from '../layers/layer.js';
 import { type CallOptions, outputMask } from '../layers/masking.js';
 import type { Variable } from '../layers/variable.js';
 import { getLoss } from '../losses/index.js';
-import { getMetric, MeanAccumulator } from '../metrics/index.js';
+import { epochMetric, getMetric, MeanAccumulator } from '../metrics/index.js';
 import { getOptimizer } from '../optimizers/index.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { applyGradientsPrimitive } from '../optimizers/update-primitive.js';
@@ -418,7 +418,7 @@ export class Sequential {
       if (hooks) await runHooks(callbacks, (cb) => cb.onEpochBegin?.(epoch, {}));
       const order = shuffle ? permutation(foldIn(fitKey, epoch), n) : identity;
       const lossMean = new MeanAccumulator();
-      const metricMeans = compiled.metrics.map(() => new MeanAccumulator());
+      const metricMeans = compiled.metrics.map((m) => epochMetric(m));
       for (let step = 0; step < steps && !this.stopTraining; step++) {
         if (hooks) await runHooks(callbacks, (cb) => cb.onBatchBegin?.(step, {}));
         const start = step * batchSize;
@@ -441,9 +441,7 @@ export class Sequential {
         lossMean.updateWeighted(loss, end - start);
         if (compiled.metrics.length > 0) {
           const yPred = new TensorClass(predictions as FloatArray, [end - start, ...outputShape]);
-          compiled.metrics.forEach((m, i) => {
-            metricMeans[i].update(noGrad(() => m.fn(yb, yPred)).data);
-          });
+          for (const metric of metricMeans) metric.update(yb, yPred);
         }
         if (hooks) {
           const batchLogs: Logs = { loss: lossMean.result() };
@@ -593,7 +591,7 @@ export class Sequential {
     const compiled = this.requireCompiled('evaluate');
     return noGrad(() => {
       const lossMean = new MeanAccumulator();
-      const metricMeans = compiled.metrics.map(() => new MeanAccumulator());
+      const metricMeans = compiled.metrics.map((m) => epochMetric(m));
       const n = xs.shape[0];
       const traces = this.traceCache();
       const outputShape = this.outputShape();
@@ -614,9 +612,7 @@ export class Sequential {
         lossMean.updateWeighted(lossBuffer[0], end - start);
         if (compiled.metrics.length > 0) {
           const yPred = new TensorClass(predictions as FloatArray, [end - start, ...outputShape]);
-          compiled.metrics.forEach((m, i) => {
-            metricMeans[i].update(m.fn(yb, yPred).data);
-          });
+          for (const metric of metricMeans) metric.update(yb, yPred);
         }
       }
       const logs: Logs = { loss: lossMean.result() };

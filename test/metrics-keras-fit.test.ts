@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Dense } from '../packages/ditto/src/layers/dense.js';
-import { AUC, getMetric, Precision, Recall } from '../packages/ditto/src/metrics/index.js';
+import { AUC, F1Score, getMetric, Precision, Recall } from '../packages/ditto/src/metrics/index.js';
 import { Sequential } from '../packages/ditto/src/models/sequential.js';
 import { setSeed } from '../packages/ditto/src/random/index.js';
 import { tensor } from '../packages/ditto/src/tensor/tensor.js';
@@ -19,7 +19,7 @@ const y = tensor(
   [N, 1],
 );
 
-function classifier(metrics: string[]): Sequential {
+function classifier(metrics: Parameters<Sequential['compile']>[0]['metrics']): Sequential {
   setSeed(9);
   const model = new Sequential([
     new Dense(5, { inputDim: 3, activation: 'tanh' }),
@@ -67,6 +67,20 @@ describe('stateful metrics in compile', () => {
       return m.result();
     });
     expect([logs.auc, logs.precision, logs.recall]).toEqual(oneShot);
+  });
+
+  it('instances with options too: keyed by their name, reset every epoch', async () => {
+    const pr = new AUC({ curve: 'PR', numThresholds: 50 });
+    const model = classifier([pr]);
+    const history = await model.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0, seed: 3 });
+    expect(history.history.auc).toHaveLength(2);
+    const logs = await model.evaluate(x, y, { batchSize: 10 });
+    const oneShot = new AUC({ curve: 'PR', numThresholds: 50 });
+    oneShot.updateState(y, model.predict(x));
+    expect(logs.auc).toBe(oneShot.result());
+    // Per-class F1 gives several numbers, which a History entry cannot hold: a clear error.
+    const f1 = classifier([new F1Score()]);
+    await expect(f1.fit(x, y, { epochs: 1, verbose: 0 })).rejects.toThrow(/metric 'f1_score'.*one number/);
   });
 
   it('getMetric returns a factory for them, and their fn explains it has no per-sample form', () => {

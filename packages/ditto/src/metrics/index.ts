@@ -65,15 +65,29 @@ const STATEFUL: ReadonlyArray<{ name: string; create: () => StatefulMetric; alia
   { name: 'recall', create: () => new Recall(), aliases: ['Recall'] },
 ];
 
+/** The `fn` of a stateful metric: there are no per-sample values to give. */
+function noPerSampleValues(name: string): MetricFn {
+  return () => {
+    throw new TypeError(`metric '${name}' is stateful: it has no per-sample values (use updateState/result)`);
+  };
+}
+
 const STATEFUL_BY_NAME = new Map<string, ResolvedMetric>();
 for (const entry of STATEFUL) {
-  const fn: MetricFn = () => {
-    throw new TypeError(
-      `metric '${entry.name}' is stateful: it has no per-sample values (use updateState/result)`,
-    );
-  };
-  const resolved = { name: entry.name, fn, create: entry.create };
+  const resolved = { name: entry.name, fn: noPerSampleValues(entry.name), create: entry.create };
   for (const key of [entry.name, ...entry.aliases]) STATEFUL_BY_NAME.set(key, resolved);
+}
+
+function isStatefulMetric(value: unknown): value is StatefulMetric {
+  const m = value as Partial<StatefulMetric> | null;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.name === 'string' &&
+    typeof m.updateState === 'function' &&
+    typeof m.result === 'function' &&
+    typeof m.resetState === 'function'
+  );
 }
 
 /** A loss used as a metric: the same values, without recording gradients. */
@@ -183,13 +197,22 @@ export function metricNames(): string[] {
  * getMetric('accuracy'); // { name: 'accuracy', fn: accuracyForShapes }
  * ```
  */
-export function getMetric(nameOrFn: string | MetricFn): ResolvedMetric {
+export function getMetric(nameOrFn: string | MetricFn | StatefulMetric): ResolvedMetric {
   if (typeof nameOrFn === 'function') {
     return { name: FUNCTION_NAMES.get(nameOrFn) ?? (nameOrFn.name || 'metric'), fn: nameOrFn };
   }
+  if (isStatefulMetric(nameOrFn)) {
+    // An instance (new AUC({ curve: 'PR' })): reset and fed again for every epoch, as Keras does.
+    const metric = nameOrFn;
+    const create = () => {
+      metric.resetState();
+      return metric;
+    };
+    return { name: metric.name, fn: noPerSampleValues(metric.name), create };
+  }
   if (typeof nameOrFn !== 'string') {
     throw new TypeError(
-      `getMetric: expected a metric name or a function, got ${nameOrFn === null ? 'null' : typeof nameOrFn}`,
+      `getMetric: expected a metric name, a function or a stateful metric, got ${nameOrFn === null ? 'null' : typeof nameOrFn}`,
     );
   }
   const stateful = STATEFUL_BY_NAME.get(nameOrFn);

@@ -14,7 +14,7 @@ import { Layer, untraceableLayer } from '../layers/layer.js';
 import { type CallOptions, outputMask } from '../layers/masking.js';
 import type { Variable } from '../layers/variable.js';
 import { getLoss } from '../losses/index.js';
-import { epochMetric, getMetric, MeanAccumulator } from '../metrics/index.js';
+import { epochMetric, getMetric, MeanAccumulator, type StatefulMetric } from '../metrics/index.js';
 import { getOptimizer } from '../optimizers/index.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { applyGradientsPrimitive } from '../optimizers/update-primitive.js';
@@ -50,8 +50,8 @@ export interface CompileOptions {
   optimizer?: string | Optimizer;
   /** A loss name ('meanSquaredError', 'mse', 'mean_squared_error', …) or a per-sample loss function. */
   loss: string | LossFn;
-  /** Metric names or per-sample metric functions, reported per epoch. */
-  metrics?: ReadonlyArray<string | MetricFn>;
+  /** Metric names, per-sample metric functions or stateful metrics (`new AUC({ curve: 'PR' })`), reported per epoch. */
+  metrics?: ReadonlyArray<string | MetricFn | StatefulMetric>;
 }
 
 export interface FitOptions {

@@ -188,13 +188,17 @@ export function metricNames(): string[] {
  * keyed by its Keras function name ('mean_squared_error' for `mse`), or by its own `fn.name`
  * ('metric' when anonymous). 'accuracy' and 'acc' (any capitalisation) pick binary, sparse
  * categorical or categorical accuracy from the shapes, as Keras's compile does
- * ({@link accuracyForShapes}).
+ * ({@link accuracyForShapes}). The stateful metrics — the names 'auc', 'precision', 'recall' (or
+ * their class names), or an instance such as `new AUC({ curve: 'PR' })` — come with a `create`
+ * factory that fit and evaluate use instead of averaging per-sample values; they are keyed by
+ * Keras's metric name ('auc', …).
  *
  * @throws Error naming the value and listing the valid names, for an unknown name.
  * @example
  * ```ts
  * getMetric('mse');      // { name: 'mse', fn: mse }
  * getMetric('accuracy'); // { name: 'accuracy', fn: accuracyForShapes }
+ * getMetric('AUC');      // { name: 'auc', fn, create: () => new AUC() }
  * ```
  */
 export function getMetric(nameOrFn: string | MetricFn | StatefulMetric): ResolvedMetric {

@@ -156,9 +156,14 @@ const synchronous: Case[] = [
     /experiment 't': unknown option "sed" \(did you mean 'seed'\?\)/,
   ],
   [
-    'seriesToSupervised lags',
+    'seriesToSupervised lags not an array',
     () => seriesToSupervised([1, 2, 3], { lags: 1 } as never),
-    /seriesToSupervised: unknown option "lags" \(did you mean 'lag'\?\)/,
+    /seriesToSupervised: lags must be a non-empty array of integers ≥ 1, got 1/,
+  ],
+  [
+    'seriesToSupervised horizon',
+    () => seriesToSupervised([1, 2, 3], { horizon: [1] } as never),
+    /seriesToSupervised: unknown option "horizon" \(did you mean 'horizons'\?\)/,
   ],
   [
     'seriesToSupervised drop_na',

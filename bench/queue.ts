@@ -1,7 +1,8 @@
 /**
  * Throughput of repeats on the Redis job queue (issue 14; docs/scaling.md): the same experiment run
  * locally on one worker thread, then through the queue with 1, 2 and 4 `ditto worker` processes
- * (concurrency 1 each) on a throwaway redis-server. Reports wall time, repeats per second and the
+ * (concurrency 1 each) on a throwaway redis-server, each after a warm-up run (threads started, module
+ * loaded). Reports wall time, repeats per second and the
  * queue's overhead per job against the local run, and checks that every configuration gives the
  * local run's per-repeat hashes. Timings are reported, never asserted.
  *
@@ -69,6 +70,7 @@ const rows: Array<{
   overheadMsPerJob?: number;
 }> = [];
 try {
+  await runExperimentFile(file, { records: false, workers: 1, seed: 999, repeats: 2 }); // warm-up
   const localStart = performance.now();
   const local = await runExperimentFile(file, { records: false, workers: 1 });
   const localSeconds = (performance.now() - localStart) / 1000;
@@ -84,7 +86,6 @@ try {
     const queueName = `bench-${count}`;
     const workers = await startWorkers(redis.url, queueName, count);
     try {
-      const started = performance.now();
       const pool = await openQueueRunner({
         queue: redis.url,
         name: queueName,
@@ -93,9 +94,13 @@ try {
         workers: count,
         pollMs: 250,
       });
+      // A warm-up run with another seed (other job ids): every worker has started its thread and
+      // loaded the module, so the measured run shows the queue's steady cost, not start-up.
+      await runExperimentFile(file, { pool, records: false, seed: 999, repeats: 2 * count });
+      const started = performance.now();
       const { run } = await runExperimentFile(file, { pool, records: false });
-      await pool.destroy();
       const seconds = (performance.now() - started) / 1000;
+      await pool.destroy();
       const got = fingerprint(run.results).split('\n');
       const expected = reference.split('\n');
       const at = got.findIndex((line, i) => line !== expected[i]);

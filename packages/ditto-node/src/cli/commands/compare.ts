@@ -26,6 +26,7 @@ export function registerCompare(program: Command): void {
     .option('--resamples <n>', 'bootstrap resamples (default 9999)')
     .option('--timeout <seconds>', 'time limit per repeat of the experiments run from files')
     .option('--queue <redis-url>', 'run the repeats as jobs on this Redis queue; `ditto worker` runs them')
+    .option('--queue-name <name>', "with --queue: the queue's name in that Redis (default ditto-repeats)")
     .option(
       '--verify-fraction <f>',
       'with --queue: run this share of repeats twice, on different workers, and compare',

@@ -34,6 +34,7 @@ export function registerRun(program: Command): void {
       "time limit per repeat (default: the experiment's timeout, else none): a repeat past it is stopped and recorded as failed",
     )
     .option('--queue <redis-url>', 'run the repeats as jobs on this Redis queue; `ditto worker` runs them')
+    .option('--queue-name <name>', "with --queue: the queue's name in that Redis (default ditto-repeats)")
     .option(
       '--verify-fraction <f>',
       'with --queue: run this share of repeats twice, on different workers, and compare',

@@ -1,12 +1,6 @@
 import type { ModelFileOptions } from '../io/format.js';
 import type { Sequential } from '../models/sequential.js';
-import {
-  checkBoolean,
-  checkNonEmptyString,
-  checkOptions,
-  describe,
-  optionNames,
-} from '../validate/index.js';
+import { checkBoolean, checkNonEmptyString, checkOptions, describe, optionNames } from '../validate/index.js';
 import type { Callback, TrainingModel } from './callback.js';
 
 export interface ModelCheckpointOptions {

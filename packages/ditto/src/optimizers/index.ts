@@ -19,8 +19,8 @@ export { Nadam, type NadamOptions } from './nadam.js';
 export type { GradientPair, Optimizer } from './optimizer.js';
 export { integerPower, powerFor } from './power.js';
 export { RMSprop, type RMSpropOptions } from './rmsprop.js';
-export { SGD, type SGDOptions } from './sgd.js';
 export * as schedules from './schedules/index.js';
+export { SGD, type SGDOptions } from './sgd.js';
 
 /** Lower-case names (Keras's registry keys: its class names lower-cased) and their factories. */
 const FACTORIES: Readonly<Record<string, () => Optimizer>> = {

@@ -156,7 +156,7 @@ export class RepeatPool {
       const job = this.#queue.shift() as Job;
       slot.job = job;
       slot.worker.ref();
-      slot.started = performance.now();
+      slot.started = performance.now(); // determinism-ok: timing, reported only
       slot.exitCode = undefined;
       slot.crash = undefined;
       slot.worker.postMessage({ type: 'run', id: job.id, task: job.task } satisfies RunMessage);
@@ -191,7 +191,7 @@ export class RepeatPool {
     }
     if (reply.type === 'started') {
       // The time limit counts the repeat, not the thread's start-up and module loading.
-      slot.started = performance.now();
+      slot.started = performance.now(); // determinism-ok: timing, reported only
       if (job.timeout !== undefined) slot.timer = setTimeout(() => this.#timedOut(slot), job.timeout * 1000);
       return;
     }
@@ -242,7 +242,7 @@ export class RepeatPool {
 
   #failure(job: Job, error: Error, slot: Slot): RepeatResult {
     const seed = repeatSeed(BigInt(job.task.seed), job.task.index);
-    return failure(job.task.index, seed, error, performance.now() - slot.started);
+    return failure(job.task.index, seed, error, performance.now() - slot.started); // determinism-ok: timing, reported only
   }
 
   /** The slot is idle: an idle thread does not keep the process alive (the pool may be left undestroyed). */

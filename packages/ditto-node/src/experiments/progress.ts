@@ -114,7 +114,7 @@ class BarProgress implements RepeatProgress {
     this.#label = name.length > 24 ? `${name.slice(0, 23)}…` : name;
     this.#total = total;
     this.#measured = [];
-    this.#started = performance.now();
+    this.#started = performance.now(); // determinism-ok: timing, reported only
     this.#draw(0, already > 0 ? `${already} already recorded` : '');
   }
   update(result: RepeatResult, done: number): void {
@@ -130,7 +130,7 @@ class BarProgress implements RepeatProgress {
     this.#drawing.end();
   }
   #draw(done: number, last: string): void {
-    const eta = estimateRemaining(this.#measured, performance.now() - this.#started, this.#total - done);
+    const eta = estimateRemaining(this.#measured, performance.now() - this.#started, this.#total - done); // determinism-ok: timing, reported only
     const text = [`ETA ${formatEta(done === this.#total ? 0 : eta)}`, last].filter(Boolean).join(' - ');
     this.#drawing.draw(
       barLines({ title: this.#label, done, total: this.#total, text }, columnsOf(this.#stream)),

@@ -199,7 +199,7 @@ async function runChosen(
     records.updateEnvironment(runId, environment);
   }
 
-  const started = performance.now();
+  const started = performance.now(); // determinism-ok: timing, reported only
   const pool = indices.length === 0 ? null : (options.pool ?? new RepeatPool(workers));
   const fresh: RepeatResult[] = [];
   progress.start(experiment.name, indices.length, kept.length);
@@ -228,7 +228,7 @@ async function runChosen(
     progress.stop();
     if (pool !== null && pool !== options.pool) await pool.destroy();
   }
-  const milliseconds = performance.now() - started;
+  const milliseconds = performance.now() - started; // determinism-ok: timing, reported only
   if (records !== null && runId !== null) records.finishSession(runId, milliseconds);
   const record = records !== null && runId !== null ? records.getRun(runId) : null;
   const run: ExperimentRun = record

@@ -165,7 +165,7 @@ async function runHere(
   index: number,
 ): Promise<{ result: RepeatResult; faulted: boolean }> {
   const seed = repeatSeed(schedule.seed, index);
-  const started = performance.now();
+  const started = performance.now(); // determinism-ok: timing, reported only
   const exit = process.exit;
   let fault: (error: Error) => void = () => {};
   const faulted = new Promise<Error>((resolve) => {
@@ -190,9 +190,9 @@ async function runHere(
       // A process.exit that run() caught still fails the repeat (faulted is then already settled).
       const late = await Promise.race([faulted, Promise.resolve(undefined)]);
       if (late === undefined) return { result: winner.result, faulted: false };
-      return { result: failure(index, seed, late, performance.now() - started), faulted: true };
+      return { result: failure(index, seed, late, performance.now() - started), faulted: true }; // determinism-ok: timing, reported only
     }
-    return { result: failure(index, seed, winner.error, performance.now() - started), faulted: true };
+    return { result: failure(index, seed, winner.error, performance.now() - started), faulted: true }; // determinism-ok: timing, reported only
   } finally {
     process.exit = exit;
     process.off('uncaughtException', onUncaught);

@@ -265,12 +265,13 @@ const OUTAGE_MS = 60_000;
  * append-only file) still has every job, so the run should wait for it, not fail.
  */
 async function throughOutages<T>(what: string, call: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + OUTAGE_MS;
+  const deadline = Date.now() + OUTAGE_MS; // determinism-ok: how long to wait for Redis, not a result
   for (;;) {
     try {
       return await call();
     } catch (error) {
-      if (Date.now() > deadline) {
+      const late = Date.now() > deadline; // determinism-ok: the same outage deadline
+      if (late) {
         throw new Error(
           `${what}: Redis did not come back within ${OUTAGE_MS / 1000} s (${(error as Error).message})`,
         );

@@ -150,10 +150,10 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       if (
         payload.verify &&
         payload.avoidWorker === fingerprint.id &&
-        Date.now() - job.timestamp < AVOID_WORKER_MS
+        Date.now() - job.timestamp < AVOID_WORKER_MS // determinism-ok: which worker runs a copy, not its bits
       ) {
         // A verification copy should run elsewhere: leave it to another worker for a moment.
-        await job.moveToDelayed(Date.now() + 100, token);
+        await job.moveToDelayed(Date.now() + 100, token); // determinism-ok: a scheduling delay
         throw new DelayedError();
       }
       const result = await pool.run({

@@ -60,11 +60,9 @@ export function histogramSvg(
   const edges = thresholds(all, log, maxBins);
   const x = valueAxis([edges[0], edges[edges.length - 1]], [left, right], { log });
   // The bars span exactly the bin edges, so the axis is pinned to them (no extra nice-ing).
-  const at = scaleLinear()
-    .domain(
-      log ? [Math.log10(edges[0]), Math.log10(edges[edges.length - 1])] : [edges[0], edges[edges.length - 1]],
-    ) // determinism-ok: layout
-    .range([left, right]);
+  const ends = [edges[0], edges[edges.length - 1]];
+  const domain = log ? ends.map(Math.log10) : ends; // determinism-ok: pixel positions, never a result
+  const at = scaleLinear().domain(domain).range([left, right]);
   const xAxis: ValueAxis = {
     ...x,
     at: (v) => at(log ? Math.log10(v) : v), // determinism-ok: layout

@@ -1,25 +1,10 @@
 /** Keras's ExponentialDecay. */
-import { checkOptions, optionNames } from '../../validate/index.js';
 import { float32Power } from './float32-math.js';
-import { requireBoolean, required, requireNonNegative, requirePositive, requireSteps } from './options.js';
-import { LearningRateSchedule } from './schedule.js';
+import { requirePositive } from './options.js';
+import { type RateDecayOptions, RateDecaySchedule } from './rate-decay.js';
 
-/** Options of {@link ExponentialDecay} (Keras's arguments in camelCase). */
-export interface ExponentialDecayOptions {
-  initialLearningRate: number;
-  decaySteps: number;
-  /** > 0. */
-  decayRate: number;
-  /** Decay in whole periods of `decaySteps` (default false). */
-  staircase?: boolean;
-}
-
-const OPTIONS = optionNames<ExponentialDecayOptions>({
-  initialLearningRate: true,
-  decaySteps: true,
-  decayRate: true,
-  staircase: true,
-});
+/** Options of {@link ExponentialDecay} (Keras's arguments in camelCase; `decayRate` > 0). */
+export type ExponentialDecayOptions = RateDecayOptions;
 
 const fr = Math.fround;
 
@@ -33,40 +18,14 @@ const fr = Math.fround;
  * lr.at(20); // 0.025
  * ```
  */
-export class ExponentialDecay extends LearningRateSchedule {
+export class ExponentialDecay extends RateDecaySchedule {
   readonly className = 'ExponentialDecay';
-  readonly initialLearningRate: number;
-  readonly decaySteps: number;
-  readonly decayRate: number;
-  readonly staircase: boolean;
 
   constructor(options: ExponentialDecayOptions) {
-    super();
-    const name = 'ExponentialDecay';
-    checkOptions(name, options, OPTIONS);
-    const o = required(name, 'options', options);
-    this.initialLearningRate = requireNonNegative(
-      name,
-      'initialLearningRate',
-      required(name, 'initialLearningRate', o.initialLearningRate),
-    );
-    this.decaySteps = requireSteps(name, 'decaySteps', required(name, 'decaySteps', o.decaySteps));
-    this.decayRate = requirePositive(name, 'decayRate', required(name, 'decayRate', o.decayRate));
-    this.staircase = requireBoolean(name, 'staircase', o.staircase ?? false);
+    super('ExponentialDecay', options, requirePositive);
   }
 
   protected valueAt(step: number): number {
-    let p = fr(fr(step) / fr(this.decaySteps));
-    if (this.staircase) p = Math.floor(p);
-    return fr(fr(this.initialLearningRate) * float32Power(fr(this.decayRate), p));
-  }
-
-  getConfig(): ExponentialDecayOptions & Record<string, number | boolean> {
-    return {
-      initialLearningRate: this.initialLearningRate,
-      decaySteps: this.decaySteps,
-      decayRate: this.decayRate,
-      staircase: this.staircase,
-    };
+    return fr(fr(this.initialLearningRate) * float32Power(fr(this.decayRate), this.progress(step)));
   }
 }

@@ -159,7 +159,7 @@ export {
 export type { RandomConsumerState, TrainingState } from './models/training-state.js';
 export * as optimizers from './optimizers/index.js';
 export * as random from './random/index.js';
-export { getSeed, nextKey, seedWasDrawn, setSeed } from './random/index.js';
+export { getSeed, nextKey, type SeedSource, seedWasDrawn, setSeed } from './random/index.js';
 export * as stats from './stats/index.js';
 export { backward, noGrad } from './tensor/autograd.js';
 export type { DType, FloatArray } from './tensor/dtype.js';

@@ -24,7 +24,7 @@ import { checkConfig } from './scalers.js';
 import { testCount } from './train-test-split.js';
 
 function keyOf(where: string, seed: Seed | undefined): Key {
-  if (seed === undefined) return nextKey();
+  if (seed === undefined) return nextKey('split');
   checkSeed(where, 'seed', seed);
   return key(seed);
 }

@@ -84,7 +84,7 @@ export function trainTestSplit<X, Y>(
   const nTest = testCount(n, testSize);
   let order: ArrayLike<number>;
   if (shuffle) {
-    order = permutation(seed === undefined ? nextKey() : key(seed), n);
+    order = permutation(seed === undefined ? nextKey('split') : key(seed), n);
   } else {
     // scikit-learn without shuffling: training samples first, the test set last.
     order = Array.from({ length: n }, (_, i) => (i < nTest ? n - nTest + i : i - nTest));

@@ -194,7 +194,7 @@ export abstract class Layer {
       }
       return;
     }
-    this.layerKey = this.seed !== undefined ? key(this.seed) : nextKey();
+    this.layerKey = this.seed !== undefined ? key(this.seed) : nextKey('init');
     this.builtInputShape = [...inputShape];
     this.createWeights(inputShape);
   }

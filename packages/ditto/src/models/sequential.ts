@@ -389,7 +389,7 @@ export class Sequential {
     const shuffle = options.shuffle ?? true;
     const resume = this.resume;
     this.resume = undefined;
-    const fitKey: Key = resume ? resume.fitKey : options.seed !== undefined ? key(options.seed) : nextKey();
+    const fitKey: Key = resume ? resume.fitKey : options.seed !== undefined ? key(options.seed) : nextKey('order');
     const firstEpoch = resume && options.initialEpoch === undefined ? resume.epoch : initialEpoch;
     this.position = { fitKey, epoch: firstEpoch, step: this.position.step };
 

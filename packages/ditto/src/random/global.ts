@@ -21,6 +21,13 @@ export interface SeedState {
 
 const TWO_32 = 4294967296;
 
+/**
+ * The documented sources of randomness in training (docs/random.md): `init` (weights, embeddings),
+ * `dropout` (dropout, recurrent dropout, noise layers), `order` (shuffling), `split` (train/test
+ * splits, k-fold), `augment` (data augmentation) and `user` (what user code draws).
+ */
+export type SeedSource = 'init' | 'dropout' | 'order' | 'split' | 'augment' | 'user';
+
 let currentSeed: Seed | undefined;
 let rootKey: Key | undefined;
 let drawn = false;
@@ -91,7 +98,8 @@ export function seedWasDrawn(): boolean {
 
 /**
  * A fresh key for the next consumer: `foldIn(key(seed), i)` for the i-th call since the seed was
- * set (or drawn), counting from 0. Draws a seed first if none is in force.
+ * set (or drawn), counting from 0. Draws a seed first if none is in force. The caller names the
+ * source it draws for (every source still shares one sequence).
  *
  * @example
  * ```ts
@@ -100,7 +108,7 @@ export function seedWasDrawn(): boolean {
  * const b = nextKey(); // foldIn(key(1), 1)
  * ```
  */
-export function nextKey(): Key {
+export function nextKey(_source: SeedSource = 'user'): Key {
   getSeed();
   if (counter >= TWO_32) {
     throw new Error('random.nextKey: 2^32 keys handed out since the seed was set; call setSeed again');

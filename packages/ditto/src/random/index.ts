@@ -28,6 +28,7 @@ export {
   getSeed,
   nextKey,
   restoreSeedState,
+  type SeedSource,
   type SeedState,
   saveSeedState,
   seedWasDrawn,

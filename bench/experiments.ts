@@ -126,7 +126,7 @@ async function measureBuild(runner: Runner, file: string, reference: string[]) {
 function builtRunner(): { runner: string; cli: string } {
   const runner = join(root, 'packages/ditto-node/dist/experiments/index.js');
   const cli = join(root, 'packages/ditto-node/dist/cli/main.js');
-  for (const file of [runner, cli, join(root, 'packages/ditto/dist/index.js')]) {
+  for (const file of [runner, cli, join(root, 'packages/ditto/dist/esm/index.js')]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
   }
   return { runner, cli };

@@ -99,9 +99,13 @@ function bytesUnder(path: string): number {
 }
 
 beforeAll(() => {
-  for (const pkg of ['ditto', 'ditto-node']) {
+  // The core's entry is its bundle (scripts/build-browser.ts), the Node package's tsc's output.
+  for (const [pkg, entry] of [
+    ['ditto', 'dist/esm/index.js'],
+    ['ditto-node', 'dist/index.js'],
+  ]) {
     const dir = join(repoRoot, 'packages', pkg);
-    const dist = join(dir, 'dist', 'index.js');
+    const dist = join(dir, entry);
     if (!existsSync(dist))
       throw new Error(`${relative(repoRoot, dist)} is missing: run \`npm run build\` first`);
   }

@@ -13,6 +13,7 @@ import { checkBoolean, type OptionSpec } from '../../validate/index.js';
 import { type ActivationFn, getActivation } from '../activations.js';
 import { LAYER_OPTIONS, Layer, type LayerOptions } from '../layer.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
+import { initializerConfig, regularizerConfig } from '../serialize.js';
 import type { Variable } from '../variable.js';
 import {
   asImageShape,
@@ -175,8 +176,10 @@ export abstract class BaseConv extends Layer {
       dilationRate: [...this.dilationRate],
       activation: this.activation.name,
       useBias: this.useBias,
-      kernelInitializer: this.kernelInitializer.name,
-      biasInitializer: this.biasInitializer.name,
+      kernelInitializer: initializerConfig(this.kernelInitializer),
+      biasInitializer: initializerConfig(this.biasInitializer),
+      kernelRegularizer: regularizerConfig(this.kernelRegularizer),
+      biasRegularizer: regularizerConfig(this.biasRegularizer),
     };
   }
 }

@@ -8,6 +8,7 @@ import { checkBoolean, checkOptions, checkPositiveInteger, optionNames } from '.
 import { type ActivationFn, getActivation } from '../activations.js';
 import { Layer } from '../layer.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
+import { initializerConfig, regularizerConfig } from '../serialize.js';
 import type { Variable } from '../variable.js';
 import { CONV_OPTIONS, type ConvOptions } from './base-conv.js';
 import { checkSampleRank, paddingOption, type SpatialValue, spatialTuple } from './window-options.js';
@@ -155,6 +156,10 @@ export class Conv2DTranspose extends Layer {
       dilationRate: [...this.dilationRate],
       activation: this.activation.name,
       useBias: this.useBias,
+      kernelInitializer: initializerConfig(this.kernelInitializer),
+      biasInitializer: initializerConfig(this.biasInitializer),
+      kernelRegularizer: regularizerConfig(this.kernelRegularizer),
+      biasRegularizer: regularizerConfig(this.biasRegularizer),
     };
   }
 }

@@ -20,6 +20,7 @@ import {
 } from '../../validate/index.js';
 import { type ActivationFn, getActivation } from '../activations.js';
 import { LAYER_OPTIONS, Layer, type LayerOptions } from '../layer.js';
+import { initializerConfig } from '../serialize.js';
 import type { Variable } from '../variable.js';
 import { checkSampleRank, paddingOption, type SpatialValue, spatialTuple } from './window-options.js';
 
@@ -144,6 +145,8 @@ abstract class DepthwiseBase extends Layer {
       dilationRate: [...this.dilationRate],
       activation: this.activation.name,
       useBias: this.useBias,
+      depthwiseInitializer: initializerConfig(this.depthwiseInitializer),
+      biasInitializer: initializerConfig(this.biasInitializer),
     };
   }
 }
@@ -248,6 +251,10 @@ export class SeparableConv2D extends DepthwiseBase {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), filters: this.filters };
+    return {
+      ...super.getConfig(),
+      filters: this.filters,
+      pointwiseInitializer: initializerConfig(this.pointwiseInitializer),
+    };
   }
 }

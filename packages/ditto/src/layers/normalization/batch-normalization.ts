@@ -11,6 +11,7 @@ import {
   optionNames,
 } from '../../validate/index.js';
 import { LAYER_OPTIONS, Layer, type LayerOptions } from '../layer.js';
+import { initializerConfig } from '../serialize.js';
 import type { Variable } from '../variable.js';
 import { moments, normalize } from './moments.js';
 import { updateMovingAverage } from './moving-average.js';
@@ -194,6 +195,10 @@ export class BatchNormalization extends Layer {
       epsilon: this.epsilon,
       center: this.center,
       scale: this.scale,
+      betaInitializer: initializerConfig(this.initializers.beta),
+      gammaInitializer: initializerConfig(this.initializers.gamma),
+      movingMeanInitializer: initializerConfig(this.initializers.movingMean),
+      movingVarianceInitializer: initializerConfig(this.initializers.movingVariance),
     };
   }
 }

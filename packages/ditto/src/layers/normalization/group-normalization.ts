@@ -11,6 +11,7 @@ import {
   optionNames,
 } from '../../validate/index.js';
 import { LAYER_OPTIONS, Layer, type LayerOptions } from '../layer.js';
+import { initializerConfig } from '../serialize.js';
 import type { Variable } from '../variable.js';
 import { moments, normalize } from './moments.js';
 
@@ -129,6 +130,8 @@ export class GroupNormalization extends Layer {
       epsilon: this.epsilon,
       center: this.center,
       scale: this.scale,
+      betaInitializer: initializerConfig(this.betaInitializer),
+      gammaInitializer: initializerConfig(this.gammaInitializer),
     };
   }
 }

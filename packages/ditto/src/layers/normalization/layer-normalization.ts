@@ -5,6 +5,7 @@ import { formatShape, ShapeError } from '../../tensor/shape.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkBoolean, checkFiniteNumber, checkOptions, optionNames } from '../../validate/index.js';
 import { LAYER_OPTIONS, Layer, type LayerOptions } from '../layer.js';
+import { initializerConfig } from '../serialize.js';
 import type { Variable } from '../variable.js';
 import { moments, normalize } from './moments.js';
 
@@ -134,6 +135,8 @@ export class LayerNormalization extends Layer {
       epsilon: this.epsilon,
       center: this.center,
       scale: this.scale,
+      betaInitializer: initializerConfig(this.betaInitializer),
+      gammaInitializer: initializerConfig(this.gammaInitializer),
     };
   }
 }

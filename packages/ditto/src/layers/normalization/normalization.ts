@@ -140,6 +140,17 @@ export class Normalization extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), axis: this.axis };
+    const config = { ...super.getConfig(), axis: this.axis };
+    // The statistics go into the config too, so a layer rebuilt from it is adapted and usable.
+    if (this.meanVar && this.varianceVar && this.adapted) {
+      return {
+        ...config,
+        mean: Array.from(this.meanVar.value.data),
+        variance: Array.from(this.varianceVar.value.data),
+      };
+    }
+    return this.given
+      ? { ...config, mean: [...this.given.mean], variance: [...this.given.variance] }
+      : config;
   }
 }

@@ -89,6 +89,21 @@ export { Dropout } from './layers/dropout.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { Layer, type LayerOptions } from './layers/layer.js';
 export type { CallOptions, MaskingLayer } from './layers/masking.js';
+// Merge layers (the functional API's joins)
+export {
+  Add,
+  Average,
+  Concatenate,
+  type ConcatenateOptions,
+  Dot,
+  type DotOptions,
+  Maximum,
+  MergeLayer,
+  Minimum,
+  Multiply,
+  type SampleShapes,
+  Subtract,
+} from './layers/merge/index.js';
 export { AlphaDropout } from './layers/noise/alpha-dropout.js';
 export { GaussianDropout, GaussianNoise } from './layers/noise/gaussian.js';
 export { NoiseLayer } from './layers/noise/noise-layer.js';

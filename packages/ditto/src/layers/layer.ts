@@ -8,6 +8,7 @@
  */
 
 import type { Initializer } from '../initializers/initializer.js';
+import type { SymbolicTensor } from '../models/symbolic.js';
 import { foldIn, type Key, key, nextKey, type Seed } from '../random/index.js';
 import type { DType } from '../tensor/dtype.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
@@ -217,6 +218,27 @@ export abstract class Layer {
 
   /** The forward pass on a batch (first dimension = batch). */
   abstract call(inputs: Tensor, options: { training: boolean }): Tensor;
+
+  /**
+   * The functional API: applies the layer to symbolic tensors (from `Input`), building it for their
+   * shape, and returns the output's symbolic tensor (models/symbolic.ts records the node). Applied
+   * twice, a layer shares its weights.
+   *
+   * @example
+   * ```ts
+   * const x = Input({ shape: [4] });
+   * const y = new Dense(1).apply(x);
+   * ```
+   */
+  apply(inputs: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor {
+    const first = (Array.isArray(inputs) ? inputs[0] : inputs) as Partial<SymbolicTensor> | undefined;
+    if (typeof first?.applyLayer !== 'function') {
+      throw new TypeError(
+        `${this.name}.apply: expected symbolic tensors (from Input(…) or another layer's apply), got ${typeof first === 'object' ? (first?.constructor?.name ?? 'null') : typeof first}`,
+      );
+    }
+    return first.applyLayer(this, inputs);
+  }
 
   /** Penalties this layer adds to the training loss (regularizers). */
   regularizationLosses(): Tensor[] {

@@ -5,5 +5,11 @@ export { modelToBytes } from './encode.js';
 export { ModelFileError } from './errors.js';
 export { type ModelFileSystem, modelFileSystem, setModelFileSystem } from './file-system.js';
 export { MODEL_FILE_VERSION, type ModelFileHeader, type ModelFileOptions } from './format.js';
-export { type LayerConfig, layerFromConfig, layerToConfig } from './layer-config.js';
+export {
+  type LayerConfig,
+  layerClassName,
+  layerFromConfig,
+  layerToConfig,
+  SAVEABLE_LAYER_CLASSES,
+} from './layer-config.js';
 export { loadModel } from './load.js';

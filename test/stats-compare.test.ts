@@ -236,6 +236,22 @@ describe('kruskalWallis = scipy.stats.kruskal', () => {
     close(r.pValue, 0.002164608266812299, 1e-10);
   });
 
+  it("keeps a strong effect's p-value: the chi-square survival function, not 1 − CDF", () => {
+    // Five separated groups of 40: stats.kruskal -> H 191.04477611940297, p 3.16069089739152e-40
+    // (= stats.chi2.sf(H, 4)); 1 − stats.chi2.cdf(H, 4) is 0.0 — SciPy 1.10.1.
+    const groups = Array.from({ length: 5 }, (_, g) => Array.from({ length: 40 }, (_, i) => 100 * g + i));
+    const r = kruskalWallis(...groups);
+    close(r.statistic, 191.04477611940297);
+    expect(r.pValue).toBeGreaterThan(0);
+    close(r.pValue, 3.16069089739152e-40, 1e-11);
+    // Three groups of 20: H 52.459016393442624, sf 4.061339800128413e-12, where 1 − CDF gives
+    // 4.061306846381285e-12 (8e-6 relative error from cancellation).
+    const three = kruskalWallis(
+      ...Array.from({ length: 3 }, (_, g) => Array.from({ length: 20 }, (_, i) => 100 * g + i)),
+    );
+    close(three.pValue, 4.061339800128413e-12, 1e-11);
+  });
+
   it('gives NaN when every value is equal (SciPy 1.17.1; 1.10.1 raised)', () => {
     const r = kruskalWallis([1, 1], [1, 1, 1]);
     expect(r.statistic).toBeNaN();

@@ -62,10 +62,29 @@ describe('convergence', () => {
     expect(convergence([0.5], { tolerance: 0.1 })).toMatchObject({ points: [], enoughAt: null });
     const c = convergence([0.2, 0.2, 0.2], { tolerance: 1e-12 });
     expect(c.points).toEqual([
-      { n: 2, mean: 0.2, halfWidth: 0 },
-      { n: 3, mean: 0.2, halfWidth: 0 },
+      { n: 2, mean: 0.2, halfWidth: 0, distinct: 1 },
+      { n: 3, mean: 0.2, halfWidth: 0, distinct: 1 },
     ]);
-    expect(c.enoughAt).toBe(2);
+    // An interval of zero width says nothing about further repeats: never "enough".
+    expect(c.enoughAt).toBeNull();
+  });
+
+  it('never declares enough repeats from fewer distinct values than minDistinct', () => {
+    // Two distinct values, 20 repeats: half-width t(0.975, 19)·0.5·√(20/19)/√20 ≈ 0.234 ≤ 1, but
+    // a metric that takes two values is not estimated by its interval.
+    const twoValued = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 1 : 2));
+    const c = convergence(twoValued, { tolerance: 1 });
+    expect(c.points.at(-1)?.halfWidth).toBeLessThan(1);
+    expect(c.points.at(-1)?.distinct).toBe(2);
+    expect(c.enoughAt).toBeNull();
+    expect(c.minDistinct).toBe(5);
+    // With minDistinct 2 they count from n = 4 (SciPy: t.ppf(0.975, df)·sem): n = 3 (1, 2, 1) has
+    // half-width 1.434 > 1, n = 4 (1, 2, 1, 2) has 0.9187 ≤ 1.
+    expect(convergence(twoValued, { tolerance: 1, minDistinct: 2 }).enoughAt).toBe(4);
+    // Five distinct values first appear at n = 5: no point before it counts.
+    const c5 = convergence([1, 1.0001, 1.0002, 1.0003, 1.0004, 1.0005], { tolerance: 1 });
+    expect(c5.points.map((p) => p.distinct)).toEqual([2, 3, 4, 5, 6]);
+    expect(c5.enoughAt).toBe(5);
   });
 
   it('uses the given confidence', () => {
@@ -81,5 +100,6 @@ describe('convergence', () => {
     );
     expect(() => convergence([1, 2], { tolerance: Number.NaN })).toThrow(/`tolerance`/);
     expect(() => convergence([1, 2], { tolerance: 1, confidence: 2 })).toThrow(/`confidence`/);
+    expect(() => convergence([1, 2], { tolerance: 1, minDistinct: 1 })).toThrow(/`minDistinct`/);
   });
 });

@@ -26,7 +26,7 @@ describe('verdict', () => {
     const v = verdict(A, B, { better: 'lower', metric: 'MSE' });
     expect(v.text).toBe(
       "B's median MSE is lower (0.01292 vs 0.01522 for A); p = 0.041 (Mann–Whitney U), " +
-        "Cliff's δ(B, A) = −0.31 (small): B is better.",
+        "Cliff's δ(A, B) = 0.31 (small): B is better.",
     );
     expect(v).toMatchObject({ significant: true, winner: 'B', u: 589, magnitude: 'small', alpha: 0.05 });
     expect(v.pValue).toBeCloseTo(0.04059500053669264, 14);
@@ -67,7 +67,7 @@ describe('verdict', () => {
     );
     expect(v.text).toBe(
       "big's median accuracy is higher (44.5 vs 14.5 for small); p = 3e-11 (Mann–Whitney U), " +
-        "Cliff's δ(big, small) = 1.00 (large): big is better.",
+        "Cliff's δ(small, big) = −1.00 (large): big is better.",
     );
   });
 
@@ -85,6 +85,58 @@ describe('verdict', () => {
       "X's reward tends to be higher (medians 5 vs 5 for Y); p = 1.1e-5 (Mann–Whitney U), " +
         "Cliff's δ(X, Y) = 0.73 (large): X is better.",
     );
+  });
+
+  it("prints Cliff's δ(a, b) in the order given, whichever wins", () => {
+    // One sign convention: δ(a, b) > 0 means a tends to be larger. Swapping the samples flips it.
+    const ab = verdict(A, B, { better: 'lower' });
+    const ba = verdict(B, A, { better: 'lower' });
+    expect(ab.text).toContain("Cliff's δ(A, B) = 0.31");
+    expect(ba.text).toContain("Cliff's δ(B, A) = −0.31");
+    expect(ba.delta).toBeCloseTo(-0.3088888888888889, 15);
+    expect([ab.winner, ba.winner]).toEqual(['B', 'B']);
+  });
+
+  it("says when Welch's t-test disagrees with a significant Mann–Whitney verdict, and why", () => {
+    // One extreme repeat in y: stats.mannwhitneyu(x, y) -> p 0.00018267179110955002;
+    // stats.ttest_ind(x, y, equal_var=False) -> t −1.096357245579295, p 0.3013850806551092;
+    // np.mean: 5.5, 113.5.
+    const x = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    const y = [11, 12, 13, 14, 15, 16, 17, 18, 19, 1000];
+    const v = verdict(
+      { name: 'X', values: x },
+      { name: 'Y', values: y },
+      { better: 'lower', metric: 'loss' },
+    );
+    expect(v.winner).toBe('X');
+    expect(v.welch?.pValue).toBeCloseTo(0.3013850806551092, 12);
+    expect(v.disagreement).toBe(
+      "Welch's t-test on the means disagrees: p = 0.3 ≥ α (means 5.5 (X) vs 113.5 (Y)); the verdict " +
+        'follows Mann–Whitney, which compares ranks and assumes no distribution, while the means can be ' +
+        'moved by a few extreme repeats.',
+    );
+    expect(v.text.endsWith(`X is better. ${v.disagreement}`)).toBe(true);
+  });
+
+  it("says when Welch's t-test finds a difference Mann–Whitney does not", () => {
+    // stats.mannwhitneyu(x, y) -> U 14, p 0.06495726495726495 (exact);
+    // stats.ttest_ind(x, y, equal_var=False) -> p 0.03966721465811352; means 0.225, 1.1875.
+    const x = [0.1, 0.9, -0.4, -1.0, 1.1, 1.5, -0.9, 0.5];
+    const y = [1.7, 1.4, 0.8, 0.4, 0.0, 2.2, 1.2, 1.8];
+    const v = verdict({ name: 'X', values: x }, { name: 'Y', values: y }, { better: 'higher' });
+    expect(v.significant).toBe(false);
+    expect(v.pValue).toBeCloseTo(0.06495726495726495, 12);
+    expect(v.disagreement).toMatch(
+      /^Welch's t-test on the means disagrees: p = 0\.04 < α \(means 0\.225 \(X\) vs 1\.188 \(Y\)\); the verdict follows Mann–Whitney.*more repeats would settle it\.$/,
+    );
+    expect(v.text).toContain(v.disagreement as string);
+  });
+
+  it('adds nothing when the two tests agree', () => {
+    // stats.ttest_ind(mse30a, mse30b, equal_var=False) -> p 0.026144398087524754, same direction.
+    const v = verdict(A, B, { better: 'lower' });
+    expect(v.welch?.pValue).toBeCloseTo(0.026144398087524754, 12);
+    expect(v.disagreement).toBeNull();
   });
 
   it('rejects bad options and samples', () => {

@@ -12,7 +12,15 @@ import type {
   MetricSummary,
   RunRecord,
 } from 'ditto/internal';
-import { type ExperimentRun, failures, formatP, formatNumber as num, VERSION } from 'ditto/internal';
+import {
+  type ExperimentRun,
+  failures,
+  formatDelta,
+  formatIqr,
+  formatP,
+  formatNumber as num,
+  VERSION,
+} from 'ditto/internal';
 import { boxPlotSvg, convergenceSvg, histogramSvg } from './svg/index.js';
 import { convergenceSentence, type RunFacts } from './terminal.js';
 
@@ -179,7 +187,7 @@ function statisticsTable(rows: readonly { label: string; summary: MetricSummary 
       num(d.std),
       num(d.sem),
       num(d.median),
-      `${num(d.q1)} – ${num(d.q3)}`,
+      formatIqr(d.q1, d.q3),
       num(d.iqm),
       num(d.min),
       num(d.max),
@@ -198,10 +206,7 @@ function statisticsTable(rows: readonly { label: string; summary: MetricSummary 
     return `<tr><td>${esc(label)}</td>${cells.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`;
   });
   return [
-    table(
-      ['experiment', 'n', 'mean', 'std', 'sem', 'median', 'IQR (q1 – q3)', 'IQM', 'min', 'max'],
-      description,
-    ),
+    table(['experiment', 'n', 'mean', 'std', 'sem', 'median', 'spread', 'IQM', 'min', 'max'], description),
     table(
       [
         'experiment',
@@ -230,7 +235,7 @@ function comparisonBlock(m: MetricComparison): string {
       p.welch ? `t = ${num(p.welch.statistic)}, p = ${formatP(p.welch.pValue)}` : '—',
       `U = ${num(p.mannWhitney.statistic)}, p = ${formatP(p.mannWhitney.pValue)}`,
       p.hedgesG === null ? '—' : num(p.hedgesG),
-      `${num(p.cliffsDelta.delta)} (${p.cliffsDelta.magnitude})`,
+      `δ(${p.a}, ${p.b}) = ${formatDelta(p.cliffsDelta.delta)} (${p.cliffsDelta.magnitude})`,
       `${num(i.estimate)} [${num(i.low)}, ${num(i.high)}]`,
     ];
     return `<tr><td>${esc(p.a)} vs ${esc(p.b)}</td>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
@@ -242,7 +247,7 @@ function comparisonBlock(m: MetricComparison): string {
         "Welch's t",
         'Mann–Whitney U',
         "Hedges' g",
-        "Cliff's δ(a, b)",
+        "Cliff's δ(a, b): > 0 when a tends to be larger",
         'P(a beats b) [95% CI]',
       ],
       rows,

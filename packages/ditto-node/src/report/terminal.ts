@@ -15,7 +15,7 @@ import type {
   PairComparison,
   RepeatFailure,
 } from 'ditto/internal';
-import { failures, formatP, formatNumber as num } from 'ditto/internal';
+import { failures, formatDelta, formatIqr, formatP, formatNumber as num } from 'ditto/internal';
 import { textBoxPlot } from '../cli/text-plot.js';
 import { wantsLogScale } from './scale.js';
 
@@ -85,7 +85,7 @@ export function formatMetric(label: string, m: MetricSummary, style: TextStyle =
   lines.push(
     ...wrap(
       `n ${d.n} · mean ${num(d.mean)} · std ${num(d.std)} · sem ${num(d.sem)} · median ${num(d.median)} · ` +
-        `IQR ${num(d.q1)} … ${num(d.q3)} · IQM ${num(d.iqm)} · min ${num(d.min)} · max ${num(d.max)}`,
+        `${formatIqr(d.q1, d.q3)} · IQM ${num(d.iqm)} · min ${num(d.min)} · max ${num(d.max)}`,
       '  ',
     ),
   );
@@ -165,10 +165,12 @@ export function formatComparison(comparison: Comparison, style: TextStyle = plai
 
 function formatMetricComparison(m: MetricComparison, style: TextStyle): string[] {
   const lines = [style.bold(`${m.metric} (${m.better} is better): ${m.groups.length} experiments`)];
-  const width = Math.min(28, Math.max(10, ...m.groups.map((g) => g.label.length)));
+  // The spread is printed as everywhere else ("IQR 0.12 (Q1–Q3 0.31–0.43)", up to 36 columns),
+  // so the label gets at most 16.
+  const width = Math.min(16, Math.max(10, ...m.groups.map((g) => g.label.length)));
   lines.push(
     style.dim(
-      `  ${'experiment'.padEnd(width)} ${'n'.padStart(4)} ${'median'.padStart(10)} ${'mean'.padStart(10)} ${'IQR'.padStart(10)}`,
+      `  ${'experiment'.padEnd(width)} ${'n'.padStart(4)} ${'median'.padStart(9)} ${'mean'.padStart(9)} spread`,
     ),
   );
   for (const g of m.groups) {
@@ -176,8 +178,8 @@ function formatMetricComparison(m: MetricComparison, style: TextStyle): string[]
     const q = (p: number) => quantileSorted(sorted, p);
     const mean = g.values.reduce((s, v) => s + v, 0) / g.values.length;
     lines.push(
-      `  ${clip(g.label, width).padEnd(width)} ${String(g.values.length).padStart(4)} ${num(q(0.5)).padStart(10)} ` +
-        `${num(mean).padStart(10)} ${num(q(0.75) - q(0.25)).padStart(10)}`,
+      `  ${clip(g.label, width).padEnd(width)} ${String(g.values.length).padStart(4)} ${num(q(0.5)).padStart(9)} ` +
+        `${num(mean).padStart(9)} ${formatIqr(q(0.25), q(0.75))}`,
     );
   }
   lines.push(...boxPlot(m.groups.map((g) => ({ label: g.label, values: g.values }))));
@@ -202,7 +204,7 @@ function formatPair(p: PairComparison, metric: string, better: string, style: Te
       : null,
     `Mann–Whitney U = ${num(p.mannWhitney.statistic)}, p = ${formatP(p.mannWhitney.pValue)} (${p.mannWhitney.method})`,
     p.hedgesG !== null ? `Hedges' g = ${num(p.hedgesG)}` : null,
-    `Cliff's δ = ${num(p.cliffsDelta.delta)} (${p.cliffsDelta.magnitude})`,
+    `Cliff's δ(${p.a}, ${p.b}) = ${formatDelta(p.cliffsDelta.delta)} (${p.cliffsDelta.magnitude})`,
   ].filter((s) => s !== null);
   lines.push(...wrap(tests.join(' · '), '    '));
   const i = p.improvement;

@@ -9,7 +9,16 @@ export interface ConvergencePoint {
   mean: number;
   /** Half-width of the Student-t interval for the mean: t((1 + confidence)/2, n − 1) · s/√n. */
   halfWidth: number;
+  /** How many distinct values the first n contain. */
+  distinct: number;
 }
+
+/**
+ * "Enough repeats" is never declared from fewer distinct values than this: an interval from a few
+ * repeated values (a metric on a small test set, a run that barely varies) is not an estimate of
+ * the spread, however narrow it is.
+ */
+export const MIN_DISTINCT_VALUES = 5;
 
 /** Result of {@link convergence}. */
 export interface Convergence {
@@ -17,24 +26,29 @@ export interface Convergence {
   points: ConvergencePoint[];
   /**
    * The smallest n from which the half-width stays ≤ the tolerance for every later run observed,
-   * or null if the last run is still above it. It says when the estimate settled in this data,
-   * not a promise about further runs.
+   * or null if the last run is still above it. A point counts only with a half-width above 0 and
+   * at least `minDistinct` distinct values among its first n (see {@link MIN_DISTINCT_VALUES}).
+   * It says when the estimate settled in this data, not a promise about further runs.
    */
   enoughAt: number | null;
   tolerance: number;
   relative: boolean;
   confidence: number;
+  minDistinct: number;
 }
 
 /**
  * How many repeats are enough: for values in run order, the running mean and the half-width of the
  * t-interval for the mean at each n ≥ 2, and the first n after which the half-width stays within
- * `tolerance` (absolute, or a fraction of |running mean| when `relative`).
+ * `tolerance` (absolute, or a fraction of |running mean| when `relative`). An interval of zero
+ * width, or one from fewer than `minDistinct` distinct values (default {@link MIN_DISTINCT_VALUES}),
+ * never counts as within the tolerance: constant or nearly constant values say nothing about the
+ * spread of further repeats.
  *
  * Running mean and variance are updated with Welford's algorithm (stable, one pass).
  *
  * @throws RangeError on an empty sample, a non-finite value, a tolerance that is not a positive
- *   finite number, or a confidence outside (0, 1).
+ *   finite number, a confidence outside (0, 1) or a `minDistinct` below 2.
  * @example
  * ```ts
  * const c = convergence(mseByRun, { tolerance: 0.05, relative: true });
@@ -47,7 +61,8 @@ export function convergence(
     tolerance,
     confidence = 0.95,
     relative = false,
-  }: { tolerance: number; confidence?: number; relative?: boolean },
+    minDistinct = MIN_DISTINCT_VALUES,
+  }: { tolerance: number; confidence?: number; relative?: boolean; minDistinct?: number },
 ): Convergence {
   checkSample('convergence', 'values', values);
   if (typeof tolerance !== 'number' || !(tolerance > 0 && Number.isFinite(tolerance))) {
@@ -56,6 +71,12 @@ export function convergence(
     );
   }
   checkConfidence('convergence', confidence);
+  if (!Number.isSafeInteger(minDistinct) || minDistinct < 2) {
+    throw new RangeError(
+      `convergence: \`minDistinct\` must be a whole number ≥ 2 (got ${String(minDistinct)})`,
+    );
+  }
+  const seen = new Set<number>([values[0]]);
   const points: ConvergencePoint[] = [];
   let m = values[0];
   let m2 = 0;
@@ -68,10 +89,11 @@ export function convergence(
     m2 += delta * (x - m);
     const sem = Math.sqrt(m2 / (n - 1) / n);
     const halfWidth = tQuantile((1 + confidence) / 2, n - 1) * sem;
-    points.push({ n, mean: m, halfWidth });
+    seen.add(x);
+    points.push({ n, mean: m, halfWidth, distinct: seen.size });
     const limit = relative ? tolerance * Math.abs(m) : tolerance;
-    if (halfWidth <= limit) enoughAt ??= n;
+    if (halfWidth > 0 && seen.size >= minDistinct && halfWidth <= limit) enoughAt ??= n;
     else enoughAt = null;
   }
-  return { points, enoughAt, tolerance, relative, confidence };
+  return { points, enoughAt, tolerance, relative, confidence, minDistinct };
 }

@@ -1,7 +1,8 @@
 import { type CliffsMagnitude, cliffsDelta } from './effect-size.js';
 import { mannWhitneyU } from './mann-whitney.js';
-import { medianSorted, sortedCopy } from './sample-math.js';
+import { mean, medianSorted, sortedCopy } from './sample-math.js';
 import { checkConfidence, type Sample } from './validate.js';
+import { type WelchTTestResult, welchTTest } from './welch-t-test.js';
 
 /** An experiment's name and its metric values, one per run. */
 export interface NamedSample {
@@ -31,11 +32,18 @@ export interface Verdict {
   pValue: number;
   /** Mann–Whitney U of `a`. */
   u: number;
-  /** Cliff's δ(a, b): positive when a's values tend to be larger. */
+  /** Cliff's δ(a, b): positive when a's values tend to be larger (the sentence prints this δ). */
   delta: number;
   magnitude: CliffsMagnitude;
   medians: { a: number; b: number };
   alpha: number;
+  /** Welch's t-test on the same samples; null when one has fewer than 2 values. */
+  welch: WelchTTestResult | null;
+  /**
+   * When Welch's test disagrees with the verdict (significance at `alpha`, or the direction of the
+   * difference), the sentence that says so and why the verdict follows Mann–Whitney; else null.
+   */
+  disagreement: string | null;
 }
 
 /**
@@ -43,12 +51,17 @@ export interface Verdict {
  * assumes no shape for the distributions) and Cliff's δ (how often one beats the other).
  *
  * When p < alpha it names the experiment whose values tend to be better, e.g.
- * "B's median MSE is lower (0.012 vs 0.015 for A); p = 0.003 (Mann–Whitney U), Cliff's δ(B, A) =
- * −0.41 (medium): B is better." — δ is then given as winner vs other, so its sign matches the
- * direction. The direction comes from δ (equivalently U); if the medians disagree with it the
- * sentence says the values "tend to be" lower instead of quoting the medians as evidence.
+ * "B's median MSE is lower (0.012 vs 0.015 for A); p = 0.003 (Mann–Whitney U), Cliff's δ(A, B) =
+ * 0.41 (medium): B is better." Cliff's δ is always δ(a, b) in the order the samples were given —
+ * positive when a's values tend to be larger — as every printer of a comparison shows it. The
+ * direction comes from δ (equivalently U); if the medians disagree with it the sentence says the
+ * values "tend to be" lower instead of quoting the medians as evidence.
  * Otherwise: "No significant difference in MSE between A and B: p = 0.41 (Mann–Whitney U) ≥
  * α = 0.05; …".
+ *
+ * When Welch's t-test (on the means) disagrees — significant where Mann–Whitney is not, or the
+ * reverse, or the means differ the other way — a second sentence says so, with its p and the
+ * means, and why the verdict follows Mann–Whitney.
  *
  * @throws RangeError on an empty sample, a non-finite value, a bad `better` or `alpha`.
  * @example
@@ -66,13 +79,26 @@ export function verdict(a: NamedSample, b: NamedSample, options: VerdictOptions)
   const { delta, magnitude } = cliffsDelta(a.values, b.values);
   const medians = { a: medianSorted(sortedCopy(a.values)), b: medianSorted(sortedCopy(b.values)) };
   const significant = test.pValue < alpha;
-  const result = { significant, pValue: test.pValue, u: test.statistic, delta, magnitude, medians, alpha };
+  const welch = a.values.length >= 2 && b.values.length >= 2 ? welchTTest(a.values, b.values) : null;
+  const disagreement = welch === null ? null : welchDisagreement(welch, a, b, delta, significant, alpha);
+  const result = {
+    significant,
+    pValue: test.pValue,
+    u: test.statistic,
+    delta,
+    magnitude,
+    medians,
+    alpha,
+    welch,
+    disagreement,
+  };
   const p = `p = ${formatP(test.pValue)} (Mann–Whitney U)`;
+  const cliff = `Cliff's δ(${a.name}, ${b.name}) = ${formatDelta(delta)} (${magnitude})`;
+  const note = disagreement === null ? '' : ` ${disagreement}`;
   if (!significant) {
     const text =
       `No significant difference in ${metric} between ${a.name} and ${b.name}: ${p} ≥ α = ${formatNumber(alpha)}; ` +
-      `medians ${formatNumber(medians.a)} (${a.name}) vs ${formatNumber(medians.b)} (${b.name}), ` +
-      `Cliff's δ(${a.name}, ${b.name}) = ${formatDelta(delta)} (${magnitude}).`;
+      `medians ${formatNumber(medians.a)} (${a.name}) vs ${formatNumber(medians.b)} (${b.name}), ${cliff}.${note}`;
     return { text, winner: null, ...result };
   }
   // δ(a, b) > 0: a's values tend to be larger. δ ≠ 0 here, since δ = 0 means U = mn/2 and p = 1.
@@ -85,10 +111,42 @@ export function verdict(a: NamedSample, b: NamedSample, options: VerdictOptions)
   const claim = mediansAgree
     ? `${possessive(winner.name)} median ${metric} is ${direction} (${formatNumber(winnerMedian)} vs ${formatNumber(otherMedian)} for ${other.name})`
     : `${possessive(winner.name)} ${metric} tends to be ${direction} (medians ${formatNumber(winnerMedian)} vs ${formatNumber(otherMedian)} for ${other.name})`;
-  const text =
-    `${claim}; ${p}, Cliff's δ(${winner.name}, ${other.name}) = ${formatDelta(aWins ? delta : -delta)} ` +
-    `(${magnitude}): ${winner.name} is better.`;
+  const text = `${claim}; ${p}, ${cliff}: ${winner.name} is better.${note}`;
   return { text, winner: winner.name, ...result };
+}
+
+/**
+ * The sentence for a Welch's t-test that disagrees with the Mann–Whitney verdict, or null. The
+ * verdict follows Mann–Whitney because it compares ranks and assumes no distribution, while
+ * Welch's test compares means, which a few extreme repeats move — and, with few repeats, relies on
+ * the means being nearly normal.
+ */
+function welchDisagreement(
+  welch: WelchTTestResult,
+  a: NamedSample,
+  b: NamedSample,
+  delta: number,
+  significant: boolean,
+  alpha: number,
+): string | null {
+  if (Number.isNaN(welch.pValue)) return null;
+  const welchSignificant = welch.pValue < alpha;
+  const means = `means ${formatNumber(mean(a.values))} (${a.name}) vs ${formatNumber(mean(b.values))} (${b.name})`;
+  const why =
+    'the verdict follows Mann–Whitney, which compares ranks and assumes no distribution, while the means ' +
+    'can be moved by a few extreme repeats';
+  const welchP = `p = ${formatP(welch.pValue)}`;
+  if (significant && !welchSignificant) {
+    return `Welch's t-test on the means disagrees: ${welchP} ≥ α (${means}); ${why}.`;
+  }
+  if (!significant && welchSignificant) {
+    return `Welch's t-test on the means disagrees: ${welchP} < α (${means}); ${why}, and more repeats would settle it.`;
+  }
+  // Both significant: the means may still point the other way from the ranks.
+  if (significant && welchSignificant && Math.sign(welch.statistic) !== Math.sign(delta)) {
+    return `Welch's t-test agrees there is a difference but its means point the other way: ${welchP} (${means}); ${why}.`;
+  }
+  return null;
 }
 
 /** Four significant digits without trailing zeros; a real minus sign. */
@@ -100,6 +158,18 @@ export function formatNumber(x: number): string {
   return text.replace(/^-/, '−');
 }
 
+/**
+ * The interquartile range as every printer shows it: "IQR 0.12 (Q1–Q3 0.31–0.43)".
+ *
+ * @example
+ * ```ts
+ * formatIqr(0.31, 0.43); // 'IQR 0.12 (Q1–Q3 0.31–0.43)'
+ * ```
+ */
+export function formatIqr(q1: number, q3: number): string {
+  return `IQR ${formatNumber(q3 - q1)} (Q1–Q3 ${formatNumber(q1)}–${formatNumber(q3)})`;
+}
+
 /** p-values: two significant digits, scientific below 0.001. */
 export function formatP(p: number): string {
   if (Number.isNaN(p)) return 'NaN';
@@ -107,9 +177,12 @@ export function formatP(p: number): string {
   return p >= 1e-3 ? trimZeros(p.toPrecision(2)) : trimExponent(p.toExponential(1));
 }
 
-function formatDelta(delta: number): string {
+/**
+ * Cliff's δ as every printer shows it: two decimals, a real minus sign, and no "−0.00" for a tiny
+ * negative δ (the sign would suggest a direction there is not).
+ */
+export function formatDelta(delta: number): string {
   const text = delta.toFixed(2);
-  // A tiny negative δ rounds to "-0.00"; the sign would suggest a direction there is not.
   return text === '-0.00' ? '0.00' : text.replace(/^-/, '−');
 }
 

@@ -17,4 +17,6 @@ export * from './callbacks/index.js';
 export * from './data/index.js';
 export * from './experiments/index.js';
 export * from './io/index.js';
+// ONNX export for inference (onnx-proto, an optional peer dependency, loads on first use).
+export * from './onnx/index.js';
 export { nodeWorkerSpawner, registerNodeThreadsBackend } from './threads/index.js';

@@ -129,22 +129,45 @@ function scalePow2Function(): Wat {
 }
 
 /**
+ * Calls an elementary function on one f64x2: a wasm call (`call`), or its body expanded in place
+ * where it is used ({@link inliner}). Either gives the same operations on the same values.
+ */
+export type Elementary = (name: ElementaryName, arg: Wat) => Wat;
+/** The plain wasm call of `name`. */
+export const callElementary: Elementary = (name, arg) => call(ELEMENTARY[name], arg);
+
+/**
+ * A function whose body can be expanded inline: it pushes its statements (over locals named by
+ * `n`, its argument in `n('x')`) onto `out` in program order and returns its value's expression.
+ * `e` is how it calls the functions it is built on; an expansion pushes statements as `e` is
+ * called, so a statement that calls `e` is pushed alone, after the ones before it.
+ */
+interface Inlinable {
+  locals: readonly string[];
+  body(n: (local: string) => string, out: Wat[], e: Elementary): Wat;
+}
+
+/**
  * exp(x): k = floor(x·INV_LN2 + 0.5), r = (x − k·LN2_HI) − k·LN2_LO, scaleByPow2(1 + expm1Kernel(r), k).
  * The range checks are a clamp of x to [EXP_UNDERFLOW, EXP_OVERFLOW]: the algorithm itself gives +∞
  * and 0 there; pmax / pmin let NaN through and the algorithm keeps it NaN.
  */
-function expFunction(): Wat {
-  return v1('exp_v', { x: 'v128' }, { k: 'v128', r: 'v128', r2: 'v128', r4: 'v128', k1: 'v128', y: 'v128' }, [
-    set('x', pmin(pmax(x, c(EXP_UNDERFLOW)), c(EXP_OVERFLOW))),
-    set('k', reduceK(x)),
-    set('r', f.sub(f.sub(x, f.mul(get('k'), c(LN2_HI))), f.mul(get('k'), c(LN2_LO)))),
-    set('r2', f.mul(get('r'), get('r'))),
-    set('r4', f.mul(get('r2'), get('r2'))),
-    set('y', f.add(c(1), expm1Kernel(get('r'), get('r2'), get('r4')))),
-    set('k1', floor(f.mul(get('k'), c(0.5)))),
-    scaleByPow2(get('y'), get('k'), get('k1')),
-  ]);
-}
+const EXP: Inlinable = {
+  locals: ['k', 'r', 'r2', 'r4', 'k1', 'y'],
+  body(n, out) {
+    const g = (l: string) => get(n(l));
+    out.push(
+      set(n('x'), pmin(pmax(g('x'), c(EXP_UNDERFLOW)), c(EXP_OVERFLOW))),
+      set(n('k'), reduceK(g('x'))),
+      set(n('r'), f.sub(f.sub(g('x'), f.mul(g('k'), c(LN2_HI))), f.mul(g('k'), c(LN2_LO)))),
+      set(n('r2'), f.mul(g('r'), g('r'))),
+      set(n('r4'), f.mul(g('r2'), g('r2'))),
+      set(n('y'), f.add(c(1), expm1Kernel(g('r'), g('r2'), g('r4')))),
+      set(n('k1'), floor(f.mul(g('k'), c(0.5)))),
+    );
+    return scaleByPow2(g('y'), g('k'), g('k1'));
+  },
+};
 
 /**
  * expm1(x): |x| < HALF_LN2 → expm1Kernel(x); otherwise hi = x − k·LN2_HI, lo = k·LN2_LO, r = hi − lo,
@@ -152,33 +175,37 @@ function expFunction(): Wat {
  * t = 2^k: (t − 1) + t·uc. x > EXP_OVERFLOW → +∞, x < −40 → −1, NaN and ±0 → x. One kernel
  * evaluation serves both branches: on x in the small lanes, on r in the others.
  */
-function expm1Function(): Wat {
-  const locals = ['small', 'k', 'hi', 'lo', 'r', 'c', 'r2', 'r4', 'u', 'uc', 't', 'big', 'y'];
-  return v1('expm1_v', { x: 'v128' }, Object.fromEntries(locals.map((n) => [n, 'v128' as const])), [
-    set('small', f.lt(f.abs(x), c(HALF_LN2))),
-    set('k', reduceK(x)),
-    set('hi', f.sub(x, f.mul(get('k'), c(LN2_HI)))),
-    set('lo', f.mul(get('k'), c(LN2_LO))),
-    set('r', f.sub(get('hi'), get('lo'))),
-    set('c', f.sub(f.sub(get('hi'), get('r')), get('lo'))),
-    set('r', pick(x, get('r'), get('small'))),
-    set('r2', f.mul(get('r'), get('r'))),
-    set('r4', f.mul(get('r2'), get('r2'))),
-    set('u', expm1Kernel(get('r'), get('r2'), get('r4'))),
-    set('uc', f.add(get('u'), f.mul(get('c'), f.add(c(1), get('u'))))),
-    // t = 2^k (exact for the −58 ≤ k ≤ 56 that use it)
-    set('t', pow2(get('k'))),
-    set('y', f.add(f.sub(get('t'), c(1)), f.mul(get('t'), get('uc')))),
-    set('big', f.gt(get('k'), c(56))),
-    when(v128.anyTrue(get('big')), [
-      set('y', pick(call('scale_pow2', f.add(c(1), get('uc')), get('k')), get('y'), get('big'))),
-    ]),
-    set('y', pick(get('u'), get('y'), get('small'))),
-    set('y', pick(c(Number.POSITIVE_INFINITY), get('y'), f.gt(x, c(EXP_OVERFLOW)))),
-    set('y', pick(c(-1), get('y'), f.lt(x, c(-40)))),
-    pick(x, get('y'), v128.or(f.ne(x, x), f.eq(x, c(0)))),
-  ]);
-}
+const EXPM1: Inlinable = {
+  locals: ['small', 'k', 'hi', 'lo', 'r', 'c', 'r2', 'r4', 'u', 'uc', 't', 'big', 'y'],
+  body(n, out) {
+    const g = (l: string) => get(n(l));
+    const x = g('x');
+    out.push(
+      set(n('small'), f.lt(f.abs(x), c(HALF_LN2))),
+      set(n('k'), reduceK(x)),
+      set(n('hi'), f.sub(x, f.mul(g('k'), c(LN2_HI)))),
+      set(n('lo'), f.mul(g('k'), c(LN2_LO))),
+      set(n('r'), f.sub(g('hi'), g('lo'))),
+      set(n('c'), f.sub(f.sub(g('hi'), g('r')), g('lo'))),
+      set(n('r'), pick(x, g('r'), g('small'))),
+      set(n('r2'), f.mul(g('r'), g('r'))),
+      set(n('r4'), f.mul(g('r2'), g('r2'))),
+      set(n('u'), expm1Kernel(g('r'), g('r2'), g('r4'))),
+      set(n('uc'), f.add(g('u'), f.mul(g('c'), f.add(c(1), g('u'))))),
+      // t = 2^k (exact for the −58 ≤ k ≤ 56 that use it)
+      set(n('t'), pow2(g('k'))),
+      set(n('y'), f.add(f.sub(g('t'), c(1)), f.mul(g('t'), g('uc')))),
+      set(n('big'), f.gt(g('k'), c(56))),
+      when(v128.anyTrue(g('big')), [
+        set(n('y'), pick(call('scale_pow2', f.add(c(1), g('uc')), g('k')), g('y'), g('big'))),
+      ]),
+      set(n('y'), pick(g('u'), g('y'), g('small'))),
+      set(n('y'), pick(c(Number.POSITIVE_INFINITY), g('y'), f.gt(x, c(EXP_OVERFLOW)))),
+      set(n('y'), pick(c(-1), g('y'), f.lt(x, c(-40)))),
+    );
+    return pick(x, g('y'), v128.or(f.ne(x, x), f.eq(x, c(0))));
+  },
+};
 
 /**
  * log(x): subnormal x → x·2^54 with k = −54; e = (hi >>> 20) − 1023 + ((hi & 0xfffff) > 0x6a09e) from
@@ -260,35 +287,81 @@ function log1pFunction(): Wat {
 
 /**
  * tanh(x): a = |x|; a < 0.55: t = expm1(−2·a), r = −t/(t + 2); a < 22: r = 1 − 2/(expm1(2·a) + 2);
- * else 1; x < 0 → −r; ±0 and NaN → x. One expm1 per lane: its argument is chosen per lane.
+ * else 1; x < 0 → −r; ±0 and NaN → x. One expm1 per lane: its argument is chosen per lane; one
+ * division too: q = (low ? −t : 2)/(t + 2) is each branch's quotient, r = low ? q : 1 − q.
  */
-function tanhFunction(): Wat {
-  const a = get('a');
-  const t = get('t');
-  return v1('tanh_v', { x: 'v128' }, { a: 'v128', low: 'v128', t: 'v128', r: 'v128' }, [
-    set('a', f.abs(x)),
-    set('low', f.lt(a, c(0.55))),
-    set('t', call('expm1_v', pick(f.mul(c(-2), a), f.mul(c(2), a), get('low')))),
-    set(
-      'r',
-      pick(
-        f.div(f.neg(t), f.add(t, c(2))),
-        pick(f.sub(c(1), f.div(c(2), f.add(t, c(2)))), c(1), f.lt(a, c(22))),
-        get('low'),
-      ),
-    ),
-    set('r', pick(f.neg(get('r')), get('r'), f.lt(x, c(0)))),
-    pick(get('r'), x, f.gt(a, c(0))),
-  ]);
+const TANH: Inlinable = {
+  locals: ['a', 'low', 't', 'q', 'r'],
+  body(n, out, e) {
+    const g = (l: string) => get(n(l));
+    const x = g('x');
+    const a = g('a');
+    out.push(set(n('a'), f.abs(x)), set(n('low'), f.lt(a, c(0.55))));
+    // pushed on its own: an expansion of e pushes its statements while the argument is built
+    out.push(set(n('t'), e('expm1', pick(f.mul(c(-2), a), f.mul(c(2), a), g('low')))));
+    out.push(
+      set(n('q'), f.div(pick(f.neg(g('t')), c(2), g('low')), f.add(g('t'), c(2)))),
+      set(n('r'), pick(g('q'), pick(f.sub(c(1), g('q')), c(1), f.lt(a, c(22))), g('low'))),
+      set(n('r'), pick(f.neg(g('r')), g('r'), f.lt(x, c(0)))),
+    );
+    return pick(g('r'), x, f.gt(a, c(0)));
+  },
+};
+
+/**
+ * sigmoid(x): x ≥ 0 → 1/(1 + exp(−x)); else e = exp(x), e/(1 + e). One exp: its argument per lane;
+ * one division: (x ≥ 0 ? 1 : e)/(1 + e).
+ */
+const SIGMOID: Inlinable = {
+  locals: ['pos', 'e'],
+  body(n, out, e) {
+    const g = (l: string) => get(n(l));
+    const x = g('x');
+    out.push(set(n('pos'), f.ge(x, c(0))));
+    out.push(set(n('e'), e('exp', pick(f.neg(x), x, g('pos')))));
+    return f.div(pick(c(1), g('e'), g('pos')), f.add(c(1), g('e')));
+  },
+};
+
+/** The functions that expand inline; the others are always called. */
+const INLINABLE: Partial<Record<ElementaryName, Inlinable>> = {
+  exp: EXP,
+  expm1: EXPM1,
+  tanh: TANH,
+  sigmoid: SIGMOID,
+};
+
+/**
+ * Expands inlinable elementary functions into `out` (V8 does not inline wasm calls, and the
+ * elementwise loops spend more on a call than on a short polynomial); each expansion gets fresh
+ * local names, all listed in `locals` (v128) for the enclosing function. Others are called.
+ */
+export function inliner(out: Wat[]): { e: Elementary; locals: string[] } {
+  const locals: string[] = [];
+  let count = 0;
+  const e: Elementary = (name, arg) => {
+    const definition = INLINABLE[name];
+    if (!definition) return callElementary(name, arg);
+    const prefix = `${name}${count++}_`;
+    const n = (local: string) => prefix + local;
+    locals.push(n('x'), ...definition.locals.map(n));
+    out.push(set(n('x'), arg));
+    return definition.body(n, out, e);
+  };
+  return { e, locals };
 }
 
-/** sigmoid(x): x ≥ 0 → 1/(1 + exp(−x)); else e = exp(x), e/(1 + e). One exp: its argument per lane. */
-function sigmoidFunction(): Wat {
-  const e = get('e');
-  return v1('sigmoid_v', { x: 'v128' }, { pos: 'v128', e: 'v128' }, [
-    set('pos', f.ge(x, c(0))),
-    set('e', call('exp_v', pick(f.neg(x), x, get('pos')))),
-    pick(f.div(c(1), f.add(c(1), e)), f.div(e, f.add(c(1), e)), get('pos')),
+/** The wasm function of an inlinable definition (the functions it uses expanded inside it). */
+function inlinableFunction(name: ElementaryName): Wat {
+  const definition = INLINABLE[name];
+  if (!definition) throw new Error(`${name} is not inlinable`);
+  const body: Wat[] = [];
+  const inner = inliner(body);
+  const value = definition.body((local) => local, body, inner.e);
+  const locals = [...definition.locals, ...inner.locals];
+  return v1(ELEMENTARY[name], { x: 'v128' }, Object.fromEntries(locals.map((l) => [l, 'v128' as const])), [
+    ...body,
+    value,
   ]);
 }
 
@@ -388,12 +461,12 @@ function logScalar(): Wat {
 export function elementaryFunctions(): Wat[] {
   return [
     scalePow2Function(),
-    expFunction(),
-    expm1Function(),
+    inlinableFunction('exp'),
+    inlinableFunction('expm1'),
     logFunction(),
     log1pFunction(),
-    tanhFunction(),
-    sigmoidFunction(),
+    inlinableFunction('tanh'),
+    inlinableFunction('sigmoid'),
     softplusFunction(),
     erfFunction(),
     horner('poly_erf_p', ERF_P),

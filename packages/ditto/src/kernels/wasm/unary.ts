@@ -13,6 +13,7 @@ import {
   UNARY_CODES,
   UNARY_OP_ORDER,
 } from '../op-codes.js';
+import { callElementary, type Elementary, inliner } from './elementary.js';
 import { INV_SQRT_2PI, INV_SQRT2, SELU_ALPHA, SELU_SCALE, SELU_SCALE_ALPHA } from './elementary-constants.js';
 import { F32, F64, type Lanes } from './lanes.js';
 import {
@@ -22,6 +23,7 @@ import {
   func,
   get,
   global,
+  i8x16Shuffle,
   i32,
   i64,
   i64x2,
@@ -33,6 +35,7 @@ import {
   sx,
   tee,
   until,
+  type ValType,
   v128,
   type Wat,
   when,
@@ -46,10 +49,14 @@ interface PlainDefinition {
   /** The float32 rounding of the float64 formula is the formula on float32 (see above). */
   exactInF32: boolean;
 }
-/** An op on the elementary functions (f64x2 only): statements that set `y` (forward) or `d`. */
+/**
+ * An op on the elementary functions (f64x2 only): statements that set `y` (forward) or `d`. `e`
+ * calls an elementary function; an inline expansion is placed before the statements, so its
+ * argument may use only x, a and dy.
+ */
 interface ElementaryDefinition {
   kind: 'elementary';
-  emit(x: Wat, a: Wat, dy: Wat): Wat[];
+  emit(x: Wat, a: Wat, dy: Wat, e: Elementary): Wat[];
 }
 type Definition = PlainDefinition | ElementaryDefinition;
 
@@ -90,30 +97,30 @@ export const FORWARD: Record<UnaryOp, Definition> = {
   ),
   // x / (1 + |x|)
   softsign: plain(false, (t, x) => t.v.div(x, t.v.add(t.constant(1), t.v.abs(x)))),
-  log: elementary((x) => [set('y', call('log_v', x))]),
-  exp: elementary((x) => [set('y', call('exp_v', x))]),
+  log: elementary((x, _a, _dy, e) => [set('y', e('log', x))]),
+  exp: elementary((x, _a, _dy, e) => [set('y', e('exp', x))]),
   // x > 0 ? x : alpha·expm1(x) (expm1 only when some lane needs it)
-  elu: elementary((x, a) => [
+  elu: elementary((x, a, _dy, e) => [
     set('pos', f.gt(x, c(0))),
     set('y', x),
-    when(notAll(get('pos')), [set('y', pick(x, f.mul(a, call('expm1_v', x)), get('pos')))]),
+    when(notAll(get('pos')), [set('y', pick(x, f.mul(a, e('expm1', x)), get('pos')))]),
   ]),
   // x > 0 ? SCALE·x : SCALE·(ALPHA·expm1(x))
-  selu: elementary((x) => [
+  selu: elementary((x, _a, _dy, e) => [
     set('pos', f.gt(x, c(0))),
     set('y', f.mul(c(SELU_SCALE), x)),
     when(notAll(get('pos')), [
-      set('y', pick(get('y'), f.mul(c(SELU_SCALE), f.mul(c(SELU_ALPHA), call('expm1_v', x))), get('pos'))),
+      set('y', pick(get('y'), f.mul(c(SELU_SCALE), f.mul(c(SELU_ALPHA), e('expm1', x))), get('pos'))),
     ]),
   ]),
-  sigmoid: elementary((x) => [set('y', call('sigmoid_v', x))]),
-  tanh: elementary((x) => [set('y', call('tanh_v', x))]),
-  softplus: elementary((x) => [set('y', call('softplus_v', x))]),
+  sigmoid: elementary((x, _a, _dy, e) => [set('y', e('sigmoid', x))]),
+  tanh: elementary((x, _a, _dy, e) => [set('y', e('tanh', x))]),
+  softplus: elementary((x, _a, _dy, e) => [set('y', e('softplus', x))]),
   // x·sigmoid(x)
-  swish: elementary((x) => [set('y', f.mul(x, call('sigmoid_v', x)))]),
+  swish: elementary((x, _a, _dy, e) => [set('y', f.mul(x, e('sigmoid', x)))]),
   // (0.5·x)·(1 + erf(x·INV_SQRT2))
-  gelu: elementary((x) => [
-    set('y', f.mul(f.mul(c(0.5), x), f.add(c(1), call('erf_v', f.mul(x, c(INV_SQRT2)))))),
+  gelu: elementary((x, _a, _dy, e) => [
+    set('y', f.mul(f.mul(c(0.5), x), f.add(c(1), e('erf', f.mul(x, c(INV_SQRT2)))))),
   ]),
 };
 
@@ -144,46 +151,46 @@ export const BACKWARD: Record<UnaryOp, Definition> = {
   // dy / x
   log: plain(true, (t, x, _a, dy) => t.v.div(dy, x)),
   // exp(x)·dy
-  exp: elementary((x, _a, dy) => [set('d', f.mul(call('exp_v', x), dy))]),
+  exp: elementary((x, _a, dy, e) => [set('d', f.mul(e('exp', x), dy))]),
   // x > 0 ? dy : (alpha·exp(x))·dy
-  elu: elementary((x, a, dy) => [
+  elu: elementary((x, a, dy, e) => [
     set('pos', f.gt(x, c(0))),
     set('d', dy),
-    when(notAll(get('pos')), [set('d', pick(dy, f.mul(f.mul(a, call('exp_v', x)), dy), get('pos')))]),
+    when(notAll(get('pos')), [set('d', pick(dy, f.mul(f.mul(a, e('exp', x)), dy), get('pos')))]),
   ]),
   // x > 0 ? SCALE·dy : ((SCALE·ALPHA)·exp(x))·dy
-  selu: elementary((x, _a, dy) => [
+  selu: elementary((x, _a, dy, e) => [
     set('pos', f.gt(x, c(0))),
     set('d', f.mul(c(SELU_SCALE), dy)),
     when(notAll(get('pos')), [
-      set('d', pick(get('d'), f.mul(f.mul(c(SELU_SCALE_ALPHA), call('exp_v', x)), dy), get('pos'))),
+      set('d', pick(get('d'), f.mul(f.mul(c(SELU_SCALE_ALPHA), e('exp', x)), dy), get('pos'))),
     ]),
   ]),
   // s = sigmoid(x); (s·(1 − s))·dy
-  sigmoid: elementary((x, _a, dy) => [
-    set('s', call('sigmoid_v', x)),
+  sigmoid: elementary((x, _a, dy, e) => [
+    set('s', e('sigmoid', x)),
     set('d', f.mul(f.mul(get('s'), f.sub(c(1), get('s'))), dy)),
   ]),
   // t = tanh(x); (1 − t·t)·dy
-  tanh: elementary((x, _a, dy) => [
-    set('s', call('tanh_v', x)),
+  tanh: elementary((x, _a, dy, e) => [
+    set('s', e('tanh', x)),
     set('d', f.mul(f.sub(c(1), f.mul(get('s'), get('s'))), dy)),
   ]),
   // sigmoid(x)·dy
-  softplus: elementary((x, _a, dy) => [set('d', f.mul(call('sigmoid_v', x), dy))]),
+  softplus: elementary((x, _a, dy, e) => [set('d', f.mul(e('sigmoid', x), dy))]),
   // s = sigmoid(x); (s + (x·s)·(1 − s))·dy
-  swish: elementary((x, _a, dy) => [
-    set('s', call('sigmoid_v', x)),
+  swish: elementary((x, _a, dy, e) => [
+    set('s', e('sigmoid', x)),
     set('d', f.mul(f.add(get('s'), f.mul(f.mul(x, get('s')), f.sub(c(1), get('s')))), dy)),
   ]),
   // ((0.5·(1 + erf(x·INV_SQRT2))) + (x·exp((−0.5·x)·x))·INV_SQRT_2PI)·dy
-  gelu: elementary((x, _a, dy) => [
+  gelu: elementary((x, _a, dy, e) => [
     set(
       'd',
       f.mul(
         f.add(
-          f.mul(c(0.5), f.add(c(1), call('erf_v', f.mul(x, c(INV_SQRT2))))),
-          f.mul(f.mul(x, call('exp_v', f.mul(f.mul(c(-0.5), x), x))), c(INV_SQRT_2PI)),
+          f.mul(c(0.5), f.add(c(1), e('erf', f.mul(x, c(INV_SQRT2))))),
+          f.mul(f.mul(x, e('exp', f.mul(f.mul(c(-0.5), x), x))), c(INV_SQRT_2PI)),
         ),
         dy,
       ),
@@ -309,7 +316,10 @@ function elementaryLoop(name: string, backward: boolean): Wat {
     if (d.kind !== 'elementary') throw new Error(`${op} is not elementary`);
     return {
       label: op,
-      body: [...d.emit(get('x'), get('a'), get('dy')), ...(k < ops.length - 1 ? [br('store')] : [])],
+      body: [
+        ...d.emit(get('x'), get('a'), get('dy'), callElementary),
+        ...(k < ops.length - 1 ? [br('store')] : []),
+      ],
     };
   });
   const loads = backward
@@ -421,6 +431,89 @@ function unaryBackwardExactF32(): Wat {
   });
 }
 
+/**
+ * The ops whose float32 data run on whole f32x4 vectors directly: each vector's two halves are
+ * promoted (exact), evaluated with the elementary functions expanded inline, demoted (one rounding
+ * each) and stored together — no scratch chunks, no wasm calls per vector. The LSTM's and GRU's
+ * gates spend most of a step here.
+ */
+export const INLINE_F32: readonly UnaryOp[] = ['exp', 'sigmoid', 'tanh', 'swish'];
+
+/** The low (0) or high (1) two float32 lanes of `v` as f64x2. */
+const promoteHalf = (v: Wat, half: 0 | 1): Wat =>
+  sx(
+    'f64x2.promote_low_f32x4',
+    half === 0 ? v : i8x16Shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], v, v),
+  );
+/** [demote(lo), demote(hi)] as one f32x4. */
+const demotePair = (lo: Wat, hi: Wat): Wat =>
+  i8x16Shuffle(
+    [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23],
+    sx('f32x4.demote_f64x2_zero', lo),
+    sx('f32x4.demote_f64x2_zero', hi),
+  );
+
+/**
+ * `unary_inline_f32` / `unary_backward_inline_f32`: the ops of INLINE_F32 on `bytes` (a positive
+ * multiple of 16) of float32; returns 0, doing nothing, for the other ops.
+ */
+function unaryInlineF32(backward: boolean): Wat {
+  const table = backward ? BACKWARD : FORWARD;
+  const result = backward ? 'd' : 'y';
+  const locals: Record<string, ValType> = {
+    i: 'i32',
+    v: 'v128',
+    dyv: 'v128',
+    low: 'v128',
+    x: 'v128',
+    dy: 'v128',
+    a: 'v128',
+    [result]: 'v128',
+    s: 'v128',
+    pos: 'v128',
+  };
+  /** One half: x (and dy) promoted, then the op's statements with its functions expanded. */
+  const half = (op: UnaryOp, h: 0 | 1): Wat[] => {
+    const definition = table[op];
+    if (definition.kind !== 'elementary') throw new Error(`${op} is not an elementary op`);
+    const body: Wat[] = [set('x', promoteHalf(get('v'), h))];
+    if (backward) body.push(set('dy', promoteHalf(get('dyv'), h)));
+    const expansion = inliner(body);
+    const statements = definition.emit(get('x'), get('a'), get('dy'), expansion.e);
+    for (const name of expansion.locals) locals[name] = 'v128';
+    return [...body, ...statements];
+  };
+  const src = backward ? 'xs' : 'src';
+  const targets = UNARY_OP_ORDER.slice(0, Math.max(...INLINE_F32.map((op) => UNARY_CODES[op])) + 1).map(
+    (op) => (INLINE_F32.includes(op) ? op : 'other'),
+  );
+  const cases: { label: string; body: Wat[] }[] = INLINE_F32.map((op) => ({
+    label: op,
+    body: [
+      vectors([
+        set('v', v128.load(0, at(src))),
+        ...(backward ? [set('dyv', v128.load(0, at('dys')))] : []),
+        ...half(op, 0),
+        set('low', get(result)),
+        ...half(op, 1),
+        v128.store(0, at('dst'), demotePair(get('low'), get(result))),
+      ]),
+      ret(i32.const(1)),
+    ],
+  }));
+  cases.push({ label: 'other', body: [i32.const(0)] });
+  const body = [set('a', F64.v.splat(get('alpha'))), ...jumpTable(get('op'), [...targets, 'other'], cases)];
+  return func({
+    name: backward ? 'unary_backward_inline_f32' : 'unary_inline_f32',
+    params: backward
+      ? { op: 'i32', xs: 'i32', dys: 'i32', dst: 'i32', bytes: 'i32', alpha: 'f64' }
+      : { op: 'i32', src: 'i32', dst: 'i32', bytes: 'i32', alpha: 'f64' },
+    result: 'i32',
+    locals,
+    body,
+  });
+}
+
 /** Advances each named pointer by `bytes` bytes. */
 const advance = (bytes: Wat, ...names: string[]): Wat[] => names.map((n) => set(n, i32.add(get(n), bytes)));
 
@@ -437,6 +530,14 @@ function unaryF32(): Wat {
         call('unary_exact_f32', get('op'), get('x'), get('out'), get('full')),
         ...advance(get('full'), 'x', 'out'),
         set('n', i32.and(get('n'), i32.const(3))),
+      ]),
+      // INLINE_F32 ops: whole vectors directly, the rest as above.
+      when(i32.geS(get('n'), i32.const(4)), [
+        set('full', i32.shl(i32.and(get('n'), i32.const(-4)), i32.const(2))),
+        when(call('unary_inline_f32', get('op'), get('x'), get('out'), get('full'), get('alpha')), [
+          ...advance(get('full'), 'x', 'out'),
+          set('n', i32.and(get('n'), i32.const(3))),
+        ]),
       ]),
       until(
         'chunks',
@@ -465,6 +566,20 @@ function unaryBackwardF32(): Wat {
           ...advance(get('full'), 'x', 'dy', 'dx'),
           set('n', i32.and(get('n'), i32.const(3))),
         ]),
+      ]),
+      when(i32.geS(get('n'), i32.const(4)), [
+        when(
+          call(
+            'unary_backward_inline_f32',
+            get('op'),
+            get('x'),
+            get('dy'),
+            get('dx'),
+            get('full'),
+            get('alpha'),
+          ),
+          [...advance(get('full'), 'x', 'dy', 'dx'), set('n', i32.and(get('n'), i32.const(3)))],
+        ),
       ]),
       until(
         'chunks',
@@ -538,6 +653,8 @@ export function unaryKernels(): Wat[] {
     demoteChunk(),
     unaryExactF32(),
     unaryBackwardExactF32(),
+    unaryInlineF32(false),
+    unaryInlineF32(true),
     unaryF32(),
     unaryBackwardF32(),
     unaryF64(false),

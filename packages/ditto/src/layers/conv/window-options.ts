@@ -25,10 +25,14 @@ export function spatialTuple(where: string, name: string, value: SpatialValue, r
   return [...list];
 }
 
-/** The padding option ('valid' by default, as Keras). */
-export function paddingOption(where: string, value: Padding | undefined): Padding {
-  const padding = value ?? 'valid';
-  checkOneOf(where, 'padding', padding, ['valid', 'same']);
+/** The padding option ('valid' by default, as Keras), one of `allowed` ('valid' and 'same' unless given). */
+export function paddingOption<P extends string = Padding>(
+  where: string,
+  value: P | undefined,
+  allowed: readonly P[] = ['valid', 'same'] as unknown as readonly P[],
+): P {
+  const padding = value ?? ('valid' as P);
+  checkOneOf(where, 'padding', padding, allowed);
   return padding;
 }
 

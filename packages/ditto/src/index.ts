@@ -163,14 +163,18 @@ export { TimeDistributed } from './layers/wrappers/time-distributed.js';
 export { fromLogits, type LogitsLossName } from './losses/from-logits.js';
 export * as losses from './losses/index.js';
 export * as metrics from './metrics/index.js';
+// The functional API and the shared training engine (models/model.ts)
+export type { ClassWeight, ModelData } from './models/batch-data.js';
 export { History } from './models/history.js';
 export type { InputData } from './models/inputs.js';
+export { type Batch, type BatchOptions, type BatchSource, Model, type ModelConfig } from './models/model.js';
 export {
   type CompileOptions,
   type EvaluateOptions,
   type FitOptions,
   Sequential,
 } from './models/sequential.js';
+export { Input, type InputOptions, SymbolicTensor } from './models/symbolic.js';
 export type { RandomConsumerState, TrainingState } from './models/training-state.js';
 export * as optimizers from './optimizers/index.js';
 export * as random from './random/index.js';

@@ -1,4 +1,5 @@
 import type { Layer } from '../layers/layer.js';
+import type { SymbolicTensor } from './symbolic.js';
 
 interface Summarisable {
   readonly name: string;
@@ -26,17 +27,28 @@ export function formatSummary(model: Summarisable): string {
       params.toLocaleString('en-US'),
     ]);
   }
-  const headers = ['Layer (type)', 'Output Shape', 'Param #'];
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
-  const cell = (text: string, i: number) =>
-    i === 2 ? ` ${text.padStart(widths[i] - 2)} ` : ` ${text.padEnd(widths[i] - 2)} `;
-  const rule = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w)).join(m) + r;
   const bytes = model.layers.reduce(
     (b, l) => b + l.variables.reduce((s, v) => s + v.value.data.byteLength, 0),
     0,
   );
+  return table(model.name, ['Layer (type)', 'Output Shape', 'Param #'], rows, total, trainable, bytes);
+}
+
+/** The box-drawn table and the parameter totals under it (the Param # column right-aligned). */
+function table(
+  name: string,
+  headers: readonly string[],
+  rows: readonly string[][],
+  total: number,
+  trainable: number,
+  bytes: number,
+): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)) + 2);
+  const cell = (text: string, i: number) =>
+    i === 2 ? ` ${text.padStart(widths[i] - 2)} ` : ` ${text.padEnd(widths[i] - 2)} `;
+  const rule = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w)).join(m) + r;
   return [
-    `Model: "${model.name}"`,
+    `Model: "${name}"`,
     rule('┌', '┬', '┐'),
     `│${headers.map(cell).join('│')}│`,
     rule('├', '┼', '┤'),
@@ -46,4 +58,52 @@ export function formatSummary(model: Summarisable): string {
     ` Trainable params: ${trainable.toLocaleString('en-US')}`,
     ` Non-trainable params: ${(total - trainable).toLocaleString('en-US')}`,
   ].join('\n');
+}
+
+/**
+ * Keras-like summary of a functional model: one row per Input and per layer application, with
+ * the tensors it reads (`layer[node][0]`, Keras's notation); a shared layer's weights are counted
+ * once, at its first application.
+ */
+export function formatGraphSummary(
+  name: string,
+  inputs: readonly SymbolicTensor[],
+  order: readonly SymbolicTensor[],
+  layers: readonly Layer[],
+): string {
+  const rows: string[][] = [];
+  const labels = new Map<SymbolicTensor, string>();
+  const applications = new Map<Layer, number>();
+  for (const input of inputs) {
+    labels.set(input, `${input.name}[0][0]`);
+    rows.push([`${input.name} (InputLayer)`, shapeText(input.shape), '0', '-']);
+  }
+  for (const t of order) {
+    const layer = t.node.layer as Layer;
+    const index = applications.get(layer) ?? 0;
+    applications.set(layer, index + 1);
+    labels.set(t, `${layer.name}[${index}][0]`);
+    const connected = t.node.inputs.map((s) => labels.get(s) ?? s.name).join(', ');
+    const params = index === 0 ? layer.countParams() : 0;
+    rows.push([
+      `${layer.name} (${layer.constructor.name})`,
+      shapeText(t.shape),
+      params.toLocaleString('en-US'),
+      connected,
+    ]);
+  }
+  const total = layers.reduce((n, l) => n + l.countParams(), 0);
+  const trainable = layers.reduce(
+    (n, l) => n + l.trainableVariables.reduce((s, v) => s + v.value.size, 0),
+    0,
+  );
+  const bytes = layers.reduce((b, l) => b + l.variables.reduce((s, v) => s + v.value.data.byteLength, 0), 0);
+  return table(
+    name,
+    ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'],
+    rows,
+    total,
+    trainable,
+    bytes,
+  );
 }

@@ -165,7 +165,9 @@ export function exportOnnx(model: Sequential, options: OnnxExportOptions = {}): 
       output: [valueInfo(proto, settings.outputName, last.computeOutputShape(last.inputShape))],
     },
   });
-  return proto.ModelProto.encode(message).finish();
+  const encoded = proto.ModelProto.encode(message).finish();
+  // protobufjs hands back a Buffer in Node; a plain Uint8Array view is what the signature promises.
+  return new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength);
 }
 
 /**

@@ -74,6 +74,10 @@ export * as initializers from './initializers/index.js';
 export * from './io/index.js';
 export { Activation } from './layers/activation-layer.js';
 export { getActivation } from './layers/activations.js';
+export {
+  ActivityRegularization,
+  type ActivityRegularizationOptions,
+} from './layers/activity-regularization.js';
 export type { ConvOptions, ConvPadding, GroupedConvOptions } from './layers/conv/base-conv.js';
 export { Conv1D, type Conv1DOptions } from './layers/conv/conv1d.js';
 export { Conv2D, type Conv2DOptions } from './layers/conv/conv2d.js';

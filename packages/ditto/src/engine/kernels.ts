@@ -172,6 +172,11 @@ export const broadcastCopy = defineKernel(
       return;
     }
     const rank = target.length;
+    const tail = contiguousTail(strides, target);
+    if (tail < rank && blockOf(target, tail) >= MIN_RUN) {
+      copyBlocks(x, out, strides, target, tail, 0, 0, 0);
+      return;
+    }
     const index = new Array<number>(rank).fill(0);
     let src = 0;
     for (let o = 0; o < out.length; o++) {
@@ -186,6 +191,59 @@ export const broadcastCopy = defineKernel(
     }
   },
 );
+
+/** Runs shorter than this are walked element by element (a builtin copy per run costs more). */
+const MIN_RUN = 16;
+
+/** Elements of one block of axes d… of `target`. */
+function blockOf(target: readonly number[], d: number): number {
+  let size = 1;
+  for (let a = d; a < target.length; a++) size *= target[a];
+  return size;
+}
+
+/** The first axis of the longest run of trailing axes that x holds contiguously (rank when none). */
+function contiguousTail(strides: readonly number[], target: readonly number[]): number {
+  let expected = 1;
+  let d = target.length;
+  while (d > 0 && (target[d - 1] === 1 || strides[d - 1] === expected)) {
+    expected *= target[d - 1];
+    d--;
+  }
+  return d;
+}
+
+/**
+ * The block of axes d… at out[o…] from x[src…]: axes from `tail` on are one contiguous run; an axis
+ * of stride 0 fills its first slice and repeats it by doubling copies within out (bit copies, so the
+ * values are exactly the element-by-element walk's).
+ */
+function copyBlocks(
+  x: FloatArray,
+  out: FloatArray,
+  strides: readonly number[],
+  target: readonly number[],
+  tail: number,
+  d: number,
+  src: number,
+  o: number,
+): void {
+  if (d === tail) {
+    const run = blockOf(target, tail);
+    out.set(x.subarray(src, src + run), o);
+    return;
+  }
+  const block = blockOf(target, d + 1);
+  if (strides[d] === 0) {
+    copyBlocks(x, out, strides, target, tail, d + 1, src, o);
+    const total = block * target[d];
+    for (let filled = block; filled < total; filled *= 2)
+      out.copyWithin(o + filled, o, o + Math.min(filled, total - filled));
+    return;
+  }
+  for (let i = 0; i < target[d]; i++)
+    copyBlocks(x, out, strides, target, tail, d + 1, src + i * strides[d], o + i * block);
+}
 
 /** Whether reading at these strides walks an array of `shape` in its own row-major order. */
 function isContiguous(strides: readonly number[], shape: readonly number[]): boolean {

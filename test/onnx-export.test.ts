@@ -170,13 +170,13 @@ describe('ONNX export: recurrent models', () => {
 });
 
 describe('ONNX export: convolutional models', () => {
-  it('Conv2D (same, strides 2) + BatchNormalization + pooling + Conv2D (dilated) + global pooling', async () => {
+  it('Conv2D (same, strides 2) + BatchNormalization + pooling + Conv2D (dilated, 2 groups) + global pooling', async () => {
     await expectParity(
       [
         new Conv2D(4, 3, { inputShape: [11, 10, 2], padding: 'same', strides: 2, activation: 'relu' }),
         new BatchNormalization(),
         new MaxPooling2D({ poolSize: 2, strides: 1, padding: 'same' }),
-        new Conv2D(5, [3, 2], { dilationRate: [1, 2], activation: 'elu' }),
+        new Conv2D(6, [3, 2], { dilationRate: [1, 2], activation: 'elu', groups: 2 }),
         new BatchNormalization({ center: false }),
         new AveragePooling2D({ poolSize: [2, 3], padding: 'same' }),
         new GlobalAveragePooling2D(),
@@ -214,7 +214,7 @@ describe('ONNX export: convolutional models', () => {
     );
   });
 
-  it('Conv1D (same, strides) + MaxPooling1D + AveragePooling1D + global pooling', async () => {
+  it('Conv1D (same, strides; causal, dilated, 2 groups) + MaxPooling1D + AveragePooling1D + global pooling', async () => {
     await expectParity(
       [
         new Conv1D(4, 3, { inputShape: [20, 3], padding: 'same', strides: 2, activation: 'tanh' }),
@@ -227,7 +227,15 @@ describe('ONNX export: convolutional models', () => {
       [20, 3],
       9,
     );
-    await expectParity([new Conv1D(2, 4, { inputShape: [9, 2] }), new GlobalAveragePooling1D()], [9, 2], 10);
+    await expectParity(
+      [
+        new Conv1D(4, 3, { inputShape: [9, 2], padding: 'causal', dilationRate: 2, groups: 2 }),
+        new Conv1D(2, 2, { padding: 'causal', strides: 2 }),
+        new GlobalAveragePooling1D(),
+      ],
+      [9, 2],
+      10,
+    );
   });
 });
 

@@ -13,3 +13,4 @@ export {
   SAVEABLE_LAYER_CLASSES,
 } from './layer-config.js';
 export { loadModel } from './load.js';
+export * from './tfjs/index.js';

@@ -109,6 +109,13 @@ const CASES: Record<string, Case> = {
   },
   Dropout: { layers: () => [new Dropout(0.3, { inputShape: [4], seed: 2 }), new Dense(2)], sample: [4] },
   Activation: { layers: () => [new Activation('softsign', { inputShape: [4] })], sample: [4] },
+  ActivityRegularization: {
+    layers: () => [
+      new Dense(3, { inputShape: [4] }),
+      new ditto.ActivityRegularization({ l1: 0.01, l2: 0.002 }),
+    ],
+    sample: [4],
+  },
   Embedding: {
     layers: () => [new Embedding(9, 3, { inputShape: [5], maskZero: true }), new LSTM(2)],
     sample: [5],
@@ -135,7 +142,7 @@ const CASES: Record<string, Case> = {
     sample: sequence,
   },
   Conv2D: {
-    layers: () => [new Conv2D(3, [3, 2], { inputShape: image, strides: [2, 1], padding: 'same' })],
+    layers: () => [new Conv2D(4, [3, 2], { inputShape: image, strides: [2, 1], padding: 'same', groups: 2 })],
     sample: image,
   },
   Conv2DTranspose: {
@@ -277,7 +284,7 @@ describe('every layer class round-trips through a model file bit for bit', () =>
       const copy = await loadModel(model.toBytes());
       expect(copy.weightsHash()).toBe(model.weightsHash());
       expect(copy.layers.map(layerToConfig)).toEqual(model.layers.map(layerToConfig));
-      expect(copy.layers.map(layerToConfig)[0].className).toBe(className);
+      expect(copy.layers.map((l) => layerToConfig(l).className)).toContain(className);
       const x = inputs(c);
       expect(hashArrays([copy.predict(x).data])).toBe(hashArrays([model.predict(x).data]));
     });

@@ -7,6 +7,7 @@ import * as initializers from '../initializers/index.js';
 import type { Initializer } from '../initializers/initializer.js';
 import { Activation } from '../layers/activation-layer.js';
 import { ACTIVATION_NAMES, getActivation } from '../layers/activations.js';
+import { ActivityRegularization } from '../layers/activity-regularization.js';
 import { Conv1D } from '../layers/conv/conv1d.js';
 import { Conv2D } from '../layers/conv/conv2d.js';
 import { Conv2DTranspose } from '../layers/conv/conv2d-transpose.js';
@@ -108,6 +109,7 @@ const BUILDERS: readonly LayerBuilder[] = [
   byConstructor('Dense', Dense, 'units'),
   byConstructor('Dropout', Dropout, 'rate'),
   byConstructor('Activation', Activation, 'activation'),
+  byConstructor('ActivityRegularization', ActivityRegularization),
   byConstructor('Embedding', Embedding, 'inputDim', 'outputDim'),
   byConstructor('SimpleRNN', SimpleRNN, 'units'),
   byConstructor('LSTM', LSTM, 'units'),

@@ -17,8 +17,10 @@ import {
   Dense,
   Embedding,
   GroupNormalization,
+  Input,
   Layer,
   LSTM,
+  Model,
   ops,
   Sequential,
   type Tensor,
@@ -164,6 +166,11 @@ describe('ONNX export: refusals', () => {
       "exportOnnx: inputName and outputName are both 'x'",
     );
     expect(() => exportOnnx({} as never)).toThrow('exportOnnx: expected a Sequential model');
+    const input = Input({ shape: [3], name: 'x' });
+    const functional = new Model({ inputs: input, outputs: new Dense(2).apply(input), name: 'f' });
+    expect(() => exportOnnx(functional as never)).toThrow(
+      "exportOnnx: expected a Sequential model (model 'f' is a functional Model, not exported yet)",
+    );
   });
 
   it('without onnx-proto, ditto-node still loads and exportOnnx says how to install it', async () => {

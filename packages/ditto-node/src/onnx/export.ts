@@ -9,6 +9,7 @@ import {
   Dense,
   Dropout,
   Embedding,
+  Model,
   RecurrentLayer,
   Sequential,
   TimeDistributed,
@@ -122,7 +123,10 @@ function valueInfo(proto: Onnx, name: string, sampleShape: readonly number[]) {
  */
 export function exportOnnx(model: Sequential, options: OnnxExportOptions = {}): Uint8Array {
   if (!(model instanceof Sequential)) {
-    throw new TypeError('exportOnnx: expected a Sequential model');
+    const given: unknown = model;
+    const functional =
+      given instanceof Model ? ` (model '${given.name}' is a functional Model, not exported yet)` : '';
+    throw new TypeError(`exportOnnx: expected a Sequential model${functional}`);
   }
   const settings = checkExportOptions(options);
   if (!model.built) {

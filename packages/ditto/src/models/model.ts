@@ -931,6 +931,12 @@ export class Model {
               `fit: the batch source ended at epoch ${epoch}, step ${step}, before stepsPerEpoch (${stepsPerEpoch}) × epochs batches`,
             );
           }
+          if (step === 0) {
+            throw new Error(
+              `fit: the batch source yielded no batch in epoch ${epoch} (a generator is used up after one pass: ` +
+                'give stepsPerEpoch, or an iterable whose [Symbol.iterator]() starts over)',
+            );
+          }
           break;
         }
         if (hooks) await runHooks(callbacks, (cb) => cb.onBatchBegin?.(step, {}));

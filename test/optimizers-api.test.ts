@@ -5,14 +5,18 @@
 import { describe, expect, it } from 'vitest';
 import { Variable } from '../packages/ditto/src/layers/variable.js';
 import {
+  Adadelta,
   Adagrad,
   Adam,
+  Adamax,
   AdamW,
   type BaseOptimizer,
   clipByNorm,
   clipByValue,
+  Ftrl,
   getOptimizer,
   integerPower,
+  Lion,
   Nadam,
   OPTIMIZER_NAMES,
   type Optimizer,
@@ -40,10 +44,32 @@ const ALL: [string, (lr?: number) => BaseOptimizer<Slots>][] = [
 ];
 
 describe('getOptimizer', () => {
-  const classes = { sgd: SGD, adam: Adam, adamw: AdamW, rmsprop: RMSprop, adagrad: Adagrad, nadam: Nadam };
+  const classes = {
+    sgd: SGD,
+    adam: Adam,
+    adamw: AdamW,
+    rmsprop: RMSprop,
+    adagrad: Adagrad,
+    nadam: Nadam,
+    adamax: Adamax,
+    adadelta: Adadelta,
+    lion: Lion,
+    ftrl: Ftrl,
+  };
 
   it('maps every name to a fresh instance of its class with Keras defaults', () => {
-    expect([...OPTIMIZER_NAMES]).toEqual(['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'nadam']);
+    expect([...OPTIMIZER_NAMES]).toEqual([
+      'sgd',
+      'adam',
+      'adamw',
+      'rmsprop',
+      'adagrad',
+      'nadam',
+      'adamax',
+      'adadelta',
+      'lion',
+      'ftrl',
+    ]);
     for (const [name, cls] of Object.entries(classes)) {
       const a = getOptimizer(name);
       const b = getOptimizer(name);
@@ -139,7 +165,9 @@ describe('bad input', () => {
     expect(() => new SGD({ nesterov: 'yes' as unknown as boolean })).toThrow(
       /nesterov must be true or false/,
     );
-    expect(() => new SGD({ clipNorm: 1, clipValue: 1 })).toThrow(/only one of clipNorm and clipValue/);
+    expect(() => new SGD({ clipNorm: 1, clipValue: 1 })).toThrow(
+      'sgd: set only one of clipNorm, clipValue and globalClipnorm, got clipNorm and clipValue',
+    );
     expect(() => new SGD({ clipNorm: 0 })).toThrow(/clipNorm must be a finite number > 0/);
     expect(() => new SGD({ clipValue: -1 })).toThrow(/clipValue/);
   });

@@ -1,11 +1,11 @@
 /**
  * What every ditto optimizer shares: the learning rate, the iteration count, gradient checks,
- * optional clipping, and per-variable slots (m, v, …) created lazily on a variable's first update.
+ * optional clipping (per variable, or of all gradients jointly), and per-variable slots (m, v, …) created lazily on a variable's first update.
  */
 import type { Variable } from '../layers/variable.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
 import type { OptionSpec } from '../validate/index.js';
-import { clipByNorm, clipByValue } from './clip.js';
+import { clipByNorm, clipByValue, globalNormScale, scaleInto } from './clip.js';
 import { requireNonNegative, requirePositive } from './hyperparameters.js';
 import type { GradientPair, Optimizer, OptimizerConfig } from './optimizer.js';
 import {
@@ -26,6 +26,11 @@ export interface BaseOptimizerOptions {
   clipNorm?: number;
   /** Keras's `clipvalue`: clamp each gradient element to [−clipValue, clipValue] (> 0). */
   clipValue?: number;
+  /**
+   * Keras's `global_clipnorm`: rescale all gradients of a step together so that their joint L2
+   * norm is at most this (> 0). At most one of clipNorm, clipValue and globalClipnorm.
+   */
+  globalClipnorm?: number;
 }
 
 /** The names of {@link BaseOptimizerOptions}, for each optimizer's option check. */
@@ -33,6 +38,7 @@ export const BASE_OPTIMIZER_OPTIONS: OptionSpec<BaseOptimizerOptions> = {
   learningRate: true,
   clipNorm: true,
   clipValue: true,
+  globalClipnorm: true,
 };
 
 /** An optimizer's training state as plain data (see BaseOptimizer.getState). */
@@ -54,6 +60,7 @@ export abstract class BaseOptimizer<S extends Slots = Slots> implements Optimize
   readonly name: string;
   readonly clipNorm: number | undefined;
   readonly clipValue: number | undefined;
+  readonly globalClipnorm: number | undefined;
   private lr: number;
   /** The schedule given as learningRate, if any: its value at the step count is the learning rate. */
   readonly schedule: LearningRateSchedule | undefined;
@@ -70,13 +77,22 @@ export abstract class BaseOptimizer<S extends Slots = Slots> implements Optimize
     this.name = name;
     this.schedule = isSchedule(learningRate) ? scheduleFromConfig(learningRate) : undefined;
     this.lr = this.schedule ? 0 : requireNonNegative(name, 'learningRate', learningRate as number);
-    if (options.clipNorm !== undefined && options.clipValue !== undefined) {
-      throw new RangeError(`${name}: set only one of clipNorm and clipValue`);
+    const clipping = (['clipNorm', 'clipValue', 'globalClipnorm'] as const).filter(
+      (option) => options[option] !== undefined,
+    );
+    if (clipping.length > 1) {
+      throw new RangeError(
+        `${name}: set only one of clipNorm, clipValue and globalClipnorm, got ${clipping.join(' and ')}`,
+      );
     }
     this.clipNorm =
       options.clipNorm === undefined ? undefined : requirePositive(name, 'clipNorm', options.clipNorm);
     this.clipValue =
       options.clipValue === undefined ? undefined : requirePositive(name, 'clipValue', options.clipValue);
+    this.globalClipnorm =
+      options.globalClipnorm === undefined
+        ? undefined
+        : requirePositive(name, 'globalClipnorm', options.globalClipnorm);
   }
 
   /**
@@ -110,8 +126,17 @@ export abstract class BaseOptimizer<S extends Slots = Slots> implements Optimize
     if (pairs.length === 0) return;
     const step = this.steps + 1;
     this.beginStep(step);
+    // Keras's global_clipnorm: one factor from all the step's gradients, before any update.
+    const scale =
+      this.globalClipnorm === undefined
+        ? undefined
+        : globalNormScale(
+            pairs.map((p) => p.grad),
+            this.globalClipnorm,
+            pairs.some((p) => p.variable.dtype === 'float32'),
+          );
     for (const { variable, grad } of pairs) {
-      this.updateVariable(variable, this.clipped(variable, grad), step);
+      this.updateVariable(variable, this.clipped(variable, grad, scale), step);
     }
     this.steps = step;
   }
@@ -123,6 +148,7 @@ export abstract class BaseOptimizer<S extends Slots = Slots> implements Optimize
     };
     if (this.clipNorm !== undefined) config.clipNorm = this.clipNorm;
     if (this.clipValue !== undefined) config.clipValue = this.clipValue;
+    if (this.globalClipnorm !== undefined) config.globalClipnorm = this.globalClipnorm;
     return { ...config, ...this.hyperparameters() };
   }
 
@@ -237,8 +263,10 @@ export abstract class BaseOptimizer<S extends Slots = Slots> implements Optimize
     }
   }
 
-  private clipped(variable: Variable, grad: FloatArray): FloatArray {
-    if (this.clipNorm === undefined && this.clipValue === undefined) return grad;
+  private clipped(variable: Variable, grad: FloatArray, globalScale: number | undefined): FloatArray {
+    if (this.clipNorm === undefined && this.clipValue === undefined && globalScale === undefined) {
+      return grad;
+    }
     let buffer = this.clipBuffers.get(variable);
     if (buffer === undefined) {
       buffer = allocate(variable.dtype, grad.length);
@@ -246,6 +274,7 @@ export abstract class BaseOptimizer<S extends Slots = Slots> implements Optimize
     }
     if (this.clipNorm !== undefined) clipByNorm(grad, this.clipNorm, buffer);
     else if (this.clipValue !== undefined) clipByValue(grad, this.clipValue, buffer);
+    else if (globalScale !== undefined) scaleInto(grad, globalScale, buffer);
     return buffer;
   }
 }

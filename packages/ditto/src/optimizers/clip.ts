@@ -50,3 +50,52 @@ export function clipByValue(grad: FloatArray, clipValue: number, out: FloatArray
   const c = out instanceof Float32Array ? Math.fround(clipValue) : clipValue;
   for (let i = 0; i < grad.length; i++) out[i] = Math.min(Math.max(grad[i], -c), c);
 }
+
+/**
+ * Keras's `global_clipnorm`: the factor every gradient is multiplied by, scale = c·min(1/‖G‖, 1/c),
+ * plus (‖G‖ − ‖G‖) so that an infinite or NaN norm makes every gradient NaN, as Keras does. ‖G‖ is
+ * √(Σ_v s_v) with s_v = Σ g² of variable v in index order from +0 and the s_v summed in the order
+ * of the variables from +0 (Keras's `global_norm`: one sum per variable, then their sum). With
+ * `float32` every operation is rounded with `Math.fround` (1/c from the double, then rounded, as
+ * Keras computes `1.0 / clip_norm` in Python); otherwise plain doubles. Under the threshold the
+ * factor is c·(1/c), which may differ from 1 in the last bit — as in Keras.
+ *
+ * @example
+ * ```ts
+ * globalNormScale([new Float64Array([3, 4]), new Float64Array([12])], 1, false); // 1/13
+ * ```
+ */
+export function globalNormScale(grads: readonly FloatArray[], clipNorm: number, float32: boolean): number {
+  const r = float32 ? Math.fround : (x: number) => x;
+  let total = 0;
+  for (const grad of grads) {
+    let sum = 0;
+    for (let i = 0; i < grad.length; i++) {
+      const g = r(grad[i]);
+      sum = r(sum + r(g * g));
+    }
+    total = r(total + sum);
+  }
+  const norm = r(Math.sqrt(total));
+  const c = r(clipNorm);
+  const scale = r(c * Math.min(r(1 / norm), r(1 / clipNorm)));
+  return r(scale + r(norm - norm));
+}
+
+/**
+ * out = r(g·scale) elementwise, r the rounding of the output's dtype (Keras's `v * scale` after
+ * {@link globalNormScale}).
+ *
+ * @example
+ * ```ts
+ * const out = new Float64Array(2);
+ * scaleInto(new Float64Array([3, 4]), 0.5, out); // out = [1.5, 2]
+ * ```
+ */
+export function scaleInto(grad: FloatArray, scale: number, out: FloatArray): void {
+  if (out instanceof Float32Array) {
+    for (let i = 0; i < grad.length; i++) out[i] = Math.fround(grad[i]) * scale;
+  } else {
+    for (let i = 0; i < grad.length; i++) out[i] = grad[i] * scale;
+  }
+}

@@ -6,6 +6,7 @@
  * each an error naming what was wrong.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,13 @@ import {
   type Tensor,
   tensor,
 } from '../packages/ditto/src/index.js';
-import { exportOnnx, ONNX_IR_VERSION, ONNX_OPSET, saveOnnx } from '../packages/ditto-node/src/onnx/index.js';
+import {
+  exportableLayerClasses,
+  exportOnnx,
+  ONNX_IR_VERSION,
+  ONNX_OPSET,
+  saveOnnx,
+} from '../packages/ditto-node/src/onnx/index.js';
 import { randomizeWeights, runOnnx } from './helpers/onnx-runtime.js';
 import { repoRoot } from './helpers/run-tsx.js';
 import { testValues } from './helpers/test-values.js';
@@ -189,5 +196,14 @@ describe('ONNX export: refusals', () => {
     expect(stdout).toBe(
       "predict works: 1x2\nerror: exportOnnx needs the package onnx-proto (an optional peer dependency of ditto-node): npm install onnx-proto (Cannot find module 'onnx-proto')\n",
     );
+  });
+});
+
+describe('ONNX export: docs/exchange.md', () => {
+  it('lists exactly the exportable layer classes, in the table order', () => {
+    const docs = readFileSync(join(repoRoot, 'docs/exchange.md'), 'utf8');
+    const block = /<!-- onnx-layers:start -->([\s\S]*?)<!-- onnx-layers:end -->/.exec(docs);
+    const listed = [...(block?.[1] ?? '').matchAll(/`(\w+)`/g)].map((m) => m[1]);
+    expect(listed).toEqual(exportableLayerClasses());
   });
 });

@@ -85,4 +85,8 @@ export interface KernelExports {
     eps: number,
     amsgrad: number,
   ): void;
+  gather_rows_f32(x: number, idx: number, out: number, count: number, width: number): void;
+  scatter_add_rows_f32(g: number, idx: number, dx: number, count: number, width: number, rows: number): void;
+  gather_rows_f64(x: number, idx: number, out: number, count: number, width: number): void;
+  scatter_add_rows_f64(g: number, idx: number, dx: number, count: number, width: number, rows: number): void;
 }

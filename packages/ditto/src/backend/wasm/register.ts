@@ -1,4 +1,5 @@
 /** Making the WebAssembly backend available to `setBackend('wasm')`. */
+import { gatherRows, scatterAddRows } from '../../tensor/ops/shape-ops.js';
 import { registerBackend } from '../registry.js';
 import { createWasmBackend } from './wasm-backend.js';
 import { wasmSimdSupported } from './wasm-module.js';
@@ -19,7 +20,11 @@ let registered = false;
 export function registerWasmBackend(): boolean {
   if (registered) return true;
   if (!wasmSimdSupported()) return false;
-  registerBackend(createWasmBackend());
+  const backend = createWasmBackend();
+  registerBackend(backend);
+  // The primitives defined with defineKernel that the module accelerates.
+  gatherRows.register(backend.name, backend.gatherRows);
+  scatterAddRows.register(backend.name, backend.scatterAddRows);
   registered = true;
   return true;
 }

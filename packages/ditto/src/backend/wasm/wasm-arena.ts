@@ -20,6 +20,7 @@ export class WasmArena {
   private buffer: ArrayBuffer | undefined;
   private f32 = new Float32Array(0);
   private f64 = new Float64Array(0);
+  private i32 = new Int32Array(0);
 
   /**
    * @param memory the module's memory
@@ -72,12 +73,28 @@ export class WasmArena {
     }
   }
 
+  /**
+   * Copies row indices into memory at `address` as int32; false (nothing usable written) when one
+   * is not an integer in [0, rows) — the caller then leaves the call to the reference.
+   */
+  writeIndices(address: number, indices: ArrayLike<number>, rows: number): boolean {
+    this.refresh();
+    const at = address >>> 2;
+    for (let i = 0; i < indices.length; i++) {
+      const r = indices[i];
+      if (!(Number.isInteger(r) && r >= 0 && r < rows)) return false;
+      this.i32[at + i] = r;
+    }
+    return true;
+  }
+
   private refresh(): void {
     const buffer = this.memory.buffer;
     if (buffer !== this.buffer) {
       this.buffer = buffer;
       this.f32 = new Float32Array(buffer);
       this.f64 = new Float64Array(buffer);
+      this.i32 = new Int32Array(buffer);
     }
   }
 }

@@ -14,6 +14,11 @@ import { BINARY_CODES, FIRST_TRANSCENDENTAL, UNARY_CODES } from '../../kernels/o
 import { backendKernel } from '../../kernels/registry.js';
 import type { BinaryOp, UnaryOp } from '../../numeric/elementwise.js';
 import type { FloatArray } from '../../tensor/dtype.js';
+import {
+  gatherRows as gatherRowsKernel,
+  type IndexArray,
+  scatterAddRows as scatterAddRowsKernel,
+} from '../../tensor/ops/shape-ops.js';
 import type { Backend } from '../backend.js';
 import { jsBackend } from '../js/js-backend.js';
 import { planBinary } from './binary-plan.js';
@@ -78,6 +83,17 @@ const SMALL_DENSE = 512;
 const SMALL_ADAM = 32;
 
 /**
+ * The WebAssembly backend: the Backend interface, plus its versions of primitives defined with
+ * defineKernel (register.ts registers them for 'wasm').
+ */
+export interface WasmBackend extends Backend {
+  /** tensor/ops/shape-ops.ts's gatherRows: out[i, :] = x[indices[i], :]. */
+  gatherRows(x: FloatArray, indices: IndexArray, out: FloatArray, width: number): void;
+  /** tensor/ops/shape-ops.ts's scatterAddRows: dx = 0, then dx[indices[i], :] += g[i, :], ascending i. */
+  scatterAddRows(g: FloatArray, indices: IndexArray, dx: FloatArray, width: number): void;
+}
+
+/**
  * Creates a WebAssembly backend with its own module instance and memory. Throws where WebAssembly
  * SIMD is unavailable (check with `wasmSimdSupported()`).
  *
@@ -90,7 +106,7 @@ const SMALL_ADAM = 32;
  * // out = [19, 22, 43, 50], the same bits as jsBackend
  * ```
  */
-export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
+export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const small = options.smallCallsOnReference ?? true;
   const wasm = instantiateKernels(options.module);
   const arena = new WasmArena(wasm.memory, wasm.heap_base.value as number);
@@ -500,6 +516,58 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     if (vHat) arena.read(pvHat, vHat);
   }
 
+  /**
+   * Whether a row kernel over a table of `tableRows` rows, `count` of them gathered or scattered,
+   * runs in wasm: the whole table is copied in (gather) or out (scatter), so only when it is at most
+   * twice the rows moved, and not for small calls.
+   */
+  const rowsInWasm = (count: number, width: number, tableRows: number): boolean =>
+    width > 0 && !(small && count * width < SMALL_ELEMENTS) && tableRows <= 2 * count;
+
+  function gatherRows(x: FloatArray, indices: IndexArray, out: FloatArray, width: number): void {
+    const count = indices.length;
+    const rows = x.length / width;
+    const kind = rowsInWasm(count, width, rows) ? kindOf(x, out) : undefined;
+    const at =
+      kind &&
+      out.length === count * width &&
+      arena.place(x.length * bytesOf(kind), count * 4, out.length * bytesOf(kind));
+    if (!kind || !at || !arena.writeIndices(at[1], indices, rows)) {
+      gatherRowsKernel.reference(x, indices, out, width);
+      return;
+    }
+    const [px, pidx, po] = at;
+    arena.write(px, x);
+    (kind === 'f32' ? wasm.gather_rows_f32 : wasm.gather_rows_f64)(px, pidx, po, count, width);
+    arena.read(po, out);
+  }
+
+  function scatterAddRows(g: FloatArray, indices: IndexArray, dx: FloatArray, width: number): void {
+    const count = indices.length;
+    const rows = dx.length / width;
+    const kind = rowsInWasm(count, width, rows) ? kindOf(g, dx) : undefined;
+    const at =
+      kind &&
+      Number.isInteger(rows) &&
+      g.length === count * width &&
+      arena.place(g.length * bytesOf(kind), count * 4, dx.length * bytesOf(kind));
+    if (!kind || !at || !arena.writeIndices(at[1], indices, rows)) {
+      scatterAddRowsKernel.reference(g, indices, dx, width);
+      return;
+    }
+    const [pg, pidx, pdx] = at;
+    arena.write(pg, g);
+    (kind === 'f32' ? wasm.scatter_add_rows_f32 : wasm.scatter_add_rows_f64)(
+      pg,
+      pidx,
+      pdx,
+      count,
+      width,
+      rows,
+    );
+    arena.read(pdx, dx);
+  }
+
   return {
     name: 'wasm',
     matmul,
@@ -512,5 +580,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     denseForward,
     denseBackward,
     adamUpdate,
+    gatherRows,
+    scatterAddRows,
   };
 }

@@ -15,6 +15,7 @@ import { elementaryFunctions } from './elementary.js';
 import { ELEMENT_TYPES } from './lanes.js';
 import { matmul } from './matmul.js';
 import { reduce } from './reduce.js';
+import { rowKernels } from './rows.js';
 import { softmaxKernels } from './softmax.js';
 import { partialStore } from './store.js';
 import { SCRATCH_GLOBALS, unaryKernels } from './unary.js';
@@ -32,6 +33,7 @@ export function kernelModuleText(): string {
     ...SCRATCH_GLOBALS,
     ...unaryKernels(),
     ...adamKernels(),
+    ...ELEMENT_TYPES.flatMap(rowKernels),
   ];
   return `;; Generated from packages/ditto/src/kernels/wasm/ by scripts/build-wasm.ts: do not edit.\n(module\n${parts
     .map((p) => `  ${p}`)

@@ -182,9 +182,7 @@ function checkFitOptionTypes(options: FitOptions): void {
   if (options.validationData !== undefined) {
     const data: unknown = options.validationData;
     if (!Array.isArray(data) || (data.length !== 2 && data.length !== 3)) {
-      throw new TypeError(
-        `fit: validationData must be an array [x, y] or [x, y, sampleWeight], got ${describe(data)}`,
-      );
+      throw new TypeError(`fit: validationData must be an array [x, y], got ${describe(data)}`);
     }
   }
   if (options.validationSplit !== undefined && typeof options.validationSplit !== 'number') {
@@ -434,6 +432,12 @@ export class Model {
         );
       }
     });
+    const givenMetrics: unknown = options.metrics;
+    if (givenMetrics !== undefined && !Array.isArray(givenMetrics)) {
+      // An object by output name is for several outputs; anything else must be a list.
+      if (names.length === 1 || typeof givenMetrics !== 'object' || givenMetrics === null)
+        checkArray(where, 'metrics', givenMetrics);
+    }
     let metrics: (readonly MetricSpec[] | undefined)[];
     if (options.metrics === undefined) metrics = names.map(() => []);
     else if (names.length === 1 && Array.isArray(options.metrics) && !options.metrics.some(Array.isArray)) {

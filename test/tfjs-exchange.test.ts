@@ -545,6 +545,60 @@ describe('import: a Keras-converted model.json', () => {
   });
 });
 
+describe('import: a Keras-converted GRU with reset_after true (which tf.js itself cannot load)', () => {
+  it('becomes a ditto GRU with resetAfter and the [2, 3·units] bias, the same bits as one built directly', () => {
+    const modelTopology = {
+      keras_version: '2.15.0',
+      backend: 'tensorflow',
+      model_config: {
+        class_name: 'Sequential',
+        config: {
+          name: 'seq',
+          layers: [
+            {
+              class_name: 'InputLayer',
+              config: { batch_input_shape: [null, 4, 2], dtype: 'float32', name: 'in' },
+            },
+            {
+              class_name: 'GRU',
+              config: {
+                name: 'gru',
+                units: 3,
+                reset_after: true,
+                recurrent_activation: 'sigmoid',
+                activation: 'tanh',
+                return_sequences: false,
+              },
+            },
+          ],
+        },
+      },
+    };
+    const weights = [
+      { name: 'gru/gru_cell/kernel', shape: [2, 9], dtype: 'float32' },
+      { name: 'gru/gru_cell/recurrent_kernel', shape: [3, 9], dtype: 'float32' },
+      { name: 'gru/gru_cell/bias', shape: [2, 9], dtype: 'float32' },
+    ];
+    const values = [testValues(18, 1, -0.5, 0.5), testValues(27, 2, -0.5, 0.5), testValues(18, 3, -0.5, 0.5)];
+    const weightData = Float32Array.from(values.flat()).buffer;
+    const model = fromTfjsLayers({
+      modelTopology,
+      weightsManifest: [{ paths: ['w.bin'], weights }],
+      weightData,
+    });
+    const direct = new Sequential([new GRU(3, { inputShape: [4, 2], resetAfter: true })]);
+    direct.build([4, 2]);
+    direct.setWeights(values);
+    const x = new Tensor(inputs([3, 4, 2]), [3, 4, 2]);
+    expect(Array.from(model.predict(x).data)).toEqual(Array.from(direct.predict(x).data));
+    expect(model.variables.map((v) => v.shape)).toEqual([
+      [2, 9],
+      [3, 9],
+      [2, 9],
+    ]);
+  });
+});
+
 describe('what cannot be exchanged is an error naming the layer and class', () => {
   it('import: a tf.js layer ditto lacks', async () => {
     const peer = tf.sequential({

@@ -26,6 +26,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   compare: async () => (await import('./commands/compare.js')).registerCompare,
   runs: async () => (await import('./commands/runs.js')).registerRuns,
   show: async () => (await import('./commands/show.js')).registerShow,
+  power: async () => (await import('./commands/power.js')).registerPower,
   export: async () => (await import('./commands/export.js')).registerExport,
   worker: async () => (await import('./commands/worker.js')).registerWorker,
 };

@@ -15,10 +15,15 @@ import {
   checkRepeats,
   checkWorkers,
   compareRuns,
+  describe,
   type ExperimentRun,
   type ExperimentSummary,
   failures,
+  formatNumber,
+  metricNames,
+  metricValues,
   parseSeed,
+  power,
   type RunRecord,
   runFromRecord,
   type SummaryOptions,
@@ -36,6 +41,15 @@ import { createProgress, silentProgress } from './progress.js';
 import { DEFAULT_RECORDS_PATH, openRecords, type RunRecords } from './records.js';
 import type { RepeatRunner } from './repeat-runner.js';
 import { chooseExperiment, runLoadedExperiment } from './run-file.js';
+import {
+  compareUntilDecided,
+  type GrowOptions,
+  type PrecisionRule,
+  parseUntilRule,
+  runUntilPrecise,
+  type UntilRule,
+  untilOf,
+} from './until.js';
 
 /** Where a command writes. */
 export interface CommandIO {
@@ -80,6 +94,12 @@ export interface RunLikeOptions {
 /** Options of `ditto run`. */
 export interface RunCommandOptions extends RunLikeOptions {
   resume?: boolean | string;
+  /** `ci:5%` or `ci:0.01`: add repeats until the mean's 95% CI is that narrow. */
+  until?: string;
+  /** The metric `until` watches; default the first metric. */
+  untilMetric?: string;
+  /** With `until`: the most repeats (default 200). */
+  maxRepeats?: string;
 }
 
 /** The records path: --db, else $DITTO_DB, else `.ditto/runs.db`. */
@@ -96,8 +116,13 @@ function integerOption(name: string, text: string | undefined): number | undefin
 }
 
 /** The statistics options: --tolerance (absolute, or a percentage of the mean) and --resamples. */
-function summaryOptions(opts: RunLikeOptions): SummaryOptions {
+function summaryOptions(opts: RunLikeOptions, until?: UntilRule): SummaryOptions {
   const options: SummaryOptions = {};
+  // "Enough repeats" in the printout is then the rule that stopped the run.
+  if (until?.kind === 'ci' && opts.tolerance === undefined) {
+    options.tolerance = until.tolerance;
+    options.relative = until.relative;
+  }
   if (opts.tolerance !== undefined) {
     const text = opts.tolerance.trim();
     const relative = text.endsWith('%');
@@ -249,8 +274,10 @@ export async function runCommand(
   io: CommandIO = processIO,
 ): Promise<number> {
   const settings = overrides(opts);
-  const stats = summaryOptions(opts);
+  const until = untilRule(opts, 'run');
+  const stats = summaryOptions(opts, until);
   const found = await loadExperiments(file);
+  if (until?.kind === 'ci') return runUntilCommand(file, found, until, opts, settings, stats, io);
   const records = openStore(opts);
   const runner = new ModuleRunner(records, io, {
     ...settings,
@@ -274,10 +301,99 @@ export async function runCommand(
   }
 }
 
+/** `--until` parsed (before anything runs), with the options only it takes checked. */
+function untilRule(
+  opts: { until?: string; untilMetric?: string; maxRepeats?: string; record?: boolean },
+  command: 'run' | 'compare',
+): UntilRule | undefined {
+  if (opts.until === undefined) {
+    for (const [flag, value] of [
+      ['--until-metric', opts.untilMetric],
+      ['--max-repeats', opts.maxRepeats],
+    ] as const) {
+      if (value !== undefined) throw new Error(`${flag} needs --until`);
+    }
+    return undefined;
+  }
+  const rule = parseUntilRule(opts.until, command);
+  if (command === 'compare' && rule.kind === 'ci') {
+    throw new Error(
+      `ditto compare --until takes 'decided' (got '${opts.until}'); for a precision target run each experiment with ditto run --until`,
+    );
+  }
+  if (opts.record === false) {
+    throw new Error('--until grows a recorded run batch by batch; drop --no-record');
+  }
+  return rule;
+}
+
+function growOptions(
+  records: RunRecords,
+  opts: RunCommandOptions | CompareCommandOptions,
+  settings: Overrides,
+  io: CommandIO,
+): GrowOptions {
+  return {
+    records,
+    workers: settings.workers,
+    repeats: settings.repeats,
+    seed: settings.seed,
+    timeout: settings.timeout,
+    maxRepeats: opts.maxRepeats,
+    metric: opts.untilMetric,
+    progress: () => (io.progress ? createProgress(process.stderr) : silentProgress),
+  };
+}
+
+/** `ditto run <file> --until ci:…`. */
+async function runUntilCommand(
+  file: string,
+  found: ExportedExperiment[],
+  rule: PrecisionRule,
+  opts: RunCommandOptions,
+  settings: Overrides,
+  stats: SummaryOptions,
+  io: CommandIO,
+): Promise<number> {
+  if (opts.queue !== undefined) throw new Error('--until runs on the local pool; drop --queue');
+  const records = openRecords(recordsPath(opts.db));
+  try {
+    let chosen = chooseExperiment(file, found, opts.export);
+    if (typeof opts.resume === 'string') {
+      chosen = chooseExperiment(file, found, records.findRun(opts.resume).module.export);
+    }
+    const grown = await runUntilPrecise(file, chosen, rule, {
+      ...growOptions(records, opts, settings, io),
+      resume: opts.resume,
+    });
+    const outcome: Outcome = {
+      label: chosen.experiment.name,
+      run: grown.run,
+      record: grown.record,
+      facts: {
+        id: grown.record?.id ?? null,
+        workers: grown.workers,
+        backend: grown.run.results[0]?.backend ?? null,
+        milliseconds: grown.milliseconds,
+        resumed: grown.resumed,
+        stopped: grown.stop.text,
+      },
+    };
+    await printOutcomes([outcome], null, opts, stats, io);
+    return failures(grown.run).length > 0 ? 1 : 0;
+  } finally {
+    records.close();
+  }
+}
+
 /** Options of `ditto compare`. */
 export interface CompareCommandOptions extends RunLikeOptions {
   metric?: string[];
   alpha?: string;
+  /** `decided`: add repeats to both until the sequential comparison decides. */
+  until?: string;
+  untilMetric?: string;
+  maxRepeats?: string;
 }
 
 /**
@@ -294,6 +410,9 @@ export async function compareCommand(
   const alpha = opts.alpha === undefined ? undefined : Number(opts.alpha);
   if (alpha !== undefined && !(alpha > 0 && alpha < 1))
     throw new Error(`--alpha must lie in (0, 1) (got '${opts.alpha}')`);
+  if (untilRule(opts, 'compare') !== undefined) {
+    return compareUntilCommand(targets, opts, settings, stats, alpha, io);
+  }
   let records: RunRecords | false | undefined;
   const store = () => {
     records ??= openStore(opts);
@@ -343,6 +462,61 @@ export async function compareCommand(
   }
 }
 
+/** `ditto compare <a> <b> --until decided`: two experiments grown together until decided. */
+async function compareUntilCommand(
+  targets: string[],
+  opts: CompareCommandOptions,
+  settings: Overrides,
+  stats: SummaryOptions,
+  alpha: number | undefined,
+  io: CommandIO,
+): Promise<number> {
+  if (opts.queue !== undefined) throw new Error('--until runs on the local pool; drop --queue');
+  const arms: { file: string; chosen: ExportedExperiment }[] = [];
+  for (const target of targets) {
+    if (!(existsSync(target) && statSync(target).isFile())) {
+      throw new Error(
+        `--until decided runs the experiments it compares: '${target}' is not a file (a recorded run cannot grow)`,
+      );
+    }
+    const found = await loadExperiments(target);
+    const chosen = opts.export === undefined ? found : [chooseExperiment(target, found, opts.export)];
+    for (const c of chosen) arms.push({ file: target, chosen: c });
+  }
+  if (arms.length !== 2) {
+    throw new Error(
+      `--until decided compares exactly two experiments (got ${arms.length}: ${arms.map((a) => a.chosen.experiment.name).join(', ')})`,
+    );
+  }
+  const records = openRecords(recordsPath(opts.db));
+  try {
+    const decided = await compareUntilDecided([arms[0], arms[1]], {
+      ...growOptions(records, opts, settings, io),
+      alpha,
+    });
+    const outcomes: Outcome[] = decided.runs.map((grown, i) => ({
+      label: arms[i].chosen.experiment.name,
+      run: grown.run,
+      record: grown.record,
+      facts: {
+        id: grown.record?.id ?? null,
+        workers: grown.workers,
+        milliseconds: grown.milliseconds,
+        stopped: grown.stop.text,
+      },
+    }));
+    labelDuplicates(outcomes);
+    const comparison = compareRuns(
+      outcomes.map((o): ComparedRun => ({ ...o.run, label: o.label })),
+      { metrics: opts.metric, alpha, nResamples: stats.nResamples },
+    );
+    await printOutcomes(outcomes, comparison, opts, stats, io, decided.runs[0].stop.text);
+    return outcomes.some((o) => failures(o.run).length > 0) ? 1 : 0;
+  } finally {
+    records.close();
+  }
+}
+
 /** Gives runs that share a name distinct labels: "name (run id)". */
 function labelDuplicates(outcomes: Outcome[]): void {
   const counts = new Map<string, number>();
@@ -358,6 +532,7 @@ function factsOf(record: RunRecord): RunFacts {
     workers: record.environment.workers,
     backend: record.environment.backend,
     milliseconds: record.milliseconds,
+    stopped: untilOf(record)?.stopped?.text ?? null,
   };
 }
 
@@ -367,6 +542,7 @@ async function printOutcomes(
   opts: RunLikeOptions,
   stats: SummaryOptions,
   io: CommandIO,
+  decision?: string,
 ): Promise<void> {
   const summaries = outcomes.map((o) => summarize(o.run, stats));
   if (opts.json) {
@@ -377,7 +553,8 @@ async function printOutcomes(
       run: o.run,
       summary: summaries[i],
     }));
-    io.out(`${JSON.stringify(comparison ? { runs, comparison } : { runs }, null, 2)}\n`);
+    const body = comparison ? { runs, comparison, ...(decision ? { decision } : {}) } : { runs };
+    io.out(`${JSON.stringify(body, null, 2)}\n`);
   } else {
     const blocks = outcomes.map((o, i) =>
       comparison
@@ -386,6 +563,7 @@ async function printOutcomes(
     );
     io.out(`${blocks.join(comparison ? '\n' : '\n\n')}\n`);
     if (comparison) io.out(`\n${formatComparison(comparison, io.style).join('\n')}\n`);
+    if (decision) io.out(`\n${wrap(`sequential comparison (--until decided): ${decision}`).join('\n')}\n`);
   }
   if (opts.report !== undefined) await writeReport(opts.report, outcomes, summaries, comparison, io);
 }
@@ -552,7 +730,6 @@ export async function showCommand(
   opts: { db?: string; json?: boolean; report?: string; tolerance?: string; resamples?: string },
   io: CommandIO = processIO,
 ): Promise<number> {
-  const stats = summaryOptions(opts);
   const records = openRecords(recordsPath(opts.db), { readonly: true });
   let record: RunRecord;
   try {
@@ -560,6 +737,12 @@ export async function showCommand(
   } finally {
     records.close();
   }
+  // A run grown by --until ci:… is summarised with its rule's tolerance, as when it stopped.
+  const rule = untilOf(record)?.rule;
+  const stats = summaryOptions(
+    opts,
+    rule === undefined || rule === 'decided' ? undefined : parseUntilRule(rule, 'run'),
+  );
   const run = runFromRecord(record);
   const summary = summarize(run, stats);
   const facts = factsOf(record);
@@ -583,6 +766,89 @@ export async function showCommand(
     await writeReport(opts.report, [{ label: record.name, run, record, facts }], [summary], null, io);
   }
   return record.status === 'complete' ? 0 : 1;
+}
+
+/** Options of `ditto power`. */
+export interface PowerCommandOptions {
+  effect: string;
+  metric?: string;
+  power?: string;
+  alpha?: string;
+  json?: boolean;
+  db?: string;
+}
+
+/**
+ * `ditto power <run-id> --effect 10%`: from the pilot run's metric (its SD, and its mean for a
+ * relative effect), the repeats per arm a two-sided comparison needs, with the assumption stated.
+ */
+export function powerCommand(id: string, opts: PowerCommandOptions, io: CommandIO = processIO): number {
+  const text = String(opts.effect ?? '').trim();
+  const relative = text.endsWith('%');
+  const size = Number(relative ? text.slice(0, -1) : text);
+  if (!(size > 0) || !Number.isFinite(size)) {
+    throw new Error(
+      `--effect must be a positive number or percentage of the mean, e.g. 10% or 0.002 (got '${opts.effect}')`,
+    );
+  }
+  const level = (name: string, value: string | undefined) => {
+    if (value === undefined) return undefined;
+    const x = Number(value);
+    if (!(x > 0 && x < 1)) throw new Error(`--${name} must lie in (0, 1) (got '${value}')`);
+    return x;
+  };
+  const alpha = level('alpha', opts.alpha);
+  const target = level('power', opts.power);
+  const records = openRecords(recordsPath(opts.db), { readonly: true });
+  let record: RunRecord;
+  try {
+    record = records.findRun(id);
+  } finally {
+    records.close();
+  }
+  const run = runFromRecord(record);
+  const names = metricNames(run);
+  const metric = opts.metric ?? names[0];
+  if (metric === undefined)
+    throw new Error(`run ${record.id} has no successful repeat to size a comparison from`);
+  if (!names.includes(metric)) {
+    throw new Error(`run ${record.id} has no metric '${metric}' (its metrics: ${names.join(', ')})`);
+  }
+  const pilot = describe(metricValues(run, metric));
+  if (pilot.n < 2)
+    throw new Error(
+      `run ${record.id} has ${pilot.n} value of ${metric}; a pilot needs at least 2 to estimate the spread`,
+    );
+  if (relative && pilot.mean === 0)
+    throw new Error(
+      `--effect ${text}: the pilot mean of ${metric} is 0, so a relative effect is 0; give it in the metric's units`,
+    );
+  const difference = relative ? (size / 100) * Math.abs(pilot.mean) : size;
+  const analysis = power({ sd: pilot.std, difference, alpha, power: target });
+  const effectText = relative
+    ? `${formatNumber(size)}% of the pilot mean ${formatNumber(pilot.mean)} = ${formatNumber(difference)}`
+    : formatNumber(difference);
+  if (opts.json) {
+    io.out(
+      `${JSON.stringify({ runId: record.id, metric, pilot: { n: pilot.n, mean: pilot.mean, sd: pilot.std }, difference, ...analysis }, null, 2)}\n`,
+    );
+    return 0;
+  }
+  const lines = [
+    io.style.bold(`${analysis.repeatsPerArm} repeats per experiment`),
+    ...wrap(
+      `to detect a difference in mean ${metric} of ${effectText} with ${formatNumber(analysis.power * 100)}% power at ` +
+        `two-sided α = ${formatNumber(analysis.alpha)}, from pilot run ${record.id} (${record.name}): n ${pilot.n}, ` +
+        `SD ${formatNumber(pilot.std)} (standardised effect d = ${formatNumber(analysis.standardizedEffect)}).`,
+      '  ',
+    ),
+    ...wrap(
+      `Assumes a ${analysis.assumption}, and the pilot's SD for both experiments (an SD from ${pilot.n} repeats is itself uncertain).`,
+      '  ',
+    ).map((l) => io.style.dim(l)),
+  ];
+  io.out(`${lines.join('\n')}\n`);
+  return 0;
 }
 
 /** `ditto export <id> --format csv|json [--output file]`. */

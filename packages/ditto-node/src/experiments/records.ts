@@ -399,6 +399,38 @@ export class RunRecords {
       );
   }
 
+  /**
+   * Changes a run's repeat count and requested options — for a run that grows batch by batch
+   * (`ditto run --until`) and records why it stopped — and stores the configuration's checksum
+   * anew, in one transaction. A configuration that no longer matches its stored checksum (edited
+   * by hand) is refused rather than given a fresh checksum.
+   *
+   * @throws Error when the run's configuration fails its checksum, or `repeats` is below the
+   *   repeats already recorded.
+   */
+  updateConfiguration(runId: string, repeats: number, options: RunRecord['options']): void {
+    this.#writable('update a run');
+    this.#db.transaction(() => {
+      const record = this.getRun(runId);
+      const module = { ...record.module, hash: record.module.hash ?? null };
+      if (typeof record.checksum === 'string' && runChecksum({ ...record, module }) !== record.checksum) {
+        throw new Error(
+          `run ${runId}: its configuration no longer matches its checksum (the record was edited); ditto verify ${runId} shows the details`,
+        );
+      }
+      const highest = Math.max(-1, ...record.results.map((r) => r.index));
+      if (!Number.isSafeInteger(repeats) || repeats <= highest) {
+        throw new Error(
+          `run ${runId} has results up to repeat ${highest}; it cannot have ${repeats} repeats`,
+        );
+      }
+      const checksum = runChecksum({ ...record, module, repeats, options });
+      this.#db
+        .prepare('UPDATE runs SET repeats = ?, options = ?, checksum = ? WHERE id = ?')
+        .run(repeats, JSON.stringify(options), checksum, runId);
+    });
+  }
+
   /** Records the environment of a (resumed) session: the worker count and, once known, the backend. */
   updateEnvironment(runId: string, environment: RunEnvironment): void {
     this.#writable('update a run');

@@ -39,6 +39,8 @@ export interface RunFacts {
   backend?: string | null;
   milliseconds?: number;
   resumed?: boolean;
+  /** Why a run grown by `--until` stopped (its record's `options.until.stopped.text`). */
+  stopped?: string | null;
 }
 
 /**
@@ -71,6 +73,7 @@ export function formatRun(
     counts.push(`${seconds(facts.milliseconds)}${facts.resumed ? ' (resumed)' : ''}`);
   if (facts.id) counts.push(`run ${facts.id}`);
   lines.push(...wrap(counts.join(' · '), '  '));
+  if (facts.stopped) lines.push(...wrap(facts.stopped, '  '));
   for (const metric of summary.metrics) lines.push('', ...formatMetric(run.name, metric, style));
   const failed = failures(run);
   if (failed.length > 0) lines.push('', ...formatFailures(failed, style));

@@ -15,6 +15,12 @@ export function registerCompare(program: Command): void {
     .option('--export <name>', 'from files, run only this export')
     .option('--metric <name...>', 'compare only these metrics (default: all shared)')
     .option('--alpha <a>', 'significance level of the verdicts (default 0.05)')
+    .option(
+      '--until <decided>',
+      "'decided': run two experiments a batch at a time until an anytime-valid test of their means decides (false-positive rate ≤ --alpha under this stopping)",
+    )
+    .option('--until-metric <name>', 'with --until: the metric to decide on (default: the first shared)')
+    .option('--max-repeats <n>', 'with --until: stop at this many repeats per experiment (default 200)')
     .option('-n, --repeats <n>', "repeats for the experiments run from files (default: each experiment's)")
     .option('--seed <seed>', "experiment seed for those (default: each experiment's)")
     .option('-w, --workers <n>', 'worker threads (default: one per core)')

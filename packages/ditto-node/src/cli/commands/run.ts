@@ -20,6 +20,12 @@ export function registerRun(program: Command): void {
       '--resume [run-id]',
       'continue the latest unfinished run of this experiment (or this run): only missing repeats',
     )
+    .option(
+      '--until <rule>',
+      'add repeats, a batch of the pool size at a time, until the 95% CI of the mean is this narrow: ci:5% (of the mean) or ci:0.01 (absolute)',
+    )
+    .option('--until-metric <name>', "with --until: the metric to watch (default: the experiment's first)")
+    .option('--max-repeats <n>', 'with --until: stop at this many repeats (default 200)')
     .option('--json', 'print runs and statistics as JSON')
     .option('--report <file.html>', 'also write a self-contained HTML report')
     .option('--db <path>', 'run records database (default: $DITTO_DB, else .ditto/runs.db)')

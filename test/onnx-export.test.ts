@@ -18,6 +18,7 @@ import {
   Conv1D,
   Conv2D,
   Conv2DTranspose,
+  Cropping1D,
   Cropping2D,
   Dense,
   DepthwiseConv2D,
@@ -36,6 +37,7 @@ import {
   LSTM,
   MaxPooling1D,
   MaxPooling2D,
+  Normalization,
   Permute,
   RepeatVector,
   Rescaling,
@@ -43,10 +45,12 @@ import {
   SeparableConv2D,
   Sequential,
   SimpleRNN,
+  SpatialDropout1D,
   SpatialDropout2D,
   TimeDistributed,
   UnitNormalization,
   UpSampling2D,
+  ZeroPadding1D,
   ZeroPadding2D,
 } from '../packages/ditto/src/index.js';
 import { compareWithOnnx, randomizeWeights } from './helpers/onnx-runtime.js';
@@ -235,6 +239,25 @@ describe('ONNX export: convolutional models', () => {
       ],
       [9, 2],
       10,
+    );
+  });
+});
+
+describe('ONNX export: sequences of features', () => {
+  it('Normalization, ZeroPadding1D, SpatialDropout1D, Cropping1D, BatchNormalization and LayerNormalization on axis 1', async () => {
+    await expectParity(
+      [
+        new Normalization({ mean: [0.1, -0.2, 0.3], variance: [1, 2, 0.5], inputShape: [10, 3] }),
+        new ZeroPadding1D([2, 1]),
+        new SpatialDropout1D(0.3),
+        new Conv1D(4, 3, { activation: 'selu' }),
+        new Cropping1D([1, 2]),
+        new BatchNormalization({ axis: 1 }),
+        new LayerNormalization({ axis: 1, center: false }),
+        new GlobalAveragePooling1D(),
+      ],
+      [10, 3],
+      13,
     );
   });
 });

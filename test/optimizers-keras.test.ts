@@ -10,7 +10,8 @@
  * Also: names in getOptimizer and compile, slots through getState/setState and getConfig round trips.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { setTracing } from '../packages/ditto/src/engine/trace-cache.js';
 import { hashArrays } from '../packages/ditto/src/hash/fingerprint.js';
 import { Dense } from '../packages/ditto/src/layers/dense.js';
@@ -309,6 +310,61 @@ describe('PyTorch float64 trajectories', () => {
     const pytorch = -m1 / (0.1 * 2) - m2 / ((1 - 0.81) * Math.max(0.5 * 2, 0.1 + 1));
     expect(variable.value.data[0]).toBeCloseTo(keras, 12);
     expect(Math.abs(keras - pytorch)).toBeGreaterThan(1e-2);
+  });
+});
+
+describe('tf.js float32 trajectories', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  let names = 0;
+  /** tf.js's weights after each step of `peer` from W0 with GRADS. */
+  function tfjsTrajectory(peer: tf.Optimizer): number[][] {
+    const name = `optimizers_keras_${names++}`;
+    const w = tf.variable(tf.tensor1d(W0), true, name);
+    const out = GRADS.map((g) => {
+      peer.applyGradients({ [name]: tf.tensor1d(g) });
+      return Array.from(w.dataSync());
+    });
+    w.dispose();
+    return out;
+  }
+
+  function expectClose(ours: number[][], theirs: number[][], tolerance: number): void {
+    ours.forEach((row, t) => {
+      row.forEach((value, i) => {
+        expect(Math.abs(value - theirs[t][i])).toBeLessThanOrEqual(
+          tolerance * Math.max(1, Math.abs(theirs[t][i])),
+        );
+      });
+    });
+  }
+
+  it('tf.train.adamax has the Keras form: within 1e-5 relative over 25 steps', () => {
+    const ours = runOptimizer(new Adamax({ learningRate: 0.05 }), 'float32', GRADS);
+    expectClose(ours, tfjsTrajectory(tf.train.adamax(0.05, 0.9, 0.999, 1e-7, 0)), 1e-5);
+    expect(ours[STEPS - 1]).not.toEqual(W0.map(Math.fround)); // the weights moved
+  });
+
+  it("tf.train.adadelta divides by the previous step's √(a + ε), not the updated one as Keras and Zeiler", () => {
+    // Measured: tf.js computes its update from the accumulated gradient before this step's g².
+    // That form, written here in float64, is what tf.js runs; ditto's Keras form is not.
+    const tfjsForm: Reference = (w0, grads) => {
+      let [w, a, d] = [w0, 0, 0];
+      return grads.map((g) => {
+        const delta = (Math.sqrt(d + 1e-6) / Math.sqrt(a + 1e-6)) * g;
+        a = 0.9 * a + 0.1 * g * g;
+        d = 0.9 * d + 0.1 * delta * delta;
+        w -= delta;
+        return w;
+      });
+    };
+    const theirs = tfjsTrajectory(tf.train.adadelta(1, 0.9, 1e-6));
+    expectClose(referenceTrajectory(tfjsForm, exact), theirs, 1e-5);
+    const ours = runOptimizer(new Adadelta({ learningRate: 1, rho: 0.9, epsilon: 1e-6 }), 'float32', GRADS);
+    const worst = Math.max(...ours.flatMap((row, t) => row.map((v, i) => Math.abs(v - theirs[t][i]))));
+    expect(worst).toBeGreaterThan(0.01);
   });
 });
 

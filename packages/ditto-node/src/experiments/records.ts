@@ -31,6 +31,7 @@ import {
 } from 'ditto/internal';
 import { repeatChecksum, runChecksum } from '../records/checksum.js';
 import { openSqlite, type SqliteDatabase, SqliteError, type SqliteRow } from '../records/sqlite.js';
+import type { OptionsWithUntil } from './until.js';
 
 /** Where runs are recorded unless told otherwise: `.ditto/runs.db` under the working directory. */
 export const DEFAULT_RECORDS_PATH = '.ditto/runs.db';
@@ -408,7 +409,7 @@ export class RunRecords {
    * @throws Error when the run's configuration fails its checksum, or `repeats` is below the
    *   repeats already recorded.
    */
-  updateConfiguration(runId: string, repeats: number, options: RunRecord['options']): void {
+  updateConfiguration(runId: string, repeats: number, options: OptionsWithUntil): void {
     this.#writable('update a run');
     this.#db.transaction(() => {
       const record = this.getRun(runId);

@@ -47,35 +47,17 @@ import {
   toTensors,
 } from './batch-data.js';
 import { BatchRows } from './batch-rows.js';
+import { type CompiledOutput, compileOutputs, type OutputSettings } from './compile-outputs.js';
 import { buildGraph, type Graph, runGraph } from './graph.js';
 import { History } from './history.js';
 import { type InputData, rowRange } from './inputs.js';
+import { PassLogs } from './pass-logs.js';
 import { formatGraphSummary } from './summary.js';
 import { readTrainingState, type TrainingState, writeTrainingState } from './training-state.js';
 
-type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
-type MetricFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
-type LossSpec = string | LossFn;
-type MetricSpec = string | MetricFn | StatefulMetric;
-
-export interface CompileOptions {
+export interface CompileOptions extends OutputSettings {
   /** An optimizer instance or name (default 'rmsprop', as Keras). */
   optimizer?: string | Optimizer;
-  /**
-   * A loss name ('meanSquaredError', 'mse', 'mean_squared_error', …) or a per-sample loss
-   * function; for several outputs one for all, a list in output order or an object by output name.
-   */
-  loss: LossSpec | readonly LossSpec[] | Readonly<Record<string, LossSpec>>;
-  /** Per-output factors of the total loss (a list in output order or by name; default: each 1, unmultiplied). */
-  lossWeights?: readonly number[] | Readonly<Record<string, number>>;
-  /**
-   * Metric names, per-sample metric functions or stateful metrics (`new AUC({ curve: 'PR' })`),
-   * reported per epoch; for several outputs a list for each (in output order) or an object by name.
-   */
-  metrics?:
-    | ReadonlyArray<MetricSpec>
-    | ReadonlyArray<readonly MetricSpec[]>
-    | Readonly<Record<string, readonly MetricSpec[]>>;
 }
 
 export interface FitOptions {
@@ -206,63 +188,11 @@ function isBatchSource(x: unknown): x is BatchSource {
   return Symbol.asyncIterator in x || Symbol.iterator in x;
 }
 
-/** A compiled output: its loss, its factor in the total and its metrics. */
-interface CompiledOutput {
-  readonly loss: { name: string; fn: LossFn };
-  readonly weight: number | undefined;
-  readonly metrics: Array<{ name: string; fn: MetricFn; create?: () => StatefulMetric }>;
-}
-
 /** The batch tensors of one step: one per input, one per output, and the sample weights if any. */
 interface StepBatch {
   readonly xs: readonly Tensor[];
   readonly ys: readonly Tensor[];
   readonly weights: Tensor | undefined;
-}
-
-/** Running means of one pass (an epoch, an evaluation): the loss, each output's, each metric. */
-class PassLogs {
-  private readonly loss = new MeanAccumulator();
-  private readonly outputLosses: MeanAccumulator[];
-  private readonly metrics: ReturnType<typeof epochMetric>[][];
-
-  constructor(
-    private readonly model: { outputNames: readonly string[]; compiledOutputs: readonly CompiledOutput[] },
-  ) {
-    const multi = model.compiledOutputs.length > 1;
-    this.outputLosses = multi ? model.compiledOutputs.map(() => new MeanAccumulator()) : [];
-    this.metrics = model.compiledOutputs.map((o) => o.metrics.map((m) => epochMetric(m)));
-  }
-
-  /** Adds a step's losses (total first, then per output when several) and predictions. */
-  update(losses: readonly number[], rows: number, ys: readonly Tensor[], predictions: () => Tensor[]): void {
-    this.loss.updateWeighted(losses[0], rows);
-    this.outputLosses.forEach((mean, k) => {
-      mean.updateWeighted(losses[k + 1], rows);
-    });
-    if (this.metrics.some((list) => list.length > 0)) {
-      const preds = predictions();
-      this.metrics.forEach((list, k) => {
-        for (const metric of list) metric.update(ys[k], preds[k]);
-      });
-    }
-  }
-
-  /** Keras's names: `loss`, then `<output>_loss` and `<output>_<metric>` when several outputs, else `<metric>`. */
-  result(): Logs {
-    const logs: Logs = { loss: this.loss.result() };
-    const names = this.model.outputNames;
-    const multi = this.model.compiledOutputs.length > 1;
-    this.outputLosses.forEach((mean, k) => {
-      logs[`${names[k]}_loss`] = mean.result();
-    });
-    this.model.compiledOutputs.forEach((o, k) => {
-      o.metrics.forEach((m, j) => {
-        logs[multi ? `${names[k]}_${m.name}` : m.name] = this.metrics[k][j].result();
-      });
-    });
-    return logs;
-  }
 }
 
 /**
@@ -400,73 +330,10 @@ export class Model {
     checkObject(where, 'options', options);
     checkOptions(where, options, COMPILE_OPTIONS);
     if (options.loss === undefined) throw new Error(`${where}: a loss is required`);
-    const names = this.outputNames;
-    const perOutput = <T>(
-      what: string,
-      value: unknown,
-      isOne: (v: unknown) => boolean,
-    ): (T | undefined)[] => {
-      if (value === undefined) return names.map(() => undefined);
-      if (isOne(value)) return names.map(() => value as T);
-      if (Array.isArray(value)) {
-        if (value.length !== names.length) {
-          throw new RangeError(
-            `${where}: ${what} has ${value.length} entries, the model has ${names.length} outputs (${names.join(', ')})`,
-          );
-        }
-        return value as T[];
-      }
-      checkObject(where, what, value);
-      const record = value as Record<string, T>;
-      for (const key of Object.keys(record)) {
-        if (!names.includes(key))
-          throw new Error(`${where}: ${what} names '${key}', not an output (${names.join(', ')})`);
-      }
-      return names.map((n) => record[n]);
-    };
-    const losses = perOutput<LossSpec>(
-      'loss',
-      options.loss,
-      (v) => typeof v === 'string' || typeof v === 'function',
-    );
-    losses.forEach((l, k) => {
-      if (l === undefined) throw new Error(`${where}: no loss for output '${names[k]}'`);
-    });
-    const lossWeights = perOutput<number>('lossWeights', options.lossWeights, (v) => typeof v === 'number');
-    lossWeights.forEach((w, k) => {
-      if (w !== undefined && !(typeof w === 'number' && Number.isFinite(w))) {
-        throw new TypeError(
-          `${where}: the loss weight of '${names[k]}' must be a finite number, got ${describe(w)}`,
-        );
-      }
-    });
-    const givenMetrics: unknown = options.metrics;
-    if (givenMetrics !== undefined && !Array.isArray(givenMetrics)) {
-      // An object by output name is for several outputs; anything else must be a list.
-      if (names.length === 1 || typeof givenMetrics !== 'object' || givenMetrics === null)
-        checkArray(where, 'metrics', givenMetrics);
-    }
-    let metrics: (readonly MetricSpec[] | undefined)[];
-    if (options.metrics === undefined) metrics = names.map(() => []);
-    else if (names.length === 1 && Array.isArray(options.metrics) && !options.metrics.some(Array.isArray)) {
-      metrics = [options.metrics as readonly MetricSpec[]];
-    } else if (Array.isArray(options.metrics) && !options.metrics.some(Array.isArray)) {
-      // One list for a model of several outputs: every output gets it (as Keras 3 does).
-      metrics = names.map(() => options.metrics as readonly MetricSpec[]);
-    } else {
-      metrics = perOutput<readonly MetricSpec[]>('metrics', options.metrics, () => false);
-    }
-    metrics.forEach((list, k) => {
-      if (list !== undefined) checkArray(where, `metrics of '${names[k]}'`, list);
-    });
     this.traces = undefined;
     this.compiled = {
       optimizer: getOptimizer(options.optimizer ?? 'rmsprop'),
-      outputs: names.map((_, k) => ({
-        loss: getLoss(losses[k] as LossSpec) as { name: string; fn: LossFn },
-        weight: lossWeights[k],
-        metrics: (metrics[k] ?? []).map((m) => getMetric(m) as { name: string; fn: MetricFn }),
-      })),
+      outputs: compileOutputs(where, this.outputNames, options),
     };
   }
 

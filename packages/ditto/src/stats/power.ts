@@ -66,7 +66,8 @@ export function power(options: PowerOptions): PowerAnalysis {
   const zAlpha = normalQuantile(1 - alpha / 2);
   const zPower = normalQuantile(target);
   const d = Math.abs(difference) / sd;
-  const normalApproximation = (2 * (zAlpha + zPower) ** 2) / (d * d);
+  const zSum = zAlpha + zPower;
+  const normalApproximation = (2 * zSum * zSum) / (d * d);
   const repeatsPerArm = Math.max(2, Math.ceil(normalApproximation + (zAlpha * zAlpha) / 4));
   return {
     repeatsPerArm,

@@ -286,6 +286,8 @@ function detailsSection(runs: readonly ReportRun[]): string {
         `started ${esc(rec.startedAt)}`,
       );
     }
+    // Why a run grown by --until stopped (its record's options.until).
+    if (r.facts?.stopped) facts.push(esc(r.facts.stopped));
     const metrics = r.summary.metrics.map((m) => m.metric);
     const rows = r.run.results.map((p) => {
       const values = metrics.map((m) =>

@@ -2,7 +2,7 @@
 // `ditto compare --until decided` and `ditto power`, through the command functions. The metrics
 // are closed-form functions of the repeat index (no training), so the stopping points can be
 // computed independently: the Python lines in the comments (NumPy 1.24.2, SciPy 1.10.1).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -101,8 +101,11 @@ describe('ditto run --until', () => {
     expect(printed).toContain('enough repeats: the 95% CI stays within ±2% of the mean from n = 16 on');
     // ditto show says it too.
     const shown = capture();
-    await showCommand(record.id, { db, resamples: '100' }, shown.io);
+    const report = join(dir, 'precise.html');
+    await showCommand(record.id, { db, resamples: '100', report }, shown.io);
     expect(shown.out().replace(/\n\s+/g, ' ')).toContain(until?.stopped?.text as string);
+    // And the HTML report.
+    expect(readFileSync(report, 'utf8')).toContain("stopped at 17 repeats: the 95% CI of m's mean");
   });
 
   it('stops at --max-repeats when the target is out of reach, and says so', async () => {

@@ -7,6 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
   fromTfjsLayers,
+  type Model,
   type Sequential,
   TFJS_WEIGHTS_FILE,
   type TfjsModelSource,
@@ -54,7 +55,7 @@ async function readBytes(path: string, what: string): Promise<Uint8Array> {
  * model.predict(x);
  * ```
  */
-export async function loadTfjsLayers(path: string): Promise<Sequential> {
+export async function loadTfjsLayers(path: string): Promise<Model> {
   const text = new TextDecoder().decode(await readBytes(path, 'model.json'));
   let json: TfjsModelSource;
   try {

@@ -4,7 +4,11 @@
  * rewritten into ditto's layer configs and rebuilt through the one registry (io/layer-config.ts);
  * the weights are matched by name, as tf.js matches them. Runtime-neutral.
  */
+import { MergeLayer } from '../../layers/merge/merge.js';
+import type { Variable } from '../../layers/variable.js';
+import { Model } from '../../models/model.js';
 import { Sequential } from '../../models/sequential.js';
+import { Input, type SymbolicTensor } from '../../models/symbolic.js';
 import { restoreSeedState, saveSeedState } from '../../random/index.js';
 import { describe } from '../../validate/index.js';
 import { ModelFileError } from '../errors.js';
@@ -144,21 +148,16 @@ function declaredInputShape(config: Json, where: string): number[] | undefined {
   return shape as number[];
 }
 
-/** The topology's Sequential config: its layers and input shape, from the tfjs-saved or Keras-converted form. */
-function sequentialOf(topology: unknown): {
-  name: string | undefined;
-  layers: unknown[];
-  inputShape: number[];
-} {
+/** The topology's model config, from the tfjs-saved or Keras-converted (`model_config`) form. */
+function topologyRoot(topology: unknown): Json {
   let root = typeof topology === 'string' ? (JSON.parse(topology) as unknown) : topology;
   if (isObject(root) && isObject(root.model_config)) root = root.model_config;
   if (!isObject(root)) fail('modelTopology', 'is not an object');
-  if (root.class_name !== 'Sequential') {
-    fail(
-      'modelTopology.class_name',
-      `${describe(root.class_name)}: ditto imports Sequential models (functional models are not supported yet)`,
-    );
-  }
+  return root;
+}
+
+/** A Sequential topology's layers and input shape. */
+function sequentialOf(root: Json): { name: string | undefined; layers: unknown[]; inputShape: number[] } {
   const config = root.config;
   // Keras before 2.2.3 wrote a Sequential's config as the list of its layers.
   const layers = Array.isArray(config)
@@ -179,6 +178,66 @@ function sequentialOf(topology: unknown): {
   if (!inputShape) fail('modelTopology.config.layers[0]', 'gives no input shape (batch_input_shape)');
   const name = isObject(config) && typeof config.name === 'string' ? config.name : undefined;
   return { name, layers: rest, inputShape };
+}
+
+/** A node reference `[layer name, node index, tensor index, call arguments]`. */
+type NodeRef = [string, number, number, Json?];
+
+/**
+ * A functional topology (tf.js's 'Model', Keras's 'Functional') rebuilt with Input and
+ * `layer.apply`, node by node in the order the config lists the layers.
+ */
+function functionalOf(root: Json): Model {
+  const config = root.config;
+  if (!isObject(config) || !Array.isArray(config.layers)) fail('modelTopology.config.layers', 'is missing');
+  const tensors = new Map<string, SymbolicTensor>();
+  const key = (name: unknown, node: unknown, index: unknown) =>
+    `${String(name)}#${String(node)}#${String(index)}`;
+  const lookup = (ref: unknown, where: string): SymbolicTensor => {
+    if (!Array.isArray(ref))
+      fail(where, `${JSON.stringify(ref)} is not a node reference [layer, node, tensor]`);
+    const [name, node, index, kwargs] = ref as NodeRef;
+    if (isObject(kwargs) && Object.keys(kwargs).length > 0) {
+      fail(where, `call arguments ${JSON.stringify(kwargs)} are not supported by ditto`);
+    }
+    const found = tensors.get(key(name, node, index));
+    if (!found) fail(where, `reads '${name}' (node ${node}, tensor ${index}), which no earlier layer makes`);
+    return found;
+  };
+  config.layers.forEach((entry: unknown, i: number) => {
+    const where = `layer ${i}`;
+    if (!isObject(entry) || !isObject(entry.config)) fail(where, 'is not a layer { class_name, config }');
+    const name = entry.name ?? entry.config.name;
+    if (entry.class_name === 'InputLayer') {
+      checkDtype(entry.config.dtype, `${where} '${String(name)}'`);
+      const shape = declaredInputShape(entry.config, where);
+      if (!shape) fail(`${where} '${String(name)}'`, 'gives no input shape (batch_input_shape)');
+      tensors.set(key(name, 0, 0), Input({ shape, name: String(name) }));
+      return;
+    }
+    const layer = layerFromConfig(layerFromTfjs(entry, where), where);
+    const nodes = entry.inbound_nodes;
+    if (!Array.isArray(nodes) || nodes.length === 0)
+      fail(`${where} '${String(name)}'.inbound_nodes`, 'is missing or empty');
+    nodes.forEach((node: unknown, k: number) => {
+      const at = `${where} '${String(name)}'.inbound_nodes[${k}]`;
+      // Keras 3 writes nodes as { args, kwargs } objects: not this format.
+      if (!Array.isArray(node))
+        fail(at, 'is not a list of node references (Keras 3 files are not supported)');
+      const inputs = node.map((ref, j) => lookup(ref, `${at}[${j}]`));
+      tensors.set(key(name, k, 0), layer.apply(layer instanceof MergeLayer ? inputs : inputs[0]));
+    });
+  });
+  const ends = (what: 'input_layers' | 'output_layers') => {
+    const refs = config[what];
+    if (!Array.isArray(refs) || refs.length === 0)
+      fail(`modelTopology.config.${what}`, 'is missing or empty');
+    return refs.map((ref, j) => lookup(ref, `modelTopology.config.${what}[${j}]`));
+  };
+  const inputs = ends('input_layers');
+  const outputs = ends('output_layers');
+  const name = typeof config.name === 'string' ? config.name : undefined;
+  return new Model({ inputs, outputs, ...(name ? { name } : {}) });
 }
 
 function weightEntries(source: TfjsModelSource): TfjsWeightEntry[] {
@@ -235,7 +294,8 @@ function shortName(name: string): string {
 
 /**
  * A ditto model from a TensorFlow.js Layers model (saved by tf.js, or converted from Keras), with
- * its weights. Loading takes no keys from the global seed.
+ * its weights: a `Sequential` for a Sequential topology, a functional `Model` for tf.js's 'Model'
+ * and Keras's 'Functional'. Loading takes no keys from the global seed.
  *
  * @throws ModelFileError naming the layer and class (or option, or weight) ditto cannot take.
  * @example
@@ -245,25 +305,43 @@ function shortName(name: string): string {
  * const model = fromTfjsLayers(artifacts);
  * ```
  */
-export function fromTfjsLayers(source: TfjsModelSource): Sequential {
+export function fromTfjsLayers(source: TfjsModelSource): Model {
   if (!isObject(source)) fail('source', 'is not a tf.js model (modelTopology, weightSpecs, weightData)');
-  const spec = sequentialOf(source.modelTopology);
-  const configs = spec.layers.map((l, i) => layerFromTfjs(l, `layer ${i}`));
+  const root = topologyRoot(source.modelTopology);
   const seed = saveSeedState();
-  let model: Sequential;
+  let model: Model;
   try {
-    const layers = configs.map((c, i) => layerFromConfig(c, `layer ${i}`));
-    model = new Sequential(layers, spec.name ? { name: spec.name } : {});
-    model.build(spec.inputShape);
+    if (root.class_name === 'Sequential') {
+      const spec = sequentialOf(root);
+      const configs = spec.layers.map((l, i) => layerFromTfjs(l, `layer ${i}`));
+      const layers = configs.map((c, i) => layerFromConfig(c, `layer ${i}`));
+      const sequential = new Sequential(layers, spec.name ? { name: spec.name } : {});
+      sequential.build(spec.inputShape);
+      model = sequential;
+    } else if (root.class_name === 'Model' || root.class_name === 'Functional') {
+      model = functionalOf(root);
+    } else {
+      fail(
+        'modelTopology.class_name',
+        `${describe(root.class_name)}: ditto imports Sequential and functional models ('Model', 'Functional')`,
+      );
+    }
   } finally {
+    // Building drew initial weights from the global keys: put the sequence back untouched.
     restoreSeedState(seed);
   }
-  const weights = readWeights(source);
+  setTfjsWeights(model, readWeights(source));
+  return model;
+}
+
+/** Puts each named weight into the model's variable of that tf.js name. */
+function setTfjsWeights(model: Model, weights: Map<string, { shape: number[]; values: Float32Array }>): void {
   const byShortName = new Map([...weights.keys()].map((name) => [shortName(name), name]));
   const used = new Set<string>();
-  const arrays = model.layers.flatMap((layer) => {
+  const values = new Map<Variable, Float32Array>();
+  for (const layer of model.layers) {
     const names = tfjsWeightNames(layer);
-    return layer.variables.map((v, i) => {
+    layer.variables.forEach((v, i) => {
       const found = weights.has(names[i]) ? names[i] : byShortName.get(names[i]);
       if (found === undefined) {
         fail(
@@ -276,11 +354,10 @@ export function fromTfjsLayers(source: TfjsModelSource): Sequential {
         fail(`weight '${found}'`, `has shape [${w.shape}]; layer '${layer.name}' needs [${v.shape}]`);
       }
       used.add(found);
-      return w.values;
+      values.set(v, w.values);
     });
-  });
+  }
   const unused = [...weights.keys()].filter((name) => !used.has(name));
   if (unused.length > 0) fail('weights', `${unused.join(', ')} belong to no layer of the model`);
-  model.setWeights(arrays);
-  return model;
+  model.setWeights(model.variables.map((v) => values.get(v) as Float32Array));
 }

@@ -178,6 +178,14 @@ export const TFJS_LAYERS: Readonly<Record<string, TfjsLayerMapping>> = {
   Cropping2D: { tfjs: 'Cropping2D', keys: ['cropping'], tfjsOnly: CHANNELS_LAST },
   TimeDistributed: { tfjs: 'TimeDistributed', keys: ['layer'] },
   Bidirectional: { tfjs: 'Bidirectional', keys: ['layer', 'mergeMode'] },
+  // Merge layers: in functional models (imported; exported once functional models are).
+  Add: { tfjs: 'Add', keys: [] },
+  Multiply: { tfjs: 'Multiply', keys: [] },
+  Average: { tfjs: 'Average', keys: [] },
+  Maximum: { tfjs: 'Maximum', keys: [] },
+  Minimum: { tfjs: 'Minimum', keys: [] },
+  Concatenate: { tfjs: 'Concatenate', keys: ['axis'] },
+  Dot: { tfjs: 'Dot', keys: ['axes', 'normalize'] },
 };
 
 /** The ditto class names exchanged with tf.js, in table order. */

@@ -35,4 +35,18 @@ export {
   runExperimentFile,
   runLoadedExperiment,
 } from './run-file.js';
+export {
+  compareUntilDecided,
+  DEFAULT_MAX_REPEATS,
+  type DecidedComparison,
+  type GrownRun,
+  type GrowOptions,
+  type PrecisionRule,
+  parseUntilRule,
+  runUntilPrecise,
+  type UntilRecord,
+  type UntilRule,
+  type UntilStop,
+  untilOf,
+} from './until.js';
 export type { RepeatTask } from './worker.js';

@@ -92,6 +92,10 @@ export function untilOf(record: RunRecord): UntilRecord | undefined {
  *
  * @throws Error naming the option and what is wrong: garbage, a target that is not a positive
  *   finite number (`ci:0%`, `ci:-1`), `decided` where a run is not compared.
+ * @example
+ * ```ts
+ * parseUntilRule('ci:5%', 'run'); // { kind: 'ci', text: 'ci:5%', tolerance: 0.05, relative: true }
+ * ```
  */
 export function parseUntilRule(text: string, command: 'run' | 'compare'): UntilRule {
   const trimmed = String(text).trim();
@@ -189,6 +193,14 @@ export interface GrownRun extends FileRunResult {
  * @throws Error for a bad rule or maximum (before any repeat runs), a metric the repeats do not
  *   report (after the first batch, the first moment its name can be checked), or a resumed run
  *   recorded with another rule.
+ * @example
+ * ```ts
+ * const [chosen] = await loadExperiments('examples/experiment.ts');
+ * const records = openRecords('.ditto/runs.db');
+ * const rule = parseUntilRule('ci:5%', 'run') as PrecisionRule;
+ * const grown = await runUntilPrecise('examples/experiment.ts', chosen, rule, { records });
+ * console.log(grown.stop.text); // "stopped at 23 repeats: the 95% CI of mse's mean is ±… within ci:5%"
+ * ```
  */
 export async function runUntilPrecise(
   file: string,
@@ -314,7 +326,17 @@ export interface DecidedComparison {
  * decided at `alpha` or both reach the maximum. Each run's record stores the rule, the other run
  * and why it stopped.
  *
- * @throws Error for a bad maximum, a metric the repeats do not report, or runs without two values.
+ * @throws Error for a bad maximum, or a metric the repeats do not both report.
+ * @example
+ * ```ts
+ * const [a] = await loadExperiments('a.ts');
+ * const [b] = await loadExperiments('b.ts');
+ * const { decision } = await compareUntilDecided(
+ *   [{ file: 'a.ts', chosen: a }, { file: 'b.ts', chosen: b }],
+ *   { records: openRecords('.ditto/runs.db'), alpha: 0.05 },
+ * );
+ * console.log(decision.decided, decision.low, decision.high);
+ * ```
  */
 export async function compareUntilDecided(
   arms: [{ file: string; chosen: ExportedExperiment }, { file: string; chosen: ExportedExperiment }],

@@ -133,8 +133,12 @@ export function initializerToTfjs(value: InitializerConfig, where: string): unkn
   for (const [key, v] of Object.entries(config)) {
     if (key === 'seed') continue;
     if (key === 'mode') out.mode = FAN_MODES[v as string] ?? v;
-    else if (key === 'distribution') out.distribution = DISTRIBUTIONS[v as string] ?? v;
-    else out[snakeCase(key)] = v;
+    else if (key === 'distribution') {
+      // tf.js's VarianceScaling draws 'normal' (truncated), 'truncated_normal' or 'uniform'.
+      if (v === 'untruncatedNormal')
+        throw new TypeError(`${where}: tf.js has no untruncated normal VarianceScaling`);
+      out.distribution = DISTRIBUTIONS[v as string] ?? v;
+    } else out[snakeCase(key)] = v;
   }
   if (
     [

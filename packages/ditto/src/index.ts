@@ -71,6 +71,7 @@ export { isTracingEnabled, setTracing } from './engine/trace-cache.js';
 export * from './experiments/index.js';
 export { canonicalBytes, hashArrays } from './hash/fingerprint.js';
 export * as initializers from './initializers/index.js';
+export { type FunctionalConfig, functionalFromConfig, functionalToConfig } from './io/functional-config.js';
 export * from './io/index.js';
 export { Activation } from './layers/activation-layer.js';
 export { getActivation } from './layers/activations.js';

@@ -6,6 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type EngineDiagnostic, onEngineDiagnostic } from '../packages/ditto/src/engine/diagnostics.js';
+import { isTracingEnabled } from '../packages/ditto/src/engine/trace-cache.js';
 import { functionalFromConfig, functionalToConfig } from '../packages/ditto/src/io/functional-config.js';
 import { Dense } from '../packages/ditto/src/layers/dense.js';
 import { Embedding } from '../packages/ditto/src/layers/embedding.js';
@@ -22,6 +24,21 @@ import { runTsx } from './helpers/run-tsx.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
+});
+
+describe('one engine', () => {
+  it('Sequential is a Model, and a functional model with merges, a shared layer and Dropout replays its traced steps', async () => {
+    expect(new Sequential()).toBeInstanceOf(Model);
+    expect(isTracingEnabled()).toBe(true);
+    const reports: EngineDiagnostic[] = [];
+    const previous = onEngineDiagnostic((d) => reports.push(d));
+    try {
+      await functionalFits(2);
+    } finally {
+      onEngineDiagnostic(previous);
+    }
+    expect(reports).toEqual([]);
+  });
 });
 
 describe('a functional chain is Sequential, bit for bit', () => {

@@ -57,6 +57,18 @@ function valueFromTfjs(key: string, value: unknown, where: string): unknown {
   return value === null ? undefined : value;
 }
 
+/** {@link valueFromTfjs}, its value errors as ModelFileErrors naming the JSON key. */
+function convertedValue(key: string, value: unknown, named: string, snake: string): unknown {
+  try {
+    return valueFromTfjs(key, value, named);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    const prefix = `${named}.${key}: `;
+    const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+    return fail(`${named}.${snake}`, message);
+  }
+}
+
 function checkDtype(dtype: unknown, where: string): void {
   const name = isObject(dtype) && isObject(dtype.config) ? dtype.config.name : dtype;
   if (name !== undefined && name !== null && name !== 'float32') {
@@ -85,7 +97,7 @@ function layerFromTfjs(value: unknown, where: string): LayerConfig {
     const snake = snakeCase(key);
     if (!(snake in config)) continue;
     handled.add(snake);
-    const converted = valueFromTfjs(key, config[snake], named);
+    const converted = convertedValue(key, config[snake], named, snake);
     if (converted !== undefined) out[key] = converted;
   }
   for (const [key, only] of Object.entries(mapping.dittoOnly ?? {})) {

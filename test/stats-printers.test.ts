@@ -49,6 +49,18 @@ describe('the IQR, printed one way', () => {
     expect(html).toContain(iqrA);
     expect(html).not.toMatch(/IQR \(q1/);
   });
+
+  it('keeps the comparison table within 80 columns when the numbers need exponents', async () => {
+    // np.quantile(x, [0.25, 0.75]) for x = 2.844e-10 · (1 … 10)^6: exponent forms on both ends.
+    const tiny = Array.from({ length: 10 }, (_, i) => 2.844e-10 * (i + 1) ** 6);
+    const a = await runOf('sixteen chars ab', tiny);
+    const b = await runOf('B', valuesB);
+    const text = formatComparison(compareRuns([a, b], stats)).join('\n');
+    expect(text.split('\n').every((line) => line.length <= 80)).toBe(true);
+    expect(text.replace(/\n\s+/g, ' ')).toMatch(
+      /sixteen chars ab +10 +.* IQR \S+e-\d+ \(Q1–Q3 \S+e-\d+–\S+e-\d+\)/,
+    );
+  });
 });
 
 describe("Cliff's δ, one sign convention", () => {

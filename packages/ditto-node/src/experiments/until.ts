@@ -241,6 +241,11 @@ export async function runUntilPrecise(
           `run ${record.id} grows until ${until.rule}, not ${rule.text}; resume it with --until ${until.rule}, or start a new run`,
         );
       }
+      if (until?.metric && options.metric !== undefined && options.metric !== until.metric) {
+        throw new Error(
+          `run ${record.id} watches ${until.metric}, not ${options.metric}; drop --until-metric to resume it, or start a new run`,
+        );
+      }
       if (until?.stopped !== undefined) {
         throw new Error(`run ${record.id} has already stopped (${until.stopped.text}); start a new run`);
       }

@@ -180,10 +180,11 @@ function formatMetricComparison(m: MetricComparison, style: TextStyle): string[]
     const sorted = [...g.values].sort((a, b) => a - b);
     const q = (p: number) => quantileSorted(sorted, p);
     const mean = g.values.reduce((s, v) => s + v, 0) / g.values.length;
-    lines.push(
-      `  ${clip(g.label, width).padEnd(width)} ${String(g.values.length).padStart(4)} ${num(q(0.5)).padStart(9)} ` +
-        `${num(mean).padStart(9)} ${formatIqr(q(0.25), q(0.75))}`,
-    );
+    const row = `  ${clip(g.label, width).padEnd(width)} ${String(g.values.length).padStart(4)} ${num(q(0.5)).padStart(9)} ${num(mean).padStart(9)}`;
+    const spread = formatIqr(q(0.25), q(0.75));
+    // Numbers in exponent form can make the spread too long for the row: then it goes below.
+    if (row.length + 1 + spread.length <= COLUMNS) lines.push(`${row} ${spread}`);
+    else lines.push(row, `${' '.repeat(width + 4)}${spread}`);
   }
   lines.push(...boxPlot(m.groups.map((g) => ({ label: g.label, values: g.values }))));
   if (m.kruskalWallis) {

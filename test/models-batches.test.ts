@@ -120,6 +120,20 @@ describe('sampleWeight: Σ w·loss / batch size (Keras 3 sum_over_batch_size)', 
     expect(Math.abs(b2[0] - (bias[0] - 0.05 * gradB))).toBeLessThanOrEqual(1e-6);
   });
 
+  it('validationData [x, y, sampleWeight] reports the weighted validation loss', async () => {
+    const model = regression(6, new SGD({ learningRate: 0 }));
+    const history = await model.fit(X, Y, {
+      epochs: 1,
+      batchSize: 8,
+      verbose: 0,
+      validationData: [X, Y, WEIGHTS],
+    });
+    expect(history.history.val_loss[0]).toBe(
+      model.evaluate(X, Y, { batchSize: 8, sampleWeight: WEIGHTS }).loss,
+    );
+    expect(history.history.val_loss[0]).not.toBe(model.evaluate(X, Y, { batchSize: 8 }).loss);
+  });
+
   it('bad weights are named', () => {
     const model = regression();
     expect(() => model.evaluate(X, Y, { sampleWeight: WEIGHTS.slice(1) })).toThrow(

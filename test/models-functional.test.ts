@@ -17,9 +17,10 @@ import { Model } from '../packages/ditto/src/models/model.js';
 import { Sequential } from '../packages/ditto/src/models/sequential.js';
 import { Input } from '../packages/ditto/src/models/symbolic.js';
 import { SGD } from '../packages/ditto/src/optimizers/index.js';
+import { setSeed } from '../packages/ditto/src/random/index.js';
 import type { Tensor } from '../packages/ditto/src/tensor/tensor.js';
 import { tutorialData } from '../packages/ditto/src/tutorial/tutorial.js';
-import { functionalFits, twoInputData } from './fixtures/functional-fits.js';
+import { functionalFits, twoInputData, twoInputModel } from './fixtures/functional-fits.js';
 import { runTsx } from './helpers/run-tsx.js';
 
 beforeAll(async () => {
@@ -318,6 +319,33 @@ describe('a bad graph is refused at construction', () => {
     );
     const rnn = new SimpleRNN(2, { name: 'rnn_rank' });
     expect(() => rnn.apply(a)).toThrow(/rnn_rank \(SimpleRNN\) applied to inputs of shape \[4\]/);
+  });
+});
+
+describe('training state', () => {
+  it('4 epochs, a save, a restore into a fresh model and 6 more = 10 uninterrupted (Dropout, shuffling, Adam)', async () => {
+    const { a, b, score, cls } = twoInputData();
+    const x = { a, b };
+    const y = { score, cls };
+    setSeed(21);
+    const whole = twoInputModel();
+    await whole.fit(x, y, { epochs: 10, batchSize: 8, verbose: 0 });
+    setSeed(21);
+    const first = twoInputModel();
+    await first.fit(x, y, { epochs: 4, batchSize: 8, verbose: 0 });
+    const saved = JSON.parse(
+      JSON.stringify({
+        weights: first.getWeights().map((w) => Array.from(w)),
+        state: first.getTrainingState(),
+      }),
+    );
+    setSeed(999);
+    const fresh = twoInputModel();
+    fresh.setWeights(saved.weights);
+    fresh.setTrainingState(saved.state);
+    await fresh.fit(x, y, { epochs: 10, batchSize: 8, verbose: 0 });
+    expect(fresh.weightsHash()).toBe(whole.weightsHash());
+    expect(first.weightsHash()).not.toBe(whole.weightsHash());
   });
 });
 

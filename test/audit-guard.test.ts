@@ -49,7 +49,7 @@ function expectGlobalsRestored(): void {
 }
 
 afterEach(() => {
-  restoreSeedState({ seed: undefined, drawn: false, counter: 0 });
+  restoreSeedState({ seed: undefined, drawn: false, counters: {} });
 });
 
 describe('the guard finds unseeded randomness in custom layers', () => {

@@ -144,12 +144,13 @@ describe('trainTestSplit', () => {
     expect(split.xTrain.map((r) => r[0])).toEqual(order.slice(5));
   });
 
-  it('without a seed, takes the next global key', () => {
+  it("without a seed, takes the next key of the 'split' source (id 3)", () => {
     setSeed(3);
     const first = trainTestSplit(X, y);
     const second = trainTestSplit(X, y);
-    expect(first.xTest.map((r) => r[0])).toEqual(Array.from(permutation(foldIn(key(3), 0), 20)).slice(0, 5));
-    expect(second.xTest.map((r) => r[0])).toEqual(Array.from(permutation(foldIn(key(3), 1), 20)).slice(0, 5));
+    const splitKey = (i: number) => foldIn(foldIn(key(3), 3), i);
+    expect(first.xTest.map((r) => r[0])).toEqual(Array.from(permutation(splitKey(0), 20)).slice(0, 5));
+    expect(second.xTest.map((r) => r[0])).toEqual(Array.from(permutation(splitKey(1), 20)).slice(0, 5));
     setSeed(3);
     expect(trainTestSplit(X, y)).toEqual(first);
   });
@@ -158,7 +159,7 @@ describe('trainTestSplit', () => {
     setSeed(9);
     trainTestSplit(X, y, { seed: 1 });
     trainTestSplit(X, y, { shuffle: false });
-    expect(nextKey()).toEqual(foldIn(key(9), 0));
+    expect(nextKey('split')).toEqual(foldIn(foldIn(key(9), 3), 0));
   });
 
   it('without shuffling, trains on the first samples and tests on the last', () => {

@@ -114,8 +114,8 @@ describe('runExperiment (in-process)', () => {
       run: (ctx) => {
         expect(getSeed()).toBe(ctx.seed);
         const draw = uniform(nextKey(), 1)[0];
-        // nextKey() after setSeed(s) is foldIn(key(s), 0): independent of everything else.
-        expect(draw).toBe(uniform(foldIn(key(ctx.seed), 0), 1)[0]);
+        // nextKey() after setSeed(s) is the first 'user' key (id 5): independent of everything else.
+        expect(draw).toBe(uniform(foldIn(foldIn(key(ctx.seed), 5), 0), 1)[0]);
         return { draw };
       },
     });
@@ -124,8 +124,8 @@ describe('runExperiment (in-process)', () => {
     const run = await runExperiment(e);
     expect(run.results.every((r) => r.status === 'ok')).toBe(true);
     expect(getSeed()).toBe(99);
-    expect(nextKey()).toEqual(foldIn(key(99), 1));
-    restoreSeedState({ seed: undefined, drawn: false, counter: 0 });
+    expect(nextKey()).toEqual(foldIn(foldIn(key(99), 5), 1));
+    restoreSeedState({ seed: undefined, drawn: false, counters: {} });
   });
 
   it('makes fitTutorial() with no seed reproducible per repeat: repeat i = a fit seeded with repeat i’s seed', async () => {

@@ -76,14 +76,14 @@ let replayed = false;
 
 /** Pinned: the weights after 3 epochs of Adam (traced, js). */
 const PINNED: Record<string, string> = {
-  hinge: '66262db06fdfb59df9c72a3ef737e0a1c826e12e342c3df8443fe899ee683a7d',
-  squared_hinge: '6d998114d99127b3004b510832db4c7c4937c621ad5e1e7d4944b34e7049ca99',
-  categorical_hinge: '63c7697c4bcb4d24a35c6d996cf6927c35fdc2aa123db10037785e0445cde474',
-  kld: 'b1bfd2017af60fbc477c3e7f62ebfa35c3149afbc7c31d3618467616566a6c08',
-  poisson: 'ab468bb88ef88e161cbbacd18840720f97192c54b9d2873443867f9f88f06c05',
-  cosine_similarity: '83850a286833c7f5e8cb85d367ed2cdde48b1f607e1ce343b6d83a6eeafad254',
-  log_cosh: 'e97fe53da98f23b4b9d55c27e53b3cd70ab4c1f62f289d0dc715777bb1d139aa',
-  schedule: '932fa4868417ee9472fc124b2988ba68da7b90fdbbc8f50d614fac1c6dc5fe32',
+  hinge: '119b8cabebdbdad54e7f50bcaaef7df4a60bb4b49293404e7090ec7037cd50fe',
+  squared_hinge: '93a6afbc29da5f920239c72f859d26e33cfb1f31e2b8a58330247105cfe5cdce',
+  categorical_hinge: 'db77caec3b60872c6afecbbeb44a07b60af6814ab6ed7a35c9c1303fd0bcc041',
+  kld: '2837a46d26934eb16639a5c9ebc5b4fc6486ffd505101d5600e17dbc1327721b',
+  poisson: '73ede644ce4658f1fb81ed1de1f0fb840fb438bc0266e1ef64fc519b5497ff28',
+  cosine_similarity: '618c34234080886699b4c72b84b6f82ea0d0e52dfce57d4ddf90ed87eb4fe83b',
+  log_cosh: '28ead5676abbbc0b2276d32603cea3db973d27cdbcdad79e448e28ab22b61076',
+  schedule: '552b28338f8b433310d483c57a647c2f6343cbd0675c5237cd920b7997e261c1',
 };
 
 describe('Keras losses in fit: traced = eager = wasm', () => {

@@ -210,7 +210,7 @@ describe('the safetensors layout', () => {
     const kernel = new Float32Array(bytes.slice(8 + length + begin, 8 + length + end).buffer);
     expect(Array.from(kernel)).toEqual(Array.from(model.getWeights()[0]));
     expect(header.__metadata__.format).toBe('ditto');
-    expect(JSON.parse(header.__metadata__.ditto_model).formatVersion).toBe(1);
+    expect(JSON.parse(header.__metadata__.ditto_model).formatVersion).toBe(2);
   });
 });
 
@@ -236,8 +236,8 @@ describe('verified loading', () => {
     expect(() => modelFromBytes(good.subarray(0, 5))).toThrow(/too short/);
     const edited = replaceBytes(good, '\\"units\\":3', '\\"units\\":4');
     expect(() => modelFromBytes(edited)).toThrow(/header.*SHA-256 does not match/);
-    const newer = replaceBytes(good, '\\"formatVersion\\":1', '\\"formatVersion\\":2');
-    expect(() => modelFromBytes(newer)).toThrow(/format version 2.*reads up to version 1/);
+    const newer = replaceBytes(good, '\\"formatVersion\\":2', '\\"formatVersion\\":3');
+    expect(() => modelFromBytes(newer)).toThrow(/format version 3.*reads up to version 2/);
   });
 
   it('names a safetensors file that is not a ditto model', () => {

@@ -192,10 +192,10 @@ describe('reproducibility semantics', () => {
   });
 
   it('an unseeded run draws a seed, records it, and replays from it', async () => {
-    restoreSeedState({ seed: undefined, drawn: false, counter: 0 });
+    restoreSeedState({ seed: undefined, drawn: false, counters: {} });
     const lucky = await fitTutorial({ epochs: 10 });
     expect(seedWasDrawn()).toBe(true);
-    const drawn = getSeed();
+    const drawn = getSeed() as number; // a drawn seed is a plain uint32
     const replay = await fitTutorial({ epochs: 10, seed: drawn });
     expect(replay.weightsHash).toBe(lucky.weightsHash);
   });

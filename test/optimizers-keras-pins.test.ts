@@ -11,13 +11,13 @@ import { computeHashes } from './fixtures/optimizers-keras/hashes.js';
 import { runTsx } from './helpers/run-tsx.js';
 
 const PINNED: Record<string, string> = {
-  adamax: 'f76260b47ec5f53284695d6f38fa2923606a7f566d928095cf172d2fdba95fe4',
-  adadelta: '98167c89a0fc044be4bb30fc0d3e5c4b52dcd5a9c129ca68eb3954dfe84c0f4d',
-  lion: '123228212122420e6c04fdcfaa3d1f6bfaa431ea5726fbb43671ee29ec7b2c3a',
-  ftrl: 'd81bd036d060aec06419e7bc2557d5f1e5d1d19dbcbf4e67013f6f6a83f5820e',
-  sgdGlobalClipnorm: 'a6f70304020378c352970999b81f877c64ee9c89f1ccdd02c8bb26693aa29ef6',
-  conv1dGroupsCausal: 'a8194ee79c2d24d5a7973b04cee90e6eeb9e2b82fc6a87680aaa3a01a0e00b93',
-  conv2dGroups: 'b8ada594d0ae23012dd8bc1a150c245e52e55dbf807f9a745e4bcc09b4b45188',
+  adamax: '0e57827255c89b6b88269a22224540af8bb597f7dc453948019482f0f7dbf7fb',
+  adadelta: '65a803416d4547f0b5567a2158671ceb6268c390c411030aaab230c5bd34f9fb',
+  lion: '785b8cb084ffb0bd9890c577c93730657e510353588a24f11e977b2cf35fe11f',
+  ftrl: '57bf87159a3cf595455afbcc858b5261c3e125ffe91782325d9d324dc1d89aad',
+  sgdGlobalClipnorm: 'fd04481c57cb7cfd58f2db6f2692638ef54b6ff518c69d6f49eb20df05098d77',
+  conv1dGroupsCausal: '0948070a632d51443b11b581620fa461c1bbaa89e4a4a51abb3cf58cf071332c',
+  conv2dGroups: 'edec2763e4f9a1ed518c0139a182271f5d81720b5da87111a87f5768b75914bb',
 };
 
 describe('H8 pins', () => {

@@ -41,9 +41,9 @@ describe('pinned end-to-end hashes', () => {
 
 /** The tutorial in float64, pinned from main before the one-engine redesign. */
 const PINNED_TUTORIAL_FLOAT64 = {
-  weights: 'cd22dbe2beb39dea9df97ef22e5d059341ce7f2b5e38f8fb896dd112c41708ca',
-  predictions: 'a55d4affb9865324b7d78ada5188e2a6fa22c0ebe767ed04f0869f1253000f9a',
-  loss: '5e48291228de53f93b9cfae587598daa02cd9a405605882b6b98f20699a25787',
+  weights: '3330d1304672d2537597db357083af8138d3f166b9b0a80cb787ba03a00ae264',
+  predictions: '4d15ccf660e96d19e4d3b335fc8c1e393a57d5e62de82964cf9a6c5f2afb9a0f',
+  loss: '8995215cdb673c015513f9690cf541b24bbda3741b6b63d38cff8f8272a13fca',
 } as const;
 
 describe('pinned float64 tutorial', () => {

@@ -14,7 +14,10 @@ const {
   withSeed,
 } = random;
 
-const UNSEEDED = { seed: undefined, drawn: false, counter: 0 } as const;
+/** The i-th key of the 'user' source (id 5): foldIn(foldIn(key(seed), 5), i). */
+const userKey = (seed: random.Seed, i: number) => foldIn(foldIn(key(seed), 5), i);
+const NO_DRAWS = { init: 0, dropout: 0, order: 0, split: 0, augment: 0, user: 0 };
+const UNSEEDED = { seed: undefined, drawn: false, counters: {} } as const;
 
 /** Makes crypto.getRandomValues write `word`, counting the calls. */
 function fakeEntropy(word: number) {
@@ -30,11 +33,11 @@ beforeEach(() => restoreSeedState(UNSEEDED));
 afterEach(() => vi.restoreAllMocks());
 
 describe('setSeed and nextKey', () => {
-  it('hand out foldIn(key(seed), i) in program order', () => {
+  it("hand out the 'user' source's keys in program order", () => {
     setSeed(42);
-    expect(nextKey()).toEqual(foldIn(key(42), 0));
-    expect(nextKey()).toEqual(foldIn(key(42), 1));
-    expect(nextKey()).toEqual(foldIn(key(42), 2));
+    expect(nextKey()).toEqual(userKey(42, 0));
+    expect(nextKey()).toEqual(userKey(42, 1));
+    expect(nextKey()).toEqual(userKey(42, 2));
     expect(getSeed()).toBe(42);
     expect(seedWasDrawn()).toBe(false);
   });
@@ -52,10 +55,10 @@ describe('setSeed and nextKey', () => {
   it('accepts every seed form of key(), and keeps it as given', () => {
     setSeed('experiment-3');
     expect(getSeed()).toBe('experiment-3');
-    expect(nextKey()).toEqual(foldIn(key('experiment-3'), 0));
+    expect(nextKey()).toEqual(userKey('experiment-3', 0));
     setSeed(-5n);
     expect(getSeed()).toBe(-5n);
-    expect(nextKey()).toEqual(foldIn(key(-5n), 0));
+    expect(nextKey()).toEqual(userKey(-5n, 0));
   });
   it('rejects an invalid seed and leaves the state unchanged', () => {
     setSeed(3);
@@ -63,11 +66,11 @@ describe('setSeed and nextKey', () => {
     expect(() => setSeed(1.5)).toThrow('1.5');
     expect(() => setSeed(Number.NaN)).toThrow('NaN');
     expect(getSeed()).toBe(3);
-    expect(nextKey()).toEqual(foldIn(key(3), 1));
+    expect(nextKey()).toEqual(userKey(3, 1));
   });
   it('stops after 2^32 keys rather than repeat one', () => {
-    restoreSeedState({ seed: 1, drawn: false, counter: 2 ** 32 - 1 });
-    expect(nextKey()).toEqual(foldIn(key(1), 2 ** 32 - 1));
+    restoreSeedState({ seed: 1, drawn: false, counters: { user: 2 ** 32 - 1 } });
+    expect(nextKey()).toEqual(userKey(1, 2 ** 32 - 1));
     expect(() => nextKey()).toThrow('2^32');
   });
 });
@@ -80,12 +83,12 @@ describe('unseeded runs', () => {
     expect(getSeed()).toBe(123456789);
     expect(spy).toHaveBeenCalledTimes(1);
     expect(seedWasDrawn()).toBe(true);
-    expect(nextKey()).toEqual(foldIn(key(123456789), 0));
+    expect(nextKey()).toEqual(userKey(123456789, 0));
     expect(spy).toHaveBeenCalledTimes(1);
   });
   it('draw the seed on the first nextKey too', () => {
     const spy = fakeEntropy(99);
-    expect(nextKey()).toEqual(foldIn(key(99), 0));
+    expect(nextKey()).toEqual(userKey(99, 0));
     expect(spy).toHaveBeenCalledTimes(1);
     expect(getSeed()).toBe(99);
   });
@@ -107,7 +110,7 @@ describe('saving and restoring the state', () => {
     setSeed(5);
     nextKey();
     const saved = saveSeedState();
-    expect(saved).toEqual({ seed: 5, drawn: false, counter: 1 });
+    expect(saved).toEqual({ seed: 5, drawn: false, counters: { ...NO_DRAWS, user: 1 } });
     const a = nextKey();
     nextKey();
     restoreSeedState(saved);
@@ -117,8 +120,8 @@ describe('saving and restoring the state', () => {
     setSeed(1);
     nextKey();
     const inner = withSeed(2, () => nextKey());
-    expect(inner).toEqual(foldIn(key(2), 0));
-    expect(nextKey()).toEqual(foldIn(key(1), 1));
+    expect(inner).toEqual(userKey(2, 0));
+    expect(nextKey()).toEqual(userKey(1, 1));
     expect(() =>
       withSeed(3, () => {
         nextKey();
@@ -126,19 +129,19 @@ describe('saving and restoring the state', () => {
       }),
     ).toThrow('boom');
     expect(getSeed()).toBe(1);
-    expect(nextKey()).toEqual(foldIn(key(1), 2));
+    expect(nextKey()).toEqual(userKey(1, 2));
   });
   it('the unseeded state can be restored, and a drawn seed keeps its flag', () => {
     fakeEntropy(17);
     getSeed();
     const drawn = saveSeedState();
-    expect(drawn).toEqual({ seed: 17, drawn: true, counter: 0 });
+    expect(drawn).toEqual({ seed: 17, drawn: true, counters: NO_DRAWS });
     setSeed(4);
     restoreSeedState(drawn);
     expect(seedWasDrawn()).toBe(true);
     restoreSeedState(UNSEEDED);
     expect(seedWasDrawn()).toBe(false);
-    expect(saveSeedState()).toEqual(UNSEEDED);
-    expect(() => restoreSeedState({ seed: 1, drawn: false, counter: -1 })).toThrow('-1');
+    expect(saveSeedState()).toEqual({ ...UNSEEDED, counters: NO_DRAWS });
+    expect(() => restoreSeedState({ seed: 1, drawn: false, counters: { user: -1 } })).toThrow('-1');
   });
 });

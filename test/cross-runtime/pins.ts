@@ -14,18 +14,18 @@ export interface PinnedHashes {
 
 export const PINNED_WORKLOAD_HASHES: Readonly<Record<WorkloadName, PinnedHashes>> = {
   tutorial: {
-    weights: '3046c89176ce27fb61171b4c87f8af4c498fc2655844445cec4a9ee11b3ab644',
-    predictions: 'dc5e50da2b68efb54ceb4331bba1afc2301d50eef09953b4baa46ddc5ce04fa6',
-    history: 'ef66dec6a75573f16cd9a9ccc49bac1c494927949aede7ebacc8b4ff03ddeeff',
+    weights: '79ad53816b733a61d59bcdea7fe5c3ba89d0650bf9939dadf0e4ac446da11edc',
+    predictions: '76e99826d6a77915ddb6d6896014e3bf31729781e92da674acd8ea7f84b59e80',
+    history: '9bab6b1464d8a95cb258258727dbd22abda9ee95752b67c0906218436ba1bfb1',
   },
   softmax: {
-    weights: '19bb68c6badd4bb7822dc0e8d45666c0bd2ed0e44b77519a03871fc21e744a47',
-    predictions: '40c5df3854f6166ac8ec0a3de0b2079ff9e959cdc17fd1ed6472c956637f2781',
-    history: 'c20751ce29325776b88061d1f4a61272135825ebc839691de1622cb8c6addcd0',
+    weights: '5784eb1a894772dc7762a882e6d967d8950024ea97b5cc90be6f6b108e940efa',
+    predictions: '6001d1bffb94daad14a0037e35e34b029526d6b39d8d9bcdf8df940154d43c63',
+    history: 'c9a5cacd16c2eaa6c0e3cc4117d5aaabb53a0ba11251bd608c46d8f3d35910b6',
   },
   dropout: {
-    weights: 'd1a314fcaebe3a96a1ca4af8c515a7fc799cc4f6aa6a984cc2d5cab3152d0f8b',
-    predictions: 'f0baacb395e8a40328d66e632b2ac957f27c6d9949d8626dab93185895510b8b',
-    history: '1d53fd5af95ff38c594fdef16980b656039929734e12928559dd49bc5bdf1e6a',
+    weights: '96dd6553d595856ac3ea6da853a56f15a48035a8cb0810573ad115bd34ea4715',
+    predictions: '4b30f2d78791716fabf957d3017460b2270f96779bfa78bb28ba8d23284bf7db',
+    history: '96cec98aa75752edaf36c9ea64b7ca434293906e14f5e75a2e4dc0c76a629da9',
   },
 };

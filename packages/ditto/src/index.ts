@@ -69,7 +69,13 @@ export * from './data/index.js';
 export { type EngineDiagnostic, engineDiagnostics, onEngineDiagnostic } from './engine/diagnostics.js';
 export { isTracingEnabled, setTracing } from './engine/trace-cache.js';
 export * from './experiments/index.js';
-export { canonicalBytes, hashArrays } from './hash/fingerprint.js';
+export {
+  canonicalBytes,
+  canonicalHeader,
+  type Fingerprintable,
+  hashArrays,
+  type ShapedArray,
+} from './hash/fingerprint.js';
 export * as initializers from './initializers/index.js';
 export { type FunctionalConfig, functionalFromConfig, functionalToConfig } from './io/functional-config.js';
 export * from './io/index.js';
@@ -183,7 +189,16 @@ export { Input, type InputOptions, SymbolicTensor } from './models/symbolic.js';
 export type { RandomConsumerState, TrainingState } from './models/training-state.js';
 export * as optimizers from './optimizers/index.js';
 export * as random from './random/index.js';
-export { getSeed, nextKey, type SeedSource, seedWasDrawn, setSeed } from './random/index.js';
+export {
+  drawnSources,
+  getSeed,
+  nextKey,
+  SEED_SOURCES,
+  type SeedAssignment,
+  type SeedSource,
+  seedWasDrawn,
+  setSeed,
+} from './random/index.js';
 export * as stats from './stats/index.js';
 export { backward, noGrad } from './tensor/autograd.js';
 export type { DType, FloatArray } from './tensor/dtype.js';

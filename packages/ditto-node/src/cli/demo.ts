@@ -61,7 +61,7 @@ export async function runDemo(options: { checkChild?: boolean } = {}): Promise<D
   const unseededMses: number[] = [];
   const hashes: string[] = [];
   for (let i = 0; i < 10; i++) {
-    restoreSeedState({ seed: undefined, drawn: false, counter: 0 });
+    restoreSeedState({ seed: undefined, drawn: false, counters: {} });
     const r = await fitTutorial({}, data);
     seeds.push(String(getSeed()));
     unseededMses.push(r.mse);

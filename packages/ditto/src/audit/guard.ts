@@ -11,7 +11,7 @@
  * @module
  */
 
-import { getSeed, type Seed, saveSeedState } from '../random/index.js';
+import { baseSeed, getSeed, type Seed, saveSeedState } from '../random/index.js';
 import { dittoRoot, locateCallSite } from './call-site.js';
 import type { Finding, GuardMode, GuardReport } from './guard-report.js';
 import { ReplacementStreams } from './replacement-streams.js';
@@ -213,7 +213,8 @@ export class DeterminismGuard {
   /** ditto's global seed for the replacement streams, drawn (and noted) if none was set. */
   #runSeed(): Seed {
     const unseeded = saveSeedState().seed === undefined;
-    const seed = this.#callUnwatched(getSeed);
+    // The replacement streams derive from the base seed (a per-source override does not move them).
+    const seed = baseSeed(this.#callUnwatched(getSeed));
     this.#streamSeedDrawn = unseeded;
     return seed;
   }
@@ -299,9 +300,10 @@ export class DeterminismGuard {
     if (!finding) return;
     const state = saveSeedState();
     if (state.drawn && state.seed !== undefined && state.seed !== this.#seedStateAtStart.seed) {
+      const drawn = seedText(baseSeed(state.seed)); // a drawn seed is always a plain one
       finding.note =
-        `no seed was set, so ditto drew seed ${seedText(state.seed)} from the system entropy; ` +
-        `replay this run with setSeed(${seedText(state.seed)}), or call setSeed(seed) before building the model`;
+        `no seed was set, so ditto drew seed ${drawn} from the system entropy; ` +
+        `replay this run with setSeed(${drawn}), or call setSeed(seed) before building the model`;
     }
   }
 }

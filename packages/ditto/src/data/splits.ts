@@ -1,7 +1,7 @@
 /**
  * Keyed shuffles and splits of sample indices: a hold-out split into training, validation and test
  * sets, k-fold cross-validation, both optionally stratified by class. Every split owns a random
- * key (from its seed, else the next global key when it is constructed) and is a pure function of
+ * key (from its seed, else the next key of the global seed's `split` source when it is constructed) and is a pure function of
  * that key and the number of samples, so the same configuration gives the same indices in every
  * runtime; `toConfig` saves the key, so a split saved next to a model replays exactly.
  * docs/data.md, "Splits", gives each algorithm.
@@ -89,7 +89,7 @@ function quotas(sizes: readonly number[], available: readonly number[], total: n
 const ascending = (a: number, b: number): number => a - b;
 
 /**
- * Sample indices in a keyed random order: `random.permutation(key(seed), n)` (the next global key
+ * Sample indices in a keyed random order: `random.permutation(key(seed), n)` (the next `split` key
  * without a seed) as an array.
  *
  * @example
@@ -129,7 +129,7 @@ export interface HoldoutSplitOptions {
   validationSize?: number;
   /** Shuffle before splitting (default true). */
   shuffle?: boolean;
-  /** Seed of the split's key; without it, the next global key at construction. */
+  /** Seed of the split's key; without it, the next key of the global `split` source at construction. */
   seed?: Seed;
 }
 
@@ -282,7 +282,7 @@ export interface KFoldOptions {
   k?: number;
   /** Shuffle before dealing the folds (default true). */
   shuffle?: boolean;
-  /** Seed of the folds' key; without it, the next global key at construction. */
+  /** Seed of the folds' key; without it, the next key of the global `split` source at construction. */
   seed?: Seed;
 }
 

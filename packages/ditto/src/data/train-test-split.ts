@@ -16,7 +16,7 @@ export interface TrainTestSplitOptions {
   testSize?: number;
   /** Shuffle before splitting (default true). */
   shuffle?: boolean;
-  /** Seed of the shuffle; without it the shuffle takes the next global key (`random.nextKey()`). */
+  /** Seed of the shuffle; without it the shuffle takes the next key of the global `split` source (`random.nextKey('split')`). */
   seed?: Seed;
 }
 
@@ -54,7 +54,7 @@ export function testCount(n: number, testSize: number): number {
 
 /**
  * Splits paired samples into training and test sets. With `shuffle` (the default) the order is
- * `random.permutation(k, n)` with k = `key(seed)` when a seed is given, else the next global key;
+ * `random.permutation(k, n)` with k = `key(seed)` when a seed is given, else the next `split` key of the global seed;
  * as scikit-learn's ShuffleSplit, the first `nTest` positions of the permutation form the test set
  * and the rest the training set, both in permutation order. Without shuffling the test set is the
  * last `nTest` samples and no key is taken. Rows are not copied.

@@ -1,9 +1,11 @@
 /** Reads and verifies ditto's model file (docs/file-format.md) and rebuilds the model. */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
+import { legacyDropoutKey } from '../layers/recurrent/dropout-masks.js';
+import { RecurrentLayer } from '../layers/recurrent/recurrent.js';
 import { Sequential } from '../models/sequential.js';
 import type { TrainingState } from '../models/training-state.js';
-import { restoreSeedState, saveSeedState } from '../random/index.js';
+import { type Key, restoreSeedState, saveSeedState } from '../random/index.js';
 import type { FloatArray } from '../tensor/dtype.js';
 import { VERSION } from '../version.js';
 import { compileFromConfig } from './compile-config.js';
@@ -140,7 +142,16 @@ export function modelFromBytes(bytes: Uint8Array): Sequential {
     throw new ModelFileError('layerKeys', `has ${header.layerKeys?.length} keys for ${layers.length} layers`);
   }
   header.layerKeys.forEach((k, i) => {
-    if (k !== null) field(`layerKeys[${i}]`, () => layers[i].restoreRandomKey([k[0], k[1]] as never));
+    if (k === null) return;
+    const layer = layers[i];
+    const stored = [k[0], k[1]] as Key;
+    if (header.formatVersion === 1) {
+      // Version 1 kept every layer's single key: only mask-drawing layers need theirs, and a
+      // recurrent layer's masks had their own stream under it.
+      if (layer.dropoutKey === undefined) return;
+      const legacy = layer instanceof RecurrentLayer ? legacyDropoutKey(stored) : stored;
+      field(`layerKeys[${i}]`, () => layer.restoreDropoutKey(legacy));
+    } else field(`layerKeys[${i}]`, () => layer.restoreDropoutKey(stored));
   });
   const variables = model.variables;
   if (!Array.isArray(header.weights) || header.weights.length !== variables.length) {

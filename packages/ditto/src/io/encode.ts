@@ -89,7 +89,7 @@ export function modelToBytes(model: Sequential, options: ModelFileOptions = {}):
     },
     compile: settings ? compileToConfig(settings) : null,
     weights: variables.map((v) => v.name),
-    layerKeys: allLayers(model.layers).map((l) => (l.randomKey ? [l.randomKey[0], l.randomKey[1]] : null)),
+    layerKeys: allLayers(model.layers).map((l) => (l.dropoutKey ? [l.dropoutKey[0], l.dropoutKey[1]] : null)),
     training,
     seed: { value: seed.seed ?? null, drawn: seed.drawn },
     fingerprint: { weightsHash: model.weightsHash(), backend: getBackend().name },

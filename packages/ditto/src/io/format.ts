@@ -6,7 +6,7 @@
 import type { Layer } from '../layers/layer.js';
 import type { TrainingState } from '../models/training-state.js';
 import type { OptimizerState } from '../optimizers/base-optimizer.js';
-import type { Seed } from '../random/index.js';
+import type { Seed, SeedAssignment } from '../random/index.js';
 import type { FloatArray } from '../tensor/dtype.js';
 import { optionNames } from '../validate/index.js';
 import type { CompileConfig } from './compile-config.js';
@@ -14,8 +14,12 @@ import { ModelFileError } from './errors.js';
 import type { LayerConfig } from './layer-config.js';
 import { readHeader, type SafeTensor } from './safetensors.js';
 
-/** The format version this ditto writes and the newest it reads. */
-export const MODEL_FILE_VERSION = 1;
+/**
+ * The format version this ditto writes and the newest it reads. Version 2: `layerKeys` holds each
+ * layer's key of the `dropout` source (per-source keys), `seed.value` may be a seed assignment.
+ * Version 1 files are read too (their single layer keys are converted, see decode.ts).
+ */
+export const MODEL_FILE_VERSION = 2;
 
 /** Metadata keys in the safetensors header. */
 export const FORMAT_KEY = 'format';
@@ -59,11 +63,18 @@ export interface ModelFileHeader {
   readonly compile: CompileConfig | null;
   /** The weight tensors' names in the model's variable order (getWeights order). */
   readonly weights: readonly string[];
-  /** Every layer's key (wrapped layers after their wrapper), so later draws continue the saved run's. */
+  /**
+   * Every layer's key of the `dropout` source, or null for a layer that draws no masks (wrapped
+   * layers after their wrapper), so later draws continue the saved run's. (Version 1: every
+   * layer's single key.)
+   */
   readonly layerKeys: ReadonlyArray<readonly [number, number] | null>;
   readonly training: StoredTrainingState | null;
-  /** The global seed in force when the file was written (the run's seed), or null if none yet. */
-  readonly seed: { readonly value: Seed | null; readonly drawn: boolean };
+  /**
+   * The global seed in force when the file was written (the run's seed: a plain seed, or the
+   * assignment `{ seed, init?, dropout?, … }` when sources were overridden), or null if none yet.
+   */
+  readonly seed: { readonly value: Seed | SeedAssignment | null; readonly drawn: boolean };
   /** What states the run's result: the weights' hash, the ditto version and the backend. */
   readonly fingerprint: { readonly weightsHash: string; readonly backend: string };
   /** SHA-256 (hex) of each tensor's bytes. */

@@ -1,6 +1,6 @@
 import { callKernel } from '../engine/kernels.js';
 import { defineKernel } from '../kernels/registry.js';
-import { bernoulli, foldIn, type Key } from '../random/index.js';
+import { bernoulli } from '../random/index.js';
 import type { FloatArray } from '../tensor/dtype.js';
 import { allocate } from '../tensor/dtype.js';
 import * as ops from '../tensor/ops/index.js';
@@ -12,8 +12,9 @@ const DROPOUT_OPTIONS = optionNames<LayerOptions>(LAYER_OPTIONS);
 
 /**
  * Inverted dropout: in training, zeroes each input with probability `rate` and scales the rest by
- * 1/(1 − rate); at inference it passes inputs through. Each training call draws its mask from
- * `foldIn(layerKey, callIndex)`, so masks are reproducible and independent of every other consumer.
+ * 1/(1 − rate); at inference it passes inputs through. Training call c draws its mask from
+ * `foldIn(dropoutKey, c)`, the layer's key of the `dropout` source (docs/random.md), so masks are
+ * reproducible and independent of every other consumer — and of the weights' `init` stream.
  *
  * @example
  * ```ts
@@ -24,7 +25,6 @@ export class Dropout extends Layer {
   /** Its `call` is built from ops alone: the engine may trace and replay it. */
   static readonly traceable = true;
   readonly rate: number;
-  private calls = 0;
 
   constructor(rate: number, options: LayerOptions = {}) {
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
@@ -51,21 +51,9 @@ export class Dropout extends Layer {
     return ops.mul(inputs, new Tensor(mask, inputs.shape));
   }
 
-  /** The random consumer's state: how many training calls have drawn a mask. */
-  get callCount(): number {
-    return this.calls;
-  }
-
-  set callCount(count: number) {
-    if (!Number.isInteger(count) || count < 0) {
-      throw new RangeError(`${this.name}: callCount must be a non-negative integer, got ${count}`);
-    }
-    this.calls = count;
-  }
-
-  /** The key of the next training call's mask (advancing the counter): the consumer's draw. */
-  nextMaskKey(): Key {
-    return foldIn(this.key, this.calls++);
+  /** A Dropout-like layer takes a `dropout` key at build time, whatever its rate (its consumer slot is fixed). */
+  protected override drawsMasks(): boolean {
+    return true;
   }
 
   override getConfig(): Record<string, unknown> {

@@ -2,14 +2,18 @@
  * The layer base class. A layer owns its variables, creates them in `build` once the input shape is
  * known, and computes its output in `call` from differentiable ops.
  *
- * Keys: at build time a layer takes one key — `key(seed)` when it was given a seed, otherwise the
- * next key from the global sequence (`nextKey()`, program order) — and each of its weights gets
- * `foldIn(layerKey, weightIndex)`. Dropout-like layers derive per-call keys from the same layer key.
+ * Keys (docs/random.md): a layer with weights takes one key of the `init` source when it creates its
+ * first weight — `sourceKey(seed, 'init')` when it was given a seed, otherwise `nextKey('init')` —
+ * and weight i gets `foldIn(initKey, i)`. A layer that draws masks or noise in training
+ * ({@link Layer.drawsMasks}) takes one key of the `dropout` source at build time
+ * (`sourceKey(seed, 'dropout')` or `nextKey('dropout')`), and its c-th training call draws from
+ * `foldIn(dropoutKey, c)`. So a layer without weights draws nothing from `init`, and a model
+ * without dropout draws nothing from `dropout`.
  */
 
 import type { Initializer } from '../initializers/initializer.js';
 import type { SymbolicTensor } from '../models/symbolic.js';
-import { foldIn, type Key, key, nextKey, type Seed } from '../random/index.js';
+import { foldIn, type Key, key, nextKey, type Seed, sourceKey } from '../random/index.js';
 import type { DType } from '../tensor/dtype.js';
 import { formatShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -102,7 +106,9 @@ export abstract class Layer {
   readonly requestedInputShape: readonly number[] | undefined;
   trainable: boolean;
   protected readonly seed: Seed | undefined;
-  private layerKey: Key | undefined;
+  private initKey: Key | undefined;
+  private maskKey: Key | undefined;
+  private maskCalls = 0;
   private builtInputShape: readonly number[] | undefined;
   private readonly ownVariables: Variable[] = [];
 
@@ -155,17 +161,26 @@ export abstract class Layer {
     return this.trainable ? this.ownVariables.filter((v) => v.trainable) : [];
   }
 
-  /** The key this layer took at build time (undefined before), for the training state. */
-  get randomKey(): Key | undefined {
-    return this.layerKey;
+  /**
+   * Whether the layer draws masks or noise in training and so takes a key of the `dropout` source
+   * at build time (Dropout and the noise layers; recurrent layers with dropout). False by default.
+   */
+  protected drawsMasks(): boolean {
+    return false;
+  }
+
+  /** The `dropout`-source key this layer took at build time (undefined if it draws no masks), for the training state. */
+  get dropoutKey(): Key | undefined {
+    return this.maskKey;
   }
 
   /**
-   * Replaces the layer's key when a training state is restored, so its later draws (Dropout masks)
-   * continue the saved run's; the weights are not redrawn.
+   * Replaces the layer's dropout key when a training state or model file is restored, so its later
+   * draws (masks, noise) continue the saved run's.
    */
-  restoreRandomKey(restored: Key): void {
+  restoreDropoutKey(restored: Key): void {
     if (!this.built) throw new Error(`${this.name}: restore a key only into a built layer`);
+    if (!this.drawsMasks()) throw new Error(`${this.name}: this layer draws no masks and has no dropout key`);
     const valid =
       Array.isArray(restored) &&
       restored.length === 2 &&
@@ -174,13 +189,26 @@ export abstract class Layer {
       throw new RangeError(
         `${this.name}: a key is two 32-bit unsigned integers, got ${JSON.stringify(restored)}`,
       );
-    this.layerKey = [restored[0], restored[1]] as Key;
+    this.maskKey = Object.freeze([restored[0], restored[1]]) as Key;
   }
 
-  /** The key this layer draws from (taken at build time). */
-  protected get key(): Key {
-    if (!this.layerKey) throw new Error(`${this.name}: the layer has no key before it is built`);
-    return this.layerKey;
+  /** The random consumer's state: how many training calls have drawn masks or noise. */
+  get callCount(): number {
+    return this.maskCalls;
+  }
+
+  set callCount(count: number) {
+    if (!Number.isInteger(count) || count < 0) {
+      throw new RangeError(`${this.name}: callCount must be a non-negative integer, got ${count}`);
+    }
+    this.maskCalls = count;
+  }
+
+  /** The key of the next training call's masks, `foldIn(dropoutKey, callCount)`, advancing the counter. */
+  nextMaskKey(): Key {
+    if (!this.maskKey)
+      throw new Error(`${this.name}: the layer has no dropout key (not built, or draws no masks)`);
+    return foldIn(this.maskKey, this.maskCalls++);
   }
 
   /** Creates the weights for inputs of this sample shape. Called once, by the model. */
@@ -195,7 +223,9 @@ export abstract class Layer {
       }
       return;
     }
-    this.layerKey = this.seed !== undefined ? key(this.seed) : nextKey('init');
+    if (this.drawsMasks()) {
+      this.maskKey = this.seed !== undefined ? sourceKey(this.seed, 'dropout') : nextKey('dropout');
+    }
     this.builtInputShape = [...inputShape];
     this.createWeights(inputShape);
   }
@@ -203,10 +233,11 @@ export abstract class Layer {
   /** Subclasses create their variables here with {@link addWeight}. */
   protected createWeights(_inputShape: readonly number[]): void {}
 
-  /** Creates a variable initialised from the layer's key. */
+  /** Creates a variable initialised from the layer's `init` key (taken at the first weight). */
   protected addWeight(name: string, shape: Shape, initializer: Initializer, trainable = true): Variable {
     checkAllocation(this.name, name, shape, this.dtype);
-    const weightKey = foldIn(this.key, this.ownVariables.length);
+    this.initKey ??= this.seed !== undefined ? sourceKey(this.seed, 'init') : nextKey('init');
+    const weightKey = foldIn(this.initKey, this.ownVariables.length);
     const data = initializer.init(shape, this.dtype, weightKey);
     const variable = new Variable(`${this.name}/${name}`, new Tensor(data, shape), trainable);
     this.ownVariables.push(variable);

@@ -1060,12 +1060,13 @@ export class Model {
   }
 
   /**
-   * SHA-256 over the canonical little-endian bytes of every parameter in layer order: the fingerprint
-   * ditto uses to state that two trainings produced the same bits.
+   * SHA-256 over the canonical layout (dtype, shape, little-endian values; `hashArrays`) of every
+   * parameter in layer order: the fingerprint ditto uses to state that two trainings produced the
+   * same bits.
    */
   weightsHash(): string {
     if (!this.built) throw new Error(`${this.name}: weightsHash() needs a built model`);
-    return hashArrays(this.variables.map((v) => v.value.data));
+    return hashArrays(this.variables.map((v) => v.value));
   }
 
   /** Number of scalar parameters. */

@@ -25,16 +25,20 @@ export {
   wordToUnitFloat,
 } from './distributions.js';
 export {
+  baseSeed,
+  drawnSources,
   getSeed,
   nextKey,
   restoreSeedState,
-  type SeedSource,
+  type SeedAssignment,
   type SeedState,
+  type SourceCounters,
   saveSeedState,
   seedWasDrawn,
   setSeed,
   withSeed,
 } from './global.js';
 export { bits, foldIn, type Key, key, type Seed, seedToUint64, split } from './key.js';
+export { SEED_SOURCES, type SeedSource, SOURCE_IDS, sourceKey } from './sources.js';
 export { KeyStream } from './stream.js';
 export { threefry2x32 } from './threefry.js';

@@ -1,11 +1,13 @@
 /**
  * What the noise layers share: each is a random consumer keyed exactly like Dropout — training call
- * c draws from foldIn(layerKey, c), through one effect primitive that advances the counter at every
- * replay — and so each is a Dropout subclass, which puts its key and counter into the training
- * state (model.getTrainingState) as Dropout's are. At inference every one passes inputs through.
+ * c draws from foldIn(dropoutKey, c), the layer's key of the `dropout` source, through one effect
+ * primitive that advances the counter at every replay. Their key and counter go into the training
+ * state (model.getTrainingState) as every mask-drawing layer's do. At inference every one passes
+ * inputs through.
  */
 import { callKernel } from '../../engine/kernels.js';
 import { defineKernel } from '../../kernels/registry.js';
+import type { Key } from '../../random/index.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import { allocate } from '../../tensor/dtype.js';
 import * as ops from '../../tensor/ops/index.js';
@@ -29,11 +31,7 @@ export abstract class NoiseLayer extends Dropout {
   }
 
   /** Writes the noise of one training call, drawn from `key` (the layer's next call key). */
-  abstract drawNoise(
-    key: ReturnType<Dropout['nextMaskKey']>,
-    out: FloatArray,
-    shape: readonly number[],
-  ): void;
+  abstract drawNoise(key: Key, out: FloatArray, shape: readonly number[]): void;
 
   /** Runs the noise primitive: a fresh buffer of `shape` filled by {@link drawNoise}. */
   protected noise(shape: readonly number[], dtype: Tensor['dtype'], tag: string): Tensor {

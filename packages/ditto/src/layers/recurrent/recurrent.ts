@@ -8,7 +8,6 @@
 import { callKernel } from '../../engine/kernels.js';
 import { getInitializer } from '../../initializers/index.js';
 import type { Initializer } from '../../initializers/initializer.js';
-import type { Key } from '../../random/index.js';
 import { allocate, type FloatArray } from '../../tensor/dtype.js';
 import * as ops from '../../tensor/ops/index.js';
 import { formatShape, ShapeError } from '../../tensor/shape.js';
@@ -20,7 +19,7 @@ import { type CallOptions, checkMask, type MaskingLayer } from '../masking.js';
 import { getRegularizer, type Regularizer } from '../regularizers.js';
 import { initializerConfig, regularizerConfig } from '../serialize.js';
 import type { Variable } from '../variable.js';
-import { callMaskKey, type MaskConsumer, recurrentDropoutMasks } from './dropout-masks.js';
+import { type MaskConsumer, recurrentDropoutMasks } from './dropout-masks.js';
 
 export interface RecurrentOptions extends LayerOptions {
   /** Default 'tanh'. */
@@ -96,7 +95,6 @@ export abstract class RecurrentLayer extends Layer implements MaskingLayer, Mask
   readonly recurrentDropout: number;
   protected readonly options: RecurrentOptions;
   protected readonly resolved: Resolved;
-  private maskedCalls = 0;
   protected kernelVar: Variable | undefined;
   protected recurrentVar: Variable | undefined;
   protected biasVar: Variable | undefined;
@@ -129,21 +127,9 @@ export abstract class RecurrentLayer extends Layer implements MaskingLayer, Mask
     };
   }
 
-  /** The random consumer's state: how many training calls have drawn dropout masks. */
-  get callCount(): number {
-    return this.maskedCalls;
-  }
-
-  set callCount(count: number) {
-    if (!Number.isInteger(count) || count < 0) {
-      throw new RangeError(`${this.name}: callCount must be a non-negative integer, got ${count}`);
-    }
-    this.maskedCalls = count;
-  }
-
-  /** The key of this layer's next training call with dropout, advancing its counter (a random consumer). */
-  nextMaskCallKey(): Key {
-    return callMaskKey(this.key, this.maskedCalls++);
+  /** Takes a `dropout` key at build time only when it has dropout or recurrentDropout. */
+  protected override drawsMasks(): boolean {
+    return this.dropout > 0 || this.recurrentDropout > 0;
   }
 
   /** Gate blocks per weight: 1 for SimpleRNN, 4 for LSTM, 3 for GRU. */

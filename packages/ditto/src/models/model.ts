@@ -796,7 +796,8 @@ export class Model {
     const trainable = this.trainableVariables;
     const trainableKey = `:${trainable.map((v) => v.name).join(',')}`;
     const hooks = callbacks.length > 0;
-    let validationBatch = 32;
+    // Validation arrays are evaluated in batches of 32, Keras's default batch size.
+    const validationBatch = 32;
     for (let epoch = firstEpoch; epoch < settings.epochs && !this.stopTraining; epoch++) {
       if (hooks) await runHooks(callbacks, (cb) => cb.onEpochBegin?.(epoch, {}));
       const iterator = shared ?? open();
@@ -821,7 +822,6 @@ export class Model {
         if (hooks) await runHooks(callbacks, (cb) => cb.onBatchBegin?.(step, {}));
         const batch = this.batchOf(next.value, `fit: batch ${step} of epoch ${epoch}`, options.classWeight);
         const rows = batch.xs[0].shape[0];
-        validationBatch = Math.max(validationBatch, rows);
         const { losses, predictions } = this.runTrainStep(
           batch,
           this.stepKey('fit', batch, rows, trainableKey),

@@ -16,8 +16,6 @@ import { modelFileSystem } from '../io/file-system.js';
 import type { ModelFileOptions } from '../io/format.js';
 import { type Layer, untraceableLayer } from '../layers/layer.js';
 import type { Variable } from '../layers/variable.js';
-import { getLoss } from '../losses/index.js';
-import { epochMetric, getMetric, MeanAccumulator, type StatefulMetric } from '../metrics/index.js';
 import { getOptimizer } from '../optimizers/index.js';
 import type { Optimizer } from '../optimizers/optimizer.js';
 import { applyGradientsPrimitive } from '../optimizers/update-primitive.js';

@@ -3,6 +3,9 @@
  * draws its keys from its own stream of the seed, so drawing more for one source never shifts
  * another; per-source seed overrides; getSeed round-trips; the shape- and dtype-aware fingerprint.
  */
+
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashArrays } from '../packages/ditto/src/hash/fingerprint.js';
 import {
@@ -16,6 +19,15 @@ import {
   Tensor,
   trainTestSplit,
 } from '../packages/ditto/src/index.js';
+import {
+  FILE_HASH_KEY,
+  fileHashPosition,
+  HASH_PLACEHOLDER,
+  HEADER_KEY,
+  replacer,
+  reviver,
+} from '../packages/ditto/src/io/format.js';
+import { decodeSafeTensors, encodeSafeTensors } from '../packages/ditto/src/io/safetensors.js';
 import {
   drawnSources,
   foldIn,
@@ -253,6 +265,61 @@ describe('checkpoint and resume', () => {
     model.setTrainingState({ ...state, version: 1, random: [{ layer: 'lstm', key: single, calls: 3 }] });
     expect(model.layers[0].dropoutKey).toEqual(foldIn(single, 0xffffffff));
     expect(model.layers[0].callCount).toBe(3);
+  });
+});
+
+/** The file rewritten by `edit` (header JSON), with its file hash recomputed as the writer does. */
+function rewriteHeader(bytes: Uint8Array, edit: (header: Record<string, unknown>) => void): Uint8Array {
+  const file = decodeSafeTensors(bytes);
+  const header = JSON.parse(file.metadata[HEADER_KEY], reviver) as Record<string, unknown>;
+  edit(header);
+  const out = encodeSafeTensors({
+    metadata: {
+      ...file.metadata,
+      [HEADER_KEY]: JSON.stringify(header, replacer),
+      [FILE_HASH_KEY]: HASH_PLACEHOLDER,
+    },
+    tensors: file.tensors,
+  });
+  out.set(new TextEncoder().encode(bytesToHex(sha256(out))), fileHashPosition(out, HASH_PLACEHOLDER));
+  return out;
+}
+
+describe('model files of format 1', () => {
+  it('load with their single layer keys converted: Dropout keeps its key, LSTM gets foldIn(k, 2^32 − 1), Dense ignores it', () => {
+    setSeed(6);
+    const model = new Sequential([
+      new LSTM(2, { inputShape: [3, 2], dropout: 0.2, returnSequences: true }),
+      new Dropout(0.3),
+      new Dense(1),
+    ]);
+    model.compile({ loss: 'mse', optimizer: 'sgd' });
+    model.build([3, 2]);
+    const lstmKey: Key = [11, 12];
+    const dropoutKey: Key = [21, 22];
+    const version1 = rewriteHeader(model.toBytes(), (header) => {
+      header.formatVersion = 1;
+      header.layerKeys = [lstmKey, dropoutKey, [31, 32]];
+      const training = header.training as { version: number; random: { key: Key; calls: number }[] };
+      training.version = 1;
+      training.random = [
+        { ...training.random[0], key: lstmKey, calls: 2 },
+        { ...training.random[1], key: dropoutKey, calls: 5 },
+      ];
+    });
+    const loaded = modelFromBytes(version1);
+    expect(loaded.layers.map((l) => l.dropoutKey)).toEqual([
+      foldIn(lstmKey, 0xffffffff),
+      dropoutKey,
+      undefined,
+    ]);
+    expect(loaded.layers.map((l) => l.callCount)).toEqual([2, 5, 0]);
+    expect(loaded.weightsHash()).toBe(model.weightsHash());
+    // Format 2 holds dropout keys only: a key for a layer that draws no masks is an error naming it.
+    const wrong = rewriteHeader(model.toBytes(), (header) => {
+      header.layerKeys = [lstmKey, dropoutKey, [31, 32]];
+    });
+    expect(() => modelFromBytes(wrong)).toThrow(/layerKeys\[2\].*draws no masks/);
   });
 });
 

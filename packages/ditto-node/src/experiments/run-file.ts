@@ -15,12 +15,14 @@ import {
   missingIndices,
   orderByIndex,
   planRun,
+  type RepeatDesign,
   type RepeatResult,
   type RunOverrides,
   type RunRecord,
   runFromRecord,
   seedToUint64,
   VERSION,
+  varyDesign,
 } from 'ditto/internal';
 import { recordProblems } from '../records/checksum.js';
 import {
@@ -57,6 +59,11 @@ export interface FileRunOptions extends RunOverrides {
   pool?: RepeatRunner;
   /** Progress display; default none. */
   progress?: RepeatProgress;
+  /**
+   * Which sources vary (an attribution's design, recorded with the run); default the experiment's
+   * own `vary`.
+   */
+  design?: RepeatDesign;
   /**
    * Time limit per repeat in seconds (default: the experiment's `timeout`, else none): a repeat
    * past it is stopped and recorded as failed, and the run goes on.
@@ -192,7 +199,7 @@ async function runChosen(
       seedDrawn: plan.seedDrawn,
       repeats: plan.repeats,
       better: experiment.better,
-      options: requestedOptions(options),
+      options: requestedOptions(options, experiment),
       environment,
     });
   } else if (records !== null && runId !== null) {
@@ -212,6 +219,7 @@ async function runChosen(
       pool: pool as RepeatRunner,
       handle: experimentHandle(experiment) as ExperimentHandle,
       timeout: options.timeout ?? experiment.timeout,
+      design: resumable?.options.design ?? options.design,
       onResult(result) {
         if (records !== null && runId !== null) {
           if (environment.backend === null) {
@@ -244,8 +252,11 @@ async function runChosen(
   return { run, record, resumed: resumable !== undefined, ran: indices.length, milliseconds, workers };
 }
 
-function requestedOptions(options: FileRunOptions): RunRecord['options'] {
+function requestedOptions(options: FileRunOptions, experiment: Experiment): RunRecord['options'] {
   const requested: RunRecord['options'] = {};
+  // The sources that varied, so a replay sets the same seeds.
+  const design = options.design ?? varyDesign(experiment.vary);
+  if (design !== 'all' || experiment.vary !== 'all') requested.design = design;
   if (options.repeats !== undefined) requested.repeats = options.repeats;
   if (options.seed !== undefined) requested.seed = String(options.seed);
   if (options.workers !== undefined) requested.workers = options.workers;

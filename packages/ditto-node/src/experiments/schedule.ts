@@ -16,7 +16,13 @@
  * @module
  */
 
-import { type ExperimentHandle, failure, type RepeatResult, repeatSeed } from 'ditto/internal';
+import {
+  type ExperimentHandle,
+  failure,
+  type RepeatDesign,
+  type RepeatResult,
+  repeatSeed,
+} from 'ditto/internal';
 import { importMilliseconds } from './load-module.js';
 import { FAULTS, faultError, faultMessages, type InProcessPolicy, type RepeatRunOptions } from './pool.js';
 import type { RepeatTask } from './worker.js';
@@ -50,6 +56,8 @@ export interface RepeatSchedule {
   handle: ExperimentHandle;
   /** Time limit per repeat, in seconds. */
   timeout?: number;
+  /** Which sources vary (an attribution's design); absent: the experiment's own `vary`. */
+  design?: RepeatDesign;
   /** Called as each repeat finishes, in the order they finish. */
   onResult(result: RepeatResult): void;
 }
@@ -130,7 +138,13 @@ export async function runRepeats(schedule: RepeatSchedule): Promise<ScheduleOutc
   outcome.inWorkers = rest.length;
   const seed = String(schedule.seed);
   for (const index of rest) {
-    const task = { file: schedule.file, exportName: schedule.exportName, seed, index };
+    const task = {
+      file: schedule.file,
+      exportName: schedule.exportName,
+      seed,
+      index,
+      design: schedule.design,
+    };
     running.push(
       pool
         .run(task, { timeout: schedule.timeout })
@@ -184,7 +198,7 @@ async function runHere(
   try {
     const winner = await Promise.race([
       faulted.then((error) => ({ error })),
-      schedule.handle.runRepeat(schedule.seed, index).then((result) => ({ result })),
+      schedule.handle.runRepeat(schedule.seed, index, schedule.design).then((result) => ({ result })),
     ]);
     if ('result' in winner) {
       // A process.exit that run() caught still fails the repeat (faulted is then already settled).

@@ -12,7 +12,7 @@
  */
 
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { RepeatResult } from 'ditto/internal';
+import type { RepeatDesign, RepeatResult } from 'ditto/internal';
 import { experimentExport, importModule } from './load-module.js';
 
 /** One repeat to run: everything crosses the thread boundary as plain data. */
@@ -24,6 +24,8 @@ export interface RepeatTask {
   /** The experiment seed, unsigned 64-bit, decimal. */
   seed: string;
   index: number;
+  /** Which sources vary (an attribution's design); absent: the experiment's own `vary`. */
+  design?: RepeatDesign;
 }
 
 /** Pool → worker. */
@@ -62,7 +64,7 @@ export async function runRepeatTask(task: RepeatTask, onStart?: () => void): Pro
   }
   const handle = experimentExport(await module, task.exportName, task.file);
   onStart?.();
-  return handle.runRepeat(BigInt(task.seed), task.index);
+  return handle.runRepeat(BigInt(task.seed), task.index, task.design);
 }
 
 function serve(port: NonNullable<typeof parentPort>): void {

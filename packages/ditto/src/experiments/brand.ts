@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { SeedSource } from '../random/index.js';
+import type { RepeatDesign } from './attribution-design.js';
 import type { RepeatResult } from './results.js';
 
 /**
@@ -16,7 +18,19 @@ import type { RepeatResult } from './results.js';
 export interface ExperimentHandle {
   readonly version: 1;
   readonly name: string;
-  runRepeat(experimentSeed: bigint, index: number): Promise<RepeatResult>;
+  /**
+   * Runs repeat `index`. `design` (plain data, see `RepeatDesign`) says which sources vary; absent,
+   * the experiment's own `vary` applies (default 'all': every source varies).
+   */
+  runRepeat(experimentSeed: bigint, index: number, design?: RepeatDesign): Promise<RepeatResult>;
+  /**
+   * Runs repeat `index` with every source varying and reports the sources it drew from: how an
+   * attribution learns which sources a model uses. Absent in handles made before it existed.
+   */
+  probeSources?(
+    experimentSeed: bigint,
+    index: number,
+  ): Promise<{ result: RepeatResult; sources: SeedSource[] }>;
 }
 
 /** Marks experiment objects; a registered symbol, so any copy of ditto recognises them. */

@@ -6,9 +6,10 @@
  */
 
 import { drawSeed } from '../random/global.js';
-import type { Key, Seed } from '../random/index.js';
+import type { Key, Seed, SeedAssignment, SeedSource } from '../random/index.js';
 import { seedToUint64 } from '../random/index.js';
 import { checkOptions, optionNames } from '../validate/index.js';
+import { checkVary, type RepeatDesign, type Vary, varyDesign } from './attribution-design.js';
 import { EXPERIMENT, type ExperimentHandle, experimentHandle } from './brand.js';
 import { runRepeat } from './repeat.js';
 import { type Config, type ConfigGrid, type Configs, configId, configLabel, expandConfigs } from './sweep.js';
@@ -35,9 +36,16 @@ export interface RepeatContext<C extends Config | undefined = Config | undefined
   readonly index: number;
   /**
    * The repeat's own 64-bit seed, `repeatSeed(experimentSeed, index)`. The runner has already
-   * called `setSeed(seed)`, so code that uses the global seed is reproducible per repeat.
+   * called `setSeed(seed)` (with `vary`, `setSeed(seeds)`), so code that uses the global seed is
+   * reproducible per repeat.
    */
   readonly seed: bigint;
+  /**
+   * What the runner passed to `setSeed`: `seed`, or with `vary` (or an attribution's design) the
+   * assignment that gives each source its seed. Draw through the global seed (`nextKey(source)`)
+   * for your draws to follow it; `key` below belongs to the repeat, not to a source.
+   */
+  readonly seeds: Seed | SeedAssignment;
   /** The repeat's key, `key(seed)` (equal to `foldIn(key(experimentSeed), index)`). */
   readonly key: Key;
   /** The experiment's seed as an unsigned 64-bit integer. */
@@ -71,6 +79,13 @@ export interface ExperimentDefinition<C extends Config | undefined = Config | un
   /** Per metric, whether lower or higher is better; metrics not listed: lower. */
   better?: Record<string, Direction>;
   /**
+   * Which sources of randomness vary from repeat to repeat: 'all' (default), or a list such as
+   * `['init']` — repeat i gives those sources seeds derived from (experiment seed, i) and every
+   * other source one fixed seed, so only the listed sources make the repeats differ. Sources:
+   * init, dropout, order, split, augment, user (docs/random.md).
+   */
+  vary?: Vary;
+  /**
    * A sweep: a grid `{ units: [8, 16], lr: [1e-3, 1e-2] }` (every combination, the last key
    * varying fastest) or a list `[{ units: 8 }, { units: 16, lr: 0.01 }]`. Each configuration is
    * run and recorded as an experiment of its own, named `name [units=8, lr=0.001]`, with
@@ -98,6 +113,8 @@ export interface Experiment {
   readonly workers: number | undefined;
   readonly timeout: number | undefined;
   readonly better: Readonly<Record<string, Direction>>;
+  /** Which sources vary across repeats ('all', or the listed ones; see the definition's `vary`). */
+  readonly vary: Vary;
   readonly run: ExperimentDefinition['run'];
   /** The configuration of one configuration of a sweep; undefined otherwise. */
   readonly config: Config | undefined;
@@ -116,6 +133,7 @@ const DEFINITION_FIELDS = optionNames<ExperimentDefinition>({
   workers: true,
   timeout: true,
   better: true,
+  vary: true,
   configs: true,
   run: true,
 });
@@ -176,7 +194,17 @@ export function experiment(definition: ExperimentDefinition): Experiment {
   if (definition === null || typeof definition !== 'object') {
     throw new TypeError('experiment: expected an object { name, run, repeats?, seed?, workers?, configs? }');
   }
-  const { name, repeats = DEFAULT_REPEATS, seed, workers, timeout, better = {}, configs, run } = definition;
+  const {
+    name,
+    repeats = DEFAULT_REPEATS,
+    seed,
+    workers,
+    timeout,
+    better = {},
+    vary = 'all',
+    configs,
+    run,
+  } = definition;
   if (typeof name !== 'string' || name.trim() === '') {
     throw new TypeError(`experiment: \`name\` must be a non-empty string (got ${show(name)})`);
   }
@@ -189,7 +217,14 @@ export function experiment(definition: ExperimentDefinition): Experiment {
   if (typeof run !== 'function') {
     throw new TypeError(`${where}: \`run\` must be a function (got ${show(run)})`);
   }
-  const settings = { repeats, workers, timeout, better: checkBetter(where, better), run };
+  const settings = {
+    repeats,
+    workers,
+    timeout,
+    better: checkBetter(where, better),
+    vary: checkVary(where, vary),
+    run,
+  };
   if (configs === undefined) return freezeExperiment({ ...settings, name, seed }, undefined, undefined);
   // One seed for every configuration: the definition's, else one drawn on first use.
   let shared = seed;
@@ -212,22 +247,46 @@ export function experiment(definition: ExperimentDefinition): Experiment {
   return freezeExperiment({ ...settings, name, seed }, undefined, Object.freeze(sweep));
 }
 
-type Settings = Pick<Experiment, 'name' | 'repeats' | 'workers' | 'timeout' | 'better' | 'run'> & {
+type Settings = Pick<Experiment, 'name' | 'repeats' | 'workers' | 'timeout' | 'better' | 'vary' | 'run'> & {
   /** A seed, or (in a sweep) the function that gives the seed all configurations share. */
   seed: Seed | undefined | (() => Seed);
 };
 
 function freezeExperiment(
-  { name, repeats, workers, timeout, better, run, seed }: Settings,
+  { name, repeats, workers, timeout, better, vary, run, seed }: Settings,
   config: Config | undefined,
   sweep: readonly SweepPoint[] | undefined,
 ): Experiment {
+  const own = varyDesign(vary);
+  const warned = new Set<SeedSource>();
+  // A varied source the model never draws from would vary nothing: say so, once per source.
+  const warnUnused = (design: RepeatDesign) => (drawn: SeedSource[]) => {
+    if (design === 'all' || !('vary' in design)) return;
+    for (const source of design.vary) {
+      if (drawn.includes(source) || warned.has(source)) continue;
+      warned.add(source);
+      console.warn(
+        `ditto: experiment '${name}' varies '${source}', but its repeats draw no randomness from it (they draw from ${drawn.join(', ') || 'no source'}): varying it changes nothing`,
+      );
+    }
+  };
   const handle: ExperimentHandle = Object.freeze({
     version: 1 as const,
     name,
     runRepeat:
       sweep === undefined
-        ? (experimentSeed: bigint, index: number) => runRepeat(run, experimentSeed, index, config)
+        ? (experimentSeed: bigint, index: number, design: RepeatDesign = own) =>
+            runRepeat(run, experimentSeed, index, config, design, warnUnused(design))
+        : () => Promise.reject(sweepNotRunnable(name, sweep)),
+    probeSources:
+      sweep === undefined
+        ? async (experimentSeed: bigint, index: number) => {
+            let sources: SeedSource[] = [];
+            const result = await runRepeat(run, experimentSeed, index, config, undefined, (drawn) => {
+              sources = drawn;
+            });
+            return { result, sources };
+          }
         : () => Promise.reject(sweepNotRunnable(name, sweep)),
   });
   return Object.freeze({
@@ -239,6 +298,7 @@ function freezeExperiment(
     workers,
     timeout,
     better,
+    vary,
     run,
     config,
     sweep,

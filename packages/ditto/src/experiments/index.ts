@@ -6,6 +6,23 @@
  * @module
  */
 
+// Attribution of the spread to the sources of randomness (docs/attribution.md).
+export { type AttributeOptions, type Attribution, attribute, attributionFromRuns } from './attribution.js';
+export { checkVary, designSeed, type RepeatDesign, type Vary } from './attribution-design.js';
+export {
+  type AttributionTerm,
+  attributeMetric,
+  type MetricAttribution,
+  NEGLIGIBLE_SHARE,
+} from './attribution-estimate.js';
+export {
+  type AttributionArm,
+  type AttributionPlan,
+  DEFAULT_LEVELS,
+  MAX_CROSSED_SOURCES,
+  planAttribution,
+} from './attribution-plan.js';
+export { dropoutTutorialExperiment, fitTutorialWithDropout } from './attribution-tutorial.js';
 export { EXPERIMENT, type ExperimentHandle, experimentHandle } from './brand.js';
 export {
   type ComparedRun,

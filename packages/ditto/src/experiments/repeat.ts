@@ -6,8 +6,16 @@
  */
 
 import { getBackend } from '../backend/registry.js';
-import { key, restoreSeedState, saveSeedState, setSeed } from '../random/index.js';
+import {
+  drawnSources,
+  key,
+  restoreSeedState,
+  type SeedSource,
+  saveSeedState,
+  setSeed,
+} from '../random/index.js';
 import { repeatSeed } from '../tutorial/repeat-seed.js';
+import { designSeed, type RepeatDesign } from './attribution-design.js';
 import type { ExperimentDefinition, Metrics, RepeatContext, RepeatOutput } from './experiment.js';
 import type { RepeatFailure, RepeatResult } from './results.js';
 import type { Config } from './sweep.js';
@@ -17,24 +25,36 @@ const METRIC_NAME = /^[A-Za-z_][\w.-]*$/;
 
 /**
  * Runs repeat `index` of an experiment seeded with `experimentSeed` (an unsigned 64-bit integer):
- * `setSeed(repeatSeed(experimentSeed, index))`, then `run(context)`. The global seed state is
- * restored afterwards, so running repeats in-process leaves the caller's seeding untouched.
- * `config` (one configuration of a sweep) is passed to `run` as `context.config`; it does not
- * change the seed.
+ * `setSeed(repeatSeed(experimentSeed, index))` — or, with a `design`, the seed assignment it gives
+ * (see {@link designSeed}) — then `run(context)`. The global seed state is restored afterwards,
+ * so running repeats in-process leaves the caller's seeding untouched. `config` (one
+ * configuration of a sweep) is passed to `run` as `context.config`; it does not change the seed.
+ * `observe`, if given, receives the sources the repeat drew from (`drawnSources()` at its end).
  */
 export async function runRepeat(
   run: ExperimentDefinition['run'],
   experimentSeed: bigint,
   index: number,
   config?: Config,
+  design?: RepeatDesign,
+  observe?: (sources: SeedSource[]) => void,
 ): Promise<RepeatResult> {
   const seed = repeatSeed(experimentSeed, index);
-  const context: RepeatContext = Object.freeze({ index, seed, key: key(seed), experimentSeed, config });
+  const seeds = designSeed(experimentSeed, index, design);
+  const context: RepeatContext = Object.freeze({
+    index,
+    seed,
+    key: key(seed),
+    experimentSeed,
+    config,
+    seeds,
+  });
   const saved = saveSeedState();
-  setSeed(seed);
+  setSeed(seeds);
   const started = performance.now(); // determinism-ok: timing is reported, never used in results
   try {
     const output = checkOutput(await run(context));
+    observe?.(drawnSources());
     return {
       index,
       seed: String(seed),

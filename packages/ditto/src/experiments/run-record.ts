@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { RepeatDesign } from './attribution-design.js';
 import type { Direction } from './experiment.js';
 import type { ExperimentRun, RepeatFailure, RepeatResult, RepeatSuccess } from './results.js';
 
@@ -83,7 +84,13 @@ export interface RunRecord {
   /** Per metric, which direction is better. */
   better: Record<string, Direction>;
   /** The options the run was asked for (command line or API), as given; absent ones omitted. */
-  options: { repeats?: number; seed?: string; workers?: number };
+  options: {
+    repeats?: number;
+    seed?: string;
+    workers?: number;
+    /** Which sources varied (`vary`, or an attribution's design); absent: every source. */
+    design?: RepeatDesign;
+  };
   environment: RunEnvironment;
   status: RunStatus;
   /** ISO 8601 start of the first session. */

@@ -13,7 +13,7 @@ import { formatCliError } from './errors.js';
 type Register = (program: Command) => void;
 
 /** Commands that run experiment repeats (see the backend note below). */
-const REPEAT_COMMANDS = new Set(['run', 'compare', 'verify']);
+const REPEAT_COMMANDS = new Set(['run', 'compare', 'verify', 'attribute']);
 
 const COMMANDS: Record<string, () => Promise<Register>> = {
   demo: async () => (await import('./commands/demo.js')).registerDemo,
@@ -24,6 +24,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   run: async () => (await import('./commands/run.js')).registerRun,
   rerun: async () => (await import('./commands/rerun.js')).registerRerun,
   compare: async () => (await import('./commands/compare.js')).registerCompare,
+  attribute: async () => (await import('./commands/attribute.js')).registerAttribute,
   runs: async () => (await import('./commands/runs.js')).registerRuns,
   show: async () => (await import('./commands/show.js')).registerShow,
   power: async () => (await import('./commands/power.js')).registerPower,

@@ -72,6 +72,9 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 1
 details { margin: 6px 0; }
 `;
 
+/** The report's stylesheet, shared by the attribution report (report/attribution-html.ts). */
+export { CSS as REPORT_CSS };
+
 /**
  * Renders the report as one HTML string: a summary of the runs, then per metric the box plots,
  * statistics table, histograms, convergence plot and (for several runs) the comparison, then the

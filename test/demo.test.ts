@@ -17,6 +17,19 @@ describe('ditto demo', () => {
     expect(s.min).toBeLessThanOrEqual(s.median);
     expect(s.median).toBeLessThanOrEqual(s.max);
     expect(s.mean).toBeCloseTo(result.repeats.mses.reduce((a: number, b: number) => a + b, 0) / 30, 12);
+    // Part 4: the sources are detected, the crossed shares add up, full-batch order moves the bits
+    // but barely the MSE, and the dropout network draws from three sources.
+    const { tutorial, orderOnly, dropout } = result.attribution;
+    expect(tutorial.sources).toEqual(['init', 'order']);
+    expect(tutorial.runs).toBe(25);
+    expect(tutorial.verdict).toMatch(/^\d+ % of the spread of mse comes from weight initialisation/);
+    expect(tutorial.terms.reduce((a: number, t: { share: number }) => a + t.share, 0)).toBeCloseTo(1, 12);
+    expect(orderOnly.distinctWeights).toBe(10);
+    expect(orderOnly.relativeRange).toBeGreaterThan(0);
+    expect(orderOnly.relativeRange).toBeLessThan(1e-4);
+    expect(dropout.sources).toEqual(['init', 'dropout', 'order']);
+    expect(dropout.runs).toBe(64);
+    expect(dropout.terms.map((t: { label: string }) => t.label)).toContain('init × dropout × order');
   });
 
   it('the seeded part is the same in a second run of the whole demo', async () => {
@@ -28,6 +41,7 @@ describe('ditto demo', () => {
     const second = JSON.parse(b);
     expect(second.seeded).toEqual(first.seeded);
     expect(second.repeats.mses).toEqual(first.repeats.mses);
+    expect(second.attribution).toEqual(first.attribution);
     expect(second.unseeded.seeds).not.toEqual(first.unseeded.seeds);
   });
 });

@@ -5,6 +5,7 @@
  *  2. setSeed(1), ten fits: ten different errors that are the same on every run — checked against a
  *     child process by weight hash.
  *  3. Thirty repeats summarised: the tutorial's "repeat your experiment" answer.
+ *  4. Which source of randomness drives that spread (demo-attribution.ts).
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ import {
   tutorialExperiment,
 } from 'ditto/internal';
 import pc from 'picocolors';
+import { type AttributionDemoResult, formatAttributionDemo, runAttributionDemo } from './demo-attribution.js';
 import { textBoxPlot } from './text-plot.js';
 
 export interface DemoResult {
@@ -32,6 +34,8 @@ export interface DemoResult {
     mses: number[];
     summary: { n: number; mean: number; std: number; median: number; min: number; max: number };
   };
+  /** Part 4: which source drives the spread. */
+  attribution: AttributionDemoResult;
   milliseconds: number;
 }
 
@@ -82,6 +86,9 @@ export async function runDemo(options: { checkChild?: boolean } = {}): Promise<D
   const repeatMses = done.map((r) => r.metrics.mse);
   const d = describeSample(repeatMses);
 
+  // 4. Which source of randomness drives that spread.
+  const attribution = await runAttributionDemo();
+
   return {
     unseeded: {
       seeds,
@@ -101,6 +108,7 @@ export async function runDemo(options: { checkChild?: boolean } = {}): Promise<D
       mses: repeatMses,
       summary: { n: d.n, mean: d.mean, std: d.std, median: d.median, min: d.min, max: d.max },
     },
+    attribution,
     milliseconds: performance.now() - started, // determinism-ok: reporting only
   };
 }
@@ -154,6 +162,9 @@ export function formatDemo(r: DemoResult): string {
     `   mean ${fmt(s.mean)}   std ${fmt(s.std)}   median ${fmt(s.median)}   min ${fmt(s.min)}   max ${fmt(s.max)}`,
   );
   lines.push(...textBoxPlot([{ label: 'MSE', values: r.repeats.mses }], { width: 60 }).map((l) => `   ${l}`));
+
+  heading('4. Which source of randomness drives the spread: each varied while the others stay bit-fixed');
+  lines.push(...formatAttributionDemo(r.attribution));
   lines.push('', pc.dim(`done in ${r.milliseconds.toFixed(0)} ms`));
   return lines.join('\n');
 }

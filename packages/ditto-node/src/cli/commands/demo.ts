@@ -6,7 +6,7 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(
-      'the reproducibility tutorial: unseeded fits, seeded fits checked in a child process, 30 repeats',
+      'the reproducibility tutorial: unseeded fits, seeded fits checked in a child process, 30 repeats, which source of randomness drives the spread',
     )
     .option('--json', 'print the results as one JSON object')
     .action(async (options: { json?: boolean }) => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attributeCommand } from '../packages/ditto-node/src/cli/commands/attribute.js';
-import type { CommandIO } from '../packages/ditto-node/src/experiments/commands.js';
+import { type CommandIO, rerunCommand } from '../packages/ditto-node/src/experiments/commands.js';
 import { openRecords } from '../packages/ditto-node/src/experiments/records.js';
 import { runCli } from './helpers/cli.js';
 import { repoRoot } from './helpers/run-tsx.js';
@@ -61,6 +61,7 @@ describe('ditto attribute', () => {
     const io = capture();
     const db = join(dir, 'runs.db');
     const report = join(dir, 'attribution.html');
+    let runId = '';
     const code = await attributeCommand(
       file,
       { export: 'default', levels: '4', db, report, resamples: '400', workers: '1' },
@@ -91,9 +92,14 @@ describe('ditto attribute', () => {
       expect(record.options.design).toEqual({ crossed: ['init', 'order'], levels: 4 });
       expect(record.repeats).toBe(16);
       expect(record.status).toBe('complete');
+      runId = record.id;
     } finally {
       records.close();
     }
+    // A replay of one cell sets the recorded design's seeds: the same bits.
+    const replay = capture();
+    expect(await rerunCommand(runId, { repeat: '13', db }, replay)).toBe(0);
+    expect(replay.stdout.join('')).toMatch(/identical: every metric matches bit for bit/);
     const html = readFileSync(report, 'utf8');
     expect(html).toMatch(/<svg[^>]*class="chart attribution"/);
     expect(html).toContain('Where the spread of score comes from');

@@ -301,7 +301,7 @@ function replayInProcess(
 ): Promise<RepeatResult> {
   const handle = experimentHandle(experiment);
   if (!handle) throw new Error(`verify: ${path} export '${record.module.export}' is not an experiment`);
-  return handle.runRepeat(BigInt(record.seed), index);
+  return handle.runRepeat(BigInt(record.seed), index, record.options.design);
 }
 
 /**

@@ -639,7 +639,7 @@ export async function rerunCommand(
     );
   }
   const handle = experimentExport(await importModule(path), record.module.export, path);
-  const replayed = await handle.runRepeat(BigInt(record.seed), index);
+  const replayed = await handle.runRepeat(BigInt(record.seed), index, record.options.design);
   const hashRecorded = recorded.status === 'ok' ? recorded.weightsHash : null;
   const hashReplayed = replayed.status === 'ok' ? replayed.weightsHash : null;
   const metricsMatch =

@@ -75,6 +75,9 @@ export function loadDigits(file: string = DIGITS_FILE): Digits {
 
 /** The keyed, stratified split and the images scaled to [0, 1]. */
 export interface DigitsData {
+  /** Which images (lines of the file, from 0) each set holds, ascending. */
+  train: number[];
+  test: number[];
   trainX: number[][];
   trainY: number[];
   testX: number[][];
@@ -93,6 +96,8 @@ export function digitsData(): DigitsData {
   );
   const scaled = pixels.map((row) => row.map((v) => v / 16));
   return {
+    train,
+    test,
     trainX: take(scaled, train),
     trainY: take(labels, train),
     testX: take(scaled, test),

@@ -99,6 +99,9 @@ export function encode(message: readonly string[], vocabulary: ReadonlyMap<strin
 
 /** The encoded messages split into training and test sets. */
 export interface TextData {
+  /** Which messages (positions in the package's corpus) each set holds, ascending. */
+  train: number[];
+  test: number[];
   trainX: number[][];
   trainY: number[];
   testX: number[][];
@@ -120,6 +123,8 @@ export function textData(): TextData {
   const vocabulary = buildVocabulary(take(tokens, train));
   const encoded = tokens.map((message) => encode(message, vocabulary));
   return {
+    train,
+    test,
     trainX: take(encoded, train),
     trainY: take(labels, train),
     testX: take(encoded, test),

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { integerPower } from '../optimizers/power.js';
 import { foldIn, type Key, normal, type SeedSource } from '../random/index.js';
 import { bootstrapSamples } from '../stats/bootstrap.js';
 import { quantileSorted } from '../stats/sample-math.js';
@@ -209,7 +210,7 @@ function parametricIntervals(
 ): Intervals {
   const s = plan.sources.length;
   const k = plan.levels;
-  const cells = k ** s;
+  const cells = integerPower(k, s);
   const masks = termOrder(s);
   const count = masks.length;
   const sd = Array.from(fitted.clipped, Math.sqrt);
@@ -220,7 +221,7 @@ function parametricIntervals(
     const resampleKey = foldIn(key, b);
     masks.forEach((mask, t) => {
       if (sd[t] === 0) return;
-      const effects = normal(foldIn(resampleKey, t), k ** popcount(mask));
+      const effects = normal(foldIn(resampleKey, t), integerPower(k, popcount(mask)));
       for (let c = 0; c < cells; c++) table[c] += sd[t] * effects[cellOf(c, mask, s, k)];
     });
     const values = sharesWithFallback(estimateTable(table, s, k), original);
@@ -278,7 +279,7 @@ function cellOf(c: number, mask: number, s: number, k: number): number {
   let index = 0;
   for (let j = 0; j < s; j++) {
     if (!(mask & (1 << j))) continue;
-    index = index * k + (Math.floor(c / k ** (s - 1 - j)) % k);
+    index = index * k + (Math.floor(c / integerPower(k, s - 1 - j)) % k);
   }
   return index;
 }

@@ -14,6 +14,7 @@
  * @module
  */
 
+import { integerPower } from '../optimizers/power.js';
 import type { SeedSource } from '../random/index.js';
 import { checkLevels, checkSources, type RepeatDesign } from './attribution-design.js';
 
@@ -69,7 +70,9 @@ export function planAttribution(
       kind: 'crossed',
       sources: Object.freeze(checked),
       levels,
-      arms: Object.freeze([Object.freeze({ label: 'crossed', design, repeats: levels ** checked.length })]),
+      arms: Object.freeze([
+        Object.freeze({ label: 'crossed', design, repeats: integerPower(levels, checked.length) }),
+      ]),
     });
   }
   const repeats = levels * levels;

@@ -38,6 +38,11 @@ export type Vary = 'all' | readonly SeedSource[];
  * Checks a `vary` option and returns it frozen: 'all', or a non-empty list of distinct sources.
  *
  * @throws TypeError/RangeError naming `where` and the bad entry, with the nearest source name.
+ * @example
+ * ```ts
+ * checkVary("experiment 'x'", ['init']); // ['init']
+ * checkVary("experiment 'x'", ['inti']); // throws: … is 'inti', not a source of randomness (did you mean 'init'?) …
+ * ```
  */
 export function checkVary(where: string, vary: unknown): Vary {
   if (vary === 'all') return 'all';

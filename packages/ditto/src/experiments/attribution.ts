@@ -128,6 +128,11 @@ export async function probeSources(
  * Each metric's attribution from the runs of a plan's arms (in order).
  *
  * @throws RangeError for a metric no run reports, or an arm that lacks values (see attributeMetric).
+ * @example
+ * ```ts
+ * // runs: one ExperimentRun per arm of the plan, e.g. read back from run records
+ * const [mse] = attributionFromRuns(plan, runs, { seed: runs[0].seed, metrics: ['mse'] });
+ * ```
  */
 export function attributionFromRuns(
   plan: AttributionPlan,

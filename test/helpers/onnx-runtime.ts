@@ -3,7 +3,7 @@
  * with ditto's predict, for the ONNX export tests.
  */
 import * as ort from 'onnxruntime-web';
-import type { Sequential } from '../../packages/ditto/src/index.js';
+import type { Model, Sequential } from '../../packages/ditto/src/index.js';
 import { tensor } from '../../packages/ditto/src/index.js';
 import { exportOnnx } from '../../packages/ditto-node/src/onnx/index.js';
 import { testValues } from './test-values.js';
@@ -30,7 +30,7 @@ export async function runOnnx(
  * Gives every weight distinct test values (biases and statistics included, so a wrong bias layout
  * or gate order shows); variances positive.
  */
-export function randomizeWeights(model: Sequential, seed: number, scale = 0.5): void {
+export function randomizeWeights(model: Model, seed: number, scale = 0.5): void {
   model.variables.forEach((variable, i) => {
     const n = variable.value.size;
     const positive = /variance$/.test(variable.name);

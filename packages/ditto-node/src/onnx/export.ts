@@ -1,24 +1,14 @@
 /**
  * A trained ditto model as an ONNX ModelProto for inference: opset 17 (ONNX ≥ 1.12, onnxruntime
- * ≥ 1.12), IR version 8, one float32 input [batch, …sample] and one float32 output, the batch axis
- * symbolic. Encoded by onnx-proto (protobufjs), never by hand.
+ * ≥ 1.12), IR version 8, float32 inputs [batch, …sample] and outputs, the batch axis symbolic.
+ * Encoded by onnx-proto (protobufjs), never by hand.
  */
-import {
-  Activation,
-  Bidirectional,
-  Dense,
-  Dropout,
-  Embedding,
-  Model,
-  RecurrentLayer,
-  Sequential,
-  TimeDistributed,
-  VERSION,
-} from 'ditto';
+import { Model, Sequential, VERSION } from 'ditto';
 import { writeFileAtomic } from '../io/model-file.js';
 import type { EmitContext } from './emitters/context.js';
 import { OnnxGraph } from './graph.js';
-import { emitLayer } from './layer-emitters.js';
+import { emitLayer, emitNode } from './layer-emitters.js';
+import { checkMasks, planOf } from './plan.js';
 import { loadOnnxProto, type Onnx } from './proto.js';
 
 /** The operator set the export writes. */
@@ -27,9 +17,9 @@ export const ONNX_OPSET = 17;
 export const ONNX_IR_VERSION = 8;
 
 export interface OnnxExportOptions {
-  /** The graph input's name (default 'input'). */
+  /** A Sequential model's input name in the graph (default 'input'; a functional model's Inputs keep theirs). */
   inputName?: string;
-  /** The graph output's name (default 'output'). */
+  /** A Sequential model's output name in the graph (default 'output'; a functional model's outputs keep their layers' names). */
   outputName?: string;
   /**
    * A float64 model is refused unless this is true: the export writes float32 (onnxruntime runs
@@ -72,29 +62,6 @@ function checkExportOptions(options: OnnxExportOptions): Required<OnnxExportOpti
   return resolved;
 }
 
-/**
- * Refuses a recurrent layer that would receive an Embedding's mask (maskZero): ditto skips the
- * masked steps wherever they are, which ONNX's recurrent operators cannot express. The mask
- * travels as ditto passes it (packages/ditto/src/layers/masking.ts): through Dense, Dropout (and
- * the noise layers), Activation and TimeDistributed, through recurrent layers that return
- * sequences, and no further.
- */
-function checkMasks(model: Sequential): void {
-  let source: Embedding | undefined;
-  for (const layer of model.layers) {
-    if (source && (layer instanceof RecurrentLayer || layer instanceof Bidirectional)) {
-      throw new Error(
-        `exportOnnx: layer '${layer.name}' (${layer.constructor.name}) would skip the steps masked by '${source.name}' ` +
-          `(maskZero: true); ONNX's recurrent operators cannot skip steps — export a model without maskZero`,
-      );
-    }
-    if (layer instanceof Embedding) source = layer.maskZero ? layer : undefined;
-    else if (!MASK_PASSING.some((kind) => layer instanceof kind)) source = undefined;
-  }
-}
-
-const MASK_PASSING = [Dense, Dropout, Activation, TimeDistributed];
-
 function valueInfo(proto: Onnx, name: string, sampleShape: readonly number[]) {
   return {
     name,
@@ -109,7 +76,8 @@ function valueInfo(proto: Onnx, name: string, sampleShape: readonly number[]) {
 
 /**
  * The model as ONNX bytes (a serialised ModelProto), for inference in onnxruntime or any ONNX
- * runtime. Every layer is exported at inference (Dropout and the noise layers vanish,
+ * runtime. A Sequential model has one input and one output ('input', 'output' unless named); a
+ * functional Model one per Input and per output, under their names. Every layer is exported at inference (Dropout and the noise layers vanish,
  * BatchNormalization uses its moving statistics); a layer without an ONNX form is an error naming
  * it. The file records ditto's version and the model's `weightsHash()` in its metadata.
  *
@@ -121,39 +89,48 @@ function valueInfo(proto: Onnx, name: string, sampleShape: readonly number[]) {
  * const bytes = exportOnnx(model); // then: await ort.InferenceSession.create(bytes)
  * ```
  */
-export function exportOnnx(model: Sequential, options: OnnxExportOptions = {}): Uint8Array {
-  if (!(model instanceof Sequential)) {
-    const given: unknown = model;
-    const functional =
-      given instanceof Model ? ` (model '${given.name}' is a functional Model, not exported yet)` : '';
-    throw new TypeError(`exportOnnx: expected a Sequential model${functional}`);
+export function exportOnnx(model: Sequential | Model, options: OnnxExportOptions = {}): Uint8Array {
+  if (!(model instanceof Model)) {
+    throw new TypeError('exportOnnx: expected a model (a Sequential or a functional Model)');
   }
   const settings = checkExportOptions(options);
+  const functional = !(model instanceof Sequential);
+  if (functional && (options.inputName !== undefined || options.outputName !== undefined)) {
+    throw new Error(
+      `exportOnnx: inputName and outputName name a Sequential model's tensors; functional model '${model.name}' keeps its own (${[...model.inputNames, ...model.outputNames].join(', ')})`,
+    );
+  }
   if (!model.built) {
     throw new Error(
       `exportOnnx: model '${model.name}' is not built: give its first layer inputShape/inputDim, or call build, fit or predict first`,
     );
   }
-  if (model.dtype === 'float64' && !settings.castToFloat32) {
+  const float64 = model.variables.some((v) => v.value.dtype === 'float64') || model.dtype === 'float64';
+  if (float64 && !settings.castToFloat32) {
     throw new Error(
       `exportOnnx: model '${model.name}' stores float64 weights, and the export writes float32; ` +
         'pass { castToFloat32: true } to round them to float32',
     );
   }
-  checkMasks(model);
+  const plan = planOf(model, settings.inputName, settings.outputName);
+  checkMasks(plan);
   const proto = loadOnnxProto();
   const graph = new OnnxGraph(proto);
   const context: EmitContext = { graph, emitLayer: (layer, input) => emitLayer(layer, input, context) };
-  let tensor = settings.inputName;
-  for (const layer of model.layers) tensor = emitLayer(layer, tensor, context);
-  // One named output, even when every layer is an identity.
-  graph.nodes.push({
-    name: 'output_identity',
-    opType: 'Identity',
-    input: [tensor],
-    output: [settings.outputName],
-  });
-  const last = model.layers[model.layers.length - 1];
+  const values = new Map<object, string>(plan.inputs.map((input) => [input.key, input.name]));
+  for (const node of plan.nodes) {
+    const inputs = node.inputs.map((key) => values.get(key) as string);
+    values.set(node.output, emitNode(node.layer, inputs, node.listInput, context));
+  }
+  // Each output gets its name through an Identity, even when the layers before are identities.
+  for (const output of plan.outputs) {
+    graph.nodes.push({
+      name: `${output.name}_identity`,
+      opType: 'Identity',
+      input: [values.get(output.key) as string],
+      output: [output.name],
+    });
+  }
   const message = proto.ModelProto.create({
     irVersion: ONNX_IR_VERSION,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
@@ -165,8 +142,8 @@ export function exportOnnx(model: Sequential, options: OnnxExportOptions = {}): 
       name: model.name,
       node: graph.nodes,
       initializer: graph.initializers,
-      input: [valueInfo(proto, settings.inputName, model.layers[0].inputShape)],
-      output: [valueInfo(proto, settings.outputName, last.computeOutputShape(last.inputShape))],
+      input: plan.inputs.map((t) => valueInfo(proto, t.name, t.shape)),
+      output: plan.outputs.map((t) => valueInfo(proto, t.name, t.shape)),
     },
   });
   const encoded = proto.ModelProto.encode(message).finish();
@@ -183,7 +160,7 @@ export function exportOnnx(model: Sequential, options: OnnxExportOptions = {}): 
  * ```
  */
 export async function saveOnnx(
-  model: Sequential,
+  model: Sequential | Model,
   path: string,
   options: OnnxExportOptions = {},
 ): Promise<void> {

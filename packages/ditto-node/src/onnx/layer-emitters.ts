@@ -5,11 +5,14 @@
  */
 import {
   Activation,
+  Add,
   AlphaDropout,
+  Average,
   AveragePooling1D,
   AveragePooling2D,
   BatchNormalization,
   Bidirectional,
+  Concatenate,
   Conv1D,
   Conv2D,
   Conv2DTranspose,
@@ -30,8 +33,11 @@ import {
   type Layer,
   LayerNormalization,
   LSTM,
+  Maximum,
   MaxPooling1D,
   MaxPooling2D,
+  Minimum,
+  Multiply,
   Normalization,
   Permute,
   RepeatVector,
@@ -41,6 +47,7 @@ import {
   SimpleRNN,
   SpatialDropout1D,
   SpatialDropout2D,
+  Subtract,
   TimeDistributed,
   UnitNormalization,
   UpSampling2D,
@@ -63,6 +70,7 @@ import {
   emitIdentity,
   emitRescaling,
 } from './emitters/core.js';
+import { elementwiseMergeEmitter, emitAverage, emitConcatenate } from './emitters/merge.js';
 import {
   emitBatchNormalization,
   emitLayerNormalization,
@@ -83,10 +91,21 @@ import {
 // biome-ignore lint/suspicious/noExplicitAny: a layer class, whatever its constructor's arguments
 type LayerClass<L extends Layer> = abstract new (...args: any[]) => L;
 
-const EMITTERS = new Map<LayerClass<Layer>, LayerEmitter<Layer>>();
+/** A merge layer's emitter: the layer applied to a list of tensors. */
+type MergeEmitter<L extends Layer> = (layer: L, inputs: readonly string[], context: EmitContext) => string;
+
+type Entry =
+  | { readonly merge: false; readonly emit: LayerEmitter<Layer> }
+  | { readonly merge: true; readonly emit: MergeEmitter<Layer> };
+
+const EMITTERS = new Map<LayerClass<Layer>, Entry>();
 
 function register<L extends Layer>(kind: LayerClass<L>, emitter: LayerEmitter<L>): void {
-  EMITTERS.set(kind, emitter as LayerEmitter<Layer>);
+  EMITTERS.set(kind, { merge: false, emit: emitter as LayerEmitter<Layer> });
+}
+
+function registerMerge<L extends Layer>(kind: LayerClass<L>, emitter: MergeEmitter<L>): void {
+  EMITTERS.set(kind, { merge: true, emit: emitter as MergeEmitter<Layer> });
 }
 
 register(Dense, emitDense);
@@ -134,20 +153,49 @@ register(LSTM, emitRecurrent);
 register(GRU, emitRecurrent);
 register(Bidirectional, emitBidirectional);
 register(TimeDistributed, emitTimeDistributed);
+registerMerge(Add, elementwiseMergeEmitter('Add'));
+registerMerge(Subtract, elementwiseMergeEmitter('Sub'));
+registerMerge(Multiply, elementwiseMergeEmitter('Mul'));
+registerMerge(Maximum, elementwiseMergeEmitter('Max'));
+registerMerge(Minimum, elementwiseMergeEmitter('Min'));
+registerMerge(Average, emitAverage);
+registerMerge(Concatenate, emitConcatenate);
 
 /** The class names the export supports, for documentation and error messages. */
 export function exportableLayerClasses(): string[] {
   return [...EMITTERS.keys()].map((kind) => kind.name);
 }
 
-/** Emits one layer through the table, its nodes named after it. */
-export function emitLayer(layer: Layer, input: string, context: EmitContext): string {
-  const emitter = EMITTERS.get(layer.constructor as LayerClass<Layer>);
-  if (!emitter) {
+function entryOf(layer: Layer): Entry {
+  const entry = EMITTERS.get(layer.constructor as LayerClass<Layer>);
+  if (!entry) {
     throw new Error(
       `exportOnnx: layer '${layer.name}' of class ${layer.constructor.name} has no ONNX export ` +
         `(exportable: ${exportableLayerClasses().join(', ')})`,
     );
   }
-  return context.graph.within(layer.name, () => emitter(layer, input, context));
+  return entry;
+}
+
+/** Emits one layer applied to one tensor through the table, its nodes named after it. */
+export function emitLayer(layer: Layer, input: string, context: EmitContext): string {
+  return emitNode(layer, [input], false, context);
+}
+
+/** Emits one application of a layer — to one tensor, or (a merge layer) to a list of them. */
+export function emitNode(
+  layer: Layer,
+  inputs: readonly string[],
+  listInput: boolean,
+  context: EmitContext,
+): string {
+  const entry = entryOf(layer);
+  if (entry.merge !== listInput) {
+    throw new Error(
+      `exportOnnx: layer '${layer.name}' (${layer.constructor.name}) is applied to ${listInput ? 'a list of tensors' : 'one tensor'}, which its export does not take`,
+    );
+  }
+  return context.graph.within(layer.name, () =>
+    entry.merge ? entry.emit(layer, inputs, context) : entry.emit(layer, inputs[0], context),
+  );
 }

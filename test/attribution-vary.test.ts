@@ -117,6 +117,43 @@ describe('vary', () => {
   });
 });
 
+describe('attribute() with four sources: one at a time', () => {
+  it('varies each source alone (k² repeats) and all together; additive effects leave no overlap', async () => {
+    // y = 4·init + 2·dropout + order + 0·split (drawn, but without effect): variances 16, 4, 1, 0.
+    const exp = experiment({
+      name: 'four sources',
+      seed: 2,
+      run: () => {
+        const [i, d, o] = (['init', 'dropout', 'order'] as const).map((s) => normal(nextKey(s), 1)[0]);
+        uniform(nextKey('split'), 1);
+        return { y: 4 * i + 2 * d + o };
+      },
+    });
+    const answer = await attribute(exp, { levels: 4, nResamples: 300 });
+    expect(answer.sources).toEqual(['init', 'dropout', 'order', 'split']);
+    expect(answer.plan.kind).toBe('one-at-a-time');
+    expect(answer.plan.arms.map((a) => [a.label, a.repeats])).toEqual([
+      ['vary init', 16],
+      ['vary dropout', 16],
+      ['vary order', 16],
+      ['vary split', 16],
+      ['all', 16],
+    ]);
+    const [init, dropout, order, split, overlap] = answer.metrics[0].terms;
+    expect(overlap.label).toBe('interactions');
+    // The split arm is constant: its component is exactly 0; the others rank as their variances.
+    expect(split.component).toBe(0);
+    expect(init.share).toBeGreaterThan(dropout.share);
+    expect(dropout.share).toBeGreaterThan(order.share);
+    expect(split.negligible).toBe(true);
+    // Each arm's values are exactly the varied source's draws (the others bit-fixed).
+    const initArm = ok(answer.runs[0].results).map((r) => r.metrics.y);
+    const plain = ok(answer.runs[4].results).map((r) => r.metrics.y);
+    expect(initArm[0]).toBe(plain[0]);
+    expect(new Set(ok(answer.runs[3].results).map((r) => r.metrics.y)).size).toBe(1);
+  });
+});
+
 describe('bad input', () => {
   const run = () => ({ m: 1 });
   it('an unknown source is an error with the nearest name', () => {

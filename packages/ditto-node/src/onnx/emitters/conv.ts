@@ -1,7 +1,7 @@
 /**
  * Convolutions and pooling. ditto is channels-last, ONNX's Conv and pooling operators are
  * channels-first: each one is wrapped in a Transpose to [batch, channels, …spatial] and one back
- * (onnxruntime's optimiser cancels the pairs between consecutive layers). Padding is written out
+ * (the pairs between consecutive layers are left to the runtime's optimiser). Padding is written out
  * explicitly from ditto's own window geometry ('same': the smaller half before, as TensorFlow), so
  * ONNX's auto_pad conventions never come into play. 1-D layers use ONNX's 1-D operators.
  */

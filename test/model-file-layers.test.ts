@@ -346,3 +346,38 @@ describe('the registry covers every layer', () => {
     );
   });
 });
+
+describe('preprocessing saved with the model', () => {
+  const rows = Array.from({ length: 12 }, (_, i) => testValues(3, 200 + i, -4, 9));
+
+  it('toBytes({ preprocessing }) keeps fitted steps; readPreprocessing rebuilds them to the same bits', async () => {
+    const scaler = new ditto.StandardScaler().fit(rows);
+    const encoder = new ditto.LabelEncoder().fit(['cat', 'dog', 'ant']);
+    const model = new Sequential([new Dense(2, { inputShape: [3] })]);
+    model.build([3]);
+    const bytes = model.toBytes({ preprocessing: [scaler, encoder] });
+    const [scaler2, encoder2] = ditto.readPreprocessing(bytes) as [ditto.StandardScaler, ditto.LabelEncoder];
+    expect(scaler2).toBeInstanceOf(ditto.StandardScaler);
+    expect(hashArrays(scaler2.transform(rows).map((r) => Float64Array.from(r)))).toBe(
+      hashArrays(scaler.transform(rows).map((r) => Float64Array.from(r))),
+    );
+    expect(encoder2.transform(['dog', 'ant'])).toEqual(encoder.transform(['dog', 'ant']));
+    expect((await loadModel(bytes)).weightsHash()).toBe(model.weightsHash());
+    expect(ditto.readPreprocessing(model.toBytes())).toEqual([]);
+  });
+
+  it('refuses a step that cannot be saved, and names a stored entry that does not rebuild', () => {
+    const model = new Sequential([new Dense(2, { inputShape: [3] })]);
+    model.build([3]);
+    const scaler = new ditto.StandardScaler().fit(rows);
+    expect(() => model.toBytes({ preprocessing: [scaler, { mean: 1 } as never] })).toThrow(
+      /preprocessing\[1\] has no toConfig\(\)/,
+    );
+    expect(() => model.toBytes({ preprocessing: scaler as never })).toThrow(/preprocessing must be a list/);
+    const edited = withHeader(model.toBytes({ preprocessing: [scaler] }), (header) =>
+      header.replace('"className":"StandardScaler"', '"className":"StandardScalar"'),
+    );
+    expect(() => ditto.readPreprocessing(edited)).toThrow(ModelFileError);
+    expect(() => ditto.readPreprocessing(edited)).toThrow(/preprocessing\[0\]: .*StandardScalar/);
+  });
+});

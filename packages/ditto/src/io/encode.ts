@@ -25,6 +25,7 @@ import {
   tensorOf,
 } from './format.js';
 import { layerToConfig } from './layer-config.js';
+import { preprocessingToConfig } from './preprocessing.js';
 import { encodeSafeTensors, type SafeTensor } from './safetensors.js';
 
 /**
@@ -94,6 +95,9 @@ export function modelToBytes(model: Sequential, options: ModelFileOptions = {}):
     seed: { value: seed.seed ?? null, drawn: seed.drawn },
     fingerprint: { weightsHash: model.weightsHash(), backend: getBackend().name },
     tensorSha256: Object.fromEntries(tensors.map((t) => [t.name, bytesToHex(sha256(t.bytes))])),
+    ...(options.preprocessing === undefined
+      ? {}
+      : { preprocessing: preprocessingToConfig(options.preprocessing) }),
   };
   const bytes = encodeSafeTensors({
     metadata: {

@@ -36,9 +36,14 @@ export interface ModelFileOptions {
    * model is compiled.
    */
   trainingState?: boolean;
+  /**
+   * Fitted data steps to keep with the model (scalers, encoders, splits: anything with a
+   * `toConfig()` that `preprocessorFromConfig` reads); `readPreprocessing(bytes)` rebuilds them.
+   */
+  preprocessing?: readonly { toConfig(): unknown }[];
 }
 
-export const MODEL_FILE_OPTIONS = optionNames<ModelFileOptions>({ trainingState: true });
+export const MODEL_FILE_OPTIONS = optionNames<ModelFileOptions>({ trainingState: true, preprocessing: true });
 
 /** The training state as the file keeps it: slots are tensors, named here. */
 export interface StoredTrainingState extends Omit<TrainingState, 'optimizer'> {
@@ -79,6 +84,8 @@ export interface ModelFileHeader {
   readonly fingerprint: { readonly weightsHash: string; readonly backend: string };
   /** SHA-256 (hex) of each tensor's bytes. */
   readonly tensorSha256: Readonly<Record<string, string>>;
+  /** The `toConfig()` of each data step saved with the model (absent when none). */
+  readonly preprocessing?: readonly unknown[];
 }
 
 /** Seeds may be bigints, which JSON lacks: written as { "$bigint": "…" }. */

@@ -13,4 +13,5 @@ export {
   SAVEABLE_LAYER_CLASSES,
 } from './layer-config.js';
 export { loadModel } from './load.js';
+export { readPreprocessing, type SaveablePreprocessor } from './preprocessing.js';
 export * from './tfjs/index.js';

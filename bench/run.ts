@@ -9,12 +9,14 @@
  *     samples: samples per second of an epoch after a warm-up epoch, at 1 thread and at all cores;
  * (c) LSTM(32) → Dense(1) on sequences of length 20, batch 64: samples per second;
  * (d) a small CNN — Conv2D(16, 3) relu → MaxPooling2D → Conv2D(32, 3) relu → GlobalAveragePooling2D
- *     → Dense(10) softmax — on 28×28×1 synthetic images, batch 64, Adam: samples per second.
+ *     → Dense(10) softmax — on 28×28×1 synthetic images, batch 64, Adam: samples per second;
+ * (e) a text classifier — Embedding(10,000, 64) → GlobalAveragePooling1D → Dense(1) sigmoid, binary
+ *     crossentropy, Adam — on sequences of 100 word indices, batch 128: samples per second.
  *
  * Prints a table of medians and ratios (peer time / ditto time: above 1, ditto is faster) and writes
  * it all as JSON (bench/results.json by default). Timings are not asserted anywhere.
  *
- * Usage: node --import tsx bench/run.ts [--quick] [--only a,b,c,d] [--out FILE] [--no-torch] [--no-tfjs]
+ * Usage: node --import tsx bench/run.ts [--quick] [--only a,b,c,d,e] [--out FILE] [--no-torch] [--no-tfjs]
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +27,7 @@ import { promisify } from 'node:util';
 import { VERSION } from '../packages/ditto/src/version.js';
 import { mlpFlopsPerSample, tutorialFlopsPerFit } from './lib/flops.js';
 import type { Summary } from './lib/summary.js';
-import { cnnData, lstmData, mlpData, planFor } from './lib/workloads.js';
+import { cnnData, lstmData, mlpData, planFor, textData } from './lib/workloads.js';
 
 const run = promisify(execFile);
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -41,7 +43,7 @@ interface Options {
 function parseOptions(argv: readonly string[]): Options {
   const options: Options = {
     quick: false,
-    only: new Set(['a', 'b', 'c', 'd']),
+    only: new Set(['a', 'b', 'c', 'd', 'e']),
     out: join(root, 'bench/results.json'),
     torch: true,
     tfjs: true,
@@ -60,7 +62,7 @@ function parseOptions(argv: readonly string[]): Options {
 
 /** One measurement: a framework on a workload, or the reason it was not measured. */
 interface Row {
-  workload: 'a' | 'b' | 'c' | 'd';
+  workload: 'a' | 'b' | 'c' | 'd' | 'e';
   framework: string;
   threads: number | 'all';
   result?: Record<string, unknown>;
@@ -171,7 +173,7 @@ async function main(): Promise<void> {
   const cores = os.cpus().length;
   const torchPlan = planFor('fast', options.quick);
   try {
-    for (const workload of ['a', 'b', 'c', 'd'] as const) {
+    for (const workload of ['a', 'b', 'c', 'd', 'e'] as const) {
       if (!options.only.has(workload)) continue;
       const torchArgs: Record<string, unknown> = { workload };
       if (workload === 'a') torchArgs.plan = planFor('fast', options.quick).tutorial;
@@ -197,6 +199,15 @@ async function main(): Promise<void> {
           plan: torchPlan.cnn,
           x: writeF32(join(dir, 'cnn-x.f32'), x),
           y: writeF32(join(dir, 'cnn-y.f32'), oneHot),
+        });
+      }
+      if (workload === 'e') {
+        const { samples, steps, vocabulary } = torchPlan.text;
+        const { x, y } = textData(samples, steps, vocabulary);
+        Object.assign(torchArgs, {
+          plan: torchPlan.text,
+          x: writeF32(join(dir, 'text-x.f32'), x),
+          y: writeF32(join(dir, 'text-y.f32'), y),
         });
       }
       for (const backend of ['js', 'wasm']) {
@@ -377,6 +388,7 @@ function report(rows: Row[], notes: string[]): { text: string; targets: Target[]
     ['(b) MLP 784→128→10, batch 128', 'b', 'samplesPerSecond'],
     ['(c) LSTM(32)→Dense(1), 20 steps, batch 64', 'c', 'samplesPerSecond'],
     ['(d) CNN Conv2D(16)→MaxPool→Conv2D(32)→GAP→Dense(10), 28×28×1, batch 64', 'd', 'samplesPerSecond'],
+    ['(e) Embedding(10,000, 64)→GAP1D→Dense(1), 100 steps, batch 128', 'e', 'samplesPerSecond'],
   ];
   for (const [title, workload, measure] of sections) {
     const group = rows.filter((r) => r.workload === workload);
@@ -423,7 +435,8 @@ function report(rows: Row[], notes: string[]): { text: string; targets: Target[]
     needed,
     met: ratio === null ? null : ratio >= needed,
   });
-  // The current issues' targets: (a)–(c) from the one-engine issue, (d) from the layers issue.
+  // The current issues' targets: (a)–(c) from the one-engine issue, (d) from the layers issue, (e)
+  // from the speed task (issue 10's bench (e)).
   const targets = [
     target('a', '≥ 400× faster per fit than tfjs-cpu', ratioOf('a', 'perFitMs', 'tfjs-cpu', 1), 400),
     target('a', '≥ 100× faster per fit than PyTorch', ratioOf('a', 'perFitMs', 'pytorch', 1), 100),
@@ -433,6 +446,7 @@ function report(rows: Row[], notes: string[]): { text: string; targets: Target[]
     target('c', '≥ 20× tfjs-wasm samples/s', ratioOf('c', 'samplesPerSecond', 'tfjs-wasm', 1), 20),
     target('d', '≥ 10× tfjs-wasm samples/s', ratioOf('d', 'samplesPerSecond', 'tfjs-wasm', 1), 10),
     target('d', 'ahead of PyTorch (1 thread)', ratioOf('d', 'samplesPerSecond', 'pytorch', 1), 1),
+    target('e', 'ahead of PyTorch (1 thread)', ratioOf('e', 'samplesPerSecond', 'pytorch', 1), 1),
   ];
   lines.push('', 'targets (ratio = peer time / ditto time)');
   for (const t of targets) {

@@ -18,6 +18,16 @@ export interface Plan {
   lstm: { samples: number; steps: number; batchSize: number; epochs: number; extraEpochs: number };
   /** (d) small CNN: the same for 28×28×1 images. */
   cnn: { samples: number; batchSize: number; epochs: number; extraEpochs: number };
+  /** (e) text classifier: the same for sequences of `steps` word indices below `vocabulary`. */
+  text: {
+    samples: number;
+    steps: number;
+    vocabulary: number;
+    dim: number;
+    batchSize: number;
+    epochs: number;
+    extraEpochs: number;
+  };
 }
 
 /** Repetitions per framework: the slow peers get fewer, so a full run stays in minutes. */
@@ -36,6 +46,16 @@ export function planFor(speed: Speed, quick: boolean): Plan {
     mlp: { samples: 10_000, batchSize: 128, epochs, extraEpochs: fast ? 6 : 2 },
     lstm: { samples: quick ? 512 : 2048, steps: 20, batchSize: 64, epochs, extraEpochs: fast ? 6 : 2 },
     cnn: { samples: quick ? 256 : 1024, batchSize: 64, epochs, extraEpochs: fast ? 6 : 2 },
+    text: {
+      // tfjs-cpu takes about a minute per 1,000 samples here: the slow peers get 256 a round
+      samples: !fast ? 256 : quick ? 1024 : 4096,
+      steps: 100,
+      vocabulary: 10_000,
+      dim: 64,
+      batchSize: 128,
+      epochs,
+      extraEpochs: fast ? 6 : 2,
+    },
   };
 }
 
@@ -70,4 +90,20 @@ export function cnnData(samples: number): { x: Float32Array; oneHot: Float32Arra
     oneHot[i * 10 + label] = 1;
   });
   return { x: uniform(kx, samples * 784), oneHot };
+}
+
+/**
+ * The text classifier's data: `samples` sequences of `steps` word indices uniform in
+ * [0, vocabulary) (as float32, what Embedding reads) and labels 0/1 (seed 2027).
+ */
+export function textData(
+  samples: number,
+  steps: number,
+  vocabulary: number,
+): { x: Float32Array; y: Float32Array } {
+  const [kx, ky] = split(key(2027), 2);
+  return {
+    x: Float32Array.from(randint(kx, samples * steps, 0, vocabulary)),
+    y: Float32Array.from(randint(ky, samples, 0, 2)),
+  };
 }

@@ -7,7 +7,11 @@ import { threadsReady } from '../../packages/ditto/src/backend/threads/register.
 import { registerWasmBackend } from '../../packages/ditto/src/backend/wasm/register.js';
 import { Conv2D } from '../../packages/ditto/src/layers/conv/conv2d.js';
 import { Dense } from '../../packages/ditto/src/layers/dense.js';
-import { GlobalAveragePooling2D } from '../../packages/ditto/src/layers/pooling/global-pooling.js';
+import { Embedding } from '../../packages/ditto/src/layers/embedding.js';
+import {
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+} from '../../packages/ditto/src/layers/pooling/global-pooling.js';
 import { MaxPooling2D } from '../../packages/ditto/src/layers/pooling/pooling.js';
 import { LSTM } from '../../packages/ditto/src/layers/recurrent/lstm.js';
 import { Sequential } from '../../packages/ditto/src/models/sequential.js';
@@ -18,10 +22,10 @@ import { fitTutorial, tutorialData } from '../../packages/ditto/src/tutorial/tut
 import { registerNodeThreadsBackend } from '../../packages/ditto-node/src/threads/index.js';
 import { cleanRound, EpochRates, newRoundLog } from '../lib/clean-round.js';
 import { summarize, timeMs } from '../lib/summary.js';
-import { cnnData, lstmData, mlpData, planFor } from '../lib/workloads.js';
+import { cnnData, lstmData, mlpData, planFor, textData } from '../lib/workloads.js';
 
 interface Args {
-  workload: 'a' | 'b' | 'c' | 'd';
+  workload: 'a' | 'b' | 'c' | 'd' | 'e';
   /** 'js', 'wasm', or 'wasm-threads' (with `threads`). */
   backend: string;
   threads?: number;
@@ -162,12 +166,42 @@ async function cnn() {
   return { samplesPerSecond: summarize(meter.rates()), weightsHash: model.weightsHash() };
 }
 
+/** (e): samples per second of an epoch of Embedding(10,000, 64) → GlobalAveragePooling1D → Dense(1) sigmoid, batch 128. */
+async function text() {
+  const { samples, steps, vocabulary, dim, batchSize, epochs, extraEpochs } = plan.text;
+  const { x, y } = textData(samples, steps, vocabulary);
+  setSeed(1);
+  const model = new Sequential([
+    new Embedding(vocabulary, dim, { inputLength: steps }),
+    new GlobalAveragePooling1D(),
+    new Dense(1, { activation: 'sigmoid' }),
+  ]);
+  model.compile({ loss: 'binaryCrossentropy', optimizer: 'adam' });
+  const meter = new EpochRates(samples, epochs, log);
+  await model.fit(new Tensor(x, [samples, steps]), new Tensor(y, [samples, 1]), {
+    epochs: 1 + epochs + extraEpochs,
+    batchSize,
+    verbose: 0,
+    callbacks: [
+      {
+        onEpochBegin: () => meter.begin(),
+        onEpochEnd: (epoch) => {
+          meter.end(epoch);
+          if (meter.done()) model.stopTraining = true;
+        },
+      },
+    ],
+  });
+  return { samplesPerSecond: summarize(meter.rates()), weightsHash: model.weightsHash() };
+}
+
 async function main() {
   const threads = await selectBackend(args.backend);
   let result: Record<string, unknown>;
   if (args.workload === 'a') result = await tutorial();
   else if (args.workload === 'b') result = await mlp();
   else if (args.workload === 'd') result = await cnn();
+  else if (args.workload === 'e') result = await text();
   else result = await lstm();
   const framework = `ditto-${args.backend}`;
   process.stdout.write(`${JSON.stringify({ framework, threads, rounds: log, ...result })}\n`);

@@ -215,10 +215,39 @@ def cnn(args):
     return {"samplesPerSecond": epochs_per_second(SmallCnn(), crossentropy, x, y, plan)}
 
 
+class TextClassifier(nn.Module):
+    """Embedding(vocabulary, dim) → mean over the steps → Linear(dim, 1) → sigmoid."""
+
+    def __init__(self, vocabulary, dim):
+        super().__init__()
+        self.embedding = nn.Embedding(vocabulary, dim)
+        self.dense = nn.Linear(dim, 1)
+
+    def forward(self, x):
+        return torch.sigmoid(self.dense(self.embedding(x).mean(dim=1)))
+
+
+def text(args):
+    plan = args["plan"]
+    n, steps = plan["samples"], plan["steps"]
+    # Indices are written as float32 (what ditto's Embedding reads); PyTorch's wants int64.
+    x = torch.from_numpy(np.fromfile(args["x"], dtype="<f4").reshape(n, steps).astype(np.int64))
+    y = torch.from_numpy(np.fromfile(args["y"], dtype="<f4").reshape(n, 1))
+    torch.manual_seed(1)
+
+    def crossentropy(p, t):
+        # Keras's binary crossentropy on probabilities: clipped to [1e-7, 1 − 1e-7].
+        p = torch.clamp(p, 1e-7, 1 - 1e-7)
+        return torch.mean(-(t * torch.log(p) + (1 - t) * torch.log(1 - p)))
+
+    model = TextClassifier(plan["vocabulary"], plan["dim"])
+    return {"samplesPerSecond": epochs_per_second(model, crossentropy, x, y, plan)}
+
+
 def main():
     args = json.loads(sys.argv[1])
     torch.set_num_threads(args["threads"])
-    result = {"a": tutorial, "b": mlp, "c": lstm, "d": cnn}[args["workload"]](args)
+    result = {"a": tutorial, "b": mlp, "c": lstm, "d": cnn, "e": text}[args["workload"]](args)
     result.update(
         framework="pytorch",
         version=torch.__version__,

@@ -17,17 +17,21 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Activation,
+  Add,
   AlphaDropout,
+  Average,
   AveragePooling1D,
   AveragePooling2D,
   BatchNormalization,
   Bidirectional,
+  Concatenate,
   Conv1D,
   Conv2D,
   Conv2DTranspose,
   Cropping2D,
   Dense,
   DepthwiseConv2D,
+  Dot,
   Dropout,
   Embedding,
   Flatten,
@@ -40,12 +44,17 @@ import {
   GlobalMaxPooling2D,
   GRU,
   GroupNormalization,
+  Input,
   type Layer,
   LayerNormalization,
   LSTM,
+  Maximum,
   MaxPooling1D,
   MaxPooling2D,
+  Minimum,
+  Model,
   ModelFileError,
+  Multiply,
   Permute,
   RepeatVector,
   Rescaling,
@@ -581,6 +590,52 @@ describe('import: a functional tf.js model', () => {
   });
 });
 
+/** A functional ditto model: two inputs, a shared layer, every merge layer tf.js has, two outputs. */
+function functionalDitto(): Model {
+  setSeed(9);
+  const a = Input({ shape: [3], name: 'a' });
+  const b = Input({ shape: [4], name: 'b' });
+  const shared = new Dense(4, { name: 'shared', activation: 'tanh' });
+  const ha = shared.apply(new Dense(4, { name: 'first' }).apply(a));
+  const hb = shared.apply(b);
+  const merged = [
+    new Add({ name: 'add' }).apply([ha, hb]),
+    new Multiply({ name: 'mul' }).apply([ha, hb]),
+    new Average({ name: 'avg' }).apply([ha, hb]),
+    new Maximum({ name: 'max' }).apply([ha, hb]),
+    new Minimum({ name: 'min' }).apply([ha, hb]),
+    new Dot({ axes: 1, normalize: true, name: 'dot' }).apply([ha, hb]),
+  ];
+  const joined = new Concatenate({ axis: -1, name: 'joined' }).apply(merged);
+  const head = new Dense(2, { name: 'head' }).apply(joined);
+  const model = new Model({ inputs: [a, b], outputs: [head, merged[0]], name: 'two_heads' });
+  model.setWeights(model.variables.map((v, i) => testValues(v.value.size, 120 + i, -0.7, 0.7)));
+  return model;
+}
+
+describe('export: a functional ditto model', () => {
+  it("loads in tf.js as a 'Model' and predicts both outputs as ditto does; tf.js's save imports to the same bits", async () => {
+    const model = functionalDitto();
+    const artifacts = toTfjsLayers(model);
+    expect(artifacts.modelTopology.class_name).toBe('Model');
+    const json = JSON.parse(JSON.stringify(tfjsModelJson(artifacts)));
+    const peer = await tf.loadLayersModel(
+      tf.io.fromMemory({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest[0].weights,
+        weightData: artifacts.weightData,
+      }),
+    );
+    const xa = inputs([5, 3]);
+    const xb = Float32Array.from(testValues(20, 8, -1, 1));
+    const theirs = peer.predict([tf.tensor(xa, [5, 3]), tf.tensor(xb, [5, 4])]) as tf.Tensor[];
+    const ours = model.predict([new Tensor(xa, [5, 3]), new Tensor(xb, [5, 4])]) as Tensor[];
+    for (let o = 0; o < 2; o++) expect(worst(ours[o].data, theirs[o].dataSync())).toBeLessThanOrEqual(1);
+    const back = fromTfjsLayers(await savedArtifacts(peer));
+    expect(back.weightsHash()).toBe(model.weightsHash());
+  });
+});
+
 describe('import: a Keras-converted GRU with reset_after true (which tf.js itself cannot load)', () => {
   it('becomes a ditto GRU with resetAfter and the [2, 3·units] bias, the same bits as one built directly', () => {
     const modelTopology = {
@@ -702,6 +757,7 @@ describe('coverage', () => {
       for (const l of (artifacts.modelTopology as { config: { layers: never[] } }).config.layers) walk(l);
     }
     const exported = new Set<string>();
+    for (const layer of functionalDitto().layers) exported.add(layer.constructor.name);
     for (const c of Object.values(DITTO_CASES)) {
       for (const layer of c.layers()) {
         exported.add(layer.constructor.name);
@@ -709,16 +765,7 @@ describe('coverage', () => {
       }
     }
     expect(TFJS_LAYER_CLASSES.filter((name) => !imported.has(name))).toEqual([]);
-    // Merge layers live in functional models, which ditto does not export yet.
-    expect(TFJS_LAYER_CLASSES.filter((name) => !exported.has(name))).toEqual([
-      'Add',
-      'Multiply',
-      'Average',
-      'Maximum',
-      'Minimum',
-      'Concatenate',
-      'Dot',
-    ]);
+    expect(TFJS_LAYER_CLASSES.filter((name) => !exported.has(name))).toEqual([]);
   });
 });
 

@@ -26,7 +26,7 @@ import { writeFileAtomic } from './model-file.js';
  * await saveTfjsLayers(model, 'web/model'); // then in a page: await tf.loadLayersModel('model/model.json')
  * ```
  */
-export async function saveTfjsLayers(model: Sequential, directory: string): Promise<void> {
+export async function saveTfjsLayers(model: Model, directory: string): Promise<void> {
   const artifacts = toTfjsLayers(model);
   await mkdir(directory, { recursive: true });
   await writeFileAtomic(join(directory, TFJS_WEIGHTS_FILE), new Uint8Array(artifacts.weightData));

@@ -6,7 +6,10 @@
 import type { Layer } from '../../layers/layer.js';
 import { Bidirectional } from '../../layers/wrappers/bidirectional.js';
 import { TimeDistributed } from '../../layers/wrappers/time-distributed.js';
-import type { Sequential } from '../../models/sequential.js';
+import type { Graph } from '../../models/graph.js';
+import type { Model } from '../../models/model.js';
+import { Sequential } from '../../models/sequential.js';
+import type { SymbolicTensor } from '../../models/symbolic.js';
 import { VERSION } from '../../version.js';
 import { type LayerConfig, layerToConfig } from '../layer-config.js';
 import { BASE_KEYS, TFJS_LAYER_CLASSES, TFJS_LAYERS } from './layers.js';
@@ -96,6 +99,42 @@ function checkDefaultBackward(config: Record<string, unknown>, where: string): v
   }
 }
 
+/**
+ * A functional graph as tf.js's 'Model' config: an InputLayer per Input, each layer once with its
+ * `inbound_nodes` (one per application: `[layer, node index, tensor index, {}]` per input).
+ */
+function functionalToTfjs(graph: Graph): Record<string, unknown> {
+  const nodeIndex = new Map<SymbolicTensor, number>();
+  const applications = new Map<Layer, SymbolicTensor[]>();
+  for (const t of graph.order) {
+    const layer = t.node.layer as Layer;
+    const list = applications.get(layer) ?? [];
+    nodeIndex.set(t, list.length);
+    list.push(t);
+    applications.set(layer, list);
+  }
+  const ref = (t: SymbolicTensor) =>
+    t.node.layer === undefined ? [t.name, 0, 0] : [t.node.layer.name, nodeIndex.get(t) as number, 0];
+  const inputs = graph.inputs.map((t) => ({
+    class_name: 'InputLayer',
+    name: t.name,
+    config: { batch_input_shape: [null, ...t.shape], dtype: 'float32', sparse: false, name: t.name },
+    inbound_nodes: [],
+  }));
+  const layers = graph.layers.map((layer, i) => {
+    const converted = layerToTfjs(layerToConfig(layer), `layer ${i}`);
+    const nodes = (applications.get(layer) ?? []).map((t) =>
+      t.node.inputs.map((input) => [...ref(input), {}]),
+    );
+    return { ...converted, name: layer.name, inbound_nodes: nodes };
+  });
+  return {
+    layers: [...inputs, ...layers],
+    input_layers: graph.inputs.map(ref),
+    output_layers: graph.outputs.map(ref),
+  };
+}
+
 /** The tf.js names of a layer's weights, in the order of `layer.variables`. */
 export function tfjsWeightNames(layer: Layer): string[] {
   const suffix = (owner: Layer) => (name: string) =>
@@ -121,7 +160,8 @@ export function tfjsWeightNames(layer: Layer): string[] {
 
 /**
  * The model in the TensorFlow.js Layers format: `tf.loadLayersModel(tf.io.fromMemory(artifacts))`
- * loads it (ditto-node's `saveTfjsLayers` writes `model.json` and the weights file).
+ * loads it (ditto-node's `saveTfjsLayers` writes `model.json` and the weights file). A `Sequential`
+ * becomes tf.js's 'Sequential', a functional `Model` its 'Model' (Inputs, nodes, outputs).
  *
  * @throws TypeError naming the layer, and the option or class, that tf.js cannot hold.
  * @example
@@ -130,16 +170,23 @@ export function tfjsWeightNames(layer: Layer): string[] {
  * const peer = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
  * ```
  */
-export function toTfjsLayers(model: Sequential): TfjsArtifacts {
+export function toTfjsLayers(model: Model): TfjsArtifacts {
   if (!model.built)
     throw new Error(`${model.name}: toTfjsLayers needs a built model (give inputShape or fit first)`);
-  const layers = model.layers.map((layer, i) => {
-    const converted = layerToTfjs(layerToConfig(layer), `layer ${i}`);
-    if (i === 0) {
-      (converted.config as Record<string, unknown>).batch_input_shape = [null, ...layer.inputShape];
-    }
-    return converted;
-  });
+  const graph = model.functionalGraph;
+  let config: Record<string, unknown>;
+  if (model instanceof Sequential || graph === undefined) {
+    const layers = model.layers.map((layer, i) => {
+      const converted = layerToTfjs(layerToConfig(layer), `layer ${i}`);
+      if (i === 0) {
+        (converted.config as Record<string, unknown>).batch_input_shape = [null, ...layer.inputShape];
+      }
+      return converted;
+    });
+    config = { class_name: 'Sequential', config: { name: model.name, layers } };
+  } else {
+    config = { class_name: 'Model', config: { name: model.name, ...functionalToTfjs(graph) } };
+  }
   const weightSpecs: TfjsWeightSpec[] = [];
   const values: ArrayLike<number>[] = [];
   for (const layer of model.layers) {
@@ -157,8 +204,7 @@ export function toTfjsLayers(model: Sequential): TfjsArtifacts {
   }
   return {
     modelTopology: {
-      class_name: 'Sequential',
-      config: { name: model.name, layers },
+      ...config,
       keras_version: `ditto ${VERSION}`,
       backend: 'tensor_flow.js',
     },

@@ -178,7 +178,7 @@ export const TFJS_LAYERS: Readonly<Record<string, TfjsLayerMapping>> = {
   Cropping2D: { tfjs: 'Cropping2D', keys: ['cropping'], tfjsOnly: CHANNELS_LAST },
   TimeDistributed: { tfjs: 'TimeDistributed', keys: ['layer'] },
   Bidirectional: { tfjs: 'Bidirectional', keys: ['layer', 'mergeMode'] },
-  // Merge layers: in functional models (imported; exported once functional models are).
+  // Merge layers: in functional models.
   Add: { tfjs: 'Add', keys: [] },
   Multiply: { tfjs: 'Multiply', keys: [] },
   Average: { tfjs: 'Average', keys: [] },

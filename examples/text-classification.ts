@@ -9,8 +9,9 @@
  *
  * The tokenizer is written out below: the message body (headers dropped: they name the corpus's
  * spam traps and relays, which would make the task trivial), lowercased, cut into runs of the
- * letters a–z; a vocabulary of the VOCABULARY most frequent words of the training messages only;
- * each message the indices of its first SEQUENCE_LENGTH words, padded with 0 at the end. The split
+ * letters a–z, of which the model reads the first SEQUENCE_LENGTH; a vocabulary of the VOCABULARY
+ * most frequent of those words in the training messages only; each message the indices of its
+ * words, padded with 0 at the end. The split
  * is keyed by its own seed (DATA_SEED), the same for every repeat and both networks; both
  * experiments use experiment seed 12, so the only difference between them is the pooling.
  */
@@ -73,9 +74,18 @@ function body(message: Message): string {
   return end < 0 ? text : text.slice(end + 2);
 }
 
-/** Lowercased runs of the letters a–z. */
-export function words(text: string): string[] {
-  return text.toLowerCase().match(/[a-z]+/g) ?? [];
+/**
+ * The first `limit` runs of the letters a–z of the lowercased text. Matching stops there: the
+ * corpus's bodies hold 3.1 million words, of which the model reads at most 605 thousand.
+ */
+export function words(text: string, limit = Number.POSITIVE_INFINITY): string[] {
+  const found: string[] = [];
+  if (limit < 1) return found;
+  for (const [word] of text.toLowerCase().matchAll(/[a-z]+/g)) {
+    found.push(word);
+    if (found.length >= limit) break;
+  }
+  return found;
 }
 
 /**
@@ -119,7 +129,7 @@ export function textData(): TextData {
     labels.length,
     labels,
   );
-  const tokens = bodies.map(words);
+  const tokens = bodies.map((text) => words(text, SEQUENCE_LENGTH));
   const vocabulary = buildVocabulary(take(tokens, train));
   const encoded = tokens.map((message) => encode(message, vocabulary));
   return {

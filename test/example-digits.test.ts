@@ -19,6 +19,34 @@ const FIXTURE = join(repoRoot, 'examples/data/digits/digits.csv.gz');
 /** The weights hash `examples/digits-cnn.ts` prints (seed 9, 10 epochs, default backend). */
 const PINNED_HASH = 'ba25767eb64ca6eb4ff4c139eff4f48a4a0fbcd05d7092855eb0dc5856a5024e';
 
+/**
+ * Weights hashes of repeat 0 of each exported experiment (experiment seed 9): the same as repeat 0
+ * of `ditto compare examples/digits-cnn.ts` on two worker threads recorded.
+ */
+const PINNED_EXPERIMENTS = {
+  cnn: '34be4aee9fe14c64f1d31a22938645d783624c59f882fb8e886bb9fb1046338b',
+  mlp: '7911674aa0acdab0fb5debe23ad19375578b912172fc66b61969d9f14798a8fe',
+};
+
+/** Repeat 0 of the `cnn` and `mlp` experiments in a fresh Node process, as { cnn, mlp } hashes. */
+async function experimentsInFreshProcess(): Promise<Record<string, string | undefined>> {
+  const script = `
+    import { runExperiment } from 'ditto';
+    import { cnn, mlp } from './examples/digits-cnn.ts';
+    const hashes = {};
+    for (const [name, e] of Object.entries({ cnn, mlp })) {
+      const [result] = (await runExperiment(e, { repeats: 1 })).results;
+      hashes[name] = result.weightsHash;
+    }
+    console.log(JSON.stringify(hashes));`;
+  const { stdout } = await run(
+    process.execPath,
+    ['--conditions=ditto-source', '--import', 'tsx', '--input-type=module', '-e', script],
+    { cwd: repoRoot },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
+}
+
 /** The example's own command in a fresh Node process: its test accuracy and weights hash. */
 async function runExample(): Promise<{ accuracy: number; hash: string }> {
   const { stdout } = await run(
@@ -83,5 +111,11 @@ print(model.score(X[split['test']], y[split['test']]))`;
     expect(test).toHaveLength(450); // 25 % of 1,797, rounded up
     expect(linear).toBeGreaterThan(0.9); // the reference itself is sound: chance is 0.1
     expect(a.accuracy).toBeGreaterThanOrEqual(linear);
+  }, 60_000);
+
+  it('repeat 0 of each compared experiment gives the same weights in two fresh processes, as pinned', async () => {
+    const [a, b] = await Promise.all([experimentsInFreshProcess(), experimentsInFreshProcess()]);
+    expect(a).toEqual(PINNED_EXPERIMENTS);
+    expect(b).toEqual(PINNED_EXPERIMENTS);
   }, 60_000);
 });

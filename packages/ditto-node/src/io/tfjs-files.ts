@@ -8,7 +8,6 @@ import { dirname, join } from 'node:path';
 import {
   fromTfjsLayers,
   type Model,
-  type Sequential,
   TFJS_WEIGHTS_FILE,
   type TfjsModelSource,
   tfjsModelJson,

@@ -9,8 +9,9 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { getBackend, setBackend, setSeed } from 'ditto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DIGITS_SHA256, digitsData, loadDigits } from '../examples/digits-cnn.js';
+import { DIGITS_SHA256, digitsData, fitDigits, loadDigits } from '../examples/digits-cnn.js';
 import { repoRoot } from './helpers/run-tsx.js';
 
 const run = promisify(execFile);
@@ -111,6 +112,17 @@ print(model.score(X[split['test']], y[split['test']]))`;
     expect(test).toHaveLength(450); // 25 % of 1,797, rounded up
     expect(linear).toBeGreaterThan(0.9); // the reference itself is sound: chance is 0.1
     expect(a.accuracy).toBeGreaterThanOrEqual(linear);
+  }, 60_000);
+
+  it('gives the pinned hash on the plain TypeScript backend too (the default is wasm)', async () => {
+    const previous = getBackend().name;
+    setBackend('js');
+    try {
+      setSeed(9); // what the script does
+      expect((await fitDigits('cnn')).weightsHash).toBe(PINNED_HASH);
+    } finally {
+      setBackend(previous);
+    }
   }, 60_000);
 
   it('repeat 0 of each compared experiment gives the same weights in two fresh processes, as pinned', async () => {

@@ -9,10 +9,12 @@ import { execFile, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { getBackend, setBackend, setSeed } from 'ditto';
 import { describe, expect, it } from 'vitest';
 import {
   buildVocabulary,
   encode,
+  fitText,
   SEQUENCE_LENGTH,
   textData,
   VOCABULARY,
@@ -129,7 +131,7 @@ describe('examples/text-classification.ts', () => {
     );
   });
 
-  it('prints the same weights hash in two fresh processes, as pinned, and beats naive Bayes', async () => {
+  it('prints the same weights hash in two fresh processes, as pinned (js backend too), and beats naive Bayes', async () => {
     const [a, b] = await Promise.all([runExample(), runExample()]);
     expect(a.hash).toBe(PINNED_HASH);
     expect(b).toEqual(a);
@@ -155,6 +157,16 @@ describe('examples/text-classification.ts', () => {
     // Naive Bayes itself is far above the 68.6 % of always answering "ham".
     expect(ref.naiveBayes).toBeGreaterThan(0.85);
     expect(a.accuracy).toBeGreaterThanOrEqual(ref.naiveBayes);
+
+    // The plain TypeScript backend gives the same bits as the default (wasm).
+    const previous = getBackend().name;
+    setBackend('js');
+    try {
+      setSeed(12); // what the script does
+      expect((await fitText('average', { data })).weightsHash).toBe(PINNED_HASH);
+    } finally {
+      setBackend(previous);
+    }
   }, 90_000);
 
   it('repeat 0 of each compared experiment gives the same weights in two fresh processes, as pinned', async () => {

@@ -143,6 +143,14 @@ export function textData(): TextData {
   };
 }
 
+let shared: TextData | undefined;
+
+/** textData(), computed once: the repeats a worker thread runs share it (it takes a second, a fit three). */
+function sharedTextData(): TextData {
+  shared ??= textData();
+  return shared;
+}
+
 /** How the word vectors of a message become one vector: their mean or their maximum. */
 export type TextPooling = 'average' | 'max';
 
@@ -165,7 +173,7 @@ export interface TextResult {
 export interface TextOptions {
   /** Epochs (default 5). */
   epochs?: number;
-  /** The data, when the caller has them already (else {@link textData}). */
+  /** The data, when the caller has them already (else {@link textData}'s, read once per thread). */
   data?: TextData;
 }
 
@@ -182,7 +190,7 @@ export interface TextOptions {
  * ```
  */
 export async function fitText(pooling: TextPooling, options: TextOptions = {}): Promise<TextResult> {
-  const data = options.data ?? textData();
+  const data = options.data ?? sharedTextData();
   const model = network(pooling);
   model.compile({ loss: 'binaryCrossentropy', optimizer: new optimizers.Adam({ learningRate: 0.01 }) });
   await model.fit(

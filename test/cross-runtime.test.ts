@@ -234,7 +234,12 @@ describe('the same bits in Node 20, 22, 24 and 26, Bun, Deno, QuickJS, Chromium 
   });
 
   it('the workloads really train, on both paths, and the wasm backend takes part', async () => {
-    const steps = { tutorial: 100, softmax: 20 * Math.ceil(120 / 16), dropout: 15 * Math.ceil(120 / 10) };
+    const steps = {
+      tutorial: 100,
+      softmax: 20 * Math.ceil(120 / 16),
+      dropout: 15 * Math.ceil(120 / 10),
+      functional: 10 * Math.ceil(120 / 16),
+    };
     for (const workload of WORKLOAD_NAMES) {
       const result = inProcess.backends.js[workload];
       expect(result.weights).toMatch(/^[0-9a-f]{64}$/);

@@ -28,4 +28,9 @@ export const PINNED_WORKLOAD_HASHES: Readonly<Record<WorkloadName, PinnedHashes>
     predictions: '4b30f2d78791716fabf957d3017460b2270f96779bfa78bb28ba8d23284bf7db',
     history: '96cec98aa75752edaf36c9ea64b7ca434293906e14f5e75a2e4dc0c76a629da9',
   },
+  functional: {
+    weights: 'ebd695fa0bafa7bb0047324789609262571514f8633edd99a07ff0785bfa7cc8',
+    predictions: 'bd87b5ffabffc0564c5f0837c120667ad6c7f873fec3a64586216fccaee2b9a0',
+    history: 'f39b63c9ad64d75b4f40e49a333f4179f3732661ded8ca5363b6cdb32a148724',
+  },
 };

@@ -10,13 +10,18 @@ import { type TrainingTraceData, traceTraining } from '../../packages/ditto/src/
 import { registerWasmBackend } from '../../packages/ditto/src/backend/wasm/register.js';
 import { isTracingEnabled, setTracing } from '../../packages/ditto/src/engine/trace-cache.js';
 import {
+  Add,
+  Concatenate,
   Dense,
   Dropout,
   type FitOptions,
   getBackend,
   type History,
   hashArrays,
+  Input,
   listBackends,
+  Model,
+  type ModelData,
   random,
   Sequential,
   setBackend,
@@ -66,7 +71,7 @@ export interface RuntimeReport {
 }
 
 /** The workloads' names, in report order. */
-export const WORKLOAD_NAMES = ['tutorial', 'softmax', 'dropout'] as const;
+export const WORKLOAD_NAMES = ['tutorial', 'softmax', 'dropout', 'functional'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 /** The seed every workload trains with. */
@@ -78,12 +83,12 @@ function historyHash(history: History): string {
 }
 
 async function trainAndFingerprint(
-  model: Sequential,
-  x: number[][],
-  y: number[][],
+  model: Model,
+  x: ModelData,
+  y: ModelData,
   options: FitOptions,
 ): Promise<WorkloadResult> {
-  const trace = traceTraining(model);
+  const trace = traceTraining(model as Sequential); // traceTraining's parameter is typed Sequential; it follows any model's fit
   let history: History;
   try {
     history = await model.fit(x, y, { ...options, verbose: 0 });
@@ -92,7 +97,7 @@ async function trainAndFingerprint(
   }
   return {
     weights: model.weightsHash(),
-    predictions: hashArrays([model.predict(x).data]),
+    predictions: hashArrays([model.predict(x)].flat().map((p) => p.data)),
     history: historyHash(history),
     trace: traceToTransport(trace.data),
     loss: { first: history.history.loss[0], last: history.history.loss.at(-1) ?? Number.NaN },
@@ -169,7 +174,41 @@ async function dropout(): Promise<WorkloadResult> {
   return trainAndFingerprint(model, x, binary, { epochs: 15, batchSize: 10, validationSplit: 0.2 });
 }
 
-const WORKLOADS: Record<WorkloadName, () => Promise<WorkloadResult>> = { tutorial, softmax, dropout };
+/**
+ * The functional API: two inputs (the blobs' first and last two features) through one shared Dense,
+ * added, concatenated with the first input, and two heads — the class (softmax, categorical
+ * crossentropy) and the features' sum (linear, MSE, loss weight 0.1) — Adam, shuffled mini-batches,
+ * validation split, per-output history keys.
+ */
+async function functional(): Promise<WorkloadResult> {
+  const { x, y } = blobs();
+  const a = x.map((row) => row.slice(0, 2));
+  const b = x.map((row) => row.slice(2, 4));
+  const sum = x.map((row) => [row[0] + row[1] + row[2] + row[3]]);
+  setSeed(SEED);
+  const inputA = Input({ shape: [2], name: 'a' });
+  const inputB = Input({ shape: [2], name: 'b' });
+  const shared = new Dense(8, { activation: 'tanh', name: 'shared' });
+  const joined = new Add({ name: 'joined' }).apply([shared.apply(inputA), shared.apply(inputB)]);
+  const h = new Concatenate({ name: 'features' }).apply([joined, inputA]);
+  const classes = new Dense(3, { activation: 'softmax', name: 'classes' }).apply(h);
+  const total = new Dense(1, { name: 'total' }).apply(h);
+  const model = new Model({ inputs: [inputA, inputB], outputs: [classes, total], name: 'two_inputs' });
+  model.compile({
+    optimizer: 'adam',
+    loss: { classes: 'categoricalCrossentropy', total: 'mse' },
+    lossWeights: { classes: 1, total: 0.1 },
+    metrics: { classes: ['accuracy'] },
+  });
+  return trainAndFingerprint(model, { a, b }, [y, sum], { epochs: 10, batchSize: 16, validationSplit: 0.2 });
+}
+
+const WORKLOADS: Record<WorkloadName, () => Promise<WorkloadResult>> = {
+  tutorial,
+  softmax,
+  dropout,
+  functional,
+};
 
 /** The runtime's name and version, found without assuming any runtime's API. */
 export function runtimeName(): string {

@@ -11,7 +11,6 @@ import type { Buffer } from '../engine/primitive.js';
 import { TraceCache } from '../engine/trace-cache.js';
 import { hashArrays } from '../hash/fingerprint.js';
 import type { CompileSettings } from '../io/compile-config.js';
-import { modelToBytes } from '../io/encode.js';
 import { modelFileSystem } from '../io/file-system.js';
 import type { ModelFileOptions } from '../io/format.js';
 import { type Layer, untraceableLayer } from '../layers/layer.js';
@@ -379,13 +378,12 @@ export class Model {
    * copy.weightsHash() === model.weightsHash(); // true
    * ```
    */
-  toBytes(options: ModelFileOptions = {}): Uint8Array {
-    if (this.graph) {
-      throw new Error(
-        `${this.name}.toBytes: model files hold Sequential models only for now; save a functional model's getWeights() and getTrainingState()`,
-      );
-    }
-    return modelToBytes(this as never, options);
+  toBytes(_options: ModelFileOptions = {}): Uint8Array {
+    // Sequential overrides this with the file encoder (io/encode.ts), which model.ts does not
+    // import: io imports the models, so the models reach io only from Sequential.
+    throw new Error(
+      `${this.name}.toBytes: model files hold Sequential models only for now; save a functional model's getWeights() and getTrainingState() (its graph: functionalToConfig)`,
+    );
   }
 
   /**

@@ -28,4 +28,10 @@ export {
   sequentialComparison,
 } from './sequential.js';
 export type { Sample } from './validate.js';
+export {
+  crossedVarianceComponents,
+  type OneAtATimeComponents,
+  oneAtATimeComponents,
+  type VarianceComponent,
+} from './variance-components.js';
 export { type NamedSample, type Verdict, type VerdictOptions, verdict } from './verdict.js';

@@ -3,7 +3,7 @@
  * computed with, every gradient it produced and every optimizer slot after its update. Two traces
  * of the same program tell exactly where two runs first part ways ({@link compareTraces}).
  *
- * The trace follows `fit` through `Sequential.auditCallbacks` (the model's audit hook) and sees each
+ * The trace follows `fit` through `Model.auditCallbacks` (the model's audit hook) and sees each
  * step's gradients by wrapping the compiled optimizer's `applyGradients` for the fit's duration.
  *
  * @module
@@ -11,7 +11,7 @@
 
 import type { Callback, TrainingModel } from '../callbacks/callback.js';
 import type { Variable } from '../layers/variable.js';
-import { Sequential } from '../models/sequential.js';
+import { Model } from '../models/model.js';
 import type { GradientPair, Optimizer } from '../optimizers/optimizer.js';
 import type { DType, FloatArray } from '../tensor/dtype.js';
 import { hashHex, traceHashInto } from './trace-hash.js';
@@ -95,7 +95,7 @@ interface SlotHolder {
   getSlots?(variable: Variable): Readonly<Record<string, FloatArray>> | undefined;
 }
 
-/** The model as the trace sees it (a Sequential; typed loosely to stay a plain callback). */
+/** The model as the trace sees it (any Model; typed loosely to stay a plain callback). */
 type TracedModel = TrainingModel & {
   readonly name: string;
   readonly variables: Variable[];
@@ -163,7 +163,7 @@ export class TrainingTrace {
       },
       onTrainEnd: () => this.#endFit(true),
     };
-    Sequential.auditCallbacks.add(this.#callback);
+    Model.auditCallbacks.add(this.#callback);
   }
 
   /** The trace so far (live: it grows while training runs). */
@@ -185,7 +185,7 @@ export class TrainingTrace {
   stop(): TrainingTraceData {
     if (!this.#stopped) {
       this.#stopped = true;
-      Sequential.auditCallbacks.delete(this.#callback);
+      Model.auditCallbacks.delete(this.#callback);
       this.#endFit(false);
     }
     return this.#data;
@@ -363,6 +363,6 @@ export class TrainingTrace {
  * if (!result.same) console.log(result.step, result.tensor.name);
  * ```
  */
-export function traceTraining(model?: Sequential, options: TraceOptions = {}): TrainingTrace {
+export function traceTraining(model?: Model, options: TraceOptions = {}): TrainingTrace {
   return new TrainingTrace(model, options);
 }

@@ -1,13 +1,13 @@
 /**
  * Where training is: which fit, epoch and batch is running. The audit tools follow every `fit`
- * through `Sequential.auditCallbacks` (the model's audit hook), so a call the guard sees can be placed
+ * through `Model.auditCallbacks` (the model's audit hook), so a call the guard sees can be placed
  * in training ("first seen at epoch 3, batch 0").
  *
  * @module
  */
 
 import type { Callback } from '../callbacks/callback.js';
-import { Sequential } from '../models/sequential.js';
+import { Model } from '../models/model.js';
 
 /** A moment of a run, relative to its training. Counters are 0-based, as Keras's callbacks count. */
 export interface TrainingPosition {
@@ -40,7 +40,7 @@ export function formatPosition(position: TrainingPosition): string {
 }
 
 /**
- * Follows every `fit` while attached: a callback in `Sequential.auditCallbacks` that keeps the
+ * Follows every `fit` while attached: a callback in `Model.auditCallbacks` that keeps the
  * current {@link TrainingPosition}.
  */
 export class PositionTracker {
@@ -73,11 +73,11 @@ export class PositionTracker {
 
   /** Starts following fits. */
   attach(): void {
-    Sequential.auditCallbacks.add(this.#callback);
+    Model.auditCallbacks.add(this.#callback);
   }
 
   /** Stops following fits. */
   detach(): void {
-    Sequential.auditCallbacks.delete(this.#callback);
+    Model.auditCallbacks.delete(this.#callback);
   }
 }

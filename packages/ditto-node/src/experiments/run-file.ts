@@ -211,27 +211,29 @@ async function runChosen(
   const fresh: RepeatResult[] = [];
   progress.start(experiment.name, indices.length, kept.length);
   try {
-    await runRepeats({
-      file: path,
-      exportName,
-      seed: plan.seed,
-      indices,
-      pool: pool as RepeatRunner,
-      handle: experimentHandle(experiment) as ExperimentHandle,
-      timeout: options.timeout ?? experiment.timeout,
-      design: resumable?.options.design ?? options.design,
-      onResult(result) {
-        if (records !== null && runId !== null) {
-          if (environment.backend === null) {
-            environment.backend = result.backend;
-            records.updateEnvironment(runId, environment);
+    // A resumed run with no repeat missing has nothing to run, and no pool to run it on.
+    if (pool !== null)
+      await runRepeats({
+        file: path,
+        exportName,
+        seed: plan.seed,
+        indices,
+        pool,
+        handle: experimentHandle(experiment) as ExperimentHandle,
+        timeout: options.timeout ?? experiment.timeout,
+        design: resumable?.options.design ?? options.design,
+        onResult(result) {
+          if (records !== null && runId !== null) {
+            if (environment.backend === null) {
+              environment.backend = result.backend;
+              records.updateEnvironment(runId, environment);
+            }
+            records.recordRepeat(runId, result);
           }
-          records.recordRepeat(runId, result);
-        }
-        fresh.push(result);
-        progress.update(result, fresh.length, indices.length);
-      },
-    });
+          fresh.push(result);
+          progress.update(result, fresh.length, indices.length);
+        },
+      });
   } finally {
     progress.stop();
     if (pool !== null && pool !== options.pool) await pool.destroy();

@@ -1,6 +1,8 @@
 // The terminal progress: fit's bar keeps every validation metric visible at 80 columns (abbreviated
 // or wrapped, never cut), and ditto run's ETA comes from the repeats' measured times.
 import { describe, expect, it } from 'vitest';
+import { consoleDisplay, setProgressDisplay } from '../packages/ditto/src/callbacks/progress-display.js';
+import { ProgressLogger } from '../packages/ditto/src/callbacks/progress-logger.js';
 import { estimateRemaining, formatEta } from '../packages/ditto-node/src/experiments/progress.js';
 import { abbreviate, barLines, terminalDisplay } from '../packages/ditto-node/src/progress.js';
 
@@ -43,6 +45,26 @@ describe("fit's bar at 80 columns", () => {
     const last = written.slice(written.lastIndexOf('\r'));
     for (const value of VALUES) expect(last).toContain(value);
     expect(written.endsWith('\n')).toBe(true);
+  });
+
+  it("shows a batch source's unknown step count as Unknown, then the count the epoch ran", async () => {
+    let written = '';
+    setProgressDisplay(terminalDisplay({ columns: 80, write: (text: string) => (written += text) }));
+    try {
+      const logger = new ProgressLogger(1, 2, undefined);
+      for (let epoch = 0; epoch < 2; epoch++) {
+        logger.onEpochBegin(epoch);
+        for (let batch = 0; batch < 3; batch++) logger.onBatchEnd(batch, { loss: 0.5 });
+        if (epoch === 0) expect(written).toContain('3/Unknown');
+        logger.onEpochEnd(epoch, { loss: 0.5 });
+      }
+    } finally {
+      setProgressDisplay(consoleDisplay);
+    }
+    const lines = written.split(/\r|\n/).filter((line) => line.includes('Epoch'));
+    expect(lines.at(-1)).toContain('Epoch 2/2');
+    expect(lines.at(-1)).toContain(`[${'█'.repeat(24)}] 3/3`);
+    expect(written).not.toContain('0/0');
   });
 });
 

@@ -19,7 +19,8 @@ export interface BarState {
   /** e.g. "Epoch 3/10". */
   title: string;
   done: number;
-  total: number;
+  /** Steps of the epoch; undefined while unknown (a batch source's first epoch): shown as "Unknown". */
+  total: number | undefined;
   /** Segments separated by " - ", e.g. "ETA 1.2s - loss: 0.0123 - val_loss: 0.0456". */
   text: string;
 }
@@ -45,7 +46,7 @@ export function abbreviate(segment: string): string {
  */
 export function barLines(state: BarState, columns: number): string[] {
   const segments = state.text.split(' - ').filter((s) => s !== '');
-  const count = `${state.done}/${state.total}`;
+  const count = `${state.done}/${state.total ?? 'Unknown'}`;
   const line = (barWidth: number, parts: string[]) =>
     [state.title, bar(state.done, state.total, barWidth), count, ...parts].filter(Boolean).join(' ');
   const full = line(WIDEST_BAR, segments.length ? [segments.join(' - ')] : []);
@@ -72,8 +73,8 @@ export function barLines(state: BarState, columns: number): string[] {
   return lines;
 }
 
-function bar(done: number, total: number, width: number): string {
-  const filled = total > 0 ? Math.round((Math.min(done, total) / total) * width) : 0;
+function bar(done: number, total: number | undefined, width: number): string {
+  const filled = total !== undefined && total > 0 ? Math.round((Math.min(done, total) / total) * width) : 0;
   return `[${'█'.repeat(filled)}${'-'.repeat(width - filled)}]`;
 }
 
@@ -116,13 +117,15 @@ export function terminalDisplay(stream: BarStream = process.stdout): ProgressDis
   return {
     startEpoch(title, steps) {
       const drawing = new InPlaceBar(stream);
-      const draw = (done: number, text: string) =>
-        drawing.draw(barLines({ title, done, total: steps, text }, columnsOf(stream)));
+      const draw = (done: number, text: string, total = steps) =>
+        drawing.draw(barLines({ title, done, total, text }, columnsOf(stream)));
       draw(0, '');
       return {
         update: draw,
         finish(text) {
-          draw(steps, text.replace(/^\d+\/\d+ - /, ''));
+          // The final text starts "n/n - ": the epoch's step count, known now even for a batch source.
+          const total = steps ?? Number(/^(\d+)\//.exec(text)?.[1] ?? 0);
+          draw(total, text.replace(/^\d+\/\d+ - /, ''), total);
           drawing.end();
         },
       };

@@ -12,8 +12,8 @@ export interface EpochBar {
 }
 
 export interface ProgressDisplay {
-  /** Starts a bar for an epoch of `steps` steps. */
-  startEpoch(title: string, steps: number): EpochBar;
+  /** Starts a bar for an epoch of `steps` steps (undefined: not known yet, as for a batch source's first epoch). */
+  startEpoch(title: string, steps: number | undefined): EpochBar;
   /** Prints one line. */
   line(text: string): void;
 }

@@ -11,6 +11,7 @@ import type { Buffer } from '../engine/primitive.js';
 import { TraceCache } from '../engine/trace-cache.js';
 import { hashArrays } from '../hash/fingerprint.js';
 import type { CompileSettings } from '../io/compile-config.js';
+import { modelToBytes } from '../io/encode.js';
 import { modelFileSystem } from '../io/file-system.js';
 import type { ModelFileOptions } from '../io/format.js';
 import { type Layer, untraceableLayer } from '../layers/layer.js';
@@ -367,23 +368,20 @@ export class Model {
   // ——— model files ———
 
   /**
-   * The model as ditto model file bytes (docs/file-format.md): config, weights in the safetensors
-   * layout, compile settings and (compiled models) the training state, with SHA-256 checksums.
-   * Works in every runtime; `loadModel(bytes)` reads it back bit for bit. Sequential models only
-   * for now (a functional model's graph has no file config yet).
+   * The model as ditto model file bytes (docs/file-format.md): config (a functional model's graph
+   * too), weights in the safetensors layout, compile settings and (compiled models) the training
+   * state, with SHA-256 checksums. Works in every runtime; `loadModel(bytes)` reads it back bit for bit.
    *
    * @example
    * ```ts
-   * const copy = await loadModel(model.toBytes());
+   * const copy = await loadModel<Model>(model.toBytes());
    * copy.weightsHash() === model.weightsHash(); // true
    * ```
    */
-  toBytes(_options: ModelFileOptions = {}): Uint8Array {
-    // Sequential overrides this with the file encoder (io/encode.ts), which model.ts does not
-    // import: io imports the models, so the models reach io only from Sequential.
-    throw new Error(
-      `${this.name}.toBytes: model files hold Sequential models only for now; save a functional model's getWeights() and getTrainingState() (its graph: functionalToConfig)`,
-    );
+  toBytes(options: ModelFileOptions = {}): Uint8Array {
+    // The encoder imports no model class at load time (the reader, decode.ts, imports Sequential;
+    // functional-config.ts uses Model only when called), so importing it here makes no cycle.
+    return modelToBytes(this, options);
   }
 
   /**
@@ -642,7 +640,7 @@ export class Model {
     history.params = { epochs: settings.epochs, ...params, verbose: settings.verbose };
     const callbacks: Callback[] = [...Model.auditCallbacks, ...(options.callbacks ?? [])]; // audit hook
     if (settings.verbose > 0)
-      callbacks.push(new ProgressLogger(settings.verbose as 1 | 2, settings.epochs, steps ?? 0));
+      callbacks.push(new ProgressLogger(settings.verbose as 1 | 2, settings.epochs, steps ?? undefined));
     for (const cb of callbacks) cb.setModel?.(this);
     this.stopTraining = false;
     await runHooks(callbacks, (cb) => cb.onTrainBegin?.({}));

@@ -13,6 +13,7 @@ import { jsBackend } from '../packages/ditto/src/backend/js/js-backend.js';
 import { createWasmBackend } from '../packages/ditto/src/backend/wasm/wasm-backend.js';
 import { hashArrays } from '../packages/ditto/src/hash/fingerprint.js';
 import { UNARY_OPS } from '../packages/ditto/src/numeric/elementwise.js';
+import { gatherRows, scatterAddRows } from '../packages/ditto/src/tensor/ops/shape-ops.js';
 import {
   adamKernelHashes,
   denseKernelHashes,
@@ -167,5 +168,35 @@ describe('golden hashes of the fused kernels, initializers and dropout masks', (
 
   it('a seeded Dropout layer draws the pinned masks', () => {
     expect(dropoutMaskHash()).toBe(GOLDEN_DROPOUT_MASKS);
+  });
+});
+
+/** The row gather and scatter-add (the Embedding's kernels), pinned when the wasm versions came. */
+const GOLDEN_ROWS = {
+  gatherRows: '085d2915593adf71304ecd961044b5d6a872d279449d0218e2be699692cf1df0',
+  scatterAddRows: 'c95924d6525e7477cb41bd704a812cc423c1cf9e03a821e34b27ccdca470bddf',
+};
+
+describe('golden hashes of the row kernels', () => {
+  // 300 rows of 13 (three vectors and a scalar tail) from a 97-row table, every row repeated.
+  const idx = Int32Array.from({ length: 300 }, (_, i) => (i * 37 + 11) % 97);
+  const rowHashes = (
+    gather: typeof gatherRows.reference,
+    scatter: typeof scatterAddRows.reference,
+  ): typeof GOLDEN_ROWS => {
+    const out = new Float32Array(300 * 13);
+    gather(f32(97 * 13, 21), idx, out, 13);
+    const dx = new Float32Array(97 * 13);
+    scatter(f32(300 * 13, 22), idx, dx, 13);
+    return { gatherRows: hashArrays([out]), scatterAddRows: hashArrays([dx]) };
+  };
+
+  it('the reference kernels match the pins', () => {
+    expect(rowHashes(gatherRows.reference, scatterAddRows.reference)).toEqual(GOLDEN_ROWS);
+  });
+
+  it("the WebAssembly backend's row kernels give the same hashes", () => {
+    const wasm = createWasmBackend();
+    expect(rowHashes(wasm.gatherRows, wasm.scatterAddRows)).toEqual(GOLDEN_ROWS);
   });
 });

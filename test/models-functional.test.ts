@@ -371,12 +371,6 @@ describe('the graph as JSON (io/functional-config.ts)', () => {
     });
   });
 
-  it("a functional model's toBytes says model files hold Sequential models only so far", () => {
-    expect(() => sharedGraph(5).model.toBytes()).toThrow(
-      /toBytes: model files hold Sequential models only for now/,
-    );
-  });
-
   it('names what is wrong in a config', () => {
     const config = functionalToConfig(sharedGraph(5).model);
     expect(() => functionalFromConfig({ ...config, className: 'Sequential' })).toThrow(

@@ -3,6 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { legacyDropoutKey } from '../layers/recurrent/dropout-masks.js';
 import { RecurrentLayer } from '../layers/recurrent/recurrent.js';
+import type { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
 import type { TrainingState } from '../models/training-state.js';
 import { type Key, restoreSeedState, saveSeedState } from '../random/index.js';
@@ -23,7 +24,9 @@ import {
   type ModelFileHeader,
   reviver,
 } from './format.js';
+import { functionalFromConfig } from './functional-config.js';
 import { layerFromConfig } from './layer-config.js';
+import { preprocessingFromConfig } from './preprocessing.js';
 import { decodeSafeTensors } from './safetensors.js';
 
 /**
@@ -105,34 +108,41 @@ function field<T>(name: string, fn: () => T): T {
 }
 
 /**
- * A model from a ditto model file's bytes, verified first: the same layers, weights (bit for bit),
- * compile settings and, when the file has it, training state, so `fit` continues the saved run.
- * Loading takes no keys from the global seed.
+ * A model from a ditto model file's bytes, verified first: the same layers (a Sequential model, or
+ * a functional `Model` with its graph), weights (bit for bit), compile settings and, when the file
+ * has it, training state, so `fit` continues the saved run. Loading takes no keys from the global
+ * seed. The type parameter is the class the caller expects (Sequential by default; `Model` for a
+ * functional file): the file decides which it builds.
  *
  * @throws ModelFileError naming what is wrong (which tensor, which field).
  * @example
  * ```ts
  * const model = modelFromBytes(await (await fetch('model.safetensors')).bytes());
  * model.predict(x);
+ * const graph = modelFromBytes<Model>(functionalBytes); // a functional model's file
  * ```
  */
-export function modelFromBytes(bytes: Uint8Array): Sequential {
+export function modelFromBytes<M extends Model = Sequential>(bytes: Uint8Array): M {
   const { header, tensors } = readModelFile(bytes);
   const spec = header.model;
   if (
     typeof spec !== 'object' ||
     spec === null ||
-    spec.className !== 'Sequential' ||
+    !(spec.className === 'Sequential' || spec.className === 'Model') ||
     !Array.isArray(spec.layers)
   ) {
-    throw new ModelFileError('model', 'is not a Sequential model config');
+    throw new ModelFileError('model', 'is not a Sequential or functional (Model) config');
   }
   const seed = saveSeedState();
-  let model: Sequential;
+  let model: Model;
   try {
-    const layers = spec.layers.map((c, i) => layerFromConfig(c, `model.layers[${i}]`));
-    model = field('model', () => new Sequential(layers, { name: spec.name }));
-    field('model.inputShape', () => model.build(spec.inputShape));
+    if (spec.className === 'Model') model = field('model', () => functionalFromConfig(spec));
+    else {
+      const layers = spec.layers.map((c, i) => layerFromConfig(c, `model.layers[${i}]`));
+      const sequential = field('model', () => new Sequential(layers, { name: spec.name }));
+      field('model.inputShape', () => sequential.build(spec.inputShape));
+      model = sequential;
+    }
   } finally {
     // Building drew initial weights from the global keys: put the sequence back untouched.
     restoreSeedState(seed);
@@ -199,10 +209,27 @@ export function modelFromBytes(bytes: Uint8Array): Sequential {
     const state = { ...stored, optimizer: { ...stored.optimizer, slots } } as TrainingState;
     field('training', () => model.setTrainingState(state));
   }
-  return model;
+  // The caller says which class it expects (Sequential unless told): the file decides which it is.
+  return model as M;
 }
 
 /** Reads a model file's header (verified) without building the model: seed, fingerprint, config. */
 export function readModelFileHeader(bytes: Uint8Array): ModelFileHeader {
   return readModelFile(bytes).header;
+}
+
+/**
+ * The preprocessing steps saved in a model file (verified first), rebuilt: fitted scalers,
+ * encoders and splits in the order given to `toBytes({ preprocessing })`; none when the file has none.
+ *
+ * @throws ModelFileError naming the file's fault or the entry that does not rebuild.
+ * @example
+ * ```ts
+ * const bytes = model.toBytes({ preprocessing: [scaler, encoder] });
+ * const [scaler2, encoder2] = readPreprocessing(bytes);
+ * (await loadModel(bytes)).predict(scaler2.transform(xNew));
+ * ```
+ */
+export function readPreprocessing(bytes: Uint8Array): ReturnType<typeof preprocessingFromConfig> {
+  return preprocessingFromConfig(readModelFileHeader(bytes).preprocessing);
 }

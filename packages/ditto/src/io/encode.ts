@@ -3,11 +3,12 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { getBackend } from '../backend/registry.js';
 import type { Variable } from '../layers/variable.js';
+import type { Model } from '../models/model.js';
 import type { Sequential } from '../models/sequential.js';
 import { saveSeedState } from '../random/index.js';
 import { checkBoolean, checkObject, checkOptions } from '../validate/index.js';
 import { VERSION } from '../version.js';
-import { type CompileSettings, compileToConfig } from './compile-config.js';
+import { type CompileConfig, compileToConfig, outputsCompileToConfig } from './compile-config.js';
 import {
   allLayers,
   FILE_HASH_KEY,
@@ -24,6 +25,7 @@ import {
   type StoredTrainingState,
   tensorOf,
 } from './format.js';
+import { functionalToConfig } from './functional-config.js';
 import { layerToConfig } from './layer-config.js';
 import { preprocessingToConfig } from './preprocessing.js';
 import { encodeSafeTensors, type SafeTensor } from './safetensors.js';
@@ -39,15 +41,16 @@ import { encodeSafeTensors, type SafeTensor } from './safetensors.js';
  * copy.weightsHash() === model.weightsHash(); // true
  * ```
  */
-export function modelToBytes(model: Sequential, options: ModelFileOptions = {}): Uint8Array {
+export function modelToBytes(model: Model, options: ModelFileOptions = {}): Uint8Array {
   checkObject('toBytes', 'options', options);
   checkOptions('toBytes', options, MODEL_FILE_OPTIONS);
   if (options.trainingState !== undefined) checkBoolean('toBytes', 'trainingState', options.trainingState);
   if (!model.built)
     throw new Error(`${model.name}.toBytes: the model is not built (give inputShape or fit first)`);
-  const settings: CompileSettings | undefined = model.compileSettings;
-  const withState = options.trainingState ?? settings !== undefined;
-  if (withState && !settings) throw new Error(`${model.name}.toBytes: trainingState needs a compiled model`);
+  const compile = compileOf(model);
+  const withState = options.trainingState ?? compile !== null;
+  if (withState && compile === null)
+    throw new Error(`${model.name}.toBytes: trainingState needs a compiled model`);
 
   const variables: readonly Variable[] = model.variables;
   const tensors: SafeTensor[] = variables.map((v) => tensorOf(v.name, v.value.data, v.shape));
@@ -82,13 +85,8 @@ export function modelToBytes(model: Sequential, options: ModelFileOptions = {}):
   const header: ModelFileHeader = {
     formatVersion: MODEL_FILE_VERSION,
     dittoVersion: VERSION,
-    model: {
-      className: 'Sequential',
-      name: model.name,
-      inputShape: [...model.layers[0].inputShape],
-      layers: model.layers.map(layerToConfig),
-    },
-    compile: settings ? compileToConfig(settings) : null,
+    model: model.functionalGraph ? functionalToConfig(model) : sequentialToConfig(model as Sequential),
+    compile,
     weights: variables.map((v) => v.name),
     layerKeys: allLayers(model.layers).map((l) => (l.dropoutKey ? [l.dropoutKey[0], l.dropoutKey[1]] : null)),
     training,
@@ -110,4 +108,21 @@ export function modelToBytes(model: Sequential, options: ModelFileOptions = {}):
   const at = fileHashPosition(bytes, HASH_PLACEHOLDER);
   bytes.set(new TextEncoder().encode(bytesToHex(sha256(bytes))), at);
   return bytes;
+}
+
+function sequentialToConfig(model: Sequential): ModelFileHeader['model'] {
+  return {
+    className: 'Sequential',
+    name: model.name,
+    inputShape: [...model.layers[0].inputShape],
+    layers: model.layers.map(layerToConfig),
+  };
+}
+
+/** The compile settings as the file keeps them (by output name unless one output without a weight), or null. */
+function compileOf(model: Model): CompileConfig | null {
+  const settings = model.compileSettings;
+  if (settings) return compileToConfig(settings);
+  const outputs = model.compiledOutputs;
+  return outputs.length === 0 ? null : outputsCompileToConfig(model.optimizer, model.outputNames, outputs);
 }

@@ -11,6 +11,7 @@ import type { FloatArray } from '../tensor/dtype.js';
 import { optionNames } from '../validate/index.js';
 import type { CompileConfig } from './compile-config.js';
 import { ModelFileError } from './errors.js';
+import type { FunctionalConfig } from './functional-config.js';
 import type { LayerConfig } from './layer-config.js';
 import { readHeader, type SafeTensor } from './safetensors.js';
 
@@ -59,12 +60,15 @@ export interface StoredTrainingState extends Omit<TrainingState, 'optimizer'> {
 export interface ModelFileHeader {
   readonly formatVersion: number;
   readonly dittoVersion: string;
-  readonly model: {
-    readonly className: 'Sequential';
-    readonly name: string;
-    readonly inputShape: readonly number[];
-    readonly layers: readonly LayerConfig[];
-  };
+  /** A Sequential model's layers, or a functional model's graph (functional-config.ts). */
+  readonly model:
+    | {
+        readonly className: 'Sequential';
+        readonly name: string;
+        readonly inputShape: readonly number[];
+        readonly layers: readonly LayerConfig[];
+      }
+    | FunctionalConfig;
   readonly compile: CompileConfig | null;
   /** The weight tensors' names in the model's variable order (getWeights order). */
   readonly weights: readonly string[];

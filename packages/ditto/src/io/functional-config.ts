@@ -1,8 +1,7 @@
 /**
  * A functional model's graph as JSON and back: its Inputs, each layer once (as layerToConfig
  * writes it), the nodes in run order (which layer, applied to which tensors) and the outputs.
- * The piece a model file needs to hold a functional model; the file's encoder and decoder
- * (encode.ts, decode.ts) do not use it yet.
+ * The model file's `model` field for a functional model (encode.ts writes it, decode.ts reads it).
  */
 import type { Layer } from '../layers/layer.js';
 import { Model } from '../models/model.js';

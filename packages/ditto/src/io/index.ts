@@ -1,6 +1,6 @@
 /** Model files: ditto's safetensors-based format, its reader and writer, and loadModel. */
 export { type CompileConfig, compileFromConfig, compileToConfig } from './compile-config.js';
-export { modelFromBytes, readModelFile, readModelFileHeader } from './decode.js';
+export { modelFromBytes, readModelFile, readModelFileHeader, readPreprocessing } from './decode.js';
 export { modelToBytes } from './encode.js';
 export { ModelFileError } from './errors.js';
 export { type ModelFileSystem, modelFileSystem, setModelFileSystem } from './file-system.js';
@@ -13,5 +13,5 @@ export {
   SAVEABLE_LAYER_CLASSES,
 } from './layer-config.js';
 export { loadModel } from './load.js';
-export { readPreprocessing, type SaveablePreprocessor } from './preprocessing.js';
+export type { SaveablePreprocessor } from './preprocessing.js';
 export * from './tfjs/index.js';

@@ -1,11 +1,11 @@
 /**
  * Preprocessing saved with a model: the fitted scalers, encoders and splits of the data the model
  * was trained on, as their `toConfig()` JSON in the model file's header (`preprocessing`), so the
- * file alone can prepare new inputs the same way.
+ * file alone can prepare new inputs the same way. (`readPreprocessing`, which reads a file, is in
+ * decode.ts: this module is the encoder's, and the encoder must not reach the models.)
  */
 import { type PreprocessorConfig, preprocessorFromConfig } from '../data/preprocessor-config.js';
 import { describe } from '../validate/index.js';
-import { readModelFileHeader } from './decode.js';
 import { ModelFileError } from './errors.js';
 
 /** A data step a model file can hold: anything with a `toConfig()` that `preprocessorFromConfig` reads. */
@@ -51,20 +51,4 @@ export function preprocessingFromConfig(configs: unknown): ReturnType<typeof pre
       throw new ModelFileError(`preprocessing[${i}]`, (error as Error).message);
     }
   });
-}
-
-/**
- * The preprocessing steps saved in a model file (verified first), rebuilt: fitted scalers,
- * encoders and splits in the order given to `toBytes({ preprocessing })`; none when the file has none.
- *
- * @throws ModelFileError naming the file's fault or the entry that does not rebuild.
- * @example
- * ```ts
- * const bytes = model.toBytes({ preprocessing: [scaler, encoder] });
- * const [scaler2, encoder2] = readPreprocessing(bytes);
- * (await loadModel(bytes)).predict(scaler2.transform(xNew));
- * ```
- */
-export function readPreprocessing(bytes: Uint8Array): ReturnType<typeof preprocessorFromConfig>[] {
-  return preprocessingFromConfig(readModelFileHeader(bytes).preprocessing);
 }

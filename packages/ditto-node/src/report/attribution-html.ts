@@ -8,7 +8,7 @@
 
 import { type Attribution, type MetricAttribution, formatNumber as num, VERSION } from 'ditto/internal';
 import { percent } from './attribution-text.js';
-import { esc, REPORT_CSS } from './html.js';
+import { esc, htmlPage } from './html.js';
 import { frame } from './svg/frame.js';
 import { element, escapeXml, text } from './svg/markup.js';
 import { AXIS, GRID, MUTED, seriesColor, textWidth, WIDTH } from './svg/style.js';
@@ -166,22 +166,7 @@ export function renderAttributionReport({
       `<tr><td>${esc(arm.label)}</td><td>${arm.repeats}</td><td><code>${esc(runIds[i] ?? '')}</code></td></tr>`,
   );
   body.push('<h2>Runs</h2>', table(['arm', 'repeats', 'run'], arms));
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
-    `<title>${esc(title)}</title>`,
-    `<style>${REPORT_CSS}</style>`,
-    '</head>',
-    '<body>',
-    ...body,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return htmlPage(title, body);
 }
 
 function metricSection(m: MetricAttribution): string {

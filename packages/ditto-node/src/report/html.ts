@@ -73,7 +73,6 @@ details { margin: 6px 0; }
 `;
 
 /** The report's stylesheet, shared by the attribution report (report/attribution-html.ts). */
-export { CSS as REPORT_CSS };
 
 /**
  * Renders the report as one HTML string: a summary of the runs, then per metric the box plots,
@@ -106,13 +105,25 @@ export async function renderReport(input: ReportInput): Promise<string> {
       '(9999 resamples unless stated) drawn from a key derived from the experiment seed, so they are the same ' +
       'on every rendering. Box plots: whiskers at 1.5 IQR, one point per repeat.</p>',
   );
+  return htmlPage(title, body);
+}
+
+/**
+ * A self-contained report page: the report's stylesheet inline and a Content-Security-Policy that
+ * lets nothing be fetched (no scripts, no external styles, images or fonts), so it opens offline.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('report.html', htmlPage('my runs', ['<h1>my runs</h1>']));
+ * ```
+ */
+export function htmlPage(title: string, body: readonly string[]): string {
   return [
     '<!doctype html>',
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    // Nothing may be fetched: no scripts, no external styles, images or fonts.
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
     `<title>${esc(title)}</title>`,
     `<style>${CSS}</style>`,

@@ -3,13 +3,15 @@
  * identity, and the fingerprint of the worker that ran it.
  *
  * A job's identity is the hash of what determines its result — the experiment module's content
- * (with its local imports), ditto's version, the export, the configuration, the experiment seed
- * and the repeat index — so the same repeat submitted twice is one job, computed once.
+ * (with its local imports), ditto's version, the export, the configuration, the experiment seed,
+ * the repeat index and the design (which sources vary: cell i of an attribution's design is not
+ * repeat i of a plain run) — so the same repeat submitted twice is one job, computed once.
  *
  * @module
  */
 
 import { createHash } from 'node:crypto';
+import { checkDesign, type RepeatDesign } from 'ditto/internal';
 
 /** The queue every ditto coordinator and worker uses (one Redis can serve many runs). */
 export const QUEUE_NAME = 'ditto-repeats';
@@ -48,6 +50,8 @@ export interface RepeatJob {
   avoidWorker?: string;
   /** The repeat's time limit in seconds, as a local run would apply it. */
   timeout?: number;
+  /** Which sources vary (an attribution's design); absent: the experiment's own `vary`. */
+  design?: RepeatDesign;
 }
 
 /** Who ran a job: what a cross-machine difference is explained by. */
@@ -80,6 +84,9 @@ export function jobId(job: RepeatJob): string {
     job.seed,
     job.index,
     job.verify,
+    // Checked, so one design always has one spelling (key order); absent, the id a job had before
+    // designs travelled on the queue. Absent and 'all' differ: absent is the experiment's own vary.
+    ...(job.design === undefined ? [] : [checkDesign('job design', job.design)]),
   ]);
   // BullMQ job ids must not be plain integers; a prefix keeps them readable too.
   return `${job.verify ? 'v' : 'r'}-${createHash('sha256').update(identity).digest('hex')}`;
@@ -117,6 +124,12 @@ export function parseRepeatJob(data: unknown): RepeatJob {
   if (d.avoidWorker !== undefined && typeof d.avoidWorker !== 'string') fail('avoidWorker', 'a string');
   if (d.timeout !== undefined && !(typeof d.timeout === 'number' && d.timeout > 0))
     fail('timeout', 'a number of seconds > 0');
+  let design: RepeatDesign | undefined;
+  try {
+    design = d.design === undefined ? undefined : checkDesign('`design`', d.design);
+  } catch (error) {
+    throw new Error(`malformed job payload: ${(error as Error).message}`);
+  }
   return {
     v: 1,
     file: d.file as string,
@@ -129,6 +142,7 @@ export function parseRepeatJob(data: unknown): RepeatJob {
     verify: d.verify as boolean,
     ...(d.avoidWorker === undefined ? {} : { avoidWorker: d.avoidWorker as string }),
     ...(d.timeout === undefined ? {} : { timeout: d.timeout as number }),
+    ...(design === undefined ? {} : { design }),
   };
 }
 

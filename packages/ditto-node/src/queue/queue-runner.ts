@@ -13,8 +13,9 @@
  * @module
  */
 
+import { relative, resolve, sep } from 'node:path';
 import { bits, failure, foldIn, key, type RepeatResult, repeatSeed, VERSION } from 'ditto/internal';
-import { dittoCodeHash } from '../experiments/module-hash.js';
+import { dittoCodeHash, moduleContentHash } from '../experiments/module-hash.js';
 import type { RepeatRunOptions } from '../experiments/pool.js';
 import type { RepeatRunner } from '../experiments/repeat-runner.js';
 import type { RepeatTask } from '../experiments/worker.js';
@@ -102,6 +103,42 @@ export async function openQueueRunner(options: QueueRunnerOptions): Promise<Queu
   return new QueueRunner(options, queue, events, results);
 }
 
+/** The command-line options a queued command (run, compare, attribute) takes. */
+export interface QueueCommandOptions {
+  /** `--queue redis://host:port`. */
+  queue: string;
+  /** `--queue-name`. */
+  queueName?: string;
+  /** `--verify-fraction`, as typed. */
+  verifyFraction?: string;
+}
+
+/**
+ * {@link openQueueRunner} for the experiment module `file` as a command gives it: its path relative
+ * to the working directory (what workers resolve against their `--root`), its content hash, and
+ * `--verify-fraction` checked.
+ *
+ * @throws Error for a `--verify-fraction` outside [0, 1], an unreachable Redis, or no BullMQ.
+ * @example
+ * ```ts
+ * const pool = await openQueueForFile('examples/experiment.ts', { queue: 'redis://127.0.0.1:6379' });
+ * ```
+ */
+export async function openQueueForFile(file: string, options: QueueCommandOptions): Promise<QueueRunner> {
+  const fraction = options.verifyFraction;
+  const verifyFraction = fraction === undefined ? undefined : Number(fraction);
+  if (verifyFraction !== undefined && !(verifyFraction >= 0 && verifyFraction <= 1)) {
+    throw new Error(`--verify-fraction must be a number in [0, 1] (got '${fraction}')`);
+  }
+  return openQueueRunner({
+    queue: options.queue,
+    name: options.queueName,
+    relativeFile: relative(process.cwd(), resolve(file)).split(sep).join('/'),
+    moduleHash: moduleContentHash(file).hash,
+    verifyFraction,
+  });
+}
+
 type JobQueue = import('bullmq').Queue;
 type JobEvents = import('bullmq').QueueEvents;
 type RedisClient = import('ioredis').Redis;
@@ -147,6 +184,8 @@ export class QueueRunner implements RepeatRunner {
         index: task.index,
         verify: false,
         ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+        // An attribution's cell: without it the worker would run the plain repeat of this index.
+        ...(task.design === undefined ? {} : { design: task.design }),
       };
       const [first, ...copies] = await this.#runJob(job);
       let mismatch = firstMismatch(first, copies);

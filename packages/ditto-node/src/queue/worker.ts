@@ -161,6 +161,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         exportName: payload.exportName,
         seed: payload.seed,
         index: payload.index,
+        design: payload.design,
       });
       fingerprint.backend = result.backend;
       const outcome: JobOutcome = { result, worker: { ...fingerprint } };

@@ -28,6 +28,7 @@ import { loadExperiments } from '../../experiments/load-module.js';
 import { defaultWorkers, RepeatPool } from '../../experiments/pool.js';
 import { createProgress, silentProgress } from '../../experiments/progress.js';
 import { openRecords, type RunRecords } from '../../experiments/records.js';
+import type { RepeatRunner } from '../../experiments/repeat-runner.js';
 import { chooseExperiment, runLoadedExperiment } from '../../experiments/run-file.js';
 import { formatAttribution } from '../../report/attribution-text.js';
 import { integerArgument } from '../arguments.js';
@@ -45,6 +46,12 @@ export interface AttributeCommandOptions {
   db?: string;
   /** false with --no-record. */
   record?: boolean;
+  /** `redis://host:port`: run the design's cells as jobs on this queue (`ditto worker` runs them). */
+  queue?: string;
+  /** With `queue`: the queue's name in that Redis. */
+  queueName?: string;
+  /** With `queue`: the share of cells run twice on different workers and compared. */
+  verifyFraction?: string;
 }
 
 /** `ditto attribute <file>`: registration. */
@@ -65,6 +72,12 @@ export function registerAttribute(program: Command): void {
     .option('--report <file.html>', 'also write a self-contained HTML report with the charts')
     .option('--db <path>', 'run records database (default: $DITTO_DB, else .ditto/runs.db)')
     .option('--no-record', 'do not record the runs')
+    .option('--queue <redis-url>', 'run the repeats as jobs on this Redis queue; `ditto worker` runs them')
+    .option('--queue-name <name>', "with --queue: the queue's name in that Redis (default ditto-repeats)")
+    .option(
+      '--verify-fraction <f>',
+      'with --queue: run this share of repeats twice, on different workers, and compare',
+    )
     .action(
       commandAction('attribute', (file: string, options: AttributeCommandOptions) =>
         attributeCommand(file, options),
@@ -107,10 +120,19 @@ export async function attributeCommand(
   );
   const records: RunRecords | false = opts.record === false ? false : openRecords(recordsPath(opts.db));
   const poolSize = Math.max(1, Math.min(workers ?? experiment.workers ?? defaultWorkers(), total));
-  const pool = new RepeatPool(poolSize);
+  let pool: RepeatRunner | undefined;
   const runs: ExperimentRun[] = [];
   const runIds: (string | null)[] = [];
   try {
+    // On a queue each job carries its cell's design, so a worker computes the local run's bits.
+    pool =
+      opts.queue === undefined
+        ? new RepeatPool(poolSize)
+        : await (await import('../../queue/queue-runner.js')).openQueueForFile(file, {
+            queue: opts.queue,
+            queueName: opts.queueName,
+            verifyFraction: opts.verifyFraction,
+          });
     for (const arm of plan.arms) {
       const result = await runLoadedExperiment(file, chosen, {
         pool,
@@ -124,7 +146,7 @@ export async function attributeCommand(
       runIds.push(result.record?.id ?? null);
     }
   } finally {
-    await pool.destroy();
+    await pool?.destroy();
     if (records !== false) records.close();
   }
   const attribution: Attribution = {

@@ -239,6 +239,7 @@ describe('the same bits in Node 20, 22, 24 and 26, Bun, Deno, QuickJS, Chromium 
       softmax: 20 * Math.ceil(120 / 16),
       dropout: 15 * Math.ceil(120 / 10),
       functional: 10 * Math.ceil(120 / 16),
+      convolutional: 3 * Math.ceil(16 / 8),
     };
     for (const workload of WORKLOAD_NAMES) {
       const result = inProcess.backends.js[workload];

@@ -1,5 +1,5 @@
 /**
- * The end-to-end hashes of the three workloads (seed 1), the same on every backend, training path
+ * The end-to-end hashes of the workloads (seed 1), the same on every backend, training path
  * and runtime — pinned from main before the one-engine redesign (issue 10). The cross-runtime test
  * holds every runtime's report to them (test/pinned-hashes.test.ts checks the same values in process).
  * A deliberate change of numerics re-pins them in one commit, with a changelog entry.
@@ -32,5 +32,10 @@ export const PINNED_WORKLOAD_HASHES: Readonly<Record<WorkloadName, PinnedHashes>
     weights: 'ebd695fa0bafa7bb0047324789609262571514f8633edd99a07ff0785bfa7cc8',
     predictions: 'bd87b5ffabffc0564c5f0837c120667ad6c7f873fec3a64586216fccaee2b9a0',
     history: 'f39b63c9ad64d75b4f40e49a333f4179f3732661ded8ca5363b6cdb32a148724',
+  },
+  convolutional: {
+    weights: '7e2db0c2055ae82e30b2ca42f0399c6d23e498409fdffcb811c71526f26aee44',
+    predictions: '9f8389db7de6558d2e12d55884e4520dae6fe8731e6d95c4e658a8b66d8db827',
+    history: 'fa7adb64e1b0a57786f102164aa119102a2ae912772553a0db20158c2bc37377',
   },
 };

@@ -11,17 +11,22 @@ import { registerWasmBackend } from '../../packages/ditto/src/backend/wasm/regis
 import { isTracingEnabled, setTracing } from '../../packages/ditto/src/engine/trace-cache.js';
 import {
   Add,
+  BatchNormalization,
   Concatenate,
+  Conv2D,
   Dense,
   Dropout,
   type FitOptions,
+  GlobalAveragePooling2D,
   getBackend,
   type History,
   hashArrays,
   Input,
   listBackends,
+  MaxPooling2D,
   Model,
   type ModelData,
+  optimizers,
   random,
   Sequential,
   setBackend,
@@ -71,7 +76,7 @@ export interface RuntimeReport {
 }
 
 /** The workloads' names, in report order. */
-export const WORKLOAD_NAMES = ['tutorial', 'softmax', 'dropout', 'functional'] as const;
+export const WORKLOAD_NAMES = ['tutorial', 'softmax', 'dropout', 'functional', 'convolutional'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 /** The seed every workload trains with. */
@@ -88,7 +93,7 @@ async function trainAndFingerprint(
   y: ModelData,
   options: FitOptions,
 ): Promise<WorkloadResult> {
-  const trace = traceTraining(model as Sequential); // traceTraining's parameter is typed Sequential; it follows any model's fit
+  const trace = traceTraining(model);
   let history: History;
   try {
     history = await model.fit(x, y, { ...options, verbose: 0 });
@@ -203,11 +208,61 @@ async function functional(): Promise<WorkloadResult> {
   return trainAndFingerprint(model, { a, b }, [y, sum], { epochs: 10, batchSize: 16, validationSplit: 0.2 });
 }
 
+/**
+ * Tiny 8×8×1 images of three patterns — a bright row, a bright column, the bright diagonal, at a
+ * position drawn per image — under Gaussian noise, 20 of them, drawn from a fixed key (independent
+ * of the training seed). Labels one-hot, classes interleaved.
+ */
+export function stripes(): { x: number[][][][]; y: number[][] } {
+  const [kPositions, kNoise] = random.split(random.key(20261201), 2);
+  const count = 20;
+  const side = 8;
+  const positions = random.randint(kPositions, count, 0, side);
+  const noise = random.normal(kNoise, count * side * side, { stddev: 0.3 });
+  const x: number[][][][] = [];
+  const y: number[][] = [];
+  for (let i = 0; i < count; i++) {
+    const pattern = i % 3;
+    const at = positions[i];
+    const lit = (r: number, c: number) => (pattern === 0 ? r === at : pattern === 1 ? c === at : r === c);
+    x.push(
+      Array.from({ length: side }, (_, r) =>
+        Array.from({ length: side }, (_, c) => [(lit(r, c) ? 1 : 0) + noise[(i * side + r) * side + c]]),
+      ),
+    );
+    y.push(Array.from({ length: 3 }, (_, k) => (k === pattern ? 1 : 0)));
+  }
+  return { x, y };
+}
+
+/**
+ * A small CNN: Conv2D(4, 3) relu → MaxPooling2D → Conv2D(8, 3, same) relu → BatchNormalization →
+ * GlobalAveragePooling2D → Dropout(0.2) → 3 softmax; Adam (learning rate 0.01), categorical crossentropy, shuffled
+ * mini-batches, validation split: unfold + matmul, pooling's argmax, batch statistics and the
+ * moving averages, a keyed mask.
+ */
+async function convolutional(): Promise<WorkloadResult> {
+  const { x, y } = stripes();
+  setSeed(SEED);
+  const model = new Sequential();
+  model.add(new Conv2D(4, 3, { activation: 'relu', inputShape: [8, 8, 1] }));
+  model.add(new MaxPooling2D({ poolSize: 2 }));
+  model.add(new Conv2D(8, 3, { activation: 'relu', padding: 'same' }));
+  model.add(new BatchNormalization());
+  model.add(new GlobalAveragePooling2D());
+  model.add(new Dropout(0.2));
+  model.add(new Dense(3, { activation: 'softmax' }));
+  const optimizer = new optimizers.Adam({ learningRate: 0.01 });
+  model.compile({ loss: 'categoricalCrossentropy', optimizer, metrics: ['accuracy'] });
+  return trainAndFingerprint(model, x, y, { epochs: 3, batchSize: 8, validationSplit: 0.2 });
+}
+
 const WORKLOADS: Record<WorkloadName, () => Promise<WorkloadResult>> = {
   tutorial,
   softmax,
   dropout,
   functional,
+  convolutional,
 };
 
 /** The runtime's name and version, found without assuming any runtime's API. */

@@ -4,17 +4,16 @@
  * classifies the held-out images at least as well as scikit-learn's LogisticRegression on the same
  * split — a linear model, the floor any network that uses the images' structure must clear.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { getBackend, setBackend, setSeed } from 'ditto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DIGITS_SHA256, digitsData, fitDigits, loadDigits } from '../examples/digits-cnn.js';
+import { repeatZeroInFreshProcess, runExampleCommand } from './helpers/example-processes.js';
 import { repoRoot } from './helpers/run-tsx.js';
 
-const run = promisify(execFile);
 const FIXTURE = join(repoRoot, 'examples/data/digits/digits.csv.gz');
 
 /** The weights hash `examples/digits-cnn.ts` prints (seed 9, 10 epochs, default backend). */
@@ -28,38 +27,6 @@ const PINNED_EXPERIMENTS = {
   cnn: '34be4aee9fe14c64f1d31a22938645d783624c59f882fb8e886bb9fb1046338b',
   mlp: '7911674aa0acdab0fb5debe23ad19375578b912172fc66b61969d9f14798a8fe',
 };
-
-/** Repeat 0 of the `cnn` and `mlp` experiments in a fresh Node process, as { cnn, mlp } hashes. */
-async function experimentsInFreshProcess(): Promise<Record<string, string | undefined>> {
-  const script = `
-    import { runExperiment } from 'ditto';
-    import { cnn, mlp } from './examples/digits-cnn.ts';
-    const hashes = {};
-    for (const [name, e] of Object.entries({ cnn, mlp })) {
-      const [result] = (await runExperiment(e, { repeats: 1 })).results;
-      hashes[name] = result.weightsHash;
-    }
-    console.log(JSON.stringify(hashes));`;
-  const { stdout } = await run(
-    process.execPath,
-    ['--conditions=ditto-source', '--import', 'tsx', '--input-type=module', '-e', script],
-    { cwd: repoRoot },
-  );
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
-}
-
-/** The example's own command in a fresh Node process: its test accuracy and weights hash. */
-async function runExample(): Promise<{ accuracy: number; hash: string }> {
-  const { stdout } = await run(
-    process.execPath,
-    ['--conditions=ditto-source', '--import', 'tsx', 'examples/digits-cnn.ts'],
-    { cwd: repoRoot },
-  );
-  const accuracy = /test accuracy ([\d.]+) %/.exec(stdout)?.[1];
-  const hash = /weights hash ([0-9a-f]{64})/.exec(stdout)?.[1];
-  if (accuracy === undefined || hash === undefined) throw new Error(`unexpected output:\n${stdout}`);
-  return { accuracy: Number(accuracy) / 100, hash };
-}
 
 const scratch = mkdtempSync(join(tmpdir(), 'ditto-digits-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -89,7 +56,10 @@ print(json.dumps({'shape': list(d.shape), 'pixelSum': int(d[:, :64].sum()),
   });
 
   it('prints the same weights hash in two fresh processes, as pinned, and beats a linear model', async () => {
-    const [a, b] = await Promise.all([runExample(), runExample()]);
+    const [a, b] = await Promise.all([
+      runExampleCommand('examples/digits-cnn.ts'),
+      runExampleCommand('examples/digits-cnn.ts'),
+    ]);
     expect(a.hash).toBe(PINNED_HASH);
     expect(b).toEqual(a);
 
@@ -126,7 +96,10 @@ print(model.score(X[split['test']], y[split['test']]))`;
   }, 60_000);
 
   it('repeat 0 of each compared experiment gives the same weights in two fresh processes, as pinned', async () => {
-    const [a, b] = await Promise.all([experimentsInFreshProcess(), experimentsInFreshProcess()]);
+    const [a, b] = await Promise.all([
+      repeatZeroInFreshProcess('examples/digits-cnn.ts', ['cnn', 'mlp']),
+      repeatZeroInFreshProcess('examples/digits-cnn.ts', ['cnn', 'mlp']),
+    ]);
     expect(a).toEqual(PINNED_EXPERIMENTS);
     expect(b).toEqual(PINNED_EXPERIMENTS);
   }, 60_000);

@@ -3,41 +3,19 @@
  * each export gives the same weights in two fresh processes (pinned), and the LSTM learns: its
  * test error is well below the naive forecast's, which Python recomputes from the CSV itself.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { repeatSeed, setSeed } from 'ditto';
 import { describe, expect, it } from 'vitest';
 import { co2Series, fitForecast, forecastData, LAG } from '../examples/lstm-forecast.js';
-import { repoRoot } from './helpers/run-tsx.js';
-
-const run = promisify(execFile);
+import { repeatZeroInFreshProcess } from './helpers/example-processes.js';
 
 /** Weights hashes of repeat 0 of each export at FORECAST_EPOCHS=2, on the default backend. */
 const PINNED = {
   lstm: 'b6677072649a34ea3c94d8d133ee4909c756fcda5ae0f566b65be440cbbf5a67',
   mlp: 'cd60d8d8a55171988c332ba71bf905d260c6c4f596f8924d2811061006f9e953',
 };
-
-/** One repeat of each export, in a fresh Node process, as JSON { lstm, mlp } of weights hashes. */
-async function repeatInFreshProcess(): Promise<Record<string, string | undefined>> {
-  const script = `
-    import { runExperiment } from 'ditto';
-    import { lstm, mlp } from './examples/lstm-forecast.ts';
-    const hashes = {};
-    for (const [name, e] of Object.entries({ lstm, mlp })) {
-      const [result] = (await runExperiment(e, { repeats: 1 })).results;
-      hashes[name] = result.weightsHash;
-    }
-    console.log(JSON.stringify(hashes));`;
-  const { stdout } = await run(
-    process.execPath,
-    ['--conditions=ditto-source', '--import', 'tsx', '--input-type=module', '-e', script],
-    { cwd: repoRoot, env: { ...process.env, FORECAST_EPOCHS: '2' } },
-  );
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
-}
 
 describe('examples/lstm-forecast.ts', () => {
   it('reads the contiguous Mauna Loa months from the vega-datasets package', () => {
@@ -53,7 +31,10 @@ describe('examples/lstm-forecast.ts', () => {
   });
 
   it('one repeat of each export gives the same weights in two fresh processes, as pinned', async () => {
-    const [a, b] = await Promise.all([repeatInFreshProcess(), repeatInFreshProcess()]);
+    const [a, b] = await Promise.all([
+      repeatZeroInFreshProcess('examples/lstm-forecast.ts', ['lstm', 'mlp'], { FORECAST_EPOCHS: '2' }),
+      repeatZeroInFreshProcess('examples/lstm-forecast.ts', ['lstm', 'mlp'], { FORECAST_EPOCHS: '2' }),
+    ]);
     expect(a).toEqual(PINNED);
     expect(b).toEqual(PINNED);
   }, 120_000);

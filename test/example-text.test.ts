@@ -5,10 +5,9 @@
  * messages at least as well as scikit-learn's multinomial naive Bayes on the same words of the same
  * split — the classic spam filter, the floor a learned embedding must clear.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { getBackend, setBackend, setSeed } from 'ditto';
 import { describe, expect, it } from 'vitest';
 import {
@@ -20,9 +19,7 @@ import {
   VOCABULARY,
   words,
 } from '../examples/text-classification.js';
-import { repoRoot } from './helpers/run-tsx.js';
-
-const run = promisify(execFile);
+import { repeatZeroInFreshProcess, runExampleCommand } from './helpers/example-processes.js';
 
 /** The weights hash `examples/text-classification.ts` prints (seed 12, 5 epochs, default backend). */
 const PINNED_HASH = '7b7cec87ac3ed8324021fb1395f4e1abb48e3f958816df0669a36834e11072a0';
@@ -35,38 +32,6 @@ const PINNED_EXPERIMENTS = {
   average: '6bede988bb52e31a75dc9fbe1323a4a036f9ae1e5b8ff54acd90e656710ec1a9',
   max: '1b28e2006801bb693070e8f6378ca733c2fbcbdbdfaf959801502eafc45622ba',
 };
-
-/** Repeat 0 of the `average` and `max` experiments in a fresh Node process, as hashes by name. */
-async function experimentsInFreshProcess(): Promise<Record<string, string | undefined>> {
-  const script = `
-    import { runExperiment } from 'ditto';
-    import { average, max } from './examples/text-classification.ts';
-    const hashes = {};
-    for (const [name, e] of Object.entries({ average, max })) {
-      const [result] = (await runExperiment(e, { repeats: 1 })).results;
-      hashes[name] = result.weightsHash;
-    }
-    console.log(JSON.stringify(hashes));`;
-  const { stdout } = await run(
-    process.execPath,
-    ['--conditions=ditto-source', '--import', 'tsx', '--input-type=module', '-e', script],
-    { cwd: repoRoot },
-  );
-  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
-}
-
-/** The example's own command in a fresh Node process: its test accuracy and weights hash. */
-async function runExample(): Promise<{ accuracy: number; hash: string }> {
-  const { stdout } = await run(
-    process.execPath,
-    ['--conditions=ditto-source', '--import', 'tsx', 'examples/text-classification.ts'],
-    { cwd: repoRoot },
-  );
-  const accuracy = /test accuracy ([\d.]+) %/.exec(stdout)?.[1];
-  const hash = /weights hash ([0-9a-f]{64})/.exec(stdout)?.[1];
-  if (accuracy === undefined || hash === undefined) throw new Error(`unexpected output:\n${stdout}`);
-  return { accuracy: Number(accuracy) / 100, hash };
-}
 
 /**
  * Python's reading of the corpus, from the package's own files (file_list.json, one JSON per
@@ -132,7 +97,10 @@ describe('examples/text-classification.ts', () => {
   });
 
   it('prints the same weights hash in two fresh processes, as pinned (js backend too), and beats naive Bayes', async () => {
-    const [a, b] = await Promise.all([runExample(), runExample()]);
+    const [a, b] = await Promise.all([
+      runExampleCommand('examples/text-classification.ts'),
+      runExampleCommand('examples/text-classification.ts'),
+    ]);
     expect(a.hash).toBe(PINNED_HASH);
     expect(b).toEqual(a);
 
@@ -170,7 +138,10 @@ describe('examples/text-classification.ts', () => {
   }, 90_000);
 
   it('repeat 0 of each compared experiment gives the same weights in two fresh processes, as pinned', async () => {
-    const [a, b] = await Promise.all([experimentsInFreshProcess(), experimentsInFreshProcess()]);
+    const [a, b] = await Promise.all([
+      repeatZeroInFreshProcess('examples/text-classification.ts', ['average', 'max']),
+      repeatZeroInFreshProcess('examples/text-classification.ts', ['average', 'max']),
+    ]);
     expect(a).toEqual(PINNED_EXPERIMENTS);
     expect(b).toEqual(PINNED_EXPERIMENTS);
   }, 90_000);

@@ -71,7 +71,7 @@ export function boxPlotSvg(
   // A diverged run's NaN or Infinity has no place on the axis; the tables report it.
   series = series.map((s) => ({ ...s, values: s.values.filter(Number.isFinite) }));
   const title = `Distribution of ${metric}`;
-  const labelWidth = Math.min(240, Math.max(40, ...series.map((s) => textWidth(s.label, 12))));
+  const labelWidth = Math.min(240, Math.max(40, ...series.map((s) => textWidth(s.label, 12, 600))));
   const area: PlotArea = {
     left: labelWidth + 16,
     right: width - 28,

@@ -127,16 +127,12 @@ export async function openCsv(
 
 /**
  * Streams a CSV file of any size as `{ x, y }` batches of `batchSize` samples (float32 by
- * default), reading the file only as fast as the batches are consumed. `Sequential.fit` takes
- * arrays, not an async iterable, so a file larger than memory is trained on batch by batch:
+ * default), reading the file only as fast as the batches are consumed. To train on them, give
+ * {@link csvFitBatches} to `fit`.
  *
  * @example
  * ```ts
- * for (let epoch = 0; epoch < 5; epoch++) {
- *   for await (const { x, y } of readCsvBatches('big.csv', { x: ['a', 'b'], y: ['t'], batchSize: 8192 })) {
- *     await model.fit(x, y, { epochs: 1, batchSize: 256, shuffle: false, verbose: 0 });
- *   }
- * }
+ * for await (const { x, y, firstRow } of readCsvBatches('big.csv', { x: ['a', 'b'], y: ['t'] })) …
  * ```
  */
 export function readCsvBatches(
@@ -145,4 +141,39 @@ export function readCsvBatches(
 ): AsyncGenerator<CsvBatch> {
   const [parseOptions, rest] = split(options);
   return csvBatches(csvRecords(source, parseOptions), rest, describeSource(source));
+}
+
+/**
+ * A CSV file as a batch source for `fit(source, options)`: `[x, y]` batches of `batchSize` rows
+ * in file order, the file read again from its start for every epoch (each epoch's
+ * `[Symbol.asyncIterator]()` opens it), so a file larger than memory trains in bounded memory.
+ * The same rows in the same batches give the weights of `fit(x, y, { batchSize, shuffle: false })`
+ * on the rows in memory, bit for bit. A file path or `file:` URL (a stream cannot start over).
+ *
+ * @throws TypeError for a stream or a bad option; a CsvError (naming row, column and line) from
+ *   the first bad value, when `fit` reaches it.
+ * @example
+ * ```ts
+ * const batches = csvFitBatches('big.csv', { x: ['a', 'b'], y: ['t'], batchSize: 256 });
+ * await model.fit(batches, { epochs: 5, verbose: 0 });
+ * ```
+ */
+export function csvFitBatches(
+  source: string | URL,
+  options: CsvBatchOptions & CsvParseOptions,
+): AsyncIterable<readonly [CsvBatch['x'], CsvBatch['y']]> {
+  if (typeof source !== 'string' && !(source instanceof URL)) {
+    throw new TypeError(
+      `csvFitBatches: source must be a file path or a file: URL (every epoch reads the file again), got ${typeof source}`,
+    );
+  }
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(
+      `csvFitBatches: options must be an object { x, y, batchSize? }, got ${String(options)}`,
+    );
+  return {
+    async *[Symbol.asyncIterator]() {
+      for await (const { x, y } of readCsvBatches(source, options)) yield [x, y] as const;
+    },
+  };
 }

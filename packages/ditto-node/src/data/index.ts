@@ -1,1 +1,9 @@
-export { type CsvParseOptions, type CsvSource, csvRecords, openCsv, readCsv, readCsvBatches } from './csv.js';
+export {
+  type CsvParseOptions,
+  type CsvSource,
+  csvFitBatches,
+  csvRecords,
+  openCsv,
+  readCsv,
+  readCsvBatches,
+} from './csv.js';

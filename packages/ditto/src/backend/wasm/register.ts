@@ -1,4 +1,5 @@
 /** Making the WebAssembly backend available to `setBackend('wasm')`. */
+import { maxPool2dBackwardKernel, maxPool2dKernel } from '../../tensor/ops/pooling.js';
 import { gatherRows, scatterAddRows } from '../../tensor/ops/shape-ops.js';
 import { registerBackend } from '../registry.js';
 import { createWasmBackend } from './wasm-backend.js';
@@ -25,6 +26,8 @@ export function registerWasmBackend(): boolean {
   // The primitives defined with defineKernel that the module accelerates.
   gatherRows.register(backend.name, backend.gatherRows);
   scatterAddRows.register(backend.name, backend.scatterAddRows);
+  maxPool2dKernel.register(backend.name, backend.maxPool2d);
+  maxPool2dBackwardKernel.register(backend.name, backend.maxPool2dBackward);
   registered = true;
   return true;
 }

@@ -14,6 +14,7 @@ import { BINARY_CODES, FIRST_TRANSCENDENTAL, UNARY_CODES } from '../../kernels/o
 import { backendKernel } from '../../kernels/registry.js';
 import type { BinaryOp, UnaryOp } from '../../numeric/elementwise.js';
 import type { FloatArray } from '../../tensor/dtype.js';
+import { maxPool2dBackwardKernel, maxPool2dKernel } from '../../tensor/ops/pooling.js';
 import {
   gatherRows as gatherRowsKernel,
   type IndexArray,
@@ -42,6 +43,22 @@ const jsAdamUpdate = backendKernel('adamUpdate', jsBackend);
 
 /** Whether x is a float32 value (what a wasm f32 parameter receives unchanged). */
 const isFloat32 = (x: number): boolean => Math.fround(x) === x;
+
+/** The pooling kernels' twelve geometry arguments. */
+type Twelve = [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 /** Bytes of one element of the kind. */
 const bytesOf = (kind: Kind): number => (kind === 'f32' ? 4 : 8);
@@ -91,6 +108,10 @@ export interface WasmBackend extends Backend {
   gatherRows(x: FloatArray, indices: IndexArray, out: FloatArray, width: number): void;
   /** tensor/ops/shape-ops.ts's scatterAddRows: dx = 0, then dx[indices[i], :] += g[i, :], ascending i. */
   scatterAddRows(g: FloatArray, indices: IndexArray, dx: FloatArray, width: number): void;
+  /** tensor/ops/pooling.ts's maxPool2d: each window's maximum (the first NaN, if any). */
+  maxPool2d(x: FloatArray, out: FloatArray, geometry: readonly number[]): void;
+  /** tensor/ops/pooling.ts's maxPool2dBackward: dx = 0, then each window's gradient at its first maximum. */
+  maxPool2dBackward(x: FloatArray, g: FloatArray, dx: FloatArray, geometry: readonly number[]): void;
 }
 
 /**
@@ -568,6 +589,60 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     arena.read(pdx, dx);
   }
 
+  /**
+   * The pooling kernels' geometry arguments (window.ts's geometryArgs without the dilation, which
+   * pooling does not have), or undefined when the call stays on the reference: too small, or a
+   * window with no valid position (the module reads a window's first position unconditionally).
+   */
+  function poolArgs(geometry: readonly number[], outputs: number): number[] | undefined {
+    const [batch, height, width, channels, kh, kw, sh, sw, , , padTop, padLeft, outH, outW] = geometry;
+    if (small && outputs * kh * kw < SMALL_ELEMENTS) return undefined;
+    const everyWindowValid =
+      padTop < kh && padLeft < kw && (outH - 1) * sh - padTop < height && (outW - 1) * sw - padLeft < width;
+    if (!everyWindowValid || outputs !== batch * outH * outW * channels) return undefined;
+    return [batch, height, width, channels, kh, kw, sh, sw, padTop, padLeft, outH, outW];
+  }
+
+  function maxPool2d(x: FloatArray, out: FloatArray, geometry: readonly number[]): void {
+    const args = poolArgs(geometry, out.length);
+    const kind = args && x.length === geometry[0] * geometry[1] * geometry[2] * geometry[3] && kindOf(x, out);
+    const at = kind && arena.place(x.length * bytesOf(kind), out.length * bytesOf(kind));
+    if (!args || !kind || !at) {
+      maxPool2dKernel.reference(x, out, geometry);
+      return;
+    }
+    const [px, po] = at;
+    arena.write(px, x);
+    (kind === 'f32' ? wasm.max_pool2d_f32 : wasm.max_pool2d_f64)(px, po, ...(args as Twelve));
+    arena.read(po, out);
+  }
+
+  function maxPool2dBackward(
+    x: FloatArray,
+    g: FloatArray,
+    dx: FloatArray,
+    geometry: readonly number[],
+  ): void {
+    const args = poolArgs(geometry, g.length);
+    const kind = args && x.length === dx.length && kindOf(x, g, dx);
+    const at =
+      kind && arena.place(x.length * bytesOf(kind), g.length * bytesOf(kind), dx.length * bytesOf(kind));
+    if (!args || !kind || !at || x.length !== geometry[0] * geometry[1] * geometry[2] * geometry[3]) {
+      maxPool2dBackwardKernel.reference(x, g, dx, geometry);
+      return;
+    }
+    const [px, pg, pdx] = at;
+    arena.write(px, x);
+    arena.write(pg, g);
+    (kind === 'f32' ? wasm.max_pool2d_backward_f32 : wasm.max_pool2d_backward_f64)(
+      px,
+      pg,
+      pdx,
+      ...(args as Twelve),
+    );
+    arena.read(pdx, dx);
+  }
+
   return {
     name: 'wasm',
     matmul,
@@ -582,5 +657,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     adamUpdate,
     gatherRows,
     scatterAddRows,
+    maxPool2d,
+    maxPool2dBackward,
   };
 }

@@ -14,6 +14,7 @@ import { binary } from './binary.js';
 import { elementaryFunctions } from './elementary.js';
 import { ELEMENT_TYPES } from './lanes.js';
 import { matmul } from './matmul.js';
+import { poolingKernels } from './pooling.js';
 import { reduce } from './reduce.js';
 import { rowKernels } from './rows.js';
 import { softmaxKernels } from './softmax.js';
@@ -34,6 +35,7 @@ export function kernelModuleText(): string {
     ...unaryKernels(),
     ...adamKernels(),
     ...ELEMENT_TYPES.flatMap(rowKernels),
+    ...ELEMENT_TYPES.flatMap(poolingKernels),
   ];
   return `;; Generated from packages/ditto/src/kernels/wasm/ by scripts/build-wasm.ts: do not edit.\n(module\n${parts
     .map((p) => `  ${p}`)

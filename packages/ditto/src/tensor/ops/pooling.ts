@@ -31,7 +31,7 @@ function beats(v: number, best: number): boolean {
 }
 
 /** out[n, oy, ox, c] = the maximum of the window's valid positions (the first NaN, if any). */
-const maxPool2dKernel = defineKernel(
+export const maxPool2dKernel = defineKernel(
   'maxPool2d',
   (x: FloatArray, out: FloatArray, geometry: readonly number[]) => {
     const { batch, height, width, channels, kh, kw, sh, sw, padTop, padLeft, outH, outW } = unpack(geometry);
@@ -64,7 +64,7 @@ const maxPool2dKernel = defineKernel(
 );
 
 /** dx = 0, then each window's gradient is added at the first position holding its maximum. */
-const maxPool2dBackwardKernel = defineKernel(
+export const maxPool2dBackwardKernel = defineKernel(
   'maxPool2dBackward',
   (x: FloatArray, g: FloatArray, dx: FloatArray, geometry: readonly number[]) => {
     const { batch, height, width, channels, kh, kw, sh, sw, padTop, padLeft, outH, outW } = unpack(geometry);

@@ -7,7 +7,7 @@
  */
 
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { Seed } from 'ditto/internal';
 import {
   type ComparedRun,
@@ -194,19 +194,11 @@ class ModuleRunner {
   }
 
   async #openQueue(file: string): Promise<RepeatRunner> {
-    const { openQueueRunner } = await import('../queue/queue-runner.js');
-    const { moduleContentHash } = await import('./module-hash.js');
-    const fraction = this.options.verifyFraction;
-    const verifyFraction = fraction === undefined ? undefined : Number(fraction);
-    if (verifyFraction !== undefined && !(verifyFraction >= 0 && verifyFraction <= 1)) {
-      throw new Error(`--verify-fraction must be a number in [0, 1] (got '${fraction}')`);
-    }
-    return openQueueRunner({
+    const { openQueueForFile } = await import('../queue/queue-runner.js');
+    return openQueueForFile(file, {
       queue: this.options.queue as string,
-      name: this.options.queueName,
-      relativeFile: relative(process.cwd(), resolve(file)).split(sep).join('/'),
-      moduleHash: moduleContentHash(file).hash,
-      verifyFraction,
+      queueName: this.options.queueName,
+      verifyFraction: this.options.verifyFraction,
     });
   }
 

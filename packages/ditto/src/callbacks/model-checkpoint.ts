@@ -1,5 +1,5 @@
 import type { ModelFileOptions } from '../io/format.js';
-import type { Sequential } from '../models/sequential.js';
+import type { Model } from '../models/model.js';
 import { checkBoolean, checkNonEmptyString, checkOptions, describe, optionNames } from '../validate/index.js';
 import type { Callback, TrainingModel } from './callback.js';
 
@@ -33,7 +33,7 @@ export class ModelCheckpoint implements Callback {
   readonly path: string;
   readonly saveFreq: 'epoch';
   private readonly fileOptions: ModelFileOptions;
-  private model: Sequential | undefined;
+  private model: Model | undefined;
 
   constructor(path: string, options: ModelCheckpointOptions = {}) {
     checkNonEmptyString('ModelCheckpoint', 'path', path);
@@ -52,11 +52,11 @@ export class ModelCheckpoint implements Callback {
   }
 
   setModel(model: TrainingModel): void {
-    const candidate = model as Partial<Sequential>;
+    const candidate = model as Partial<Model>;
     if (typeof candidate.save !== 'function') {
       throw new TypeError('ModelCheckpoint: the model being trained has no save(path) method');
     }
-    this.model = model as Sequential;
+    this.model = model as Model;
   }
 
   async onEpochEnd(epoch: number): Promise<void> {

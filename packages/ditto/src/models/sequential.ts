@@ -3,8 +3,6 @@
  * compile / fit / evaluate / predict. Sequential says only how it is built (from the first
  * layer's inputShape or the first data it sees) and run (each layer on the one before).
  */
-import { modelToBytes } from '../io/encode.js';
-import type { ModelFileOptions } from '../io/format.js';
 import { Layer } from '../layers/layer.js';
 import { type CallOptions, outputMask } from '../layers/masking.js';
 import type { DType } from '../tensor/dtype.js';
@@ -163,21 +161,6 @@ export class Sequential extends Model {
   /** Predictions for one batch (predict's traced step). */
   override predictOnBatch(x: Parameters<Model['predictOnBatch']>[0]): Tensor {
     return super.predictOnBatch(x) as Tensor;
-  }
-
-  /**
-   * The model as ditto model file bytes (docs/file-format.md): config, weights in the safetensors
-   * layout, compile settings and (compiled models) the training state, with SHA-256 checksums.
-   * Works in every runtime; `loadModel(bytes)` reads it back bit for bit.
-   *
-   * @example
-   * ```ts
-   * const copy = await loadModel(model.toBytes());
-   * copy.weightsHash() === model.weightsHash(); // true
-   * ```
-   */
-  override toBytes(options: ModelFileOptions = {}): Uint8Array {
-    return modelToBytes(this, options);
   }
 
   protected override summaryText(): string {

@@ -1,4 +1,5 @@
 /** Making the WebAssembly backend available to `setBackend('wasm')`. */
+import { fold2dKernel, unfold2dKernel } from '../../tensor/ops/conv.js';
 import { maxPool2dBackwardKernel, maxPool2dKernel } from '../../tensor/ops/pooling.js';
 import { gatherRows, scatterAddRows } from '../../tensor/ops/shape-ops.js';
 import { registerBackend } from '../registry.js';
@@ -28,6 +29,8 @@ export function registerWasmBackend(): boolean {
   scatterAddRows.register(backend.name, backend.scatterAddRows);
   maxPool2dKernel.register(backend.name, backend.maxPool2d);
   maxPool2dBackwardKernel.register(backend.name, backend.maxPool2dBackward);
+  unfold2dKernel.register(backend.name, backend.unfold2d);
+  fold2dKernel.register(backend.name, backend.fold2d);
   registered = true;
   return true;
 }

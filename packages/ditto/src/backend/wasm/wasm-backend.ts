@@ -14,6 +14,7 @@ import { BINARY_CODES, FIRST_TRANSCENDENTAL, UNARY_CODES } from '../../kernels/o
 import { backendKernel } from '../../kernels/registry.js';
 import type { BinaryOp, UnaryOp } from '../../numeric/elementwise.js';
 import type { FloatArray } from '../../tensor/dtype.js';
+import { fold2dKernel, unfold2dKernel } from '../../tensor/ops/conv.js';
 import { maxPool2dBackwardKernel, maxPool2dKernel } from '../../tensor/ops/pooling.js';
 import {
   gatherRows as gatherRowsKernel,
@@ -59,6 +60,9 @@ type Twelve = [
   number,
   number,
 ];
+
+/** The convolution kernels' fourteen geometry arguments (window.ts's geometryArgs). */
+type Fourteen = [...Twelve, number, number];
 
 /** Bytes of one element of the kind. */
 const bytesOf = (kind: Kind): number => (kind === 'f32' ? 4 : 8);
@@ -112,6 +116,10 @@ export interface WasmBackend extends Backend {
   maxPool2d(x: FloatArray, out: FloatArray, geometry: readonly number[]): void;
   /** tensor/ops/pooling.ts's maxPool2dBackward: dx = 0, then each window's gradient at its first maximum. */
   maxPool2dBackward(x: FloatArray, g: FloatArray, dx: FloatArray, geometry: readonly number[]): void;
+  /** tensor/ops/conv.ts's unfold2d: the convolution's patches (im2col). */
+  unfold2d(x: FloatArray, patches: FloatArray, geometry: readonly number[]): void;
+  /** tensor/ops/conv.ts's fold2d: dx = 0, then the patches added back in row-major order. */
+  fold2d(patches: FloatArray, dx: FloatArray, geometry: readonly number[]): void;
 }
 
 /**
@@ -643,6 +651,42 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     arena.read(pdx, dx);
   }
 
+  /** The image's and the patches' element counts for a geometry (window.ts's geometryArgs). */
+  function unfoldSizes(geometry: readonly number[]): [image: number, patches: number] {
+    const [batch, height, width, channels, kh, kw, , , , , , , outH, outW] = geometry;
+    return [batch * height * width * channels, batch * outH * outW * kh * kw * channels];
+  }
+
+  function unfold2d(x: FloatArray, patches: FloatArray, geometry: readonly number[]): void {
+    const [image, count] = unfoldSizes(geometry);
+    const fits = !(small && count < SMALL_ELEMENTS) && x.length === image && patches.length === count;
+    const kind = fits ? kindOf(x, patches) : undefined;
+    const at = kind && arena.place(x.length * bytesOf(kind), patches.length * bytesOf(kind));
+    if (!kind || !at) {
+      unfold2dKernel.reference(x, patches, geometry);
+      return;
+    }
+    const [px, pp] = at;
+    arena.write(px, x);
+    (kind === 'f32' ? wasm.unfold2d_f32 : wasm.unfold2d_f64)(px, pp, ...(geometry as Fourteen));
+    arena.read(pp, patches);
+  }
+
+  function fold2d(patches: FloatArray, dx: FloatArray, geometry: readonly number[]): void {
+    const [image, count] = unfoldSizes(geometry);
+    const fits = !(small && count < SMALL_ELEMENTS) && dx.length === image && patches.length === count;
+    const kind = fits ? kindOf(patches, dx) : undefined;
+    const at = kind && arena.place(patches.length * bytesOf(kind), dx.length * bytesOf(kind));
+    if (!kind || !at) {
+      fold2dKernel.reference(patches, dx, geometry);
+      return;
+    }
+    const [pp, pdx] = at;
+    arena.write(pp, patches);
+    (kind === 'f32' ? wasm.fold2d_f32 : wasm.fold2d_f64)(pp, pdx, ...(geometry as Fourteen));
+    arena.read(pdx, dx);
+  }
+
   return {
     name: 'wasm',
     matmul,
@@ -659,5 +703,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     scatterAddRows,
     maxPool2d,
     maxPool2dBackward,
+    unfold2d,
+    fold2d,
   };
 }

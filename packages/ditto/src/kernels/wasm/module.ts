@@ -11,6 +11,7 @@
  */
 import { adamKernels } from './adam.js';
 import { binary } from './binary.js';
+import { convKernels } from './conv.js';
 import { elementaryFunctions } from './elementary.js';
 import { ELEMENT_TYPES } from './lanes.js';
 import { matmul } from './matmul.js';
@@ -36,6 +37,7 @@ export function kernelModuleText(): string {
     ...adamKernels(),
     ...ELEMENT_TYPES.flatMap(rowKernels),
     ...ELEMENT_TYPES.flatMap(poolingKernels),
+    ...ELEMENT_TYPES.flatMap(convKernels),
   ];
   return `;; Generated from packages/ditto/src/kernels/wasm/ by scripts/build-wasm.ts: do not edit.\n(module\n${parts
     .map((p) => `  ${p}`)

@@ -23,7 +23,7 @@ import { geometryArgs, type Padding, type WindowGeometry, windowGeometry } from 
  * patches[(n, oy, ox), (ky, kx, c)] = x[n, oy·sh − padTop + ky·dh, ox·sw − padLeft + kx·dw, c],
  * or 0 where that position lies in the padding. Every output element is written.
  */
-const unfold2dKernel = defineKernel(
+export const unfold2dKernel = defineKernel(
   'unfold2d',
   (x: FloatArray, patches: FloatArray, geometry: readonly number[]) => {
     const [batch, height, width, channels, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW] = geometry;
@@ -62,7 +62,7 @@ const unfold2dKernel = defineKernel(
 );
 
 /** dx = 0, then each patch value is added back at its input position, patches in row-major order. */
-const fold2dKernel = defineKernel(
+export const fold2dKernel = defineKernel(
   'fold2d',
   (patches: FloatArray, dx: FloatArray, geometry: readonly number[]) => {
     const [batch, height, width, channels, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW] = geometry;

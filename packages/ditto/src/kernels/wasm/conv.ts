@@ -1,0 +1,216 @@
+/**
+ * Unfold (im2col) and fold — tensor/ops/conv.ts's unfold2d and fold2d, the convolution's patches
+ * and their adjoint, channels-last, with the geometry of window.ts's geometryArgs (batch, height,
+ * width, channels, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW).
+ *
+ * Both walk the patches in row-major (n, oy, ox, ky, kx, c) order, as the reference: a kernel row
+ * whose pixels are all inside the image with no dilation is one contiguous run of kw·C elements,
+ * otherwise each pixel is its own run of C elements. A run is done in whole vectors, then the last
+ * elements one by one. unfold copies each run (zeros where the window lies in the padding); fold
+ * zeroes dx and adds each run back onto the image with one rounded addition per element — the
+ * elements of a run are distinct positions, so every position receives its additions in the
+ * reference's order, and the bits are the reference's.
+ */
+import type { Lanes } from './lanes.js';
+import { func, get, i32, set, until, v128, type Wat, when } from './wat.js';
+
+const GEOMETRY = {
+  batch: 'i32',
+  height: 'i32',
+  width: 'i32',
+  channels: 'i32',
+  kh: 'i32',
+  kw: 'i32',
+  sh: 'i32',
+  sw: 'i32',
+  dh: 'i32',
+  dw: 'i32',
+  padTop: 'i32',
+  padLeft: 'i32',
+  outH: 'i32',
+  outW: 'i32',
+} as const;
+
+const LOCALS = {
+  n: 'i32',
+  oy: 'i32',
+  ox: 'i32',
+  ky: 'i32',
+  kx: 'i32',
+  iy: 'i32',
+  ix: 'i32',
+  left: 'i32',
+  contiguous: 'i32',
+  image: 'i32',
+  imageBytes: 'i32',
+  pixelBytes: 'i32',
+  runBytes: 'i32',
+  p: 'i32',
+  pixel: 'i32',
+  j: 'i32',
+  len: 'i32',
+} as const;
+
+const inc = (name: string, by: Wat): Wat => set(name, i32.add(get(name), by));
+
+/** For j over `len` bytes: whole vectors, then one element at a time. */
+function acrossRun(t: Lanes, vector: Wat[], scalar: Wat[]): Wat[] {
+  return [
+    set('j', i32.const(0)),
+    until(
+      'vectors',
+      i32.gtS(i32.add(get('j'), i32.const(16)), get('len')),
+      ...vector,
+      inc('j', i32.const(16)),
+    ),
+    until('scalars', i32.geS(get('j'), get('len')), ...scalar, inc('j', i32.const(t.bytes))),
+  ];
+}
+
+const at = (base: string): Wat => i32.add(get(base), get('j'));
+
+/** patches[p … p + len) = x[pixel … pixel + len). */
+const copyRun = (t: Lanes): Wat[] =>
+  acrossRun(
+    t,
+    [v128.store(0, at('p'), v128.load(0, at('pixel')))],
+    [t.s.store(0, at('p'), t.s.load(at('pixel')))],
+  );
+
+/** patches[p … p + len) = 0. */
+const zeroRun = (t: Lanes): Wat[] =>
+  acrossRun(t, [v128.store(0, at('p'), t.constant(0))], [t.s.store(0, at('p'), t.s.const(0))]);
+
+/** dx[pixel … pixel + len) += patches[p … p + len). */
+const addRun = (t: Lanes): Wat[] =>
+  acrossRun(
+    t,
+    [v128.store(0, at('pixel'), t.v.add(v128.load(0, at('pixel')), v128.load(0, at('p'))))],
+    [t.s.store(0, at('pixel'), t.s.add(t.s.load(at('pixel')), t.s.load(at('p'))))],
+  );
+
+/** The byte address of pixel (iy, ix) of the current image. */
+const pixelAt = (ix: Wat): Wat =>
+  i32.add(get('image'), i32.mul(i32.add(i32.mul(get('iy'), get('width')), ix), get('pixelBytes')));
+
+/**
+ * The patch walk: `inside` for a run at `pixel` of `len` bytes inside the image, `outside` for a
+ * run in the padding (p is the run's address in the patches; both leave p to the walk).
+ */
+function walk(t: Lanes, inside: Wat[], outside: Wat[]): Wat[] {
+  return [
+    set('pixelBytes', i32.shl(get('channels'), i32.const(t.shift))),
+    set('runBytes', i32.mul(get('kw'), get('pixelBytes'))),
+    set('imageBytes', i32.mul(i32.mul(get('height'), get('width')), get('pixelBytes'))),
+    set('n', i32.const(0)),
+    until(
+      'images',
+      i32.geS(get('n'), get('batch')),
+      set('image', i32.add(get('x'), i32.mul(get('n'), get('imageBytes')))),
+      set('oy', i32.const(0)),
+      until(
+        'rows',
+        i32.geS(get('oy'), get('outH')),
+        set('ox', i32.const(0)),
+        until(
+          'columns',
+          i32.geS(get('ox'), get('outW')),
+          set('left', i32.sub(i32.mul(get('ox'), get('sw')), get('padLeft'))),
+          set(
+            'contiguous',
+            i32.and(
+              i32.eq(get('dw'), i32.const(1)),
+              i32.and(
+                i32.geS(get('left'), i32.const(0)),
+                i32.leS(i32.add(get('left'), get('kw')), get('width')),
+              ),
+            ),
+          ),
+          set('ky', i32.const(0)),
+          until(
+            'kernelRows',
+            i32.geS(get('ky'), get('kh')),
+            set(
+              'iy',
+              i32.add(i32.sub(i32.mul(get('oy'), get('sh')), get('padTop')), i32.mul(get('ky'), get('dh'))),
+            ),
+            when(
+              i32.or(i32.ltS(get('iy'), i32.const(0)), i32.geS(get('iy'), get('height'))),
+              [set('len', get('runBytes')), ...outside, inc('p', get('runBytes'))],
+              [
+                when(
+                  get('contiguous'),
+                  [
+                    set('pixel', pixelAt(get('left'))),
+                    set('len', get('runBytes')),
+                    ...inside,
+                    inc('p', get('runBytes')),
+                  ],
+                  [
+                    set('len', get('pixelBytes')),
+                    set('kx', i32.const(0)),
+                    until(
+                      'kernelColumns',
+                      i32.geS(get('kx'), get('kw')),
+                      set('ix', i32.add(get('left'), i32.mul(get('kx'), get('dw')))),
+                      when(
+                        i32.and(i32.geS(get('ix'), i32.const(0)), i32.ltS(get('ix'), get('width'))),
+                        [set('pixel', pixelAt(get('ix'))), ...inside],
+                        outside.length > 0 ? outside : undefined,
+                      ),
+                      inc('p', get('pixelBytes')),
+                      inc('kx', i32.const(1)),
+                    ),
+                  ],
+                ),
+              ],
+            ),
+            inc('ky', i32.const(1)),
+          ),
+          inc('ox', i32.const(1)),
+        ),
+        inc('oy', i32.const(1)),
+      ),
+      inc('n', i32.const(1)),
+    ),
+  ];
+}
+
+/** `unfold2d_<t>(x, patches, geometry…)`: every patch element written. */
+function unfold2d(t: Lanes): Wat {
+  return func({
+    name: `unfold2d_${t.scalar}`,
+    exportAs: `unfold2d_${t.scalar}`,
+    params: { x: 'i32', patches: 'i32', ...GEOMETRY },
+    locals: LOCALS,
+    body: [set('p', get('patches')), ...walk(t, copyRun(t), zeroRun(t))],
+  });
+}
+
+/** `fold2d_<t>(patches, dx, geometry…)`: dx = 0, then every patch added back (dx is the walk's `x`). */
+function fold2d(t: Lanes): Wat {
+  return func({
+    name: `fold2d_${t.scalar}`,
+    exportAs: `fold2d_${t.scalar}`,
+    params: { patches: 'i32', x: 'i32', ...GEOMETRY },
+    locals: LOCALS,
+    body: [
+      // dx = 0 (+0 everywhere, as fill(0)), as one run from its start
+      set(
+        'len',
+        i32.shl(
+          i32.mul(i32.mul(get('batch'), get('height')), i32.mul(get('width'), get('channels'))),
+          i32.const(t.shift),
+        ),
+      ),
+      set('p', get('x')),
+      ...zeroRun(t),
+      set('p', get('patches')),
+      ...walk(t, addRun(t), []),
+    ],
+  });
+}
+
+export function convKernels(t: Lanes): Wat[] {
+  return [unfold2d(t), fold2d(t)];
+}

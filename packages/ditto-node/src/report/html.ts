@@ -60,6 +60,7 @@ th, td { text-align: right; padding: 4px 8px; border-bottom: 1px solid var(--lin
 th:first-child, td:first-child { text-align: left; }
 th { font-weight: 600; color: var(--muted); font-size: 12px; }
 table.pairs td, table.pairs th { white-space: normal; }
+td.spread { white-space: normal; min-width: 10em; }
 .scroll { overflow-x: auto; }
 figure { margin: 8px 0 14px; overflow-x: auto; }
 figure svg { max-width: 100%; height: auto; }
@@ -193,6 +194,7 @@ function metricSection(metric: string, runs: readonly ReportRun[], comparison: C
 
 function statisticsTable(rows: readonly { label: string; summary: MetricSummary }[]): string {
   const pct = Math.round(rows[0].summary.description.confidence * 100);
+  const SPREAD_COLUMN = 5; // in cells: n, mean, std, sem, median, spread, …
   const description = rows.map(({ label, summary: m }) => {
     const d = m.description;
     const cells = [
@@ -206,7 +208,10 @@ function statisticsTable(rows: readonly { label: string; summary: MetricSummary 
       num(d.min),
       num(d.max),
     ];
-    return `<tr><td>${esc(label)}</td>${cells.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`;
+    // The spread cell ("IQR … (Q1–Q3 …–…)") may wrap: unwrapped it pushed min and max off a laptop's width.
+    const cell = (c: unknown, i: number) =>
+      `<td${i === SPREAD_COLUMN ? ' class="spread"' : ''}>${esc(String(c))}</td>`;
+    return `<tr><td>${esc(label)}</td>${cells.map(cell).join('')}</tr>`;
   });
   const intervals = rows.map(({ label, summary: m }) => {
     const { ci } = m.description;

@@ -6,6 +6,7 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERSION } from '../packages/ditto/src/version.js';
 import {
   type CommandIO,
   exportCommand,
@@ -166,7 +167,8 @@ describe('older databases', () => {
         seed TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('ok', 'failed')), metrics TEXT, weights_hash TEXT,
         error TEXT, milliseconds REAL NOT NULL, backend TEXT NOT NULL, finished_at TEXT NOT NULL, PRIMARY KEY (run_id, idx));`);
     const environment = JSON.stringify({
-      dittoVersion: '0.1.0',
+      // This version's: the refusal under test is the missing module hash, not the version.
+      dittoVersion: VERSION,
       runtime: 'node',
       runtimeVersion: '20',
       platform: 'linux',

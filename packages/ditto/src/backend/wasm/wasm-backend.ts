@@ -657,34 +657,48 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     return [batch * height * width * channels, batch * outH * outW * kh * kw * channels];
   }
 
-  function unfold2d(x: FloatArray, patches: FloatArray, geometry: readonly number[]): void {
-    const [image, count] = unfoldSizes(geometry);
-    const fits = !(small && count < SMALL_ELEMENTS) && x.length === image && patches.length === count;
-    const kind = fits ? kindOf(x, patches) : undefined;
-    const at = kind && arena.place(x.length * bytesOf(kind), patches.length * bytesOf(kind));
+  /**
+   * Unfold (image → patches) and fold (patches → image) are one copy in opposite directions: the
+   * input goes into the arena, the kernel writes the output, the output comes back.
+   */
+  function windowCopy(
+    input: FloatArray,
+    output: FloatArray,
+    sizes: readonly [input: number, output: number],
+    geometry: readonly number[],
+    reference: (input: FloatArray, output: FloatArray, geometry: readonly number[]) => void,
+    kernels: { f32: (...args: number[]) => void; f64: (...args: number[]) => void },
+  ): void {
+    const fits =
+      !(small && Math.max(...sizes) < SMALL_ELEMENTS) &&
+      input.length === sizes[0] &&
+      output.length === sizes[1];
+    const kind = fits ? kindOf(input, output) : undefined;
+    const at = kind && arena.place(input.length * bytesOf(kind), output.length * bytesOf(kind));
     if (!kind || !at) {
-      unfold2dKernel.reference(x, patches, geometry);
+      reference(input, output, geometry);
       return;
     }
-    const [px, pp] = at;
-    arena.write(px, x);
-    (kind === 'f32' ? wasm.unfold2d_f32 : wasm.unfold2d_f64)(px, pp, ...(geometry as Fourteen));
-    arena.read(pp, patches);
+    const [pin, pout] = at;
+    arena.write(pin, input);
+    kernels[kind](pin, pout, ...(geometry as Fourteen));
+    arena.read(pout, output);
+  }
+
+  function unfold2d(x: FloatArray, patches: FloatArray, geometry: readonly number[]): void {
+    const [image, count] = unfoldSizes(geometry);
+    windowCopy(x, patches, [image, count], geometry, unfold2dKernel.reference, {
+      f32: wasm.unfold2d_f32,
+      f64: wasm.unfold2d_f64,
+    });
   }
 
   function fold2d(patches: FloatArray, dx: FloatArray, geometry: readonly number[]): void {
     const [image, count] = unfoldSizes(geometry);
-    const fits = !(small && count < SMALL_ELEMENTS) && dx.length === image && patches.length === count;
-    const kind = fits ? kindOf(patches, dx) : undefined;
-    const at = kind && arena.place(patches.length * bytesOf(kind), dx.length * bytesOf(kind));
-    if (!kind || !at) {
-      fold2dKernel.reference(patches, dx, geometry);
-      return;
-    }
-    const [pp, pdx] = at;
-    arena.write(pp, patches);
-    (kind === 'f32' ? wasm.fold2d_f32 : wasm.fold2d_f64)(pp, pdx, ...(geometry as Fourteen));
-    arena.read(pdx, dx);
+    windowCopy(patches, dx, [count, image], geometry, fold2dKernel.reference, {
+      f32: wasm.fold2d_f32,
+      f64: wasm.fold2d_f64,
+    });
   }
 
   return {

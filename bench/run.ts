@@ -25,7 +25,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { VERSION } from '../packages/ditto/src/version.js';
-import { mlpFlopsPerSample, tutorialFlopsPerFit } from './lib/flops.js';
+import {
+  cnnMatmulFlopsPerSample,
+  lstmGateValuesPerSample,
+  lstmMatmulFlopsPerSample,
+  mlpFlopsPerSample,
+  tutorialFlopsPerFit,
+} from './lib/flops.js';
 import type { Summary } from './lib/summary.js';
 import { cnnData, lstmData, mlpData, planFor, textData } from './lib/workloads.js';
 
@@ -284,6 +290,8 @@ interface Peaks {
     js: { forward: number; weightGrad: number };
     wasm: { forward: number; weightGrad: number } | null;
   };
+  /** ns per value of the wasm backend's gate functions and their gradients. */
+  gateNs?: Record<'sigmoid' | 'tanh', { value: number; gradient: number }> | null;
 }
 
 /**
@@ -321,11 +329,29 @@ function bounds(rows: Row[], raw: Record<string, unknown>, cores: number) {
     (s) => s.median,
     (a, b) => a < b,
   );
-  const rate = bestOf(
-    'b',
-    (s) => s.median,
-    (a, b) => a > b,
-  );
+  const fastest = (workload: string) =>
+    bestOf(
+      workload,
+      (s) => s.median,
+      (a, b) => a > b,
+    );
+  const rate = fastest('b');
+  // (c): the matrix products at the SIMD peak, plus the gate functions at ditto's own measured
+  // cost per value (forward and gradient); (d): its matrix products at the SIMD peak.
+  const lstmMatmulSeconds = simd ? lstmMatmulFlopsPerSample() / (simd * 1e9) : null;
+  const gates = lstmGateValuesPerSample();
+  const g = peaks.gateNs;
+  const lstmGateSeconds = g
+    ? (gates.sigmoid * (g.sigmoid.value + g.sigmoid.gradient) +
+        gates.tanh * (g.tanh.value + g.tanh.gradient)) *
+      1e-9
+    : null;
+  const lstmMatmulBound = lstmMatmulSeconds ? 1 / lstmMatmulSeconds : null;
+  const lstmBound =
+    lstmMatmulSeconds !== null && lstmGateSeconds !== null ? 1 / (lstmMatmulSeconds + lstmGateSeconds) : null;
+  const cnnBound = simd ? (simd * 1e9) / cnnMatmulFlopsPerSample() : null;
+  const lstmRate = fastest('c');
+  const cnnRate = fastest('d');
   const result = {
     bestScalarGflops: scalar,
     bestSimdGflops: simd,
@@ -338,7 +364,15 @@ function bounds(rows: Row[], raw: Record<string, unknown>, cores: number) {
     mlpBoundSamplesPerSecondAllCores: sampleBound === null ? null : sampleBound * cores,
     mlpDittoSamplesPerSecond: rate,
     mlpFractionOfBound1Core: rate === null || sampleBound === null ? null : rate / sampleBound,
+    lstmMatmulFlopsPerSample: lstmMatmulFlopsPerSample(),
+    lstmMatmulBoundSamplesPerSecond1Core: lstmMatmulBound,
+    lstmBoundSamplesPerSecond1Core: lstmBound,
+    lstmDittoSamplesPerSecond: lstmRate,
+    cnnMatmulFlopsPerSample: cnnMatmulFlopsPerSample(),
+    cnnBoundSamplesPerSecond1Core: cnnBound,
+    cnnDittoSamplesPerSecond: cnnRate,
   };
+  const perSecond = (x: number | null) => (x === null ? '—' : Math.round(x).toLocaleString('en-US'));
   const pct = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(0)} %`);
   const text = [
     '',
@@ -349,6 +383,10 @@ function bounds(rows: Row[], raw: Record<string, unknown>, cores: number) {
     `  (b) ${Math.round(sampleFlops).toLocaleString('en-US')} flops per sample → ` +
       `${sampleBound === null ? '—' : Math.round(sampleBound).toLocaleString('en-US')} samples/s at the SIMD peak on one core; ` +
       `ditto ${rate === null ? '—' : Math.round(rate).toLocaleString('en-US')} = ${pct(result.mlpFractionOfBound1Core)} of it`,
+    `  (c) ${lstmMatmulFlopsPerSample().toLocaleString('en-US')} matmul flops per sample → ${perSecond(lstmMatmulBound)} samples/s; ` +
+      `with the gate functions at ${g ? `σ ${g.sigmoid.value.toFixed(1)}+${g.sigmoid.gradient.toFixed(1)}, tanh ${g.tanh.value.toFixed(1)}+${g.tanh.gradient.toFixed(1)} ns per value` : '—'} ` +
+      `→ ${perSecond(lstmBound)} samples/s; ditto ${perSecond(lstmRate)}`,
+    `  (d) ${cnnMatmulFlopsPerSample().toLocaleString('en-US')} matmul flops per sample → ${perSecond(cnnBound)} samples/s; ditto ${perSecond(cnnRate)}`,
   ].join('\n');
   return { bounds: result, text };
 }

@@ -100,6 +100,28 @@ function matmulRate(backend: Backend, m: number, k: number, n: number, transpose
   return (2 * m * k * n) / seconds / 1e9;
 }
 
+/**
+ * Nanoseconds per value of a gate function and of its gradient on `backend`, over 2,048 float32
+ * values (one LSTM gate's batch of 64 × 32) spread over the functions' working range.
+ */
+function gateNs(backend: Backend, op: 'sigmoid' | 'tanh'): { value: number; gradient: number } {
+  const n = 2048;
+  const x = new Float32Array(n).map((_, i) => ((i * 7919) % 2000) / 250 - 4);
+  const dy = new Float32Array(n).fill(1);
+  const out = new Float32Array(n);
+  const rounds = 200;
+  const per = (fn: () => void) =>
+    (best(() => {
+      for (let r = 0; r < rounds; r++) fn();
+    }, 10) /
+      (rounds * n)) *
+    1e9;
+  return {
+    value: per(() => backend.unary(op, x, out, 0)),
+    gradient: per(() => backend.unaryBackward(op, x, dy, out, 0)),
+  };
+}
+
 const wasm = registerWasmBackend();
 const previous = getBackend().name;
 let wasmBackend: Backend | null = null;
@@ -123,5 +145,7 @@ const result = {
         }
       : null,
   },
+  // What bounds (c) beside its matrix products: the contract's gate functions, as ditto computes them.
+  gateNs: wasmBackend ? { sigmoid: gateNs(wasmBackend, 'sigmoid'), tanh: gateNs(wasmBackend, 'tanh') } : null,
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,15 +1,19 @@
 /** Activation functions by name, as Keras accepts them in `Dense({ activation })` and `Activation`. */
+import type { UnaryOp } from '../numeric/elementwise.js';
 import * as ops from '../tensor/ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { describe, didYouMean } from '../validate/index.js';
 
 export type ActivationFn = (x: Tensor) => Tensor;
 
+const leakyRelu: ActivationFn = (x) => ops.leakyRelu(x);
+const elu: ActivationFn = (x) => ops.elu(x);
+
 const ACTIVATIONS: Record<string, ActivationFn> = {
   linear: ops.linear,
   relu: ops.relu,
-  leakyRelu: (x) => ops.leakyRelu(x),
-  elu: (x) => ops.elu(x),
+  leakyRelu,
+  elu,
   selu: ops.selu,
   sigmoid: ops.sigmoid,
   hardSigmoid: ops.hardSigmoid,
@@ -63,4 +67,35 @@ export function getActivation(activation: string | ActivationFn | null | undefin
     );
   }
   return { name, fn };
+}
+
+/** A unary op with its alpha: what an elementwise activation computes, for fused kernels. */
+export interface UnaryActivation {
+  op: UnaryOp;
+  alpha: number;
+}
+
+/** The built-in activations that are one unary op (by function identity, so a user's own is never taken for one). */
+const UNARY_ACTIVATIONS = new Map<ActivationFn, UnaryActivation>([
+  [ops.linear, { op: 'linear', alpha: 1 }],
+  [ops.relu, { op: 'relu', alpha: 1 }],
+  [leakyRelu, { op: 'leakyRelu', alpha: 0.2 }],
+  [elu, { op: 'elu', alpha: 1 }],
+  [ops.selu, { op: 'selu', alpha: 1 }],
+  [ops.sigmoid, { op: 'sigmoid', alpha: 1 }],
+  [ops.hardSigmoid, { op: 'hardSigmoid', alpha: 1 }],
+  [ops.tanh, { op: 'tanh', alpha: 1 }],
+  [ops.softplus, { op: 'softplus', alpha: 1 }],
+  [ops.softsign, { op: 'softsign', alpha: 1 }],
+  [ops.swish, { op: 'swish', alpha: 1 }],
+  [ops.gelu, { op: 'gelu', alpha: 1 }],
+  [ops.exp, { op: 'exp', alpha: 1 }],
+]);
+
+/**
+ * The unary op (and alpha, as `ops.unary` defaults it) that an activation function is, or
+ * undefined for softmax, logSoftmax and functions of the user's own.
+ */
+export function unaryActivation(fn: ActivationFn): UnaryActivation | undefined {
+  return UNARY_ACTIVATIONS.get(fn);
 }

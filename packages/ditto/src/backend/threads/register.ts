@@ -3,6 +3,7 @@
  * controls: `setThreads`, `getThreads`, `shutdownThreads`, `threadsReady`.
  */
 import { registerBackend } from '../registry.js';
+import { registerLstmCellWasm } from '../wasm/lstm-cell.js';
 import { wasmSimdSupported } from '../wasm/wasm-module.js';
 import {
   createThreadedBackend,
@@ -36,6 +37,8 @@ export function registerThreadsBackend(options: ThreadedBackendOptions = {}): bo
   if (!wasmSimdSupported()) return false;
   registered = createThreadedBackend(options);
   registerBackend(registered);
+  // The fused LSTM cell is single-threaded WebAssembly here too (one batch of cells is small work).
+  registerLstmCellWasm(registered.name);
   return true;
 }
 

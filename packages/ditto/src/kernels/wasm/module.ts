@@ -14,6 +14,7 @@ import { binary } from './binary.js';
 import { convKernels } from './conv.js';
 import { elementaryFunctions } from './elementary.js';
 import { ELEMENT_TYPES } from './lanes.js';
+import { lstmKernels } from './lstm.js';
 import { matmul } from './matmul.js';
 import { poolingKernels } from './pooling.js';
 import { reduce } from './reduce.js';
@@ -38,6 +39,7 @@ export function kernelModuleText(): string {
     ...ELEMENT_TYPES.flatMap(rowKernels),
     ...ELEMENT_TYPES.flatMap(poolingKernels),
     ...ELEMENT_TYPES.flatMap(convKernels),
+    ...ELEMENT_TYPES.flatMap(lstmKernels),
   ];
   return `;; Generated from packages/ditto/src/kernels/wasm/ by scripts/build-wasm.ts: do not edit.\n(module\n${parts
     .map((p) => `  ${p}`)

@@ -2,9 +2,10 @@ import type { Initializer } from '../../initializers/initializer.js';
 import type { Key } from '../../random/index.js';
 import type { DType, FloatArray } from '../../tensor/dtype.js';
 import * as ops from '../../tensor/ops/index.js';
+import { type CellActivation, lstmCell } from '../../tensor/ops/lstm-cell.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { checkBoolean, checkOptions, optionNames } from '../../validate/index.js';
-import { type ActivationFn, getActivation } from '../activations.js';
+import { type ActivationFn, getActivation, unaryActivation } from '../activations.js';
 import { RECURRENT_OPTIONS, RecurrentLayer, type RecurrentOptions, type StepContext } from './recurrent.js';
 
 export interface LSTMOptions extends RecurrentOptions {
@@ -81,12 +82,25 @@ export class LSTM extends RecurrentLayer {
     const previous = context.recurrentMask ? ops.mul(h, context.recurrentMask) : h;
     let z = ops.add(ops.matmul(x, this.kernel.value), ops.matmul(previous, this.recurrentKernel.value));
     if (this.biasVar) z = ops.add(z, this.biasVar.value);
+    const fused = this.fusedActivations();
+    if (fused) return lstmCell(z, c, fused.gate, fused.activation);
     const [zi, zf, zc, zo] = ops.split(z, 4, 1);
     const sigma = this.recurrentActivation.fn;
     const act = this.resolved.activation.fn;
     const cNext = ops.add(ops.mul(sigma(zf), c), ops.mul(sigma(zi), act(zc)));
     const hNext = ops.mul(sigma(zo), act(cNext));
     return [hNext, cNext];
+  }
+
+  /**
+   * Both activations as unary ops, when they are (every built-in one but softmax and logSoftmax):
+   * the step is then one fused cell op (tensor/ops/lstm-cell.ts), otherwise the chain of ops it
+   * stands for — the same bits either way, the chain only slower.
+   */
+  private fusedActivations(): { gate: CellActivation; activation: CellActivation } | undefined {
+    const gate = unaryActivation(this.recurrentActivation.fn);
+    const activation = unaryActivation(this.resolved.activation.fn);
+    return gate && activation ? { gate, activation } : undefined;
   }
 
   override getConfig(): Record<string, unknown> {

@@ -291,6 +291,52 @@ describe('permutation (Fisher–Yates)', () => {
   });
 });
 
+/** The rejection method written out on a fixed prefix of bits(key, ∞): the specification of nextBelow. */
+function referenceBelow(words: Uint32Array, cursor: { at: number }, range: number): number {
+  const limit = 2 ** 32 - (2 ** 32 % range);
+  for (;;) {
+    const word = words[cursor.at++];
+    if (word === undefined) throw new Error('reference: the word prefix is too short');
+    if (word < limit) return word % range;
+  }
+}
+
+describe('permutation and randint against the rejection method on bits(key, m)', () => {
+  it('permutation: Fisher–Yates reading the words in order, for sizes 0–70 and 1000 on 40 keys each', () => {
+    for (const n of [...Array.from({ length: 71 }, (_, i) => i), 1000]) {
+      for (let k = 0; k < 40; k++) {
+        const source = foldIn(key(2026), n * 1000 + k);
+        const words = bits(source, 2 * n + 64);
+        const cursor = { at: 0 };
+        const expected = Array.from({ length: n }, (_, i) => i);
+        for (let i = n - 1; i >= 1; i--) {
+          const j = referenceBelow(words, cursor, i + 1);
+          [expected[i], expected[j]] = [expected[j], expected[i]];
+        }
+        expect(Array.from(permutation(source, n))).toEqual(expected);
+      }
+    }
+  });
+  it('randint: ranges that reject often (2^31 + 1, 3·2^30, 2^32 − 1) and rarely (7, 2^31)', () => {
+    const ranges: Array<[number, number]> = [
+      [-(2 ** 31), 1],
+      [-(2 ** 31), 2 ** 30],
+      [-(2 ** 31), 2 ** 31 - 1],
+      [0, 7],
+      [-(2 ** 30), 2 ** 30],
+    ];
+    for (const [low, high] of ranges) {
+      for (let k = 0; k < 20; k++) {
+        const source = foldIn(key(7), k);
+        const words = bits(source, 2000);
+        const cursor = { at: 0 };
+        const expected = Array.from({ length: 300 }, () => low + referenceBelow(words, cursor, high - low));
+        expect(Array.from(randint(source, 300, low, high))).toEqual(expected);
+      }
+    }
+  });
+});
+
 describe('argument checks', () => {
   it('name the bad value', () => {
     expect(() => bernoulli(key(0), 3, 1.5)).toThrow('1.5');

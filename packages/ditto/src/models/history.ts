@@ -10,10 +10,10 @@ export class History {
   /** Records one epoch's logs. */
   record(epoch: number, logs: Readonly<Record<string, number>>): void {
     this.epoch.push(epoch);
-    for (const [name, value] of Object.entries(logs)) {
-      const series = this.history[name] ?? [];
-      series.push(value);
-      this.history[name] = series;
+    for (const name of Object.keys(logs)) {
+      const series = this.history[name];
+      if (series === undefined) this.history[name] = [logs[name]];
+      else series.push(logs[name]);
     }
   }
 }

@@ -44,8 +44,8 @@ import {
   toSampleWeights,
   toTensors,
 } from './batch-data.js';
-import { BatchRows } from './batch-rows.js';
 import { type CompiledOutput, compileOutputs, type OutputSettings } from './compile-outputs.js';
+import { FitBatches, type StepBatch } from './fit-batches.js';
 import { buildGraph, type Graph, runGraph } from './graph.js';
 import { History } from './history.js';
 import { type InputData, rowRange } from './inputs.js';
@@ -184,13 +184,6 @@ function isBatchSource(x: unknown): x is BatchSource {
     return false;
   }
   return Symbol.asyncIterator in x || Symbol.iterator in x;
-}
-
-/** The batch tensors of one step: one per input, one per output, and the sample weights if any. */
-interface StepBatch {
-  readonly xs: readonly Tensor[];
-  readonly ys: readonly Tensor[];
-  readonly weights: Tensor | undefined;
 }
 
 /**
@@ -531,43 +524,34 @@ export class Model {
     return this.stepResults(losses, predictions);
   }
 
-  /** Runs fit's step on a batch; returns its losses and the predictions' buffers. */
+  /**
+   * Runs fit's step on a batch; returns the step's results (the losses, then the predictions:
+   * PassLogs.update reads them), valid until the model's next step.
+   */
   private runTrainStep(
-    batch: StepBatch,
     stepKey: string,
-    trainable: readonly Variable[],
-  ): { losses: number[]; predictions: readonly Buffer[] } {
-    const results = this.traceCache().run('fit', stepKey, this.stepInputs(batch), () =>
-      this.trainStep(batch, trainable),
-    );
+    inputs: readonly Buffer[],
+    step: () => readonly Buffer[],
+  ): readonly Buffer[] {
+    const results = this.traceCache().run('fit', stepKey, inputs, step);
     this.position.step++;
-    return this.splitResults(results);
+    return results;
   }
 
   /** Runs evaluate's step on a batch (no gradient); returns its losses and predictions. */
-  private runTestStep(batch: StepBatch): { losses: number[]; predictions: readonly Buffer[] } {
+  private runTestStep(batch: StepBatch): readonly Buffer[] {
     const rows = batch.xs[0].shape[0];
-    const results = noGrad(() =>
+    return noGrad(() =>
       this.traceCache().run('evaluate', this.stepKey('evaluate', batch, rows), this.stepInputs(batch), () => {
         const predictions = this.forward(batch.xs, false);
         return this.stepResults(this.lossesOf(batch, predictions), predictions);
       }),
     );
-    return this.splitResults(results);
   }
 
-  private splitResults(results: readonly Buffer[]): { losses: number[]; predictions: readonly Buffer[] } {
-    const outputs = this.outputNames.length;
-    const lossCount = outputs > 1 ? outputs + 1 : 1;
-    return {
-      losses: results.slice(0, lossCount).map((b) => b[0]),
-      predictions: results.slice(lossCount),
-    };
-  }
-
-  private predictionTensors(predictions: readonly Buffer[], rows: number): () => Tensor[] {
-    const shapes = this.outputShapes();
-    return () => predictions.map((p, k) => new Tensor(p as FloatArray, [rows, ...shapes[k]]));
+  /** The running means of a new pass (an epoch, an evaluation, one batch). */
+  private newPass(): PassLogs {
+    return new PassLogs(this, () => this.outputShapes());
   }
 
   // ——— fit ———
@@ -647,24 +631,30 @@ export class Model {
     return { fitKey, firstEpoch, history, callbacks };
   }
 
-  /** Ends an epoch: validation, callbacks, history. */
-  private async endEpoch(
+  /**
+   * Ends an epoch: validation, callbacks, history. Returns a promise only when there are callbacks
+   * to wait for: without, an epoch ends without a microtask (a small model's epoch is a few µs).
+   */
+  private endEpoch(
     epoch: number,
     pass: PassLogs,
     validation: StepBatch | null,
     batchSize: number,
     callbacks: readonly Callback[],
     history: History,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const logs = pass.result();
     if (validation) {
       const v = this.evaluateBatches(validation, batchSize);
       for (const [name, value] of Object.entries(v)) logs[`val_${name}`] = value;
     }
     this.position.epoch = epoch + 1;
-    if (callbacks.length > 0) await runHooks(callbacks, (cb) => cb.onEpochEnd?.(epoch, logs));
     // After the callbacks, as Keras's History (the last callback): it keeps what they add (learning_rate).
-    history.record(epoch, logs);
+    if (callbacks.length === 0) {
+      history.record(epoch, logs);
+      return undefined;
+    }
+    return runHooks(callbacks, (cb) => cb.onEpochEnd?.(epoch, logs)).then(() => history.record(epoch, logs));
   }
 
   private async fitArrays(x: ModelData, y: ModelData, options: FitOptions): Promise<History> {
@@ -713,11 +703,10 @@ export class Model {
     const identity = Int32Array.from({ length: n }, (_, i) => i);
     // Every step runs through the engine: traced on its first two runs per batch shape, replayed
     // afterwards (src/engine); batches are gathered into arrays reused by every step.
-    const sources = [...xs, ...ys, ...(weights ? [weights] : [])];
-    const rows = sources.map((t) => new BatchRows(t));
     const trainable = this.trainableVariables;
     const trainableKey = `:${trainable.map((v) => v.name).join(',')}`;
     const whole: StepBatch = { xs, ys, weights };
+    const batches = new FitBatches(whole, (batch) => () => this.trainStep(batch, trainable));
     const stepKeys = new Map<number, string>();
     // Without callbacks there is nothing to await: a microtask per hook would cost more than a
     // small model's step.
@@ -725,7 +714,7 @@ export class Model {
     for (let epoch = firstEpoch; epoch < settings.epochs && !this.stopTraining; epoch++) {
       if (hooks) await runHooks(callbacks, (cb) => cb.onEpochBegin?.(epoch, {}));
       const order = shuffle ? permutation(foldIn(fitKey, epoch), n) : identity;
-      const pass = new PassLogs(this);
+      const pass = this.newPass();
       for (let step = 0; step < steps && !this.stopTraining; step++) {
         if (hooks) await runHooks(callbacks, (cb) => cb.onBatchBegin?.(step, {}));
         const start = step * batchSize;
@@ -736,23 +725,16 @@ export class Model {
           stepKeys.set(end - start, stepKey);
         }
         // A replayed step's batch is gathered straight into its input slots.
-        const slots = this.traceCache().replayInputs(stepKey);
-        const gathered = rows.map((r, i) =>
-          r.gather(order, start, end, slots?.[i] as FloatArray | undefined),
-        );
-        const batch: StepBatch = {
-          xs: gathered.slice(0, xs.length),
-          ys: gathered.slice(xs.length, xs.length + ys.length),
-          weights: weights ? gathered[gathered.length - 1] : undefined,
-        };
-        const { losses, predictions } = this.runTrainStep(batch, stepKey, trainable);
-        pass.update(losses, end - start, batch.ys, this.predictionTensors(predictions, end - start));
+        const gathered = batches.gather(order, start, end, this.traceCache().replayInputs(stepKey));
+        const results = this.runTrainStep(stepKey, gathered.inputs, gathered.step);
+        pass.update(results, end - start, gathered.batch.ys);
         if (hooks) {
           const batchLogs = pass.result();
           await runHooks(callbacks, (cb) => cb.onBatchEnd?.(step, batchLogs));
         }
       }
-      await this.endEpoch(epoch, pass, validation, batchSize, callbacks, history);
+      const ended = this.endEpoch(epoch, pass, validation, batchSize, callbacks, history);
+      if (ended) await ended;
     }
     await runHooks(callbacks, (cb) => cb.onTrainEnd?.({}));
     return history;
@@ -795,7 +777,7 @@ export class Model {
     for (let epoch = firstEpoch; epoch < settings.epochs && !this.stopTraining; epoch++) {
       if (hooks) await runHooks(callbacks, (cb) => cb.onEpochBegin?.(epoch, {}));
       const iterator = shared ?? open();
-      const pass = new PassLogs(this);
+      const pass = this.newPass();
       for (let step = 0; stepsPerEpoch === undefined || step < stepsPerEpoch; step++) {
         if (this.stopTraining) break;
         const next = await iterator.next();
@@ -816,18 +798,19 @@ export class Model {
         if (hooks) await runHooks(callbacks, (cb) => cb.onBatchBegin?.(step, {}));
         const batch = this.batchOf(next.value, `fit: batch ${step} of epoch ${epoch}`, options.classWeight);
         const rows = batch.xs[0].shape[0];
-        const { losses, predictions } = this.runTrainStep(
-          batch,
+        const results = this.runTrainStep(
           this.stepKey('fit', batch, rows, trainableKey),
-          trainable,
+          this.stepInputs(batch),
+          () => this.trainStep(batch, trainable),
         );
-        pass.update(losses, rows, batch.ys, this.predictionTensors(predictions, rows));
+        pass.update(results, rows, batch.ys);
         if (hooks) {
           const batchLogs = pass.result();
           await runHooks(callbacks, (cb) => cb.onBatchEnd?.(step, batchLogs));
         }
       }
-      await this.endEpoch(epoch, pass, validation, validationBatch, callbacks, history);
+      const ended = this.endEpoch(epoch, pass, validation, validationBatch, callbacks, history);
+      if (ended) await ended;
     }
     await runHooks(callbacks, (cb) => cb.onTrainEnd?.({}));
     return history;
@@ -861,9 +844,11 @@ export class Model {
     const trainable = this.trainableVariables;
     const rows = batch.xs[0].shape[0];
     const stepKey = this.stepKey('fit', batch, rows, `:${trainable.map((v) => v.name).join(',')}`);
-    const { losses, predictions } = this.runTrainStep(batch, stepKey, trainable);
-    const pass = new PassLogs(this);
-    pass.update(losses, rows, batch.ys, this.predictionTensors(predictions, rows));
+    const results = this.runTrainStep(stepKey, this.stepInputs(batch), () =>
+      this.trainStep(batch, trainable),
+    );
+    const pass = this.newPass();
+    pass.update(results, rows, batch.ys);
     return batchResult(pass.result(), options.returnDict ?? false);
   }
 
@@ -877,10 +862,9 @@ export class Model {
    */
   testOnBatch(x: ModelData, y: ModelData, options: BatchOptions = {}): number | number[] | Logs {
     const batch = this.onBatch('testOnBatch', x, y, options);
-    const { losses, predictions } = this.runTestStep(batch);
-    const pass = new PassLogs(this);
-    const rows = batch.xs[0].shape[0];
-    pass.update(losses, rows, batch.ys, this.predictionTensors(predictions, rows));
+    const results = this.runTestStep(batch);
+    const pass = this.newPass();
+    pass.update(results, batch.xs[0].shape[0], batch.ys);
     return batchResult(pass.result(), options.returnDict ?? false);
   }
 
@@ -1002,7 +986,7 @@ export class Model {
 
   private evaluateBatches(data: StepBatch, batchSize: number): Logs {
     this.requireCompiled('evaluate');
-    const pass = new PassLogs(this);
+    const pass = this.newPass();
     const n = data.xs[0].shape[0];
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
@@ -1014,8 +998,7 @@ export class Model {
       };
       // Traced and replayed like fit's steps (the loss and penalties too); metrics read the
       // predictions afterwards, as in fit.
-      const { losses, predictions } = this.runTestStep(batch);
-      pass.update(losses, end - start, batch.ys, this.predictionTensors(predictions, end - start));
+      pass.update(this.runTestStep(batch), end - start, batch.ys);
     }
     return pass.result();
   }

@@ -186,10 +186,16 @@ export function nextBelow(stream: KeyStream, range: number): number {
   if (!Number.isInteger(range) || range < 1 || range > TWO_32) {
     throw new Error(`random.nextBelow: range must be an integer in [1, 2^32], got ${describe(range)}`);
   }
-  const limit = TWO_32 - (TWO_32 % range);
+  return below(stream, range);
+}
+
+/** {@link nextBelow} for a range already checked. */
+function below(stream: KeyStream, range: number): number {
   for (;;) {
     const word = stream.next();
-    if (word < limit) return word % range;
+    // The rejected words are the top 2^32 mod range < range of them: a word below 2^32 − range is
+    // accepted without computing that remainder (a floating-point modulo, the slow part).
+    if (word < TWO_32 - range || word < TWO_32 - (TWO_32 % range)) return word % range;
   }
 }
 
@@ -220,7 +226,7 @@ export function randint(source: Key, n: number, low: number, high: number): Int3
   const range = high - low;
   const stream = new KeyStream(source, n + 8);
   const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = low + nextBelow(stream, range);
+  for (let i = 0; i < n; i++) out[i] = low + below(stream, range);
   return out;
 }
 
@@ -240,9 +246,11 @@ export function permutation(source: Key, n: number): Int32Array {
   if (n > 2 ** 31) throw new Error(`random.permutation: n must be at most 2^31, got ${describe(n)}`);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
-  const stream = new KeyStream(source, n + 8);
+  // Without a rejection (at most i + 1 of 2^32 words for range i + 1) the shuffle reads n − 1
+  // words: the first block holds exactly those.
+  const stream = new KeyStream(source, Math.max(n - 1, 1));
   for (let i = n - 1; i >= 1; i--) {
-    const j = nextBelow(stream, i + 1);
+    const j = below(stream, i + 1);
     const t = out[i];
     out[i] = out[j];
     out[j] = t;

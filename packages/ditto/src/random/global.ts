@@ -12,8 +12,8 @@
 import { checkObject, checkSeed } from '../validate/arguments.js';
 import { didYouMean } from '../validate/suggest.js';
 import { describe } from './check.js';
-import { foldIn, type Key, type Seed } from './key.js';
-import { SEED_SOURCES, type SeedSource, sourceKey } from './sources.js';
+import { foldIn, type Key, key, type Seed } from './key.js';
+import { SEED_SOURCES, type SeedSource, SOURCE_IDS } from './sources.js';
 
 export { SEED_SOURCES, type SeedSource } from './sources.js';
 
@@ -45,7 +45,9 @@ let drawn = false;
 let counters = zeroCounters();
 
 function zeroCounters(): Record<SeedSource, number> {
-  return Object.fromEntries(SEED_SOURCES.map((s) => [s, 0])) as Record<SeedSource, number>;
+  const zeros = {} as Record<SeedSource, number>;
+  for (const source of SEED_SOURCES) zeros[source] = 0;
+  return zeros;
 }
 
 function isAssignment(value: Seed | SeedAssignment): value is SeedAssignment {
@@ -92,9 +94,15 @@ function resolve(
 }
 
 function rootsOf(base: Seed, overrides: Partial<Record<SeedSource, Seed>>): Record<SeedSource, Key> {
-  return Object.fromEntries(
-    SEED_SOURCES.map((source) => [source, sourceKey(overrides[source] ?? base, source)]),
-  ) as Record<SeedSource, Key>;
+  // sourceKey(seed, source) for each source, with key(base) made once (a seed's conversion to 64
+  // bits takes BigInt arithmetic, the slow part of setSeed).
+  const baseKey = key(base);
+  const roots = {} as Record<SeedSource, Key>;
+  for (const source of SEED_SOURCES) {
+    const own = overrides[source];
+    roots[source] = foldIn(own === undefined ? baseKey : key(own), SOURCE_IDS[source]);
+  }
+  return roots;
 }
 
 /**

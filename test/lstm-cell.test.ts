@@ -107,17 +107,18 @@ describe('the wasm kernels give the reference kernels’ bits', () => {
                 dcPart: new ctor(n).fill(9),
                 dz: new ctor(4 * n).fill(9),
                 dc: new ctor(n).fill(9),
+                aux: new Float64Array(5 * n).fill(9),
               };
               const forward = impl === 'wasm' ? wasm.forward : lstmCellKernel.reference;
               const outputBackward =
                 impl === 'wasm' ? wasm.outputBackward : lstmCellOutputBackwardKernel.reference;
               const stateBackward =
                 impl === 'wasm' ? wasm.stateBackward : lstmCellStateBackwardKernel.reference;
-              forward(z, c, out.gates, out.cNext, out.actC, out.h, ...statics);
+              forward(z, c, out.gates, out.cNext, out.actC, out.h, out.aux, ...statics);
               const gh = values(ctor, n, 1000 + seed);
-              outputBackward(z, out.gates, out.cNext, out.actC, gh, out.dzo, out.dcPart, ...statics);
+              outputBackward(z, out.gates, out.cNext, out.actC, out.aux, gh, out.dzo, out.dcPart, ...statics);
               const gc = values(ctor, n, 2000 + seed);
-              stateBackward(z, c, out.gates, gc, out.dzo, out.dz, out.dc, ...statics);
+              stateBackward(z, c, out.gates, out.aux, gc, out.dzo, out.dz, out.dc, ...statics);
               return out;
             };
             const [w, r] = [run('wasm'), run('reference')];

@@ -51,28 +51,38 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
   const arena = new WasmArena(wasm.memory, wasm.heap_base.value as number);
 
   /**
-   * Runs `run` on copies of `inputs` in memory and copies `outputs` back; false (nothing done)
-   * when the call belongs to the reference.
+   * Runs `run` on copies of `inputs` in memory and copies `outputs` back; `aux` (float64 whatever
+   * the data's type) is an output of the forward and an input of the backward kernels. False
+   * (nothing done) when the call belongs to the reference.
    */
   function inWasm(
     cells: number,
     inputs: readonly FloatArray[],
     outputs: readonly FloatArray[],
+    aux: readonly [Float64Array],
     run: (kind: Kind, addresses: number[]) => void,
+    auxIsOutput = false,
   ): boolean {
     if (cells === 0 || (small && cells < SMALL_CELL)) return false;
     const kind = kindOf([...inputs, ...outputs]);
     if (!kind) return false;
     const bytes = kind === 'f32' ? 4 : 8;
-    const at = arena.place(...inputs.map((x) => x.length * bytes), ...outputs.map((x) => x.length * bytes));
+    const at = arena.place(
+      ...inputs.map((x) => x.length * bytes),
+      ...outputs.map((x) => x.length * bytes),
+      aux[0].length * 8,
+    );
     if (!at) return false;
     inputs.forEach((x, k) => {
       arena.write(at[k], x);
     });
+    const auxAt = at[inputs.length + outputs.length];
+    if (!auxIsOutput) arena.write(auxAt, aux[0]);
     run(kind, at);
     outputs.forEach((x, k) => {
       arena.read(at[inputs.length + k], x);
     });
+    if (auxIsOutput) arena.read(auxAt, aux[0]);
     return true;
   }
 
@@ -91,6 +101,7 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
     cNext: FloatArray,
     actC: FloatArray,
     h: FloatArray,
+    aux: Float64Array,
     units: number,
     gateOp: UnaryOp,
     gateAlpha: number,
@@ -100,24 +111,32 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
     const ran =
       fits(z, [c, cNext, actC, h], units) &&
       gates.length === z.length &&
-      inWasm(c.length, [z, c], [gates, cNext, actC, h], (kind, [pz, pc, pg, pn, pa, ph]) =>
-        (kind === 'f32' ? wasm.lstm_cell_f32 : wasm.lstm_cell_f64)(
-          pz,
-          pc,
-          pg,
-          pn,
-          pa,
-          ph,
-          c.length / units,
-          units,
-          UNARY_CODES[gateOp],
-          gateAlpha,
-          UNARY_CODES[actOp],
-          actAlpha,
-        ),
+      aux.length === z.length + c.length &&
+      inWasm(
+        c.length,
+        [z, c],
+        [gates, cNext, actC, h],
+        [aux],
+        (kind, [pz, pc, pg, pn, pa, ph, px]) =>
+          (kind === 'f32' ? wasm.lstm_cell_f32 : wasm.lstm_cell_f64)(
+            pz,
+            pc,
+            pg,
+            pn,
+            pa,
+            ph,
+            px,
+            c.length / units,
+            units,
+            UNARY_CODES[gateOp],
+            gateAlpha,
+            UNARY_CODES[actOp],
+            actAlpha,
+          ),
+        true,
       );
     if (!ran)
-      lstmCellKernel.reference(z, c, gates, cNext, actC, h, units, gateOp, gateAlpha, actOp, actAlpha);
+      lstmCellKernel.reference(z, c, gates, cNext, actC, h, aux, units, gateOp, gateAlpha, actOp, actAlpha);
   }
 
   function outputBackward(
@@ -125,6 +144,7 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
     gates: FloatArray,
     cNext: FloatArray,
     actC: FloatArray,
+    aux: Float64Array,
     gh: FloatArray,
     dzo: FloatArray,
     dcPart: FloatArray,
@@ -137,22 +157,29 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
     const ran =
       fits(z, [cNext, actC, gh, dzo, dcPart], units) &&
       gates.length === z.length &&
-      inWasm(gh.length, [z, gates, cNext, actC, gh], [dzo, dcPart], (kind, [pz, pg, pn, pa, pgh, po, pd]) =>
-        (kind === 'f32' ? wasm.lstm_cell_output_backward_f32 : wasm.lstm_cell_output_backward_f64)(
-          pz,
-          pg,
-          pn,
-          pa,
-          pgh,
-          po,
-          pd,
-          gh.length / units,
-          units,
-          UNARY_CODES[gateOp],
-          gateAlpha,
-          UNARY_CODES[actOp],
-          actAlpha,
-        ),
+      aux.length === z.length + gh.length &&
+      inWasm(
+        gh.length,
+        [z, gates, cNext, actC, gh],
+        [dzo, dcPart],
+        [aux],
+        (kind, [pz, pg, pn, pa, pgh, po, pd, px]) =>
+          (kind === 'f32' ? wasm.lstm_cell_output_backward_f32 : wasm.lstm_cell_output_backward_f64)(
+            pz,
+            pg,
+            pn,
+            pa,
+            px,
+            pgh,
+            po,
+            pd,
+            gh.length / units,
+            units,
+            UNARY_CODES[gateOp],
+            gateAlpha,
+            UNARY_CODES[actOp],
+            actAlpha,
+          ),
       );
     if (!ran) {
       lstmCellOutputBackwardKernel.reference(
@@ -160,6 +187,7 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
         gates,
         cNext,
         actC,
+        aux,
         gh,
         dzo,
         dcPart,
@@ -176,6 +204,7 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
     z: FloatArray,
     c: FloatArray,
     gates: FloatArray,
+    aux: Float64Array,
     gc: FloatArray,
     dzo: FloatArray,
     dz: FloatArray,
@@ -190,28 +219,36 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
       fits(z, [c, gc, dzo, dc], units) &&
       gates.length === z.length &&
       dz.length === z.length &&
-      inWasm(gc.length, [z, c, gates, gc, dzo], [dz, dc], (kind, [pz, pc, pg, pgc, po, pdz, pdc]) =>
-        (kind === 'f32' ? wasm.lstm_cell_state_backward_f32 : wasm.lstm_cell_state_backward_f64)(
-          pz,
-          pc,
-          pg,
-          pgc,
-          po,
-          pdz,
-          pdc,
-          gc.length / units,
-          units,
-          UNARY_CODES[gateOp],
-          gateAlpha,
-          UNARY_CODES[actOp],
-          actAlpha,
-        ),
+      aux.length === z.length + gc.length &&
+      inWasm(
+        gc.length,
+        [z, c, gates, gc, dzo],
+        [dz, dc],
+        [aux],
+        (kind, [pz, pc, pg, pgc, po, pdz, pdc, px]) =>
+          (kind === 'f32' ? wasm.lstm_cell_state_backward_f32 : wasm.lstm_cell_state_backward_f64)(
+            pz,
+            pc,
+            pg,
+            px,
+            pgc,
+            po,
+            pdz,
+            pdc,
+            gc.length / units,
+            units,
+            UNARY_CODES[gateOp],
+            gateAlpha,
+            UNARY_CODES[actOp],
+            actAlpha,
+          ),
       );
     if (!ran) {
       lstmCellStateBackwardKernel.reference(
         z,
         c,
         gates,
+        aux,
         gc,
         dzo,
         dz,

@@ -1,18 +1,38 @@
 /**
  * The fused LSTM cell — tensor/ops/lstm-cell.ts's three kernels, on rows of `units` values (z's
- * rows are four blocks i, f, c, o of `units` each). The activations are the unary kernels
- * themselves (`unary_<t>` / `unary_backward_<t>` of unary.ts, called on each block's run of a row,
- * or on the whole [rows × units] state at once), so every op code they accept works here with its
- * exact bits; the products, the sum and the gradient's +0 are one IEEE operation per lane. The last
- * vector of a row stores only the row's lanes (store.ts), so rows never overlap; it may read past
- * the row (into the next block or row, or the buffer's slack), values that are never stored.
+ * rows are four blocks i, f, c, o of `units` each); the products, the sum and the gradient's +0
+ * are one IEEE operation per lane. The last vector of a row stores only the row's lanes
+ * (store.ts), so rows never overlap; it may read past the row (into the next block or row, or the
+ * buffer's slack), values that are never stored.
  *
- * A unary gradient is computed in place (dy and dx the same run): each of its paths reads a vector
- * (or a chunk) of x and dy before writing that part of dx.
+ * Activations (`lstm_activate_<t>`) run over a block's run of a row, or the whole [rows × units]
+ * state at once, with unary.ts's FORWARD definitions (float32 promoted, evaluated in float64 with
+ * the elementary functions expanded inline, demoted), storing each float64 value in `aux` too.
+ * Gradients of sigmoid, tanh and exp (`lstm_gradient_from_<t>`) read that value instead of
+ * evaluating the function again (unary.ts's BACKWARD formulas with s = the stored double); the
+ * other ops' gradients are `unary_backward_<t>` itself. Both work in place (dy and dx one run):
+ * each reads a vector (or chunk) before it writes it.
  */
-import type { Lanes } from './lanes.js';
+import type { UnaryOp } from '../../numeric/elementwise.js';
+import { UNARY_CODES, UNARY_OP_ORDER } from '../op-codes.js';
+import { inliner } from './elementary.js';
+import { F64, type Lanes } from './lanes.js';
 import { partialStoreName } from './store.js';
-import { call, func, get, i32, set, until, v128, type Wat, when } from './wat.js';
+import { demotePair, FORWARD, promoteHalf } from './unary.js';
+import {
+  call,
+  func,
+  get,
+  i32,
+  jumpTable,
+  ret,
+  set,
+  until,
+  type ValType,
+  v128,
+  type Wat,
+  when,
+} from './wat.js';
 
 const inc = (name: string, by: Wat): Wat => set(name, i32.add(get(name), by));
 const at = (base: string, ...offsets: Wat[]): Wat => offsets.reduce((a, o) => i32.add(a, o), get(base));
@@ -70,25 +90,223 @@ function vectors(t: Lanes, bytes: Wat, body: (store: (address: Wat, value: Wat) 
 }
 
 const load = (address: Wat): Wat => v128.load(0, address);
-const unaryCall = (t: Lanes, op: string, alpha: string, src: Wat, dst: Wat, count: Wat): Wat =>
-  call(`unary_${t.scalar}`, get(op), src, dst, count, get(alpha));
-const gradientCall = (t: Lanes, op: string, alpha: string, x: Wat, d: Wat, count: Wat): Wat =>
-  call(`unary_backward_${t.scalar}`, get(op), x, d, d, count, get(alpha));
 
-/** `lstm_cell_<t>(z, c, gates, cNext, actC, h, …)`: gates = [σ(zi) σ(zf) act(zc) σ(zo)], c' = σ(zf)·c + σ(zi)·act(zc), act(c'), h' = σ(zo)·act(c'). */
+/** The ops whose gradients come from the stored value (tensor/ops/lstm-cell.ts's FROM_VALUE). */
+const FROM_VALUE: readonly UnaryOp[] = ['sigmoid', 'tanh', 'exp'];
+
+/** Bytes of aux (float64) per byte of data of type t: aux offsets are data offsets shifted by this. */
+const auxShift = (t: Lanes): number => 3 - t.shift;
+
+/** The elements left from byte offset `i` of a run of `bytes` (≥ L: a whole vector). */
+const left = (t: Lanes): Wat => i32.shrS(i32.sub(get('bytes'), get('i')), i32.const(t.shift));
+
+/**
+ * `lstm_activate_<t>(op, src, dst, aux, count, alpha)`: dst[k] = f(src[k]) rounded, aux[k] = f(src[k])
+ * as a double, for count elements; one loop per op (chosen by a jump table), f from FORWARD.
+ */
+function activate(t: Lanes): Wat {
+  const f32 = t.lanes === 4;
+  const locals: Record<string, ValType> = {
+    bytes: 'i32',
+    i: 'i32',
+    vin: 'v128',
+    // hardSigmoid's definition keeps its v in a local of that name
+    v: 'v128',
+    x: 'v128',
+    y: 'v128',
+    low: 'v128',
+    a: 'v128',
+    dy: 'v128',
+    pos: 'v128',
+    rest: 'i32',
+  };
+  /** f(x) into y, for the double(s) in x. */
+  const evaluate = (op: UnaryOp): Wat[] => {
+    const definition = FORWARD[op];
+    if (definition.kind === 'plain') return [set('y', definition.emit(F64, get('x'), get('a'), ''))];
+    const statements: Wat[] = [];
+    const expansion = inliner(statements);
+    const tail = definition.emit(get('x'), get('a'), get('dy'), expansion.e);
+    for (const name of expansion.locals) locals[name] = 'v128';
+    return [...statements, ...tail];
+  };
+  const auxAt = (half: number) =>
+    i32.add(get('aux'), i32.add(i32.shl(get('i'), i32.const(auxShift(t))), i32.const(16 * half)));
+  const dstAt = () => i32.add(get('dst'), get('i'));
+  const store64 = partialStoreName(F64);
+  const vector = (op: UnaryOp): Wat[] =>
+    f32
+      ? [
+          set('vin', load(i32.add(get('src'), get('i')))),
+          set('x', promoteHalf(get('vin'), 0)),
+          ...evaluate(op),
+          set('low', get('y')),
+          set('x', promoteHalf(get('vin'), 1)),
+          ...evaluate(op),
+          set('rest', left(t)),
+          when(
+            i32.geS(get('rest'), i32.const(4)),
+            [
+              v128.store(0, auxAt(0), get('low')),
+              v128.store(0, auxAt(1), get('y')),
+              v128.store(0, dstAt(), demotePair(get('low'), get('y'))),
+            ],
+            [
+              call(store64, auxAt(0), get('low'), get('rest')),
+              call(store64, auxAt(1), get('y'), i32.sub(get('rest'), i32.const(2))),
+              call(partialStoreName(t), dstAt(), demotePair(get('low'), get('y')), get('rest')),
+            ],
+          ),
+        ]
+      : [
+          set('x', load(i32.add(get('src'), get('i')))),
+          ...evaluate(op),
+          set('rest', left(t)),
+          when(
+            i32.geS(get('rest'), i32.const(2)),
+            [v128.store(0, auxAt(0), get('y')), v128.store(0, dstAt(), get('y'))],
+            [call(store64, auxAt(0), get('y'), get('rest')), call(store64, dstAt(), get('y'), get('rest'))],
+          ),
+        ];
+  const cases = UNARY_OP_ORDER.map((op) => ({
+    label: op,
+    body: [
+      until('l', i32.geS(get('i'), get('bytes')), ...vector(op), set('i', i32.add(get('i'), i32.const(16)))),
+      ret(),
+    ],
+  }));
+  return func({
+    name: `lstm_activate_${t.scalar}`,
+    params: { op: 'i32', src: 'i32', dst: 'i32', aux: 'i32', count: 'i32', alpha: 'f64' },
+    locals,
+    body: [
+      set('bytes', i32.shl(get('count'), i32.const(t.shift))),
+      set('a', F64.v.splat(get('alpha'))),
+      ...jumpTable(get('op'), [...UNARY_OP_ORDER], cases),
+    ],
+  });
+}
+
+/** f′(x)·dy from s = f(x) (the stored double), as unary.ts's BACKWARD writes it. */
+const FROM_VALUE_GRADIENT: Record<string, (s: Wat, dy: Wat) => Wat> = {
+  sigmoid: (s, dy) => F64.v.mul(F64.v.mul(s, F64.v.sub(F64.constant(1), s)), dy),
+  tanh: (s, dy) => F64.v.mul(F64.v.sub(F64.constant(1), F64.v.mul(s, s)), dy),
+  exp: (s, dy) => F64.v.mul(s, dy),
+};
+
+/**
+ * `lstm_gradient_from_<t>(op, aux, d, count)`: d[k] = f′·d[k] in place for the FROM_VALUE ops, with
+ * f(x) read from aux; nothing for other ops.
+ */
+function gradientFrom(t: Lanes): Wat {
+  const f32 = t.lanes === 4;
+  const auxAt = (half: number) =>
+    i32.add(get('aux'), i32.add(i32.shl(get('i'), i32.const(auxShift(t))), i32.const(16 * half)));
+  const dAt = () => i32.add(get('d'), get('i'));
+  const vector = (op: UnaryOp): Wat[] => {
+    const formula = FROM_VALUE_GRADIENT[op];
+    const result = f32
+      ? demotePair(
+          formula(load(auxAt(0)), promoteHalf(get('v'), 0)),
+          formula(load(auxAt(1)), promoteHalf(get('v'), 1)),
+        )
+      : formula(load(auxAt(0)), get('v'));
+    return [
+      set('v', load(dAt())),
+      set('v', result),
+      set('rest', left(t)),
+      when(
+        i32.geS(get('rest'), i32.const(t.lanes)),
+        [v128.store(0, dAt(), get('v'))],
+        [call(partialStoreName(t), dAt(), get('v'), get('rest'))],
+      ),
+    ];
+  };
+  const targets = UNARY_OP_ORDER.map((op) => (FROM_VALUE.includes(op) ? op : 'other'));
+  const cases: { label: string; body: Wat[] }[] = FROM_VALUE.map((op) => ({
+    label: op,
+    body: [
+      until('l', i32.geS(get('i'), get('bytes')), ...vector(op), set('i', i32.add(get('i'), i32.const(16)))),
+      ret(),
+    ],
+  }));
+  cases.push({ label: 'other', body: [] });
+  return func({
+    name: `lstm_gradient_from_${t.scalar}`,
+    params: { op: 'i32', aux: 'i32', d: 'i32', count: 'i32' },
+    locals: { bytes: 'i32', i: 'i32', v: 'v128', rest: 'i32' },
+    body: [
+      set('bytes', i32.shl(get('count'), i32.const(t.shift))),
+      ...jumpTable(get('op'), [...targets, 'other'], cases),
+    ],
+  });
+}
+
+const activateCall = (t: Lanes, op: string, alpha: string, src: Wat, dst: Wat, aux: Wat, count: Wat): Wat =>
+  call(`lstm_activate_${t.scalar}`, get(op), src, dst, aux, count, get(alpha));
+
+/** d = f′(x)·d in place for a run: from aux for the FROM_VALUE ops, else unary_backward_<t>. */
+function gradientCall(t: Lanes, op: string, alpha: string, x: Wat, aux: Wat, d: Wat, count: Wat): Wat {
+  const fromValue = FROM_VALUE.map((o) => i32.eq(get(op), i32.const(UNARY_CODES[o]))).reduce((a, b) =>
+    i32.or(a, b),
+  );
+  return when(
+    fromValue,
+    [call(`lstm_gradient_from_${t.scalar}`, get(op), aux, d, count)],
+    [call(`unary_backward_${t.scalar}`, get(op), x, d, d, count, get(alpha))],
+  );
+}
+
+/** aux's address for a data address offset (bytes of t) from the start: aux + offset·(8 / bytes). */
+const auxOf = (t: Lanes, ...offsets: Wat[]): Wat =>
+  i32.add(
+    get('aux'),
+    i32.shl(
+      offsets.reduce((a, o) => i32.add(a, o)),
+      i32.const(auxShift(t)),
+    ),
+  );
+/** Where act(c')'s doubles start in aux: after z's 4·rows·units. */
+const auxC = (): Wat => i32.add(get('aux'), i32.mul(i32.mul(get('rows'), get('units')), i32.const(32)));
+
+/** `lstm_cell_<t>(z, c, gates, cNext, actC, h, aux, …)`: gates = [σ(zi) σ(zf) act(zc) σ(zo)], c' = σ(zf)·c + σ(zi)·act(zc), act(c'), h' = σ(zo)·act(c'). */
 function forward(t: Lanes): Wat {
   const twoUnits = i32.shl(get('units'), i32.const(1));
   return func({
     name: `lstm_cell_${t.scalar}`,
     exportAs: `lstm_cell_${t.scalar}`,
-    params: { z: 'i32', c: 'i32', gates: 'i32', cNext: 'i32', actC: 'i32', h: 'i32', ...PARAMS },
+    params: { z: 'i32', c: 'i32', gates: 'i32', cNext: 'i32', actC: 'i32', h: 'i32', aux: 'i32', ...PARAMS },
     locals: LOCALS,
     body: [
       set('ub', i32.shl(get('units'), i32.const(t.shift))),
       ...rows([
-        unaryCall(t, 'gateOp', 'gateAlpha', at('z', get('zr')), at('gates', get('zr')), twoUnits),
-        unaryCall(t, 'actOp', 'actAlpha', at('z', ...zStart(2)), at('gates', ...zStart(2)), get('units')),
-        unaryCall(t, 'gateOp', 'gateAlpha', at('z', ...zStart(3)), at('gates', ...zStart(3)), get('units')),
+        activateCall(
+          t,
+          'gateOp',
+          'gateAlpha',
+          at('z', get('zr')),
+          at('gates', get('zr')),
+          auxOf(t, get('zr')),
+          twoUnits,
+        ),
+        activateCall(
+          t,
+          'actOp',
+          'actAlpha',
+          at('z', ...zStart(2)),
+          at('gates', ...zStart(2)),
+          auxOf(t, ...zStart(2)),
+          get('units'),
+        ),
+        activateCall(
+          t,
+          'gateOp',
+          'gateAlpha',
+          at('z', ...zStart(3)),
+          at('gates', ...zStart(3)),
+          auxOf(t, ...zStart(3)),
+          get('units'),
+        ),
         ...vectors(t, get('ub'), (store) => [
           store(
             at('cNext', ...stateAt()),
@@ -99,7 +317,15 @@ function forward(t: Lanes): Wat {
           ),
         ]),
       ]),
-      unaryCall(t, 'actOp', 'actAlpha', get('cNext'), get('actC'), i32.mul(get('rows'), get('units'))),
+      activateCall(
+        t,
+        'actOp',
+        'actAlpha',
+        get('cNext'),
+        get('actC'),
+        auxC(),
+        i32.mul(get('rows'), get('units')),
+      ),
       ...rows([
         ...vectors(t, get('ub'), (store) => [
           store(
@@ -112,7 +338,7 @@ function forward(t: Lanes): Wat {
   });
 }
 
-/** `lstm_cell_output_backward_<t>(z, gates, cNext, actC, gh, dzo, dcPart, …)`: dzo = σ′(zo)·(gh·act(c')), dcPart = act′(c')·(gh·σ(zo)). */
+/** `lstm_cell_output_backward_<t>(z, gates, cNext, actC, aux, gh, dzo, dcPart, …)`: dzo = σ′(zo)·(gh·act(c')), dcPart = act′(c')·(gh·σ(zo)). */
 function outputBackward(t: Lanes): Wat {
   return func({
     name: `lstm_cell_output_backward_${t.scalar}`,
@@ -122,6 +348,7 @@ function outputBackward(t: Lanes): Wat {
       gates: 'i32',
       cNext: 'i32',
       actC: 'i32',
+      aux: 'i32',
       gh: 'i32',
       dzo: 'i32',
       dcPart: 'i32',
@@ -136,21 +363,47 @@ function outputBackward(t: Lanes): Wat {
           store(at('dzo', ...stateAt()), t.v.mul(get('g'), load(at('actC', ...stateAt())))),
           store(at('dcPart', ...stateAt()), t.v.mul(get('g'), load(at('gates', ...zBlock(3))))),
         ]),
-        gradientCall(t, 'gateOp', 'gateAlpha', at('z', ...zStart(3)), at('dzo', get('cr')), get('units')),
+        gradientCall(
+          t,
+          'gateOp',
+          'gateAlpha',
+          at('z', ...zStart(3)),
+          auxOf(t, ...zStart(3)),
+          at('dzo', get('cr')),
+          get('units'),
+        ),
       ]),
-      gradientCall(t, 'actOp', 'actAlpha', get('cNext'), get('dcPart'), i32.mul(get('rows'), get('units'))),
+      gradientCall(
+        t,
+        'actOp',
+        'actAlpha',
+        get('cNext'),
+        auxC(),
+        get('dcPart'),
+        i32.mul(get('rows'), get('units')),
+      ),
     ],
   });
 }
 
-/** `lstm_cell_state_backward_<t>(z, c, gates, gc, dzo, dz, dc, …)`: dz = [σ′(zi)·(gc·act(zc)) σ′(zf)·(gc·c) act′(zc)·(gc·σ(zi)) dzo] + 0, dc = gc·σ(zf). */
+/** `lstm_cell_state_backward_<t>(z, c, gates, aux, gc, dzo, dz, dc, …)`: dz = [σ′(zi)·(gc·act(zc)) σ′(zf)·(gc·c) act′(zc)·(gc·σ(zi)) dzo] + 0, dc = gc·σ(zf). */
 function stateBackward(t: Lanes): Wat {
   const twoUnits = i32.shl(get('units'), i32.const(1));
   const zero = t.constant(0);
   return func({
     name: `lstm_cell_state_backward_${t.scalar}`,
     exportAs: `lstm_cell_state_backward_${t.scalar}`,
-    params: { z: 'i32', c: 'i32', gates: 'i32', gc: 'i32', dzo: 'i32', dz: 'i32', dc: 'i32', ...PARAMS },
+    params: {
+      z: 'i32',
+      c: 'i32',
+      gates: 'i32',
+      aux: 'i32',
+      gc: 'i32',
+      dzo: 'i32',
+      dz: 'i32',
+      dc: 'i32',
+      ...PARAMS,
+    },
     locals: LOCALS,
     body: [
       set('ub', i32.shl(get('units'), i32.const(t.shift))),
@@ -163,8 +416,24 @@ function stateBackward(t: Lanes): Wat {
           store(at('dz', ...zBlock(3)), t.v.add(load(at('dzo', ...stateAt())), zero)),
           store(at('dc', ...stateAt()), t.v.mul(get('g'), load(at('gates', ...zBlock(1))))),
         ]),
-        gradientCall(t, 'gateOp', 'gateAlpha', at('z', get('zr')), at('dz', get('zr')), twoUnits),
-        gradientCall(t, 'actOp', 'actAlpha', at('z', ...zStart(2)), at('dz', ...zStart(2)), get('units')),
+        gradientCall(
+          t,
+          'gateOp',
+          'gateAlpha',
+          at('z', get('zr')),
+          auxOf(t, get('zr')),
+          at('dz', get('zr')),
+          twoUnits,
+        ),
+        gradientCall(
+          t,
+          'actOp',
+          'actAlpha',
+          at('z', ...zStart(2)),
+          auxOf(t, ...zStart(2)),
+          at('dz', ...zStart(2)),
+          get('units'),
+        ),
         // + 0 on the i, f and c blocks (−0 → +0, as the chain's sum of padded pieces)
         ...vectors(t, i32.mul(get('ub'), i32.const(3)), (store) => [
           store(at('dz', get('zr'), get('jb')), t.v.add(load(at('dz', get('zr'), get('jb'))), zero)),
@@ -175,5 +444,5 @@ function stateBackward(t: Lanes): Wat {
 }
 
 export function lstmKernels(t: Lanes): Wat[] {
-  return [forward(t), outputBackward(t), stateBackward(t)];
+  return [activate(t), gradientFrom(t), forward(t), outputBackward(t), stateBackward(t)];
 }

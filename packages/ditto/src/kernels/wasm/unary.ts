@@ -440,13 +440,13 @@ function unaryBackwardExactF32(): Wat {
 export const INLINE_F32: readonly UnaryOp[] = ['exp', 'sigmoid', 'tanh', 'swish'];
 
 /** The low (0) or high (1) two float32 lanes of `v` as f64x2. */
-const promoteHalf = (v: Wat, half: 0 | 1): Wat =>
+export const promoteHalf = (v: Wat, half: 0 | 1): Wat =>
   sx(
     'f64x2.promote_low_f32x4',
     half === 0 ? v : i8x16Shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], v, v),
   );
 /** [demote(lo), demote(hi)] as one f32x4. */
-const demotePair = (lo: Wat, hi: Wat): Wat =>
+export const demotePair = (lo: Wat, hi: Wat): Wat =>
   i8x16Shuffle(
     [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23],
     sx('f32x4.demote_f64x2_zero', lo),

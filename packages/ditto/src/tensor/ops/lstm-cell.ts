@@ -17,6 +17,11 @@
  * - z's gradient in the chain is the sum of the four pieces' gradients, each padded with +0: each
  *   element is its block's value plus +0 (so −0 becomes +0). The kernel adds the +0 itself. A block
  *   that gets no gradient (o, when h' takes none) is +0.
+ *
+ * The forward also keeps each activation's float64 value before rounding (`aux`: z's layout for
+ * the gates, then [batch, units] for act(c')). The gradients of sigmoid, tanh and exp are written
+ * in that value (s·(1 − s)·dy, (1 − t·t)·dy, e·dy), so the backward reads it instead of evaluating
+ * the function again — the same double, so the same bits.
  */
 import { callKernel } from '../../engine/kernels.js';
 import { defineKernel } from '../../kernels/registry.js';
@@ -26,13 +31,31 @@ import { allocate, type FloatArray } from '../dtype.js';
 import { formatShape, ShapeError } from '../shape.js';
 import { Tensor } from '../tensor.js';
 
+/** The ops whose gradient the backward computes from the forward's float64 value (see above). */
+export const FROM_VALUE: readonly UnaryOp[] = ['sigmoid', 'tanh', 'exp'];
+
+/** unaryBackward(op, x, dy) for f(x) = fx already known: the same formula, the same double. */
+function gradient(op: UnaryOp, x: number, fx: number, dy: number, alpha: number): number {
+  switch (op) {
+    case 'sigmoid':
+      return fx * (1 - fx) * dy;
+    case 'tanh':
+      return (1 - fx * fx) * dy;
+    case 'exp':
+      return fx * dy;
+    default:
+      return unaryBackward(op, x, dy, alpha);
+  }
+}
+
 /** The rounding of a product or sum stored into `array`: float32 rounds, float64 is exact already. */
 const roundingOf = (array: FloatArray): ((x: number) => number) =>
   array instanceof Float32Array ? Math.fround : (x) => x;
 
 /**
  * Forward. Writes gates = [σ(zi) | σ(zf) | act(zc) | σ(zo)] (rounded, what the backward reads),
- * c', act(c') and h', rows of `units`.
+ * c', act(c') and h', rows of `units`, and aux = the activations' float64 values (gates', then
+ * act(c')'s).
  */
 export const lstmCellKernel = defineKernel(
   'lstmCell',
@@ -43,6 +66,7 @@ export const lstmCellKernel = defineKernel(
     cNext: FloatArray,
     actC: FloatArray,
     h: FloatArray,
+    aux: Float64Array,
     units: number,
     gateOp: UnaryOp,
     gateAlpha: number,
@@ -51,6 +75,7 @@ export const lstmCellKernel = defineKernel(
   ) => {
     const round = roundingOf(h);
     const rows = c.length / units;
+    const auxC = z.length;
     for (let b = 0; b < rows; b++) {
       const zb = 4 * units * b;
       for (let j = 0; j < units; j++) {
@@ -58,13 +83,13 @@ export const lstmCellKernel = defineKernel(
         const f = i + units;
         const g = f + units;
         const o = g + units;
-        gates[i] = unaryForward(gateOp, z[i], gateAlpha);
-        gates[f] = unaryForward(gateOp, z[f], gateAlpha);
-        gates[g] = unaryForward(actOp, z[g], actAlpha);
-        gates[o] = unaryForward(gateOp, z[o], gateAlpha);
+        gates[i] = aux[i] = unaryForward(gateOp, z[i], gateAlpha);
+        gates[f] = aux[f] = unaryForward(gateOp, z[f], gateAlpha);
+        gates[g] = aux[g] = unaryForward(actOp, z[g], actAlpha);
+        gates[o] = aux[o] = unaryForward(gateOp, z[o], gateAlpha);
         const k = units * b + j;
         cNext[k] = round(gates[f] * c[k]) + round(gates[i] * gates[g]);
-        actC[k] = unaryForward(actOp, cNext[k], actAlpha);
+        actC[k] = aux[auxC + k] = unaryForward(actOp, cNext[k], actAlpha);
         h[k] = gates[o] * actC[k];
       }
     }
@@ -82,6 +107,7 @@ export const lstmCellOutputBackwardKernel = defineKernel(
     gates: FloatArray,
     cNext: FloatArray,
     actC: FloatArray,
+    aux: Float64Array,
     gh: FloatArray,
     dzo: FloatArray,
     dcPart: FloatArray,
@@ -98,8 +124,8 @@ export const lstmCellOutputBackwardKernel = defineKernel(
       for (let j = 0; j < units; j++) {
         const k = units * b + j;
         const o = o0 + j;
-        dzo[k] = unaryBackward(gateOp, z[o], round(gh[k] * actC[k]), gateAlpha);
-        dcPart[k] = unaryBackward(actOp, cNext[k], round(gh[k] * gates[o]), actAlpha);
+        dzo[k] = gradient(gateOp, z[o], aux[o], round(gh[k] * actC[k]), gateAlpha);
+        dcPart[k] = gradient(actOp, cNext[k], aux[z.length + k], round(gh[k] * gates[o]), actAlpha);
       }
     }
   },
@@ -115,6 +141,7 @@ export const lstmCellStateBackwardKernel = defineKernel(
     z: FloatArray,
     c: FloatArray,
     gates: FloatArray,
+    aux: Float64Array,
     gc: FloatArray,
     dzo: FloatArray,
     dz: FloatArray,
@@ -136,9 +163,9 @@ export const lstmCellStateBackwardKernel = defineKernel(
         const g = f + units;
         const o = g + units;
         const grad = gc[k];
-        dz[i] = round(unaryBackward(gateOp, z[i], round(grad * gates[g]), gateAlpha)) + 0;
-        dz[f] = round(unaryBackward(gateOp, z[f], round(grad * c[k]), gateAlpha)) + 0;
-        dz[g] = round(unaryBackward(actOp, z[g], round(grad * gates[i]), actAlpha)) + 0;
+        dz[i] = round(gradient(gateOp, z[i], aux[i], round(grad * gates[g]), gateAlpha)) + 0;
+        dz[f] = round(gradient(gateOp, z[f], aux[f], round(grad * c[k]), gateAlpha)) + 0;
+        dz[g] = round(gradient(actOp, z[g], aux[g], round(grad * gates[i]), actAlpha)) + 0;
         dz[o] = dzo[k] + 0;
         dc[k] = grad * gates[f];
       }
@@ -184,9 +211,10 @@ export function lstmCell(
   const cNext = allocate(dtype, c.size);
   const actC = allocate(dtype, c.size);
   const h = allocate(dtype, c.size);
+  const aux = new Float64Array(z.size + c.size);
   // Work as the unary primitives count it (8 per value of an activation or its gradient), so the
   // engine sends the same sizes to the reference that it would send there op by op.
-  callKernel(lstmCellKernel, [z.data, c.data, gates, cNext, actC, h], 2, statics, { work: 40 * c.size });
+  callKernel(lstmCellKernel, [z.data, c.data, gates, cNext, actC, h, aux], 2, statics, { work: 40 * c.size });
 
   // z's o block from h''s backward, for c''s backward (which runs next, when h''s runs at all).
   let dzoFromOutput: FloatArray | null = null;
@@ -195,7 +223,7 @@ export function lstmCell(
     dzoFromOutput = null;
     const dz = allocate(dtype, z.size);
     const dc = allocate(dtype, c.size);
-    callKernel(lstmCellStateBackwardKernel, [z.data, c.data, gates, gc.data, dzo, dz, dc], 5, statics, {
+    callKernel(lstmCellStateBackwardKernel, [z.data, c.data, gates, aux, gc.data, dzo, dz, dc], 6, statics, {
       work: 24 * c.size,
     });
     return [new Tensor(dz, z.shape), new Tensor(dc, c.shape)];
@@ -203,9 +231,15 @@ export function lstmCell(
   const hOut = record(new Tensor(h, [batch, units]), 'lstmCellOutput', [cOut], (gh) => {
     const dzo = allocate(dtype, c.size);
     const dcPart = allocate(dtype, c.size);
-    callKernel(lstmCellOutputBackwardKernel, [z.data, gates, cNext, actC, gh.data, dzo, dcPart], 5, statics, {
-      work: 16 * c.size,
-    });
+    callKernel(
+      lstmCellOutputBackwardKernel,
+      [z.data, gates, cNext, actC, aux, gh.data, dzo, dcPart],
+      6,
+      statics,
+      {
+        work: 16 * c.size,
+      },
+    );
     dzoFromOutput = dzo;
     return [new Tensor(dcPart, c.shape)];
   });

@@ -166,18 +166,68 @@ describe('wasm backend: matmul', () => {
     }
   }
 
+  // The kernel runs k in blocks of 256 (each output's partial sum stored and reloaded between
+  // blocks), op(a) in packed strips of 4 rows (a shorter last strip has its own tile) and op(b) in
+  // panels of 8 float32 / 4 float64 columns: every row tail, column tail and block boundary here.
+  const blockShapes: [number, number, number][] = [];
+  for (const k of [255, 256, 257, 513, 700]) {
+    for (const m of [1, 2, 3, 4, 5, 6, 7, 9]) blockShapes.push([m, k, [1, 4, 8, 9, 13][(m + k) % 5]]);
+  }
+  blockShapes.push([33, 600, 17], [4, 1030, 8], [130, 260, 33]);
+  for (const [dtype, ctor] of DTYPES) {
+    for (const specialRate of [0, 0.002]) {
+      it(`${dtype}, k across blocks, every row and column tail, all transpose flags, specials ${specialRate}`, () => {
+        let seed = 900;
+        for (const [m, k, n] of blockShapes) {
+          for (const transposeA of [false, true]) {
+            for (const transposeB of [false, true]) {
+              const a = values(ctor, m * k, seed++, specialRate);
+              const b = values(ctor, k * n, seed++, specialRate);
+              const expected = garbage(ctor, m * n);
+              const actual = garbage(ctor, m * n);
+              jsBackend.matmul(a, b, expected, m, k, n, transposeA, transposeB);
+              wasm.matmul(a, b, actual, m, k, n, transposeA, transposeB);
+              expectSameBits(actual, expected, `matmul ${m}×${k}×${n} tA=${transposeA} tB=${transposeB}`);
+            }
+          }
+        }
+      });
+    }
+  }
+
+  it('a strip of op(a) starts where the last one ended, also at k blocks (no stale packed rows)', () => {
+    // Rows of op(a) that differ only in one column: a kernel reusing a packed strip from the previous
+    // strip or block would give neighbouring rows the same result.
+    for (const [, ctor] of DTYPES) {
+      const [m, k, n] = [11, 300, 9];
+      for (const transposeA of [false, true]) {
+        const a = new ctor(m * k).fill(1);
+        for (let i = 0; i < m; i++) a[transposeA ? (k - 1 - i) * m + i : i * k + (k - 1 - i)] = 2 + i;
+        const b = values(ctor, k * n, 3);
+        const expected = garbage(ctor, m * n);
+        const actual = garbage(ctor, m * n);
+        jsBackend.matmul(a, b, expected, m, k, n, transposeA, false);
+        wasm.matmul(a, b, actual, m, k, n, transposeA, false);
+        expectSameBits(actual, expected, `matmul ${m}×${k}×${n} tA=${transposeA}`);
+      }
+    }
+  });
+
   it('sums of nothing (k = 0) or of only −0 products are +0 (accumulation starts from +0)', () => {
     for (const [, ctor] of DTYPES) {
       for (const [m, k, n] of [
         [5, 0, 9],
         [5, 1, 9],
         [5, 3, 9],
+        [5, 300, 9],
       ]) {
         const a = new ctor(m * k).fill(-0);
         const b = new ctor(k * n).fill(1);
-        const out = garbage(ctor, m * n);
-        wasm.matmul(a, b, out, m, k, n, false, false);
-        for (const v of out) expect(Object.is(v, 0), `matmul ${m}×${k}×${n}`).toBe(true);
+        for (const transposeA of [false, true]) {
+          const out = garbage(ctor, m * n);
+          wasm.matmul(a, b, out, m, k, n, transposeA, false);
+          for (const v of out) expect(Object.is(v, 0), `matmul ${m}×${k}×${n} tA=${transposeA}`).toBe(true);
+        }
       }
     }
   });

@@ -27,8 +27,8 @@ export interface Lanes {
   readonly v: VectorOps;
   /** Scalar ops. */
   readonly s: ScalarOps;
-  /** One element loaded into every lane. */
-  splatLoad(address: Wat): Wat;
+  /** One element, at `address + offset`, loaded into every lane. */
+  splatLoad(address: Wat, offset?: number): Wat;
   /** A constant in every lane. */
   constant(x: number): Wat;
   /** The canonical NaN (Number.NaN's bits at this width) in every lane. */
@@ -107,7 +107,7 @@ function lanes(scalar: 'f32' | 'f64'): Lanes {
     int: f32 ? 'i32' : 'i64',
     v,
     s,
-    splatLoad: f32 ? v128.load32Splat : v128.load64Splat,
+    splatLoad: (address, offset = 0) => (f32 ? v128.load32Splat : v128.load64Splat)(offset, address),
     constant: f32 ? v128.f32x4 : v128.f64x2,
     canonicalNaN: f32 ? v128.i32x4(0x7fc00000) : v128.i64x2('0x7ff8000000000000'),
     storeLane: (lane, offset, address, value) => v128.storeLane(f32 ? 32 : 64, lane, offset, address, value),

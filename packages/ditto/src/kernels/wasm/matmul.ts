@@ -4,15 +4,36 @@
  * outputs j…j+L−1 of one row, so vectorising never reorders a sum (docs/wasm-backend.md).
  *
  * op(b) is first packed into panels of 32 bytes per row (8 float32 or 4 float64 columns), zero-padded
- * past n; op(a) is read one scalar at a time through its two strides.
+ * past n (`pack_b`). `matmul` then runs k in blocks; in each block, op(a) strip by strip of four rows,
+ * each strip packed p-major into scratch once and multiplied by every panel with a register tile.
  */
 import type { Lanes } from './lanes.js';
 import { partialStoreName } from './store.js';
-import { call, choose, func, get, i32, i64, repeat, set, until, v128, type Wat, when } from './wat.js';
+import {
+  br,
+  brIf,
+  call,
+  choose,
+  func,
+  get,
+  i32,
+  i64,
+  jumpTable,
+  loop,
+  repeat,
+  set,
+  until,
+  v128,
+  type Wat,
+  when,
+} from './wat.js';
 
 /** Bytes of one packed panel row: two vectors. */
 const PANEL_ROW = 32;
-/** Rows of the main register tile. */
+/**
+ * Rows of the main register tile: 4 × 8 float32 is eight accumulators, two b vectors, a splat and a
+ * product, 12 of the 15 registers V8 allocates (5 or 6 rows measured slower: spills).
+ */
 const TILE_ROWS = 4;
 
 /** `pack_b_<t>`: op(b)[p, j] = src[p·rowStride + j·colStride] into panels at dst. */
@@ -82,79 +103,199 @@ export function packB(t: Lanes): Wat {
   });
 }
 
+/**
+ * Steps of p per k block. The output tile is stored after each block and reloaded for the next (a
+ * float32 partial sum continues its chain exactly), so a block's slice of a panel (K_BLOCK × 32
+ * bytes) and the packed A strip stay in L1 however long k is.
+ */
+const K_BLOCK = 256;
+/**
+ * The packed op(a) strip (kernel scratch below heap_base): up to TILE_ROWS × K_BLOCK elements of up
+ * to 8 bytes, p-major — element (r, p) of a strip of `rows` rows at (p·rows + r)·bytes.
+ */
+export const A_STRIP_AT = 8192;
+export const A_STRIP_BYTES = TILE_ROWS * K_BLOCK * 8;
+
 /** Accumulator local of tile row r, vector c. */
 const acc = (r: number, c: number) => `c${r}${c}`;
 
 /**
- * The rows × (two vectors) tile: a = &op(a)[i0, 0]; aRowBytes / aColBytes step to the next row /
- * next p; cols = outputs of each row that exist (stores stop there). Accumulators start as +0
- * (locals are zero-initialised).
+ * Packs op(a)[i0 … i0+rows−1, pc … pc+kLen−1] (from aStrip) into the strip at A_STRIP_AT, so the
+ * tiles read it through one pointer with constant offsets whatever a's strides. When a column of
+ * op(a) is contiguous (aRowStride = one element: a transposed a) each p copies rows·bytes bytes at
+ * once; otherwise element by element. Bit copies, so the strip holds the input's bits.
  */
-function tile(t: Lanes, rows: number): Wat {
-  const L = t.lanes;
-  const rowPtr = (r: number) => (r === 0 ? 'a' : `a${r}`);
-  const multi = rows > 1;
-  const locals: Record<string, 'i32' | 'v128'> = {};
-  for (let r = 1; r < rows; r++) locals[rowPtr(r)] = 'i32';
-  locals.end = 'i32';
-  if (multi) Object.assign(locals, { b0: 'v128', b1: 'v128' });
-  locals.s = 'v128';
-  for (let r = 0; r < rows; r++) Object.assign(locals, { [acc(r, 0)]: 'v128', [acc(r, 1)]: 'v128' });
-  const b = (c: number) => (multi ? get(`b${c}`) : v128.load(16 * c, get('panel')));
-  const step: Wat[] = [];
-  if (multi) step.push(set('b0', v128.load(0, get('panel'))), set('b1', v128.load(16, get('panel'))));
-  for (let r = 0; r < rows; r++) {
-    step.push(set('s', t.splatLoad(get(rowPtr(r)))));
-    for (let c = 0; c < 2; c++) step.push(set(acc(r, c), t.v.add(get(acc(r, c)), t.v.mul(get('s'), b(c)))));
+function packStrip(t: Lanes, rows: number): Wat[] {
+  const int = t.int === 'i32' ? i32 : i64;
+  const total = rows * t.bytes;
+  const chunks: Wat[] = [];
+  for (let at = 0; at < total; ) {
+    const size = total - at >= 16 ? 16 : total - at >= 8 ? 8 : 4;
+    const copy = size === 16 ? v128 : size === 8 ? i64 : i32;
+    chunks.push(copy.store(at, get('dst'), copy.load(at, get('src'))));
+    at += size;
   }
-  for (let r = 0; r < rows; r++) step.push(set(rowPtr(r), i32.add(get(rowPtr(r)), get('aColBytes'))));
-  step.push(set('panel', i32.add(get('panel'), i32.const(PANEL_ROW))));
-  const stores: Wat[] = [];
-  const store = partialStoreName(t);
+  const scalars: Wat[] = [];
   for (let r = 0; r < rows; r++) {
-    if (r > 0) stores.push(set('out', i32.add(get('out'), get('outRowBytes'))));
-    stores.push(
-      call(store, get('out'), get(acc(r, 0)), get('cols')),
-      call(store, i32.add(get('out'), i32.const(16)), get(acc(r, 1)), i32.sub(get('cols'), i32.const(L))),
+    const from = r === 0 ? get('src') : i32.add(get('src'), i32.mul(i32.const(r), get('aRowStride')));
+    scalars.push(int.store(r * t.bytes, get('dst'), int.load(0, from)));
+  }
+  const loop = (body: Wat[]) =>
+    until(
+      'pack',
+      i32.geU(get('dst'), get('dstEnd')),
+      ...body,
+      set('src', i32.add(get('src'), get('aColStride'))),
+      set('dst', i32.add(get('dst'), i32.const(total))),
     );
+  return [
+    set('src', get('aStrip')),
+    set('dst', i32.const(A_STRIP_AT)),
+    set('dstEnd', i32.add(i32.const(A_STRIP_AT), i32.mul(get('kLen'), i32.const(total)))),
+    when(i32.eq(get('aRowStride'), i32.const(t.bytes)), [loop(chunks)], [loop(scalars)]),
+  ];
+}
+
+/**
+ * One rows × (two vectors) tile over the current k block: the accumulators start as +0 in the
+ * first block and as the stored partial sums after it; kLen steps of p, each one splat per row
+ * from the packed strip; the stores stop at the row's last column. (Unrolling the p loop was
+ * slower: V8 hoists all the unrolled loads to the top of the body and spills accumulators.)
+ */
+function tile(t: Lanes, rows: number): Wat[] {
+  const L = t.lanes;
+  const step: Wat[] = [set('b0', v128.load(0, get('panel'))), set('b1', v128.load(16, get('panel')))];
+  for (let r = 0; r < rows; r++) {
+    step.push(set('s', t.splatLoad(get('ap'), r * t.bytes)));
+    for (let c = 0; c < 2; c++)
+      step.push(set(acc(r, c), t.v.add(get(acc(r, c)), t.v.mul(get('s'), get(`b${c}`)))));
   }
-  const setup: Wat[] = [];
-  for (let r = 1; r < rows; r++) setup.push(set(rowPtr(r), i32.add(get(rowPtr(r - 1)), get('aRowBytes'))));
+  const overRows = (each: (r: number) => Wat[]): Wat[] => {
+    const out: Wat[] = [set('o', get('outTile'))];
+    for (let r = 0; r < rows; r++) {
+      if (r > 0) out.push(set('o', i32.add(get('o'), get('outRowBytes'))));
+      out.push(...each(r));
+    }
+    return out;
+  };
+  const zero = v128.i32x4(0);
+  const store = partialStoreName(t);
+  return [
+    when(
+      get('first'),
+      Array.from({ length: rows }, (_, r) => [set(acc(r, 0), zero), set(acc(r, 1), zero)]).flat(),
+      overRows((r) => [set(acc(r, 0), v128.load(0, get('o'))), set(acc(r, 1), v128.load(16, get('o')))]),
+    ),
+    set('ap', i32.const(A_STRIP_AT)),
+    set('end', i32.add(get('panel'), i32.shl(get('kLen'), i32.const(5)))),
+    until(
+      'p',
+      i32.geU(get('panel'), get('end')),
+      ...step,
+      set('ap', i32.add(get('ap'), i32.const(rows * t.bytes))),
+      set('panel', i32.add(get('panel'), i32.const(PANEL_ROW))),
+    ),
+    when(
+      i32.geS(get('cols'), i32.const(2 * L)),
+      overRows((r) => [v128.store(0, get('o'), get(acc(r, 0))), v128.store(16, get('o'), get(acc(r, 1)))]),
+      overRows((r) => [
+        call(store, get('o'), get(acc(r, 0)), get('cols')),
+        call(store, i32.add(get('o'), i32.const(16)), get(acc(r, 1)), i32.sub(get('cols'), i32.const(L))),
+      ]),
+    ),
+  ];
+}
+
+/** The tiles of a strip of `rows` rows (packed at A_STRIP_AT) against every panel, in the current k block. */
+function panelsLoop(t: Lanes, rows: number): Wat[] {
+  const columns = PANEL_ROW / t.bytes;
+  return [
+    until(
+      'panels',
+      i32.leS(get('cols'), i32.const(0)),
+      set('panel', get('panelStart')),
+      ...tile(t, rows),
+      set('panelStart', i32.add(get('panelStart'), get('panelBytes'))),
+      set('outTile', i32.add(get('outTile'), i32.const(PANEL_ROW))),
+      set('cols', i32.sub(get('cols'), i32.const(columns))),
+    ),
+  ];
+}
+
+const stripName = (t: Lanes, rows: number) => `mm_${t.scalar}_strip${rows}`;
+
+/**
+ * `mm_<t>_strip<rows>`: panelsLoop as a function of its own. V8 allocates registers per function;
+ * inside the large matmul function its allocator rotated the accumulators through moves every step.
+ */
+function stripFunction(t: Lanes, rows: number): Wat {
+  const locals: Record<string, 'i32' | 'v128'> = { panel: 'i32', end: 'i32', o: 'i32', ap: 'i32' };
+  Object.assign(locals, { b0: 'v128', b1: 'v128', s: 'v128' });
+  for (let r = 0; r < rows; r++) Object.assign(locals, { [acc(r, 0)]: 'v128', [acc(r, 1)]: 'v128' });
   return func({
-    name: tileName(t, rows),
-    params: multi
-      ? {
-          a: 'i32',
-          aRowBytes: 'i32',
-          aColBytes: 'i32',
-          panel: 'i32',
-          k: 'i32',
-          out: 'i32',
-          outRowBytes: 'i32',
-          cols: 'i32',
-        }
-      : { a: 'i32', aColBytes: 'i32', panel: 'i32', k: 'i32', out: 'i32', cols: 'i32' },
+    name: stripName(t, rows),
+    params: {
+      panelStart: 'i32',
+      panelBytes: 'i32',
+      outTile: 'i32',
+      outRowBytes: 'i32',
+      cols: 'i32',
+      kLen: 'i32',
+      first: 'i32',
+    },
     locals,
-    body: [
-      ...setup,
-      set('end', i32.add(get('panel'), i32.shl(get('k'), i32.const(5)))),
-      until('p', i32.geU(get('panel'), get('end')), ...step),
-      ...stores,
-    ],
+    body: panelsLoop(t, rows),
   });
 }
 
-const tileName = (t: Lanes, rows: number) => `mm_${t.scalar}_${rows}x${2 * t.lanes}`;
+/** The strip of `rows` rows at aStrip, packed, against every panel, in the current k block. */
+function strip(t: Lanes, rows: number): Wat[] {
+  return [
+    ...packStrip(t, rows),
+    call(
+      stripName(t, rows),
+      i32.add(get('panels'), i32.shl(get('pc'), i32.const(5))),
+      get('panelBytes'),
+      get('outStrip'),
+      get('outRowBytes'),
+      get('n'),
+      get('kLen'),
+      get('first'),
+    ),
+  ];
+}
 
 /**
  * `matmul_<t>`: out[m×n] (contiguous) = op(a) · panels, op(a)[i, p] = a[i·aRowStride + p·aColStride].
- * Panel by panel, so one panel (k × 32 bytes) stays in cache while all rows of a stream past.
+ * k in blocks of K_BLOCK; in each block, strip by strip of TILE_ROWS rows (the last strip
+ * shorter, with a tile of its own height), each strip packed once and then multiplied by every
+ * panel in one call (not one call per tile: with k as small as a 3×3 convolution's 9, a
+ * call costs about as much as the tile's arithmetic).
  */
 function matmulMain(t: Lanes): Wat {
-  const columns = PANEL_ROW / t.bytes;
-  const aRow = (i: Wat) => i32.add(get('a'), i32.mul(i, get('aRowStride')));
-  const outRow = (i: Wat) => i32.add(get('outCol'), i32.mul(i, get('outRowBytes')));
-  const left = i32.sub(get('n'), get('j0'));
+  const locals: Record<string, 'i32'> = {};
+  for (const name of [
+    'outRowBytes',
+    'panelBytes',
+    'pc',
+    'kLen',
+    'first',
+    'i0',
+    'height',
+    'aStrip',
+    'outStrip',
+  ]) {
+    locals[name] = 'i32';
+  }
+  for (const name of ['src', 'dst', 'dstEnd']) locals[name] = 'i32';
+  // One case per strip height 1 … TILE_ROWS, chosen by br_table on height − 1.
+  const cases = Array.from({ length: TILE_ROWS }, (_, index) => ({
+    label: `rows${index + 1}`,
+    body: [...strip(t, index + 1), br('strip_done')],
+  }));
+  cases.push({ label: 'strip_done', body: [] });
+  const rowsLeft = i32.sub(get('m'), get('i0'));
+  const height = choose('i32', i32.gtS(rowsLeft, i32.const(TILE_ROWS)), i32.const(TILE_ROWS), rowsLeft);
   return func({
     name: `matmul_${t.scalar}`,
     exportAs: `matmul_${t.scalar}`,
@@ -168,49 +309,40 @@ function matmulMain(t: Lanes): Wat {
       k: 'i32',
       n: 'i32',
     },
-    locals: { j0: 'i32', i: 'i32', panel: 'i32', outRowBytes: 'i32', outCol: 'i32' },
+    locals,
     body: [
       set('aRowStride', i32.shl(get('aRowStride'), i32.const(t.shift))),
       set('aColStride', i32.shl(get('aColStride'), i32.const(t.shift))),
       set('outRowBytes', i32.shl(get('n'), i32.const(t.shift))),
-      until(
-        'columns',
-        i32.geS(get('j0'), get('n')),
-        // panel j0 / columns starts at (j0 / columns)·k·32 = j0·k·bytes
-        set('panel', i32.add(get('panels'), i32.shl(i32.mul(get('j0'), get('k')), i32.const(t.shift)))),
-        set('outCol', i32.add(get('out'), i32.shl(get('j0'), i32.const(t.shift)))),
-        set('i', i32.const(0)),
+      set('panelBytes', i32.shl(get('k'), i32.const(5))),
+      // Blocks of k; one (empty) block when k = 0, so the outputs are still written (+0).
+      loop(
+        'blocks',
+        set('kLen', i32.sub(get('k'), get('pc'))),
+        when(i32.gtS(get('kLen'), i32.const(K_BLOCK)), [set('kLen', i32.const(K_BLOCK))]),
+        set('first', i32.eqz(get('pc'))),
+        set('i0', i32.const(0)),
         until(
-          'quads',
-          i32.gtS(i32.add(get('i'), i32.const(TILE_ROWS)), get('m')),
-          call(
-            tileName(t, TILE_ROWS),
-            aRow(get('i')),
-            get('aRowStride'),
-            get('aColStride'),
-            get('panel'),
-            get('k'),
-            outRow(get('i')),
-            get('outRowBytes'),
-            left,
+          'strips',
+          i32.geS(get('i0'), get('m')),
+          set(
+            'aStrip',
+            i32.add(
+              get('a'),
+              i32.add(i32.mul(get('i0'), get('aRowStride')), i32.mul(get('pc'), get('aColStride'))),
+            ),
           ),
-          set('i', i32.add(get('i'), i32.const(TILE_ROWS))),
-        ),
-        until(
-          'singles',
-          i32.geS(get('i'), get('m')),
-          call(
-            tileName(t, 1),
-            aRow(get('i')),
-            get('aColStride'),
-            get('panel'),
-            get('k'),
-            outRow(get('i')),
-            left,
+          set('outStrip', i32.add(get('out'), i32.mul(get('i0'), get('outRowBytes')))),
+          set('height', height),
+          ...jumpTable(
+            i32.sub(get('height'), i32.const(1)),
+            cases.slice(0, TILE_ROWS).map((c) => c.label),
+            cases,
           ),
-          set('i', i32.add(get('i'), i32.const(1))),
+          set('i0', i32.add(get('i0'), get('height'))),
         ),
-        set('j0', i32.add(get('j0'), i32.const(columns))),
+        set('pc', i32.add(get('pc'), i32.const(K_BLOCK))),
+        brIf('blocks', i32.ltS(get('pc'), get('k'))),
       ),
     ],
   });
@@ -218,5 +350,6 @@ function matmulMain(t: Lanes): Wat {
 
 /** Every function of the matmul kernel for one element type. */
 export function matmul(t: Lanes): Wat[] {
-  return [packB(t), tile(t, TILE_ROWS), tile(t, 1), matmulMain(t)];
+  const strips = Array.from({ length: TILE_ROWS }, (_, r) => stripFunction(t, r + 1));
+  return [packB(t), ...strips, matmulMain(t)];
 }

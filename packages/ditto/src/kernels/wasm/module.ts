@@ -15,7 +15,7 @@ import { convKernels } from './conv.js';
 import { elementaryFunctions } from './elementary.js';
 import { ELEMENT_TYPES } from './lanes.js';
 import { lstmKernels } from './lstm.js';
-import { matmul } from './matmul.js';
+import { A_STRIP_AT, A_STRIP_BYTES, matmul } from './matmul.js';
 import { poolingKernels } from './pooling.js';
 import { reduce } from './reduce.js';
 import { rowKernels } from './rows.js';
@@ -34,6 +34,9 @@ export function kernelModuleText(): string {
     ...elementaryFunctions(),
     ...ELEMENT_TYPES.flatMap(softmaxKernels),
     ...SCRATCH_GLOBALS,
+    // Scratch: the float32 chunks (unary.ts) below 8192, then matmul's packed strip; the host's
+    // buffers start after it.
+    `(global $heap_base (export "heap_base") i32 (i32.const ${A_STRIP_AT + A_STRIP_BYTES}))`,
     ...unaryKernels(),
     ...adamKernels(),
     ...ELEMENT_TYPES.flatMap(rowKernels),

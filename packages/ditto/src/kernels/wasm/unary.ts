@@ -636,11 +636,10 @@ function unaryF64(backward: boolean): Wat {
 
 /** Elements per promoted float32 chunk. */
 export const CHUNK = 256;
-/** Scratch for float32 chunks (256 doubles each, plus slack); the host's buffers start at heap_base. */
+/** Scratch for float32 chunks (256 doubles each, plus slack), below 8192 (module.ts: the layout). */
 export const SCRATCH_GLOBALS: Wat[] = [
   '(global $chunk_x i32 (i32.const 1024))',
   '(global $chunk_dy i32 (i32.const 4096))',
-  '(global $heap_base (export "heap_base") i32 (i32.const 8192))',
 ];
 
 export function unaryKernels(): Wat[] {

@@ -122,8 +122,8 @@ export function floatLiteral(x: number): string {
 export const v128 = {
   load: memAt('v128.load'),
   store: memAt('v128.store'),
-  load32Splat: mem('v128.load32_splat'),
-  load64Splat: mem('v128.load64_splat'),
+  load32Splat: memAt('v128.load32_splat'),
+  load64Splat: memAt('v128.load64_splat'),
   load64Zero: mem('v128.load64_zero'),
   /** `v128.storeN_lane lane` at `address + offset`. */
   storeLane: (bits: 32 | 64, lane: number, offset: number, address: Wat, value: Wat): Wat =>

@@ -11,6 +11,26 @@
 import type { BinaryOp, UnaryOp } from '../numeric/elementwise.js';
 import type { FloatArray } from '../tensor/dtype.js';
 
+/**
+ * A region of a backend's own memory that holds an engine program's internal buffers, so the
+ * backend's kernels read and write them in place (see Backend.programArena).
+ */
+export interface ProgramArena {
+  /** The region's first byte in `buffer()`, 8-byte aligned. */
+  readonly offset: number;
+  /**
+   * The buffer holding the region now. It is a new one after the memory has grown: views made on
+   * the old one are then empty (detached) and must be made again.
+   */
+  buffer(): ArrayBuffer;
+  /**
+   * Brackets one replay: in between, `buffer()` stays the same (a call that would need the memory
+   * to grow runs on the reference instead, with the same bits, and the memory grows at `end`).
+   */
+  begin(): void;
+  end(): void;
+}
+
 export interface Backend {
   /** Short name recorded in run fingerprints, e.g. 'js' or 'wasm'. */
   readonly name: string;
@@ -161,4 +181,15 @@ export interface Backend {
     oneMinusBeta2: number,
     epsilon: number,
   ): void;
+
+  /**
+   * Optional: room for `bytes` of an engine program's internal buffers (engine/program.ts) in the
+   * backend's own memory, which its kernels then use in place instead of copying; undefined when
+   * there is none. One region may serve every program of the backend: a program's internal buffers
+   * are written before they are read within each replay, and one program replays at a time, so
+   * nothing in the region needs to survive between replays (a program keeps its inputs and results,
+   * which the caller writes and reads, in ordinary memory). The buffers are ordinary typed arrays
+   * to every other backend and to the reference kernels.
+   */
+  programArena?(bytes: number): ProgramArena | undefined;
 }

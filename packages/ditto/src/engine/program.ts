@@ -1,10 +1,12 @@
 /**
  * From two traces of one step to a program that replays it: compare the traces (the step must be
  * the same calls on buffers in the same roles), drop calls nobody needs, fuse Dense epilogues, place
- * every internal buffer in one arena, and pick each call's backend. `replay` then runs the planned
- * calls — no tensors, no closures, no allocation.
+ * every internal buffer in one arena (in the backend's own memory when it offers a region,
+ * Backend.programArena, so its kernels use them in place) and the inputs and results in a host
+ * arena, and pick each call's backend. `replay` then runs the planned calls — no tensors, no
+ * closures, no allocation.
  */
-import type { Backend } from '../backend/backend.js';
+import type { Backend, ProgramArena } from '../backend/backend.js';
 import { backendForWork } from '../kernels/registry.js';
 import { fuse } from './fuse.js';
 import type { Buffer, PrimitiveCall } from './primitive.js';
@@ -205,9 +207,15 @@ interface PlanStep {
 /** What planning decides for a trace's structure: the calls kept and fused, and the arena layout. */
 export interface Plan {
   readonly steps: readonly PlanStep[];
-  /** Arena offset of each internal or input buffer (undefined: external, read in place). */
+  /** Offset of each internal buffer in the arena (undefined: in the host arena, or external). */
   readonly offsets: readonly (number | undefined)[];
   readonly bytes: number;
+  /**
+   * Offset in the host arena — ordinary memory, private to the program — of the inputs, the results
+   * and any buffer a call both reads and writes (undefined: in the arena, or external).
+   */
+  readonly hostOffsets: readonly (number | undefined)[];
+  readonly hostBytes: number;
   readonly results: readonly number[];
   readonly tracedCalls: number;
 }
@@ -227,8 +235,16 @@ export function makePlan(numbering: Numbering, results: readonly Buffer[]): Plan
     if (traced === undefined) return { fused: { ...node.call, buffers: [] }, ids: node.ids };
     return { traced, ids: node.ids };
   });
-  const { offsets, bytes } = planArena(nodes, numbering, resultList);
-  return { steps, offsets, bytes, results: resultList, tracedCalls: numbering.nodes.length };
+  const { offsets, bytes, hostOffsets, hostBytes } = planArena(nodes, numbering, resultList);
+  return {
+    steps,
+    offsets,
+    bytes,
+    hostOffsets,
+    hostBytes,
+    results: resultList,
+    tracedCalls: numbering.nodes.length,
+  };
 }
 
 /** Plans kept across models, by structure (a fit in a loop builds a new model of one architecture). */
@@ -259,42 +275,63 @@ type BufferConstructor = new (buffer: ArrayBuffer, offset: number, length: numbe
 export class Program {
   /** The calls in order, after dead-code removal and fusion. */
   readonly calls: readonly PlannedCall[];
-  /** The buffers the caller binds at each run (the batch). */
+  private readonly planned: { -readonly [K in keyof PlannedCall]: PlannedCall[K] }[];
+  /** The buffers the caller binds at each run (the batch), in the host arena. */
   readonly inputs: readonly Buffer[];
-  /** The buffers the caller reads after each run, in the arena. */
+  /** The buffers the caller reads after each run, in the host arena. */
   readonly results: readonly Buffer[];
-  /** Bytes of the arena. */
+  /** Bytes of the arena and the host arena. */
   readonly arenaBytes: number;
   /** Primitive calls in the trace, and after planning (for docs and tests). */
   readonly tracedCalls: number;
   readonly fusedCalls: number;
   /** The kernel of each planned call, in order. */
   readonly kernels: readonly string[];
+  /** Whether the arena lives in the backend's memory (Backend.programArena). */
+  readonly inBackendMemory: boolean;
+
+  /** The backend's region holding the arena, if it gave one. */
+  private readonly region: ProgramArena | undefined;
+  /** The buffer the arena's views were made on (a region's buffer changes when its memory grows). */
+  private viewed: ArrayBuffer;
+  /** The arena's views: buffer number, constructor, byte offset in the arena, length. */
+  private readonly arenaViews: { id: number; Ctor: BufferConstructor; offset: number; length: number }[];
+  /** Every buffer's view or array, by buffer number, and each call's buffer numbers. */
+  private readonly views: Buffer[];
+  private readonly callIds: readonly (readonly number[])[];
 
   constructor(plan: Plan, trace: Numbering, backend: Backend) {
     this.tracedCalls = plan.tracedCalls;
     this.fusedCalls = plan.steps.length;
-    this.arenaBytes = plan.bytes;
-    const arena = new ArrayBuffer(Math.max(plan.bytes, 8));
-    const views: Buffer[] = trace.buffers.map((b, id) => {
+    this.arenaBytes = plan.bytes + plan.hostBytes;
+    this.region = plan.bytes > 0 ? backend.programArena?.(plan.bytes) : undefined;
+    this.inBackendMemory = this.region !== undefined;
+    this.viewed = this.region?.buffer() ?? new ArrayBuffer(Math.max(plan.bytes, 8));
+    const host = new ArrayBuffer(Math.max(plan.hostBytes, 8));
+    this.arenaViews = [];
+    this.views = trace.buffers.map((b, id) => {
+      const Ctor = b.constructor as BufferConstructor;
+      const hostOffset = plan.hostOffsets[id];
+      if (hostOffset !== undefined) return new Ctor(host, hostOffset, b.length);
       const offset = plan.offsets[id];
       if (offset === undefined) return b; // external: read in place
-      const Ctor = b.constructor as BufferConstructor;
-      return new Ctor(arena, offset, b.length);
+      this.arenaViews.push({ id, Ctor, offset, length: b.length });
+      return new Ctor(this.viewed, (this.region?.offset ?? 0) + offset, b.length);
     });
     const calls = plan.steps.map(({ traced, fused }) =>
       traced === undefined ? (fused as PrimitiveCall) : trace.nodes[traced].call,
     );
     this.kernels = calls.map((call) => call.kernel);
-    this.calls = plan.steps.map(({ ids }, c) => ({
+    this.callIds = plan.steps.map(({ ids }) => ids);
+    this.calls = this.planned = plan.steps.map(({ ids }, c) => ({
       run: calls[c].run,
       backend: backendForWork(backend, calls[c].work),
-      views: ids.map((id) => views[id]),
+      views: ids.map((id) => this.views[id]),
     }));
     const inputs: Buffer[] = [];
-    for (const [id, k] of trace.inputIndex) inputs[k] = views[id];
+    for (const [id, k] of trace.inputIndex) inputs[k] = this.views[id];
     this.inputs = inputs;
-    this.results = plan.results.map((id) => views[id]);
+    this.results = plan.results.map((id) => this.views[id]);
   }
 
   /** Copies the batch into the input buffers (nothing to do when the caller wrote them there). */
@@ -307,25 +344,63 @@ export class Program {
 
   /** Runs every planned call once. */
   replay(): void {
+    const region = this.region;
+    if (!region) {
+      this.runCalls();
+      return;
+    }
+    // The region's memory cannot grow between begin and end, so views checked here stay attached.
+    region.begin();
+    try {
+      const buffer = region.buffer();
+      if (buffer !== this.viewed) this.remakeViews(buffer);
+      this.runCalls();
+    } finally {
+      region.end();
+    }
+  }
+
+  private runCalls(): void {
     const calls = this.calls;
     for (let c = 0; c < calls.length; c++) {
       const call = calls[c];
       call.run(call.backend, call.views);
     }
   }
+
+  /** Makes the arena's views again on the region's new buffer (its memory grew). */
+  private remakeViews(buffer: ArrayBuffer): void {
+    const base = (this.region as ProgramArena).offset;
+    for (const { id, Ctor, offset, length } of this.arenaViews)
+      this.views[id] = new Ctor(buffer, base + offset, length);
+    // New arrays, not the old ones refilled: a call's run may cache what it derived from its
+    // buffer array by the array's identity (engine/kernels.ts, callKernel).
+    this.planned.forEach((call, c) => {
+      call.views = this.callIds[c].map((id) => this.views[id]);
+    });
+    this.viewed = buffer;
+  }
 }
 
 /**
- * Places every internal buffer (and the inputs) in one ArrayBuffer: a buffer takes a free slot of
- * its type and length when one is free, else a new one; a slot becomes free after the last call
- * that reads or writes its buffer (never during that call, so no call's output shares a slot with
- * its own input). External buffers (variables, constants, state) stay where they are.
+ * Places every buffer the program owns: a buffer takes a free slot of its type and length when one
+ * is free, else a new one; a slot becomes free after the last call that reads or writes its buffer
+ * (never during that call, so no call's output shares a slot with its own input). Internal buffers
+ * go to the arena, which a backend may keep in its own memory (Backend.programArena) and share
+ * between programs; the inputs and results (which the caller writes before and reads after a run)
+ * and any buffer a call both reads and writes (which a kernel working in place might not allow) go
+ * to the host arena. External buffers (variables, constants, state) stay where they are.
  */
 function planArena(
   nodes: readonly Node[],
   numbering: Numbering,
   results: readonly number[],
-): { offsets: (number | undefined)[]; bytes: number } {
+): {
+  offsets: (number | undefined)[];
+  bytes: number;
+  hostOffsets: (number | undefined)[];
+  hostBytes: number;
+} {
   const { buffers, roles } = numbering;
   const last = new Map<number, number>();
   nodes.forEach(({ ids }, c) => {
@@ -335,27 +410,16 @@ function planArena(
   for (const id of results) last.set(id, end);
   for (const id of numbering.inputIndex.keys()) last.set(id, end);
 
-  const offsets = new Map<number, number>();
-  const free = new Map<string, number[]>();
-  let bytes = 0;
-  const place = (id: number) => {
-    const b = buffers[id];
-    const kind = `${b.constructor.name}:${b.length}`;
-    const reuse = free.get(kind)?.pop();
-    if (reuse !== undefined) {
-      offsets.set(id, reuse);
-      return;
-    }
-    offsets.set(id, bytes);
-    bytes += Math.ceil(b.byteLength / 8) * 8;
-  };
-  const release = (id: number) => {
-    const b = buffers[id];
-    const kind = `${b.constructor.name}:${b.length}`;
-    let list = free.get(kind);
-    if (!list) free.set(kind, (list = []));
-    list.push(offsets.get(id) as number);
-  };
+  const hostIds = new Set<number>([...numbering.inputIndex.keys(), ...results]);
+  for (const { call, ids } of nodes) {
+    const read = new Set(ids.slice(0, call.inputCount));
+    for (let j = call.inputCount; j < ids.length; j++) if (read.has(ids[j])) hostIds.add(ids[j]);
+  }
+  const arena = slotAllocator();
+  const host = slotAllocator();
+  const allocatorOf = (id: number) => (hostIds.has(id) ? host : arena);
+  const place = (id: number) => allocatorOf(id).place(id, buffers[id]);
+  const release = (id: number) => allocatorOf(id).release(id, buffers[id]);
   for (const id of numbering.inputIndex.keys()) place(id);
   const placed = new Set<number>(numbering.inputIndex.keys());
   nodes.forEach(({ call, ids }, c) => {
@@ -369,5 +433,36 @@ function planArena(
     // Free after the call: slots of buffers whose last use was this call.
     for (const id of new Set(ids)) if (roles[id] !== 'external' && last.get(id) === c) release(id);
   });
-  return { offsets: buffers.map((_, id) => offsets.get(id)), bytes };
+  return {
+    offsets: buffers.map((_, id) => arena.offsets.get(id)),
+    bytes: arena.bytes(),
+    hostOffsets: buffers.map((_, id) => host.offsets.get(id)),
+    hostBytes: host.bytes(),
+  };
+}
+
+/** Slots in one arena, reused by type and length (8-byte aligned). */
+function slotAllocator() {
+  const offsets = new Map<number, number>();
+  const free = new Map<string, number[]>();
+  let bytes = 0;
+  const kindOf = (b: Buffer) => `${b.constructor.name}:${b.length}`;
+  return {
+    offsets,
+    bytes: () => bytes,
+    place(id: number, b: Buffer): void {
+      const reuse = free.get(kindOf(b))?.pop();
+      if (reuse !== undefined) {
+        offsets.set(id, reuse);
+        return;
+      }
+      offsets.set(id, bytes);
+      bytes += Math.ceil(b.byteLength / 8) * 8;
+    },
+    release(id: number, b: Buffer): void {
+      let list = free.get(kindOf(b));
+      if (!list) free.set(kindOf(b), (list = []));
+      list.push(offsets.get(id) as number);
+    },
+  };
 }

@@ -1,7 +1,9 @@
 /**
  * The WebAssembly backend: the reference backend's kernels on fixed-width SIMD, bit for bit.
  *
- * Each kernel copies its inputs into the module's linear memory, runs, and copies the result out.
+ * Each kernel copies its inputs into the module's linear memory, runs, and copies the result out —
+ * except for arrays that already live in that memory (an engine program's internal buffers, in the
+ * region `programArena` gives it: wasm-arena.ts), which the kernels read and write in place.
  * Every kernel of the interface runs in wasm, including the transcendental unary ops (ditto's
  * elementary functions, ported operation for operation), softmax and the fused Dense kernels. What
  * runs on the reference code instead, with the same bits by construction (it *is* that code):
@@ -21,7 +23,7 @@ import {
   type IndexArray,
   scatterAddRows as scatterAddRowsKernel,
 } from '../../tensor/ops/shape-ops.js';
-import type { Backend } from '../backend.js';
+import type { Backend, ProgramArena } from '../backend.js';
 import { jsBackend } from '../js/js-backend.js';
 import { planBinary } from './binary-plan.js';
 import { WasmArena } from './wasm-arena.js';
@@ -179,15 +181,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     transposeB: boolean,
   ): void {
     const kind = small && m * k * n < SMALL_MATMUL ? undefined : kindOf(a, b, out);
-    const at =
-      kind &&
-      out.length === m * n &&
-      arena.place(
-        a.length * bytesOf(kind),
-        b.length * bytesOf(kind),
-        panelBytes(kind, k, n),
-        m * n * bytesOf(kind),
-      );
+    const at = kind && out.length === m * n && arena.place(a, b, panelBytes(kind, k, n), out);
     if (!kind || !at) {
       jsBackend.matmul(a, b, out, m, k, n, transposeA, transposeB);
       return;
@@ -212,8 +206,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     if (out.length === 0) return;
     const kind = small && out.length < SMALL_ELEMENTS ? undefined : kindOf(a, b, out);
     const plan = kind && planBinary(outShape, aStrides, bStrides);
-    const bytes = kind === 'f32' ? 4 : 8;
-    const at = plan && arena.place(a.length * bytes, b.length * bytes, out.length * bytes);
+    const at = plan && arena.place(a, b, out);
     if (!plan || !at) {
       jsBackend.binary(op, a, aStrides, b, bStrides, out, outShape);
       return;
@@ -244,7 +237,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   function unary(op: UnaryOp, x: FloatArray, out: FloatArray, alpha: number): void {
     const n = x.length;
     const kind = smallUnary(op, n) ? undefined : kindOf(x, out);
-    const at = kind && out.length >= n && arena.place(n * bytesOf(kind), n * bytesOf(kind));
+    const at = kind && out.length >= n && arena.place(x, prefix(out, n));
     if (!kind || !at) {
       jsBackend.unary(op, x, out, alpha);
       return;
@@ -258,8 +251,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   function unaryBackward(op: UnaryOp, x: FloatArray, dy: FloatArray, dx: FloatArray, alpha: number): void {
     const n = x.length;
     const kind = smallUnary(op, n) ? undefined : kindOf(x, dy, dx);
-    const bytes = kind === 'f32' ? 4 : 8;
-    const at = kind && dy.length >= n && dx.length >= n && arena.place(n * bytes, n * bytes, n * bytes);
+    const at = kind && dy.length >= n && dx.length >= n && arena.place(x, prefix(dy, n), prefix(dx, n));
     if (!kind || !at) {
       jsBackend.unaryBackward(op, x, dy, dx, alpha);
       return;
@@ -288,8 +280,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   ): void {
     const size = outer * axis * inner;
     const kind = small && size < SMALL_ELEMENTS ? undefined : kindOf(x, out);
-    const bytes = kind === 'f32' ? 4 : 8;
-    const at = kind && x.length >= size && arena.place(size * bytes, outer * inner * bytes);
+    const at = kind && x.length >= size && arena.place(prefix(x, size), out.subarray(0, outer * inner));
     if (!at) {
       jsBackend.reduce(op, x, out, outer, axis, inner);
       return;
@@ -307,7 +298,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const size = rows * cols;
     const kind = small && size < SMALL_ELEMENTS ? undefined : kindOf(x, out);
     const fits = kind && x.length >= size && out.length >= size;
-    const at = fits && arena.place(size * bytesOf(kind), size * bytesOf(kind));
+    const at = fits && arena.place(prefix(x, size), prefix(out, size));
     if (!kind || !at) {
       jsBackend.softmax(x, out, rows, cols, log);
       return;
@@ -329,9 +320,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   ): void {
     const size = rows * cols;
     const kind = small && size < SMALL_ELEMENTS ? undefined : kindOf(y, dy, dx);
-    const bytes = kind === 'f32' ? 4 : 8;
     const fits = kind && y.length >= size && dy.length >= size && dx.length >= size;
-    const at = fits && arena.place(size * bytes, size * bytes, size * bytes);
+    const at = fits && arena.place(prefix(y, size), prefix(dy, size), prefix(dx, size));
     if (!at) {
       jsBackend.softmaxBackward(y, dy, dx, rows, cols, log);
       return;
@@ -381,11 +371,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       (!bias || bias.length === n) &&
       z.length === m * n &&
       y.length === m * n;
-    const b = kind ? bytesOf(kind) : 0;
-    const at =
-      kind &&
-      exact &&
-      arena.place(m * k * b, k * n * b, panelBytes(kind, k, n), n * b, m * n * b, y === z ? 0 : m * n * b);
+    const at = kind && exact && arena.place(x, w, panelBytes(kind, k, n), bias ?? 0, z, y === z ? 0 : y);
     if (!kind || !at) {
       jsDenseForward(x, w, bias, z, y, m, k, n, activation, alpha);
       return;
@@ -445,12 +431,8 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       dw.length === k * n &&
       (!dx || dx.length === m * k) &&
       (!db || db.length === n);
-    const b = kind ? bytesOf(kind) : 0;
     const panels = kind ? Math.max(panelBytes(kind, m, n), dx ? panelBytes(kind, n, k) : 0) : 0;
-    const at =
-      kind &&
-      exact &&
-      arena.place(m * k * b, k * n * b, mn * b, mn * b, mn * b, n * b, k * n * b, dx ? m * k * b : 0, panels);
+    const at = kind && exact && arena.place(x, w, z, dy, dz === dy ? 0 : dz, db ?? 0, dw, dx ?? 0, panels);
     if (!kind || !at) {
       jsDenseBackward(x, w, z, dy, dz, dx, dw, db, m, k, n, activation, alpha);
       return;
@@ -512,7 +494,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       kindOf(...arrays) === 'f32' &&
       arrays.every((x) => x.length === n) &&
       [lr, weightDecay ?? 0, alpha, oneMinusBeta1, oneMinusBeta2, epsilon].every(isFloat32);
-    const at = fits && n > 0 && arena.place(n * 4, n * 4, n * 4, n * 4, vHat ? n * 4 : 0);
+    const at = fits && n > 0 && arena.place(w, grad, m, v, vHat ?? 0);
     if (!at) {
       jsAdamUpdate(w, grad, m, v, vHat, lr, weightDecay, alpha, oneMinusBeta1, oneMinusBeta2, epsilon);
       return;
@@ -557,10 +539,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const count = indices.length;
     const rows = x.length / width;
     const kind = rowsInWasm(count, width, rows) ? kindOf(x, out) : undefined;
-    const at =
-      kind &&
-      out.length === count * width &&
-      arena.place(x.length * bytesOf(kind), count * 4, out.length * bytesOf(kind));
+    const at = kind && out.length === count * width && arena.place(x, count * 4, out);
     if (!kind || !at || !arena.writeIndices(at[1], indices, rows)) {
       gatherRowsKernel.reference(x, indices, out, width);
       return;
@@ -575,11 +554,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const count = indices.length;
     const rows = dx.length / width;
     const kind = rowsInWasm(count, width, rows) ? kindOf(g, dx) : undefined;
-    const at =
-      kind &&
-      Number.isInteger(rows) &&
-      g.length === count * width &&
-      arena.place(g.length * bytesOf(kind), count * 4, dx.length * bytesOf(kind));
+    const at = kind && Number.isInteger(rows) && g.length === count * width && arena.place(g, count * 4, dx);
     if (!kind || !at || !arena.writeIndices(at[1], indices, rows)) {
       scatterAddRowsKernel.reference(g, indices, dx, width);
       return;
@@ -614,7 +589,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   function maxPool2d(x: FloatArray, out: FloatArray, geometry: readonly number[]): void {
     const args = poolArgs(geometry, out.length);
     const kind = args && x.length === geometry[0] * geometry[1] * geometry[2] * geometry[3] && kindOf(x, out);
-    const at = kind && arena.place(x.length * bytesOf(kind), out.length * bytesOf(kind));
+    const at = kind && arena.place(x, out);
     if (!args || !kind || !at) {
       maxPool2dKernel.reference(x, out, geometry);
       return;
@@ -633,8 +608,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
   ): void {
     const args = poolArgs(geometry, g.length);
     const kind = args && x.length === dx.length && kindOf(x, g, dx);
-    const at =
-      kind && arena.place(x.length * bytesOf(kind), g.length * bytesOf(kind), dx.length * bytesOf(kind));
+    const at = kind && arena.place(x, g, dx);
     if (!args || !kind || !at || x.length !== geometry[0] * geometry[1] * geometry[2] * geometry[3]) {
       maxPool2dBackwardKernel.reference(x, g, dx, geometry);
       return;
@@ -674,7 +648,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       input.length === sizes[0] &&
       output.length === sizes[1];
     const kind = fits ? kindOf(input, output) : undefined;
-    const at = kind && arena.place(input.length * bytesOf(kind), output.length * bytesOf(kind));
+    const at = kind && arena.place(input, output);
     if (!kind || !at) {
       reference(input, output, geometry);
       return;
@@ -701,8 +675,27 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     });
   }
 
+  // One region serves every program of this backend (Backend.programArena says why that is safe).
+  let replaying = false;
+  const buffer = (): ArrayBuffer => arena.currentBuffer();
+  function begin(): void {
+    if (replaying) throw new Error('wasm backend: a program replayed inside another one');
+    replaying = true;
+    arena.pin();
+  }
+  function end(): void {
+    replaying = false;
+    arena.unpin();
+  }
+
+  function programArena(bytes: number): ProgramArena | undefined {
+    const offset = arena.programRegion(bytes);
+    return offset === undefined ? undefined : { offset, buffer, begin, end };
+  }
+
   return {
     name: 'wasm',
+    programArena,
     matmul,
     binary,
     unary,

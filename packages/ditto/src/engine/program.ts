@@ -175,26 +175,6 @@ export function removeDeadCalls(
   return kept.reverse();
 }
 
-/**
- * A structural description of a numbered trace: every call's kernel, signature, effect flag and
- * buffer numbers, every buffer's role, type and length, the inputs and the results. Two traces with
- * the same description make the same plan, whoever traced them (a new model of the same
- * architecture, shapes and optimizer): no object identity enters it.
- */
-export function structureKey(numbering: Numbering, results: readonly Buffer[]): string | undefined {
-  const ids = resultIds(numbering, results);
-  if (ids === undefined) return undefined;
-  const parts: string[] = [];
-  for (const { call, ids: callIds } of numbering.nodes) {
-    parts.push(`${call.signature}|${call.inputCount}|${call.effect === true}|${callIds.join(',')}`);
-  }
-  const buffers = numbering.buffers.map(
-    (b, id) => `${numbering.roles[id][0]}${b.constructor.name}${b.length}`,
-  );
-  const inputs = [...numbering.inputIndex].map(([id, k]) => `${id}:${k}`);
-  return `${parts.join(';')}#${buffers.join(',')}#${inputs.join(',')}#${ids.join(',')}`;
-}
-
 /** One planned call: a traced call (by its position in the trace) or a fused one, on buffer numbers. */
 interface PlanStep {
   /** The traced call's index, when the call is not fused (its `run` comes from each new trace). */

@@ -3,8 +3,8 @@
  * traced and run (they are real steps); when the two traces describe one repeatable step the third
  * and later runs replay the planned program, otherwise the key runs eagerly from then on and the
  * owner is reported once (engine/diagnostics.ts). The plan is kept by the trace's structure
- * (program.ts, structureKey): the next owner whose first trace has the same structure — a new
- * model of the same architecture, shapes and optimizer — replays from its second step.
+ * (structure.ts): the next owner whose first trace has the same structure — a new model of the
+ * same architecture, shapes and optimizer — replays from its second step.
  */
 import { getBackend } from '../backend/registry.js';
 import { reportEager } from './diagnostics.js';
@@ -14,12 +14,14 @@ import {
   compareTraces,
   keepPlan,
   makePlan,
+  type Numbering,
   numberTrace,
+  type Plan,
   Program,
   snapshotConstants,
-  structureKey,
   type TraceRecord,
 } from './program.js';
+import { structureOf } from './structure.js';
 
 /** What a step function returns: the buffers its caller reads. */
 export type StepFunction = () => readonly Buffer[];
@@ -30,6 +32,21 @@ interface Entry {
   first?: TraceRecord;
   firstConstants?: Map<number, Buffer>;
   program?: Program;
+  /**
+   * A plan kept for the first trace's structure, instantiated on that trace when the key runs
+   * again (or its inputs are asked for): a step run once (predict on a new model) makes no program.
+   */
+  pending?: { readonly plan: Plan; readonly trace: Numbering };
+}
+
+/** The entry's program, instantiating a pending plan first. */
+function programOf(entry: Entry): Program | undefined {
+  const pending = entry.pending;
+  if (pending !== undefined) {
+    entry.pending = undefined;
+    entry.program = new Program(pending.plan, pending.trace, getBackend());
+  }
+  return entry.program;
 }
 
 /**
@@ -87,7 +104,8 @@ export class TraceCache {
 
   /** The program of a key once it replays (for tests and measurements). */
   program(key: string): Program | undefined {
-    return this.entries.get(this.fullKey(key))?.program;
+    const entry = this.entries.get(this.fullKey(key));
+    return entry?.phase === 'replay' ? programOf(entry) : entry?.program;
   }
 
   /**
@@ -97,7 +115,7 @@ export class TraceCache {
   replayInputs(key: string): readonly Buffer[] | undefined {
     if (!tracingEnabled) return undefined;
     const entry = this.entries.get(this.fullKey(key));
-    return entry?.phase === 'replay' ? entry.program?.inputs : undefined;
+    return entry?.phase === 'replay' ? programOf(entry)?.inputs : undefined;
   }
 
   /** Whether the key's step runs eagerly for good. */
@@ -138,7 +156,7 @@ export class TraceCache {
       this.entries.set(full, entry);
     }
     if (entry.phase === 'replay') {
-      const program = entry.program as Program;
+      const program = programOf(entry) as Program;
       program.bind(inputs);
       program.replay();
       return program.results;
@@ -150,10 +168,10 @@ export class TraceCache {
       // A structure planned before (a new model of an architecture seen before) replays at once:
       // its two traces were compared when it was first planned.
       const numbering = numberTrace(trace);
-      const structure = structureKey(numbering, trace.results);
+      const structure = structureOf(numbering, trace.results);
       const plan = structure === undefined ? undefined : cachedPlan(structure);
       if (plan) {
-        entry.program = new Program(plan, numbering, getBackend());
+        entry.pending = { plan, trace: numbering };
         entry.phase = 'replay';
         return result;
       }
@@ -179,7 +197,7 @@ export class TraceCache {
       return result;
     }
     const plan = makePlan(second, trace.results);
-    const structure = structureKey(second, trace.results);
+    const structure = structureOf(second, trace.results);
     if (structure !== undefined) keepPlan(structure, plan);
     entry.program = new Program(plan, second, getBackend());
     entry.phase = 'replay';

@@ -99,9 +99,7 @@ describe('the wasm kernels give the reference kernels’ bits', () => {
             const c = values(ctor, n, seed++);
             const run = (impl: 'wasm' | 'reference') => {
               const out = {
-                gates: new ctor(4 * n).fill(9),
                 cNext: new ctor(n).fill(9),
-                actC: new ctor(n).fill(9),
                 h: new ctor(n).fill(9),
                 dzo: new ctor(n).fill(9),
                 dcPart: new ctor(n).fill(9),
@@ -114,11 +112,11 @@ describe('the wasm kernels give the reference kernels’ bits', () => {
                 impl === 'wasm' ? wasm.outputBackward : lstmCellOutputBackwardKernel.reference;
               const stateBackward =
                 impl === 'wasm' ? wasm.stateBackward : lstmCellStateBackwardKernel.reference;
-              forward(z, c, out.gates, out.cNext, out.actC, out.h, out.aux, ...statics);
+              forward(z, c, out.cNext, out.h, out.aux, ...statics);
               const gh = values(ctor, n, 1000 + seed);
-              outputBackward(z, out.gates, out.cNext, out.actC, out.aux, gh, out.dzo, out.dcPart, ...statics);
+              outputBackward(z, out.cNext, out.aux, gh, out.dzo, out.dcPart, ...statics);
               const gc = values(ctor, n, 2000 + seed);
-              stateBackward(z, c, out.gates, out.aux, gc, out.dzo, out.dz, out.dc, ...statics);
+              stateBackward(z, c, out.aux, gc, out.dzo, out.dz, out.dc, ...statics);
               return out;
             };
             const [w, r] = [run('wasm'), run('reference')];

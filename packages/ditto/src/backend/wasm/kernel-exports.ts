@@ -244,9 +244,7 @@ export interface KernelExports {
   ): void;
   lstm_cell_output_backward_f32(
     z: number,
-    gates: number,
     cNext: number,
-    actC: number,
     aux: number,
     gh: number,
     dzo: number,
@@ -261,7 +259,6 @@ export interface KernelExports {
   lstm_cell_state_backward_f32(
     z: number,
     c: number,
-    gates: number,
     aux: number,
     gc: number,
     dzo: number,
@@ -291,9 +288,7 @@ export interface KernelExports {
   ): void;
   lstm_cell_output_backward_f64(
     z: number,
-    gates: number,
     cNext: number,
-    actC: number,
     aux: number,
     gh: number,
     dzo: number,
@@ -308,7 +303,6 @@ export interface KernelExports {
   lstm_cell_state_backward_f64(
     z: number,
     c: number,
-    gates: number,
     aux: number,
     gc: number,
     dzo: number,

@@ -8,6 +8,7 @@ import { UNARY_CODES } from '../../kernels/op-codes.js';
 import type { UnaryOp } from '../../numeric/elementwise.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import {
+  FROM_VALUE,
   lstmCellKernel,
   lstmCellOutputBackwardKernel,
   lstmCellStateBackwardKernel,
@@ -42,6 +43,20 @@ export interface LstmCellWasmOptions {
 }
 
 /**
+ * One buffer of a kernel call in memory: `array` copied in (`in`), or back out (`out`), or
+ * neither (scratch, or an input the ops in use never read); `length` elements of `bytes` each.
+ */
+interface Slot {
+  array?: FloatArray;
+  length: number;
+  bytes: number;
+  copy: 'in' | 'out' | 'none';
+}
+
+/** Whether the activation's gradient comes from aux alone (then x, z or c', is not read). */
+const fromValue = (op: UnaryOp): boolean => FROM_VALUE.includes(op);
+
+/**
  * The fused cell's kernels on their own module instance (its own memory: nothing is shared with
  * the backend's instance between calls, so none is needed).
  */
@@ -51,42 +66,30 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
   const arena = new WasmArena(wasm.memory, wasm.heap_base.value as number);
 
   /**
-   * Runs `run` on copies of `inputs` in memory and copies `outputs` back; `aux` (float64 whatever
-   * the data's type) is an output of the forward and an input of the backward kernels. False
-   * (nothing done) when the call belongs to the reference.
+   * Places the slots, copies the `in` ones into memory, runs, copies the `out` ones back; false
+   * (nothing done) when the call belongs to the reference: too small, mixed element types, no room.
    */
   function inWasm(
     cells: number,
-    inputs: readonly FloatArray[],
-    outputs: readonly FloatArray[],
-    aux: readonly [Float64Array],
-    run: (kind: Kind, addresses: number[]) => void,
-    auxIsOutput = false,
+    data: readonly FloatArray[],
+    slots: readonly Slot[],
+    run: (kind: Kind, at: number[]) => void,
   ): boolean {
     if (cells === 0 || (small && cells < SMALL_CELL)) return false;
-    const kind = kindOf([...inputs, ...outputs]);
-    if (!kind) return false;
-    const bytes = kind === 'f32' ? 4 : 8;
-    const at = arena.place(
-      ...inputs.map((x) => x.length * bytes),
-      ...outputs.map((x) => x.length * bytes),
-      aux[0].length * 8,
-    );
-    if (!at) return false;
-    inputs.forEach((x, k) => {
-      arena.write(at[k], x);
+    const kind = kindOf(data);
+    const at = kind && arena.place(...slots.map((slot) => slot.length * slot.bytes));
+    if (!kind || !at) return false;
+    slots.forEach((slot, k) => {
+      if (slot.copy === 'in' && slot.array) arena.write(at[k], slot.array);
     });
-    const auxAt = at[inputs.length + outputs.length];
-    if (!auxIsOutput) arena.write(auxAt, aux[0]);
     run(kind, at);
-    outputs.forEach((x, k) => {
-      arena.read(at[inputs.length + k], x);
+    slots.forEach((slot, k) => {
+      if (slot.copy === 'out' && slot.array) arena.read(at[k], slot.array);
     });
-    if (auxIsOutput) arena.read(auxAt, aux[0]);
     return true;
   }
 
-  /** Whether z [rows × 4·units] and the [rows × units] arrays have the lengths the kernels assume. */
+  /** Whether z is [rows × 4·units] for [rows × units] `cellArrays` of one length. */
   const fits = (z: FloatArray, cellArrays: readonly FloatArray[], units: number): boolean =>
     Number.isInteger(units) &&
     units > 0 &&
@@ -94,12 +97,18 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
     z.length === 4 * cellArrays[0].length &&
     cellArrays.every((x) => x.length === cellArrays[0].length);
 
+  const bytesOf = (x: FloatArray): number => (x instanceof Float32Array ? 4 : 8);
+  const slot = (array: FloatArray, copy: Slot['copy']): Slot => ({
+    array,
+    length: array.length,
+    bytes: bytesOf(array),
+    copy,
+  });
+
   function forward(
     z: FloatArray,
     c: FloatArray,
-    gates: FloatArray,
     cNext: FloatArray,
-    actC: FloatArray,
     h: FloatArray,
     aux: Float64Array,
     units: number,
@@ -108,42 +117,40 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
     actOp: UnaryOp,
     actAlpha: number,
   ): void {
+    const n = c.length;
+    const b = bytesOf(c);
     const ran =
-      fits(z, [c, cNext, actC, h], units) &&
-      gates.length === z.length &&
-      aux.length === z.length + c.length &&
+      fits(z, [c, cNext, h], units) &&
+      aux.length === 5 * n &&
       inWasm(
-        c.length,
-        [z, c],
-        [gates, cNext, actC, h],
-        [aux],
-        (kind, [pz, pc, pg, pn, pa, ph, px]) =>
+        n,
+        [z, c, cNext, h],
+        [
+          slot(z, 'in'),
+          slot(c, 'in'),
+          { length: 4 * n, bytes: b, copy: 'none' },
+          slot(cNext, 'out'),
+          { length: n, bytes: b, copy: 'none' },
+          slot(h, 'out'),
+          slot(aux, 'out'),
+        ],
+        (kind, at) =>
           (kind === 'f32' ? wasm.lstm_cell_f32 : wasm.lstm_cell_f64)(
-            pz,
-            pc,
-            pg,
-            pn,
-            pa,
-            ph,
-            px,
-            c.length / units,
+            ...(at as Seven),
+            n / units,
             units,
             UNARY_CODES[gateOp],
             gateAlpha,
             UNARY_CODES[actOp],
             actAlpha,
           ),
-        true,
       );
-    if (!ran)
-      lstmCellKernel.reference(z, c, gates, cNext, actC, h, aux, units, gateOp, gateAlpha, actOp, actAlpha);
+    if (!ran) lstmCellKernel.reference(z, c, cNext, h, aux, units, gateOp, gateAlpha, actOp, actAlpha);
   }
 
   function outputBackward(
     z: FloatArray,
-    gates: FloatArray,
     cNext: FloatArray,
-    actC: FloatArray,
     aux: Float64Array,
     gh: FloatArray,
     dzo: FloatArray,
@@ -154,26 +161,25 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
     actOp: UnaryOp,
     actAlpha: number,
   ): void {
+    const n = gh.length;
     const ran =
-      fits(z, [cNext, actC, gh, dzo, dcPart], units) &&
-      gates.length === z.length &&
-      aux.length === z.length + gh.length &&
+      fits(z, [cNext, gh, dzo, dcPart], units) &&
+      aux.length === 5 * n &&
       inWasm(
-        gh.length,
-        [z, gates, cNext, actC, gh],
-        [dzo, dcPart],
-        [aux],
-        (kind, [pz, pg, pn, pa, pgh, po, pd, px]) =>
+        n,
+        [z, cNext, gh, dzo, dcPart],
+        [
+          slot(z, fromValue(gateOp) ? 'none' : 'in'),
+          slot(cNext, fromValue(actOp) ? 'none' : 'in'),
+          slot(aux.subarray(3 * n), 'in'),
+          slot(gh, 'in'),
+          slot(dzo, 'out'),
+          slot(dcPart, 'out'),
+        ],
+        (kind, at) =>
           (kind === 'f32' ? wasm.lstm_cell_output_backward_f32 : wasm.lstm_cell_output_backward_f64)(
-            pz,
-            pg,
-            pn,
-            pa,
-            px,
-            pgh,
-            po,
-            pd,
-            gh.length / units,
+            ...(at as Six),
+            n / units,
             units,
             UNARY_CODES[gateOp],
             gateAlpha,
@@ -184,9 +190,7 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
     if (!ran) {
       lstmCellOutputBackwardKernel.reference(
         z,
-        gates,
         cNext,
-        actC,
         aux,
         gh,
         dzo,
@@ -203,7 +207,6 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
   function stateBackward(
     z: FloatArray,
     c: FloatArray,
-    gates: FloatArray,
     aux: Float64Array,
     gc: FloatArray,
     dzo: FloatArray,
@@ -215,27 +218,27 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
     actOp: UnaryOp,
     actAlpha: number,
   ): void {
+    const n = gc.length;
     const ran =
       fits(z, [c, gc, dzo, dc], units) &&
-      gates.length === z.length &&
       dz.length === z.length &&
-      aux.length === z.length + gc.length &&
+      aux.length === 5 * n &&
       inWasm(
-        gc.length,
-        [z, c, gates, gc, dzo],
-        [dz, dc],
-        [aux],
-        (kind, [pz, pc, pg, pgc, po, pdz, pdc, px]) =>
+        n,
+        [z, c, gc, dzo, dz, dc],
+        [
+          slot(z, fromValue(gateOp) && fromValue(actOp) ? 'none' : 'in'),
+          slot(c, 'in'),
+          slot(aux.subarray(0, 3 * n), 'in'),
+          slot(gc, 'in'),
+          slot(dzo, 'in'),
+          slot(dz, 'out'),
+          slot(dc, 'out'),
+        ],
+        (kind, at) =>
           (kind === 'f32' ? wasm.lstm_cell_state_backward_f32 : wasm.lstm_cell_state_backward_f64)(
-            pz,
-            pc,
-            pg,
-            px,
-            pgc,
-            po,
-            pdz,
-            pdc,
-            gc.length / units,
+            ...(at as Seven),
+            n / units,
             units,
             UNARY_CODES[gateOp],
             gateAlpha,
@@ -247,7 +250,6 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
       lstmCellStateBackwardKernel.reference(
         z,
         c,
-        gates,
         aux,
         gc,
         dzo,
@@ -264,6 +266,9 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
 
   return { forward, outputBackward, stateBackward };
 }
+
+type Six = [number, number, number, number, number, number];
+type Seven = [...Six, number];
 
 /** Registers the kernels for a backend name (the wasm backend, the threaded one). */
 export function registerLstmCellWasm(

@@ -50,14 +50,27 @@ const PARAMS = {
   actOp: 'i32',
   actAlpha: 'f64',
 } as const;
-const LOCALS = { b: 'i32', zr: 'i32', cr: 'i32', jb: 'i32', ub: 'i32', g: 'v128' } as const;
+const LOCALS = {
+  b: 'i32',
+  zr: 'i32',
+  cr: 'i32',
+  ar: 'i32',
+  jb: 'i32',
+  ub: 'i32',
+  nb: 'i32',
+  g: 'v128',
+} as const;
 
-/** ub = the bytes of `units` elements; then `body` for each row b, with zr / cr its byte offsets in z / the state. */
+/**
+ * `body` for each row b, with zr / cr / ar its offsets in z / the state / aux's i-f-c rows, all in
+ * bytes of the data's type (ub = the bytes of `units` elements).
+ */
 function rows(body: Wat[]): Wat[] {
   return [
     set('b', i32.const(0)),
     set('zr', i32.const(0)),
     set('cr', i32.const(0)),
+    set('ar', i32.const(0)),
     until(
       'rows',
       i32.geS(get('b'), get('rows')),
@@ -65,9 +78,16 @@ function rows(body: Wat[]): Wat[] {
       inc('b', i32.const(1)),
       inc('zr', i32.shl(get('ub'), i32.const(2))),
       inc('cr', get('ub')),
+      inc('ar', i32.mul(get('ub'), i32.const(3))),
     ),
   ];
 }
+
+/** ub and nb (the bytes of a [rows × units] array), set first in every kernel. */
+const sizes = (t: Lanes): Wat[] => [
+  set('ub', i32.shl(get('units'), i32.const(t.shift))),
+  set('nb', i32.mul(get('rows'), get('ub'))),
+];
 
 /**
  * `body(store)` for each vector of a run of `bytes` bytes (jb its byte offset): whole vectors with
@@ -257,19 +277,40 @@ function gradientCall(t: Lanes, op: string, alpha: string, x: Wat, aux: Wat, d: 
   );
 }
 
-/** aux's address for a data address offset (bytes of t) from the start: aux + offset·(8 / bytes). */
-const auxOf = (t: Lanes, ...offsets: Wat[]): Wat =>
+/**
+ * aux's layout (tensor/ops/lstm-cell.ts's auxLayout), as byte addresses from an offset in bytes of
+ * the data's type: its doubles sit at 8 / bytes times that offset. `base` is the aux pointer the
+ * kernel got: the whole aux (forward), its i-f-c part (state backward) or its o-act part (output
+ * backward).
+ */
+const auxAt = (t: Lanes, base: string, ...offsets: Wat[]): Wat =>
   i32.add(
-    get('aux'),
+    get(base),
     i32.shl(
       offsets.reduce((a, o) => i32.add(a, o)),
       i32.const(auxShift(t)),
     ),
   );
-/** Where act(c')'s doubles start in aux: after z's 4·rows·units. */
-const auxC = (): Wat => i32.add(get('aux'), i32.mul(i32.mul(get('rows'), get('units')), i32.const(32)));
+/** Block k of row b's i-f-c part (+ jb when `vector`). */
+const ifcAt = (t: Lanes, base: string, k: number, vector = true): Wat =>
+  auxAt(t, base, get('ar'), i32.mul(get('ub'), i32.const(k)), ...(vector ? [get('jb')] : []));
+/** The o gate's part ([rows × units], `skip` bytes in: 3·nb in the whole aux, 0 in the o-act part). */
+const oAt = (t: Lanes, base: string, skip: Wat, vector = true): Wat =>
+  auxAt(t, base, skip, get('cr'), ...(vector ? [get('jb')] : []));
+/** act(c')'s part, `skip` bytes in (4·nb in the whole aux, nb in the o-act part). */
+const actAt = (t: Lanes, base: string, skip: Wat): Wat => auxAt(t, base, skip, get('cr'), get('jb'));
 
-/** `lstm_cell_<t>(z, c, gates, cNext, actC, h, aux, …)`: gates = [σ(zi) σ(zf) act(zc) σ(zo)], c' = σ(zf)·c + σ(zi)·act(zc), act(c'), h' = σ(zo)·act(c'). */
+/** The vector of rounded values of the doubles at `address` (the gate's value as the chain held it). */
+const rounded = (t: Lanes, address: Wat): Wat =>
+  t.lanes === 4 ? demotePair(load(address), load(i32.add(address, i32.const(16)))) : load(address);
+
+const nb = (k: number): Wat => i32.mul(get('nb'), i32.const(k));
+
+/**
+ * `lstm_cell_<t>(z, c, gates, cNext, actC, h, aux, …)`: aux = the doubles of σ(zi), σ(zf), act(zc),
+ * σ(zo), act(c'); c' = σ(zf)·c + σ(zi)·act(zc), h' = σ(zo)·act(c'). `gates` (z's layout) and `actC`
+ * are scratch for the rounded values.
+ */
 function forward(t: Lanes): Wat {
   const twoUnits = i32.shl(get('units'), i32.const(1));
   return func({
@@ -278,7 +319,7 @@ function forward(t: Lanes): Wat {
     params: { z: 'i32', c: 'i32', gates: 'i32', cNext: 'i32', actC: 'i32', h: 'i32', aux: 'i32', ...PARAMS },
     locals: LOCALS,
     body: [
-      set('ub', i32.shl(get('units'), i32.const(t.shift))),
+      ...sizes(t),
       ...rows([
         activateCall(
           t,
@@ -286,7 +327,7 @@ function forward(t: Lanes): Wat {
           'gateAlpha',
           at('z', get('zr')),
           at('gates', get('zr')),
-          auxOf(t, get('zr')),
+          ifcAt(t, 'aux', 0, false),
           twoUnits,
         ),
         activateCall(
@@ -295,7 +336,7 @@ function forward(t: Lanes): Wat {
           'actAlpha',
           at('z', ...zStart(2)),
           at('gates', ...zStart(2)),
-          auxOf(t, ...zStart(2)),
+          ifcAt(t, 'aux', 2, false),
           get('units'),
         ),
         activateCall(
@@ -304,7 +345,7 @@ function forward(t: Lanes): Wat {
           'gateAlpha',
           at('z', ...zStart(3)),
           at('gates', ...zStart(3)),
-          auxOf(t, ...zStart(3)),
+          oAt(t, 'aux', nb(3), false),
           get('units'),
         ),
         ...vectors(t, get('ub'), (store) => [
@@ -323,7 +364,7 @@ function forward(t: Lanes): Wat {
         'actAlpha',
         get('cNext'),
         get('actC'),
-        auxC(),
+        auxAt(t, 'aux', nb(4)),
         i32.mul(get('rows'), get('units')),
       ),
       ...rows([
@@ -338,37 +379,27 @@ function forward(t: Lanes): Wat {
   });
 }
 
-/** `lstm_cell_output_backward_<t>(z, gates, cNext, actC, aux, gh, dzo, dcPart, …)`: dzo = σ′(zo)·(gh·act(c')), dcPart = act′(c')·(gh·σ(zo)). */
+/** `lstm_cell_output_backward_<t>(z, cNext, aux, gh, dzo, dcPart, …)`, aux the o-act part: dzo = σ′(zo)·(gh·act(c')), dcPart = act′(c')·(gh·σ(zo)). */
 function outputBackward(t: Lanes): Wat {
   return func({
     name: `lstm_cell_output_backward_${t.scalar}`,
     exportAs: `lstm_cell_output_backward_${t.scalar}`,
-    params: {
-      z: 'i32',
-      gates: 'i32',
-      cNext: 'i32',
-      actC: 'i32',
-      aux: 'i32',
-      gh: 'i32',
-      dzo: 'i32',
-      dcPart: 'i32',
-      ...PARAMS,
-    },
+    params: { z: 'i32', cNext: 'i32', aux: 'i32', gh: 'i32', dzo: 'i32', dcPart: 'i32', ...PARAMS },
     locals: LOCALS,
     body: [
-      set('ub', i32.shl(get('units'), i32.const(t.shift))),
+      ...sizes(t),
       ...rows([
         ...vectors(t, get('ub'), (store) => [
           set('g', load(at('gh', ...stateAt()))),
-          store(at('dzo', ...stateAt()), t.v.mul(get('g'), load(at('actC', ...stateAt())))),
-          store(at('dcPart', ...stateAt()), t.v.mul(get('g'), load(at('gates', ...zBlock(3))))),
+          store(at('dzo', ...stateAt()), t.v.mul(get('g'), rounded(t, actAt(t, 'aux', get('nb'))))),
+          store(at('dcPart', ...stateAt()), t.v.mul(get('g'), rounded(t, oAt(t, 'aux', i32.const(0))))),
         ]),
         gradientCall(
           t,
           'gateOp',
           'gateAlpha',
           at('z', ...zStart(3)),
-          auxOf(t, ...zStart(3)),
+          oAt(t, 'aux', i32.const(0), false),
           at('dzo', get('cr')),
           get('units'),
         ),
@@ -378,7 +409,7 @@ function outputBackward(t: Lanes): Wat {
         'actOp',
         'actAlpha',
         get('cNext'),
-        auxC(),
+        auxAt(t, 'aux', get('nb')),
         get('dcPart'),
         i32.mul(get('rows'), get('units')),
       ),
@@ -386,42 +417,32 @@ function outputBackward(t: Lanes): Wat {
   });
 }
 
-/** `lstm_cell_state_backward_<t>(z, c, gates, aux, gc, dzo, dz, dc, …)`: dz = [σ′(zi)·(gc·act(zc)) σ′(zf)·(gc·c) act′(zc)·(gc·σ(zi)) dzo] + 0, dc = gc·σ(zf). */
+/** `lstm_cell_state_backward_<t>(z, c, aux, gc, dzo, dz, dc, …)`, aux the i-f-c part: dz = [σ′(zi)·(gc·act(zc)) σ′(zf)·(gc·c) act′(zc)·(gc·σ(zi)) dzo] + 0, dc = gc·σ(zf). */
 function stateBackward(t: Lanes): Wat {
   const twoUnits = i32.shl(get('units'), i32.const(1));
   const zero = t.constant(0);
   return func({
     name: `lstm_cell_state_backward_${t.scalar}`,
     exportAs: `lstm_cell_state_backward_${t.scalar}`,
-    params: {
-      z: 'i32',
-      c: 'i32',
-      gates: 'i32',
-      aux: 'i32',
-      gc: 'i32',
-      dzo: 'i32',
-      dz: 'i32',
-      dc: 'i32',
-      ...PARAMS,
-    },
+    params: { z: 'i32', c: 'i32', aux: 'i32', gc: 'i32', dzo: 'i32', dz: 'i32', dc: 'i32', ...PARAMS },
     locals: LOCALS,
     body: [
-      set('ub', i32.shl(get('units'), i32.const(t.shift))),
+      ...sizes(t),
       ...rows([
         ...vectors(t, get('ub'), (store) => [
           set('g', load(at('gc', ...stateAt()))),
-          store(at('dz', ...zBlock(0)), t.v.mul(get('g'), load(at('gates', ...zBlock(2))))),
+          store(at('dz', ...zBlock(0)), t.v.mul(get('g'), rounded(t, ifcAt(t, 'aux', 2)))),
           store(at('dz', ...zBlock(1)), t.v.mul(get('g'), load(at('c', ...stateAt())))),
-          store(at('dz', ...zBlock(2)), t.v.mul(get('g'), load(at('gates', ...zBlock(0))))),
+          store(at('dz', ...zBlock(2)), t.v.mul(get('g'), rounded(t, ifcAt(t, 'aux', 0)))),
           store(at('dz', ...zBlock(3)), t.v.add(load(at('dzo', ...stateAt())), zero)),
-          store(at('dc', ...stateAt()), t.v.mul(get('g'), load(at('gates', ...zBlock(1))))),
+          store(at('dc', ...stateAt()), t.v.mul(get('g'), rounded(t, ifcAt(t, 'aux', 1)))),
         ]),
         gradientCall(
           t,
           'gateOp',
           'gateAlpha',
           at('z', get('zr')),
-          auxOf(t, get('zr')),
+          ifcAt(t, 'aux', 0, false),
           at('dz', get('zr')),
           twoUnits,
         ),
@@ -430,7 +451,7 @@ function stateBackward(t: Lanes): Wat {
           'actOp',
           'actAlpha',
           at('z', ...zStart(2)),
-          auxOf(t, ...zStart(2)),
+          ifcAt(t, 'aux', 2, false),
           at('dz', ...zStart(2)),
           get('units'),
         ),

@@ -18,10 +18,10 @@
  *   element is its block's value plus +0 (so −0 becomes +0). The kernel adds the +0 itself. A block
  *   that gets no gradient (o, when h' takes none) is +0.
  *
- * The forward also keeps each activation's float64 value before rounding (`aux`: z's layout for
- * the gates, then [batch, units] for act(c')). The gradients of sigmoid, tanh and exp are written
- * in that value (s·(1 − s)·dy, (1 − t·t)·dy, e·dy), so the backward reads it instead of evaluating
- * the function again — the same double, so the same bits.
+ * The forward keeps each activation's float64 value before rounding (`aux`, auxLayout) and no
+ * rounded copies: a gate's rounded value is its double rounded again. The gradients of sigmoid,
+ * tanh and exp are written in that value (s·(1 − s)·dy, (1 − t·t)·dy, e·dy), so the backward
+ * reads it instead of evaluating the function again — the same double, so the same bits.
  */
 import { callKernel } from '../../engine/kernels.js';
 import { defineKernel } from '../../kernels/registry.js';
@@ -53,18 +53,28 @@ const roundingOf = (array: FloatArray): ((x: number) => number) =>
   array instanceof Float32Array ? Math.fround : (x) => x;
 
 /**
- * Forward. Writes gates = [σ(zi) | σ(zf) | act(zc) | σ(zo)] (rounded, what the backward reads),
- * c', act(c') and h', rows of `units`, and aux = the activations' float64 values (gates', then
- * act(c')'s).
+ * Where aux keeps a cell's doubles, for `rows` rows of `units`: the i, f and c gates row by row
+ * (3·units a row, z's order), then the o gate ([rows, units]), then act(c') ([rows, units]) — each
+ * backward kernel reads one contiguous part. The rounded values (what the chain's tensors held)
+ * are these doubles rounded again.
+ */
+export const auxLayout = (rows: number, units: number) => ({
+  ifc: (b: number, block: number, j: number) => 3 * units * b + units * block + j,
+  o: (k: number) => 3 * rows * units + k,
+  act: (k: number) => 4 * rows * units + k,
+  length: 5 * rows * units,
+});
+
+/**
+ * Forward: c' and h' (rows of `units`), and aux = the activations' doubles (auxLayout): σ(zi),
+ * σ(zf), act(zc), σ(zo) and act(c').
  */
 export const lstmCellKernel = defineKernel(
   'lstmCell',
   (
     z: FloatArray,
     c: FloatArray,
-    gates: FloatArray,
     cNext: FloatArray,
-    actC: FloatArray,
     h: FloatArray,
     aux: Float64Array,
     units: number,
@@ -75,22 +85,18 @@ export const lstmCellKernel = defineKernel(
   ) => {
     const round = roundingOf(h);
     const rows = c.length / units;
-    const auxC = z.length;
+    const at = auxLayout(rows, units);
     for (let b = 0; b < rows; b++) {
       const zb = 4 * units * b;
       for (let j = 0; j < units; j++) {
-        const i = zb + j;
-        const f = i + units;
-        const g = f + units;
-        const o = g + units;
-        gates[i] = aux[i] = unaryForward(gateOp, z[i], gateAlpha);
-        gates[f] = aux[f] = unaryForward(gateOp, z[f], gateAlpha);
-        gates[g] = aux[g] = unaryForward(actOp, z[g], actAlpha);
-        gates[o] = aux[o] = unaryForward(gateOp, z[o], gateAlpha);
         const k = units * b + j;
-        cNext[k] = round(gates[f] * c[k]) + round(gates[i] * gates[g]);
-        actC[k] = aux[auxC + k] = unaryForward(actOp, cNext[k], actAlpha);
-        h[k] = gates[o] * actC[k];
+        const si = round((aux[at.ifc(b, 0, j)] = unaryForward(gateOp, z[zb + j], gateAlpha)));
+        const sf = round((aux[at.ifc(b, 1, j)] = unaryForward(gateOp, z[zb + units + j], gateAlpha)));
+        const ac = round((aux[at.ifc(b, 2, j)] = unaryForward(actOp, z[zb + 2 * units + j], actAlpha)));
+        const so = round((aux[at.o(k)] = unaryForward(gateOp, z[zb + 3 * units + j], gateAlpha)));
+        cNext[k] = round(sf * c[k]) + round(si * ac);
+        const ah = round((aux[at.act(k)] = unaryForward(actOp, cNext[k], actAlpha)));
+        h[k] = so * ah;
       }
     }
   },
@@ -104,9 +110,7 @@ export const lstmCellOutputBackwardKernel = defineKernel(
   'lstmCellOutputBackward',
   (
     z: FloatArray,
-    gates: FloatArray,
     cNext: FloatArray,
-    actC: FloatArray,
     aux: Float64Array,
     gh: FloatArray,
     dzo: FloatArray,
@@ -119,13 +123,14 @@ export const lstmCellOutputBackwardKernel = defineKernel(
   ) => {
     const round = roundingOf(dzo);
     const rows = gh.length / units;
+    const at = auxLayout(rows, units);
     for (let b = 0; b < rows; b++) {
-      const o0 = 4 * units * b + 3 * units;
       for (let j = 0; j < units; j++) {
         const k = units * b + j;
-        const o = o0 + j;
-        dzo[k] = gradient(gateOp, z[o], aux[o], round(gh[k] * actC[k]), gateAlpha);
-        dcPart[k] = gradient(actOp, cNext[k], aux[z.length + k], round(gh[k] * gates[o]), actAlpha);
+        const so = aux[at.o(k)];
+        const ah = aux[at.act(k)];
+        dzo[k] = gradient(gateOp, z[4 * units * b + 3 * units + j], so, round(gh[k] * round(ah)), gateAlpha);
+        dcPart[k] = gradient(actOp, cNext[k], ah, round(gh[k] * round(so)), actAlpha);
       }
     }
   },
@@ -140,7 +145,6 @@ export const lstmCellStateBackwardKernel = defineKernel(
   (
     z: FloatArray,
     c: FloatArray,
-    gates: FloatArray,
     aux: Float64Array,
     gc: FloatArray,
     dzo: FloatArray,
@@ -154,20 +158,19 @@ export const lstmCellStateBackwardKernel = defineKernel(
   ) => {
     const round = roundingOf(dz);
     const rows = gc.length / units;
+    const at = auxLayout(rows, units);
     for (let b = 0; b < rows; b++) {
       const zb = 4 * units * b;
       for (let j = 0; j < units; j++) {
         const k = units * b + j;
-        const i = zb + j;
-        const f = i + units;
-        const g = f + units;
-        const o = g + units;
+        const [i, f, g, o] = [zb + j, zb + units + j, zb + 2 * units + j, zb + 3 * units + j];
+        const [si, sf, ac] = [aux[at.ifc(b, 0, j)], aux[at.ifc(b, 1, j)], aux[at.ifc(b, 2, j)]];
         const grad = gc[k];
-        dz[i] = round(gradient(gateOp, z[i], aux[i], round(grad * gates[g]), gateAlpha)) + 0;
-        dz[f] = round(gradient(gateOp, z[f], aux[f], round(grad * c[k]), gateAlpha)) + 0;
-        dz[g] = round(gradient(actOp, z[g], aux[g], round(grad * gates[i]), actAlpha)) + 0;
+        dz[i] = round(gradient(gateOp, z[i], si, round(grad * round(ac)), gateAlpha)) + 0;
+        dz[f] = round(gradient(gateOp, z[f], sf, round(grad * c[k]), gateAlpha)) + 0;
+        dz[g] = round(gradient(actOp, z[g], ac, round(grad * round(si)), actAlpha)) + 0;
         dz[o] = dzo[k] + 0;
-        dc[k] = grad * gates[f];
+        dc[k] = grad * round(sf);
       }
     }
   },
@@ -207,14 +210,12 @@ export function lstmCell(
   }
   const dtype = c.dtype;
   const statics = [units, gate.op, gate.alpha, activation.op, activation.alpha];
-  const gates = allocate(dtype, z.size);
   const cNext = allocate(dtype, c.size);
-  const actC = allocate(dtype, c.size);
   const h = allocate(dtype, c.size);
-  const aux = new Float64Array(z.size + c.size);
+  const aux = new Float64Array(auxLayout(batch, units).length);
   // Work as the unary primitives count it (8 per value of an activation or its gradient), so the
   // engine sends the same sizes to the reference that it would send there op by op.
-  callKernel(lstmCellKernel, [z.data, c.data, gates, cNext, actC, h, aux], 2, statics, { work: 40 * c.size });
+  callKernel(lstmCellKernel, [z.data, c.data, cNext, h, aux], 2, statics, { work: 40 * c.size });
 
   // z's o block from h''s backward, for c''s backward (which runs next, when h''s runs at all).
   let dzoFromOutput: FloatArray | null = null;
@@ -223,7 +224,7 @@ export function lstmCell(
     dzoFromOutput = null;
     const dz = allocate(dtype, z.size);
     const dc = allocate(dtype, c.size);
-    callKernel(lstmCellStateBackwardKernel, [z.data, c.data, gates, aux, gc.data, dzo, dz, dc], 6, statics, {
+    callKernel(lstmCellStateBackwardKernel, [z.data, c.data, aux, gc.data, dzo, dz, dc], 5, statics, {
       work: 24 * c.size,
     });
     return [new Tensor(dz, z.shape), new Tensor(dc, c.shape)];
@@ -231,15 +232,9 @@ export function lstmCell(
   const hOut = record(new Tensor(h, [batch, units]), 'lstmCellOutput', [cOut], (gh) => {
     const dzo = allocate(dtype, c.size);
     const dcPart = allocate(dtype, c.size);
-    callKernel(
-      lstmCellOutputBackwardKernel,
-      [z.data, gates, cNext, actC, aux, gh.data, dzo, dcPart],
-      6,
-      statics,
-      {
-        work: 16 * c.size,
-      },
-    );
+    callKernel(lstmCellOutputBackwardKernel, [z.data, cNext, aux, gh.data, dzo, dcPart], 4, statics, {
+      work: 16 * c.size,
+    });
     dzoFromOutput = dzo;
     return [new Tensor(dcPart, c.shape)];
   });

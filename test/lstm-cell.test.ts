@@ -16,6 +16,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../packages/ditto/src/backend/registry.js';
 import { createLstmCellWasm } from '../packages/ditto/src/backend/wasm/lstm-cell.js';
 import { registerWasmBackend } from '../packages/ditto/src/backend/wasm/register.js';
+import { createWasmBackend } from '../packages/ditto/src/backend/wasm/wasm-backend.js';
 import { Dense } from '../packages/ditto/src/layers/dense.js';
 import { Embedding } from '../packages/ditto/src/layers/embedding.js';
 import { LSTM, type LSTMOptions } from '../packages/ditto/src/layers/recurrent/lstm.js';
@@ -126,6 +127,108 @@ describe('the wasm kernels give the reference kernels’ bits', () => {
         }
         expect(problems).toEqual([]);
       });
+    }
+  }
+});
+
+describe('in place: arrays in the wasm backend’s memory (a replaying program’s region)', () => {
+  // The backend's own instance, as register.ts wires it; the region filled with a pattern, the
+  // arrays packed 8-byte aligned with no slack (as the engine's planner packs them).
+  const backend = createWasmBackend({ smallCallsOnReference: false });
+  const kernels = createLstmCellWasm({ smallCallsOnReference: false, instance: backend.instance });
+  const big = new Float64Array(1 << 17);
+  backend.unary('relu', big, big.slice(), 0);
+  for (const ctor of [Float32Array, Float64Array]) {
+    for (const [gateOp, actOp] of [PAIRS[0], PAIRS[1]]) {
+      for (const pattern of [0b1111111111111, 0, 0b1010110011010, 0b0101001100101]) {
+        it(`${ctor.name.replace('Array', '')} ${gateOp}/${actOp}, residency ${pattern.toString(2)}`, () => {
+          const [rows, units] = [5, 7];
+          const n = rows * units;
+          const statics = [units, gateOp, ALPHA(gateOp), actOp, ALPHA(actOp)] as const;
+          // z c cNext h aux | gh dzo dcPart | gc dz dc
+          const specs: [Ctor, number][] = [
+            [ctor, 4 * n],
+            [ctor, n],
+            [ctor, n],
+            [ctor, n],
+            [Float64Array, 5 * n],
+            [ctor, n],
+            [ctor, n],
+            [ctor, n],
+            [ctor, n],
+            [ctor, 4 * n],
+            [ctor, n],
+          ];
+          const outputs = new Set([2, 3, 4, 6, 7, 9, 10]);
+          const slots = specs.map(([k, len]) => Math.ceil((len * k.BYTES_PER_ELEMENT) / 8) * 8);
+          const bytes = slots.reduce((a, b) => a + b, 0) + 64;
+          const region = backend.programArena?.(bytes);
+          if (!region) throw new Error('no region');
+          const memory = new Uint8Array(region.buffer(), region.offset, bytes);
+          memory.fill(0xa7);
+          let offset = 0;
+          const placed = specs.map(([k, len], i) => {
+            const resident = ((pattern >>> i) & 1) === 1;
+            const array = resident ? new k(region.buffer(), region.offset + offset, len) : new k(len);
+            offset += slots[i];
+            array.set(outputs.has(i) ? new k(len).fill(9) : values(k, len, 300 + i));
+            return array;
+          });
+          const before = memory.slice();
+          const expected = specs.map(([k, len], i) =>
+            outputs.has(i) ? new k(len).fill(9) : placed[i].slice(),
+          );
+          const run = (impl: 'wasm' | 'reference', a: (Float32Array | Float64Array)[]) => {
+            const forward = impl === 'wasm' ? kernels.forward : lstmCellKernel.reference;
+            const outputBackward =
+              impl === 'wasm' ? kernels.outputBackward : lstmCellOutputBackwardKernel.reference;
+            const stateBackward =
+              impl === 'wasm' ? kernels.stateBackward : lstmCellStateBackwardKernel.reference;
+            const aux = a[4] as Float64Array;
+            forward(a[0], a[1], a[2], a[3], aux, ...statics);
+            outputBackward(a[0], a[2], aux, a[5], a[6], a[7], ...statics);
+            stateBackward(a[0], a[1], aux, a[8], a[6], a[9], a[10], ...statics);
+          };
+          run('reference', expected);
+          // Every call in wasm: count the wrapper's falls back to the reference kernels.
+          let fallbacks = 0;
+          const definitions = [lstmCellKernel, lstmCellOutputBackwardKernel, lstmCellStateBackwardKernel];
+          const saved = definitions.map((d) => d.reference);
+          definitions.forEach((d, k) => {
+            (d as { reference: unknown }).reference = (...args: never[]) => {
+              fallbacks++;
+              (saved[k] as (...a: never[]) => void)(...args);
+            };
+          });
+          try {
+            run('wasm', placed);
+          } finally {
+            definitions.forEach((d, k) => {
+              (d as { reference: unknown }).reference = saved[k];
+            });
+          }
+          expect(fallbacks).toBe(0);
+          const problems: string[] = [];
+          placed.forEach((array, i) => {
+            problems.push(...differences(`array ${i}`, array, expected[i]));
+          });
+          const written = new Uint8Array(bytes);
+          offset = 0;
+          specs.forEach(([k, len], i) => {
+            if (((pattern >>> i) & 1) === 1 && outputs.has(i))
+              written.fill(1, offset, offset + len * k.BYTES_PER_ELEMENT);
+            offset += slots[i];
+          });
+          const now = new Uint8Array(region.buffer(), region.offset, bytes);
+          for (let b = 0; b < bytes; b++) {
+            if (!written[b] && now[b] !== before[b]) {
+              problems.push(`byte ${b} of the region changed outside the outputs`);
+              break;
+            }
+          }
+          expect(problems).toEqual([]);
+        });
+      }
     }
   }
 });

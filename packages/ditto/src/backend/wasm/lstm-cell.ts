@@ -14,7 +14,7 @@ import {
   lstmCellStateBackwardKernel,
 } from '../../tensor/ops/lstm-cell.js';
 import { WasmArena } from './wasm-arena.js';
-import { instantiateKernels } from './wasm-module.js';
+import { instantiateKernels, type KernelExports } from './wasm-module.js';
 
 type Kind = 'f32' | 'f64';
 
@@ -38,8 +38,11 @@ export interface LstmCellWasm {
 export interface LstmCellWasmOptions {
   /** Run calls of fewer than SMALL_CELL elements on the reference (default true; tests turn it off). */
   smallCallsOnReference?: boolean;
-  /** A compiled kernel module to use instead of the bundled one. */
-  module?: WebAssembly.Module;
+  /**
+   * The module instance to run on — the wasm backend's (its `instance`), so that buffers in its
+   * memory (a replaying program's) are used in place; by default a new instance of its own.
+   */
+  instance?: { readonly wasm: KernelExports; readonly arena: WasmArena };
 }
 
 /**
@@ -56,14 +59,10 @@ interface Slot {
 /** Whether the activation's gradient comes from aux alone (then x, z or c', is not read). */
 const fromValue = (op: UnaryOp): boolean => FROM_VALUE.includes(op);
 
-/**
- * The fused cell's kernels on their own module instance (its own memory: nothing is shared with
- * the backend's instance between calls, so none is needed).
- */
+/** The fused cell's kernels on a module instance (see LstmCellWasmOptions.instance). */
 export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellWasm {
   const small = options.smallCallsOnReference ?? true;
-  const wasm = instantiateKernels(options.module);
-  const arena = new WasmArena(wasm.memory, wasm.heap_base.value as number);
+  const { wasm, arena } = options.instance ?? ownInstance();
 
   /**
    * Places the slots, copies the `in` ones into memory, runs, copies the `out` ones back; false
@@ -77,7 +76,15 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
   ): boolean {
     if (cells === 0 || (small && cells < SMALL_CELL)) return false;
     const kind = kindOf(data);
-    const at = kind && arena.place(...slots.map((slot) => slot.length * slot.bytes));
+    // An array in the memory is used where it is; one that is not read gets no room at all.
+    const items = slots.map((slot) =>
+      slot.array && (slot.copy !== 'none' || arena.resident(slot.array))
+        ? slot.array
+        : slot.copy === 'none' && slot.array
+          ? 0
+          : slot.length * slot.bytes,
+    );
+    const at = kind && arena.place(...items);
     if (!kind || !at) return false;
     slots.forEach((slot, k) => {
       if (slot.copy === 'in' && slot.array) arena.write(at[k], slot.array);
@@ -265,6 +272,11 @@ export function createLstmCellWasm(options: LstmCellWasmOptions = {}): LstmCellW
   }
 
   return { forward, outputBackward, stateBackward };
+}
+
+function ownInstance(): { wasm: KernelExports; arena: WasmArena } {
+  const wasm = instantiateKernels();
+  return { wasm, arena: new WasmArena(wasm.memory, wasm.heap_base.value as number) };
 }
 
 type Six = [number, number, number, number, number, number];

@@ -27,7 +27,7 @@ import type { Backend, ProgramArena } from '../backend.js';
 import { jsBackend } from '../js/js-backend.js';
 import { planBinary } from './binary-plan.js';
 import { WasmArena } from './wasm-arena.js';
-import { instantiateKernels } from './wasm-module.js';
+import { instantiateKernels, type KernelExports } from './wasm-module.js';
 
 type Kind = 'f32' | 'f64';
 
@@ -110,6 +110,11 @@ const SMALL_ADAM = 32;
  * defineKernel (register.ts registers them for 'wasm').
  */
 export interface WasmBackend extends Backend {
+  /**
+   * The module instance and its memory's arena, for kernels wrapped outside this file
+   * (lstm-cell.ts) to run on the same memory: the engine's buffers in place, no copies.
+   */
+  readonly instance: { readonly wasm: KernelExports; readonly arena: WasmArena };
   /** tensor/ops/shape-ops.ts's gatherRows: out[i, :] = x[indices[i], :]. */
   gatherRows(x: FloatArray, indices: IndexArray, out: FloatArray, width: number): void;
   /** tensor/ops/shape-ops.ts's scatterAddRows: dx = 0, then dx[indices[i], :] += g[i, :], ascending i. */
@@ -695,6 +700,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
 
   return {
     name: 'wasm',
+    instance: { wasm, arena },
     programArena,
     matmul,
     binary,

@@ -16,6 +16,7 @@ import {
   choose,
   func,
   get,
+  i8x16Shuffle,
   i32,
   i64,
   jumpTable,
@@ -119,40 +120,126 @@ export const A_STRIP_BYTES = TILE_ROWS * K_BLOCK * 8;
 /** Accumulator local of tile row r, vector c. */
 const acc = (r: number, c: number) => `c${r}${c}`;
 
+/** i8x16.shuffle of a and b by element lanes of `size` bytes (lanes ≥ 16 / size come from b). */
+const shuffleLanes = (size: number, lanes: number[], a: Wat, b: Wat): Wat =>
+  i8x16Shuffle(
+    lanes.flatMap((lane) => Array.from({ length: size }, (_, byte) => lane * size + byte)),
+    a,
+    b,
+  );
+
+/**
+ * A 4-row strip of contiguous rows, L = lanes values of p at a time: one vector per row (v0 … v3 =
+ * op(a)[i0 + r, p … p+L−1]), transposed by shuffles into L p-major groups of four. Bit moves only.
+ */
+function transposeFour(t: Lanes): Wat[] {
+  const rows = [get('src'), i32.add(get('src'), get('aRowStride'))];
+  rows.push(i32.add(get('src'), get('rowBytes2')), i32.add(get('src'), get('rowBytes3')));
+  const out: Wat[] = rows.map((row, r) => set(`v${r}`, v128.load(0, row)));
+  const v = (r: number) => get(`v${r}`);
+  if (t.lanes === 4) {
+    // (r0, r1) and (r2, r3) interleaved by halves, then the halves paired: a 4 × 4 transpose.
+    out.push(
+      set('w0', shuffleLanes(4, [0, 4, 1, 5], v(0), v(1))),
+      set('w1', shuffleLanes(4, [2, 6, 3, 7], v(0), v(1))),
+      set('w2', shuffleLanes(4, [0, 4, 1, 5], v(2), v(3))),
+      set('w3', shuffleLanes(4, [2, 6, 3, 7], v(2), v(3))),
+    );
+    const pairs: [string, string, number[]][] = [
+      ['w0', 'w2', [0, 1, 4, 5]],
+      ['w0', 'w2', [2, 3, 6, 7]],
+      ['w1', 'w3', [0, 1, 4, 5]],
+      ['w1', 'w3', [2, 3, 6, 7]],
+    ];
+    pairs.forEach(([a, b, lanes], q) => {
+      out.push(v128.store(16 * q, get('dst'), shuffleLanes(4, lanes, get(a), get(b))));
+    });
+  } else {
+    // Two doubles per row: p is lane 0 of each row, p + 1 lane 1.
+    for (let q = 0; q < 2; q++) {
+      out.push(
+        v128.store(32 * q, get('dst'), shuffleLanes(8, [q, q + 2], v(0), v(1))),
+        v128.store(32 * q + 16, get('dst'), shuffleLanes(8, [q, q + 2], v(2), v(3))),
+      );
+    }
+  }
+  return out;
+}
+
 /**
  * Packs op(a)[i0 … i0+rows−1, pc … pc+kLen−1] (from aStrip) into the strip at A_STRIP_AT, so the
  * tiles read it through one pointer with constant offsets whatever a's strides. When a column of
  * op(a) is contiguous (aRowStride = one element: a transposed a) each p copies rows·bytes bytes at
- * once; otherwise element by element. Bit copies, so the strip holds the input's bits.
+ * once; when a row is (aColStride = one element) a 4-row strip is transposed a vector at a time;
+ * otherwise element by element. Bit copies, so the strip holds the input's bits.
  */
 function packStrip(t: Lanes, rows: number): Wat[] {
   const int = t.int === 'i32' ? i32 : i64;
   const total = rows * t.bytes;
-  const chunks: Wat[] = [];
-  for (let at = 0; at < total; ) {
-    const size = total - at >= 16 ? 16 : total - at >= 8 ? 8 : 4;
-    const copy = size === 16 ? v128 : size === 8 ? i64 : i32;
-    chunks.push(copy.store(at, get('dst'), copy.load(at, get('src'))));
-    at += size;
-  }
+  /** Copies of one p's contiguous rows·bytes bytes, `ahead` p further on. */
+  const chunks = (ahead: number): Wat[] => {
+    const out: Wat[] = [];
+    const src = ahead === 0 ? get('src') : i32.add(get('src'), i32.mul(get('aColStride'), i32.const(ahead)));
+    for (let at = 0; at < total; ) {
+      const size = total - at >= 16 ? 16 : total - at >= 8 ? 8 : 4;
+      const copy = size === 16 ? v128 : size === 8 ? i64 : i32;
+      out.push(copy.store(ahead * total + at, get('dst'), copy.load(at, src)));
+      at += size;
+    }
+    return out;
+  };
   const scalars: Wat[] = [];
   for (let r = 0; r < rows; r++) {
     const from = r === 0 ? get('src') : i32.add(get('src'), i32.mul(i32.const(r), get('aRowStride')));
     scalars.push(int.store(r * t.bytes, get('dst'), int.load(0, from)));
   }
-  const loop = (body: Wat[]) =>
+  const loop = (label: string, exit: Wat, body: Wat[], steps: number) =>
     until(
-      'pack',
-      i32.geU(get('dst'), get('dstEnd')),
+      label,
+      exit,
       ...body,
-      set('src', i32.add(get('src'), get('aColStride'))),
-      set('dst', i32.add(get('dst'), i32.const(total))),
+      set('src', i32.add(get('src'), i32.mul(get('aColStride'), i32.const(steps)))),
+      set('dst', i32.add(get('dst'), i32.const(steps * total))),
     );
+  const done = i32.geU(get('dst'), get('dstEnd'));
+  const otherwise: Wat[] = [];
+  if (rows === TILE_ROWS) {
+    // Whole vectors of p first, then the last kLen mod L element by element.
+    const groups = loop(
+      'pack_rows',
+      i32.gtU(i32.add(get('dst'), i32.const(t.lanes * total)), get('dstEnd')),
+      transposeFour(t),
+      t.lanes,
+    );
+    const rowStrides = [
+      set('rowBytes2', i32.shl(get('aRowStride'), i32.const(1))),
+      set('rowBytes3', i32.add(get('rowBytes2'), get('aRowStride'))),
+    ];
+    otherwise.push(
+      when(i32.eq(get('aColStride'), i32.const(t.bytes)), [...rowStrides, groups]),
+      loop('pack', done, scalars, 1),
+    );
+  } else {
+    otherwise.push(loop('pack', done, scalars, 1));
+  }
   return [
     set('src', get('aStrip')),
     set('dst', i32.const(A_STRIP_AT)),
     set('dstEnd', i32.add(i32.const(A_STRIP_AT), i32.mul(get('kLen'), i32.const(total)))),
-    when(i32.eq(get('aRowStride'), i32.const(t.bytes)), [loop(chunks)], [loop(scalars)]),
+    when(
+      i32.eq(get('aRowStride'), i32.const(t.bytes)),
+      [
+        // Four p per iteration (the loop's own overhead is most of a copy's cost), then one by one.
+        loop(
+          'pack_columns',
+          i32.gtU(i32.add(get('dst'), i32.const(4 * total)), get('dstEnd')),
+          [0, 1, 2, 3].flatMap(chunks),
+          4,
+        ),
+        loop('pack', done, chunks(0), 1),
+      ],
+      otherwise,
+    ),
   ];
 }
 
@@ -273,7 +360,7 @@ function strip(t: Lanes, rows: number): Wat[] {
  * call costs about as much as the tile's arithmetic).
  */
 function matmulMain(t: Lanes): Wat {
-  const locals: Record<string, 'i32'> = {};
+  const locals: Record<string, 'i32' | 'v128'> = {};
   for (const name of [
     'outRowBytes',
     'panelBytes',
@@ -287,7 +374,9 @@ function matmulMain(t: Lanes): Wat {
   ]) {
     locals[name] = 'i32';
   }
-  for (const name of ['src', 'dst', 'dstEnd']) locals[name] = 'i32';
+  for (const name of ['src', 'dst', 'dstEnd', 'rowBytes2', 'rowBytes3']) locals[name] = 'i32';
+  // The transposing pack's vectors.
+  for (const name of ['v0', 'v1', 'v2', 'v3', 'w0', 'w1', 'w2', 'w3']) locals[name] = 'v128';
   // One case per strip height 1 … TILE_ROWS, chosen by br_table on height − 1.
   const cases = Array.from({ length: TILE_ROWS }, (_, index) => ({
     label: `rows${index + 1}`,

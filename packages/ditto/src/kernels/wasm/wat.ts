@@ -102,6 +102,7 @@ const intOps = (t: 'i32' | 'i64') => ({
   leS: op(`${t}.le_s`),
   leU: op(`${t}.le_u`),
   gtS: op(`${t}.gt_s`),
+  gtU: op(`${t}.gt_u`),
   geS: op(`${t}.ge_s`),
   geU: op(`${t}.ge_u`),
   load: memAt(`${t}.load`),

@@ -10,11 +10,17 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../packages/ditto/src/backend/backend.js';
 import { jsBackend } from '../packages/ditto/src/backend/js/js-backend.js';
+import { createLstmCellWasm } from '../packages/ditto/src/backend/wasm/lstm-cell.js';
 import { createWasmBackend, type WasmBackend } from '../packages/ditto/src/backend/wasm/wasm-backend.js';
 import { backendKernel } from '../packages/ditto/src/kernels/registry.js';
 import type { BinaryOp, UnaryOp } from '../packages/ditto/src/numeric/elementwise.js';
 import type { FloatArray } from '../packages/ditto/src/tensor/dtype.js';
 import { fold2dKernel, unfold2dKernel } from '../packages/ditto/src/tensor/ops/conv.js';
+import {
+  lstmCellKernel,
+  lstmCellOutputBackwardKernel,
+  lstmCellStateBackwardKernel,
+} from '../packages/ditto/src/tensor/ops/lstm-cell.js';
 import { maxPool2dBackwardKernel, maxPool2dKernel } from '../packages/ditto/src/tensor/ops/pooling.js';
 import { gatherRows, scatterAddRows } from '../packages/ditto/src/tensor/ops/shape-ops.js';
 import { geometryArgs, windowGeometry } from '../packages/ditto/src/tensor/ops/window.js';
@@ -39,7 +45,8 @@ function values(ctor: Ctor, n: number, seed: number, specials = true): FloatArra
 interface Call {
   name: string;
   ctor: Ctor;
-  arrays: { length: number; role: 'in' | 'out' | 'inout'; values?: FloatArray }[];
+  /** Arrays of the call's element type unless `ctor` says otherwise (the LSTM cell's float64 aux). */
+  arrays: { length: number; role: 'in' | 'out' | 'inout'; values?: FloatArray; ctor?: Ctor }[];
   run(backend: WasmBackend | 'reference', arrays: FloatArray[]): void;
 }
 
@@ -65,23 +72,44 @@ function roomy(regionBytes: number): WasmBackend {
   return wasm;
 }
 
-/** Counts the calls that reach the reference backend's interface kernels while `fn` runs. */
+/** The registered kernels whose reference the wasm wrappers fall back to (looked up at each call). */
+const DEFINED = [
+  gatherRows,
+  scatterAddRows,
+  maxPool2dKernel,
+  maxPool2dBackwardKernel,
+  unfold2dKernel,
+  fold2dKernel,
+  lstmCellKernel,
+  lstmCellOutputBackwardKernel,
+  lstmCellStateBackwardKernel,
+];
+
+/**
+ * Counts the calls that reach a reference kernel while `fn` runs: the reference backend's interface
+ * kernels and the defined kernels' references (not the fused Dense and Adam kernels, which the
+ * wrappers bind once).
+ */
 function referenceCalls(fn: () => void): number {
   let count = 0;
-  const kernels = jsBackend as unknown as Record<string, unknown>;
-  const saved = new Map<string, unknown>();
-  for (const [name, f] of Object.entries(kernels)) {
-    if (typeof f !== 'function') continue;
-    saved.set(name, f);
-    kernels[name] = (...args: unknown[]) => {
+  const restore: (() => void)[] = [];
+  const spy = (owner: Record<string, unknown>, name: string) => {
+    const f = owner[name] as (...a: unknown[]) => unknown;
+    owner[name] = (...args: unknown[]) => {
       count++;
-      return (f as (...a: unknown[]) => unknown).apply(jsBackend, args);
+      return f.apply(owner, args);
     };
-  }
+    restore.push(() => {
+      owner[name] = f;
+    });
+  };
+  const kernels = jsBackend as unknown as Record<string, unknown>;
+  for (const [name, f] of Object.entries(kernels)) if (typeof f === 'function') spy(kernels, name);
+  for (const kernel of DEFINED) spy(kernel as unknown as Record<string, unknown>, 'reference');
   try {
     fn();
   } finally {
-    for (const [name, f] of saved) kernels[name] = f;
+    for (const undo of restore) undo();
   }
   return count;
 }
@@ -91,16 +119,17 @@ function referenceCalls(fn: () => void): number {
  * with a pattern) and on the reference with copies; the problems found.
  */
 function check(wasm: WasmBackend, call: Call, resident: boolean[], seed: number): string[] {
-  const { ctor } = call;
-  const slots = call.arrays.map(({ length }) => Math.ceil((length * ctor.BYTES_PER_ELEMENT) / 8) * 8);
+  const ctors = call.arrays.map((a) => a.ctor ?? call.ctor);
+  const slots = call.arrays.map(({ length }, i) => Math.ceil((length * ctors[i].BYTES_PER_ELEMENT) / 8) * 8);
   const bytes = slots.reduce((a, b) => a + b, 0) + 64;
   const region = wasm.programArena?.(bytes);
   if (!region) return [`${call.name}: no region`];
   const memory = new Uint8Array(region.buffer(), region.offset, bytes);
   memory.fill(0xa7);
-  const initial = call.arrays.map((a, i) => a.values ?? values(ctor, a.length, seed * 31 + i));
+  const initial = call.arrays.map((a, i) => a.values ?? values(ctors[i], a.length, seed * 31 + i));
   let offset = 0;
   const inWasm = call.arrays.map((a, i) => {
+    const ctor = ctors[i];
     const array = resident[i]
       ? new ctor(region.buffer(), region.offset + offset, a.length)
       : new ctor(a.length);
@@ -110,13 +139,13 @@ function check(wasm: WasmBackend, call: Call, resident: boolean[], seed: number)
   });
   const before = memory.slice();
   const expected = call.arrays.map((a, i) =>
-    a.role === 'out' ? new ctor(a.length).fill(9) : initial[i].slice(),
+    a.role === 'out' ? new ctors[i](a.length).fill(9) : initial[i].slice(),
   );
   call.run('reference', expected);
   const buffer = region.buffer();
   const fallbacks = referenceCalls(() => call.run(wasm, inWasm));
   const problems: string[] = [];
-  const where = `${call.name} ${ctor.name} resident ${resident.map(Number).join('')}`;
+  const where = `${call.name} ${call.ctor.name} resident ${resident.map(Number).join('')}`;
   if (fallbacks > 0) problems.push(`${where}: ran on the reference`);
   if (region.buffer() !== buffer) problems.push(`${where}: the memory grew`);
   call.arrays.forEach((_, i) => {
@@ -131,7 +160,8 @@ function check(wasm: WasmBackend, call: Call, resident: boolean[], seed: number)
   const written = new Uint8Array(bytes);
   offset = 0;
   call.arrays.forEach((a, i) => {
-    if (resident[i] && a.role !== 'in') written.fill(1, offset, offset + a.length * ctor.BYTES_PER_ELEMENT);
+    if (resident[i] && a.role !== 'in')
+      written.fill(1, offset, offset + a.length * ctors[i].BYTES_PER_ELEMENT);
     offset += slots[i];
   });
   const now = new Uint8Array(region.buffer(), region.offset, bytes);
@@ -149,7 +179,7 @@ const jsDenseBackward = backendKernel('denseBackward', jsBackend);
 const jsAdamUpdate = backendKernel('adamUpdate', jsBackend);
 const on = (backend: WasmBackend | 'reference'): Backend => (backend === 'reference' ? jsBackend : backend);
 
-const calls = (ctor: Ctor, seed: number): Call[] => {
+const calls = (wasm: WasmBackend, ctor: Ctor, seed: number): Call[] => {
   const size = (lo: number, span: number, k: number) => lo + ((Math.imul(seed + k, 0x2c1b3c6d) >>> 7) % span);
   const [m, k, n] = [size(1, 13, 1), size(1, 15, 2), size(1, 13, 3)];
   const [rows, cols] = [size(1, 9, 4), size(1, 21, 5)];
@@ -413,6 +443,79 @@ const calls = (ctor: Ctor, seed: number): Call[] => {
       run: (b, [p, dx]) => (b === 'reference' ? fold2dKernel.reference(p, dx, conv) : b.fold2d(p, dx, conv)),
     },
   );
+  const units = size(1, 9, 16);
+  const cells = size(1, 4, 17) * units;
+  const cell = createLstmCellWasm({ smallCallsOnReference: false, instance: wasm.instance });
+  const f64 = (length: number, role: 'in' | 'out') => ({ length, role, ctor: Float64Array });
+  const gatesAndAct = [units, 'sigmoid', 0, 'tanh', 0] as const;
+  list.push(
+    {
+      name: `lstmCell ${cells / units}×${units}`,
+      ctor,
+      arrays: [
+        { length: 4 * cells, role: 'in' },
+        { length: cells, role: 'in' },
+        { length: cells, role: 'out' },
+        { length: cells, role: 'out' },
+        f64(5 * cells, 'out'),
+      ],
+      run: (b, [z, c, cNext, h, aux]) =>
+        (b === 'reference' ? lstmCellKernel.reference : cell.forward)(
+          z,
+          c,
+          cNext,
+          h,
+          aux as Float64Array,
+          ...gatesAndAct,
+        ),
+    },
+    {
+      name: `lstmCellOutputBackward ${cells / units}×${units}`,
+      ctor,
+      arrays: [
+        { length: 4 * cells, role: 'in' },
+        { length: cells, role: 'in' },
+        f64(5 * cells, 'in'),
+        { length: cells, role: 'in' },
+        { length: cells, role: 'out' },
+        { length: cells, role: 'out' },
+      ],
+      run: (b, [z, cNext, aux, gh, dzo, dcPart]) =>
+        (b === 'reference' ? lstmCellOutputBackwardKernel.reference : cell.outputBackward)(
+          z,
+          cNext,
+          aux as Float64Array,
+          gh,
+          dzo,
+          dcPart,
+          ...gatesAndAct,
+        ),
+    },
+    {
+      name: `lstmCellStateBackward ${cells / units}×${units}`,
+      ctor,
+      arrays: [
+        { length: 4 * cells, role: 'in' },
+        { length: cells, role: 'in' },
+        f64(5 * cells, 'in'),
+        { length: cells, role: 'in' },
+        { length: cells, role: 'in' },
+        { length: 4 * cells, role: 'out' },
+        { length: cells, role: 'out' },
+      ],
+      run: (b, [z, c, aux, gc, dzo, dz, dc]) =>
+        (b === 'reference' ? lstmCellStateBackwardKernel.reference : cell.stateBackward)(
+          z,
+          c,
+          aux as Float64Array,
+          gc,
+          dzo,
+          dz,
+          dc,
+          ...gatesAndAct,
+        ),
+    },
+  );
   if (ctor === Float32Array) {
     for (const amsgrad of [false, true]) {
       const n4 = size(1, 23, 15);
@@ -460,7 +563,7 @@ describe('wasm kernels on arrays in their own memory', () => {
       const problems: string[] = [];
       let checked = 0;
       for (let seed = 1; seed <= 12; seed++) {
-        for (const call of calls(ctor, seed)) {
+        for (const call of calls(wasm, ctor, seed)) {
           for (const resident of residencies(call.arrays.length, seed * 37 + checked)) {
             problems.push(...check(wasm, call, resident, seed));
             checked++;

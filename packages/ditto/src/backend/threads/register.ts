@@ -3,6 +3,7 @@
  * controls: `setThreads`, `getThreads`, `shutdownThreads`, `threadsReady`.
  */
 import { registerBackend } from '../registry.js';
+import { registerGruCellWasm } from '../wasm/gru-cell.js';
 import { registerLstmCellWasm } from '../wasm/lstm-cell.js';
 import { wasmSimdSupported } from '../wasm/wasm-module.js';
 import {
@@ -37,8 +38,9 @@ export function registerThreadsBackend(options: ThreadedBackendOptions = {}): bo
   if (!wasmSimdSupported()) return false;
   registered = createThreadedBackend(options);
   registerBackend(registered);
-  // The fused LSTM cell is single-threaded WebAssembly here too (one batch of cells is small work).
+  // The fused LSTM and GRU cells are single-threaded WebAssembly here too (one batch of cells is small work).
   registerLstmCellWasm(registered.name);
+  registerGruCellWasm(registered.name);
   return true;
 }
 

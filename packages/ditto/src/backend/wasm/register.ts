@@ -3,6 +3,7 @@ import { fold2dKernel, unfold2dKernel } from '../../tensor/ops/conv.js';
 import { maxPool2dBackwardKernel, maxPool2dKernel } from '../../tensor/ops/pooling.js';
 import { gatherRows, scatterAddRows } from '../../tensor/ops/shape-ops.js';
 import { registerBackend } from '../registry.js';
+import { createGruCellWasm, registerGruCellWasm } from './gru-cell.js';
 import { createLstmCellWasm, registerLstmCellWasm } from './lstm-cell.js';
 import { createWasmBackend } from './wasm-backend.js';
 import { wasmSimdSupported } from './wasm-module.js';
@@ -33,6 +34,7 @@ export function registerWasmBackend(): boolean {
   unfold2dKernel.register(backend.name, backend.unfold2d);
   fold2dKernel.register(backend.name, backend.fold2d);
   registerLstmCellWasm(backend.name, createLstmCellWasm({ instance: backend.instance }));
+  registerGruCellWasm(backend.name, createGruCellWasm({ instance: backend.instance }));
   registered = true;
   return true;
 }

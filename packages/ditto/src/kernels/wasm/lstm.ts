@@ -34,15 +34,16 @@ import {
   when,
 } from './wat.js';
 
-const inc = (name: string, by: Wat): Wat => set(name, i32.add(get(name), by));
-const at = (base: string, ...offsets: Wat[]): Wat => offsets.reduce((a, o) => i32.add(a, o), get(base));
+export const inc = (name: string, by: Wat): Wat => set(name, i32.add(get(name), by));
+export const at = (base: string, ...offsets: Wat[]): Wat =>
+  offsets.reduce((a, o) => i32.add(a, o), get(base));
 
 /** Byte offsets: the start of block `k` (0 i, 1 f, 2 c, 3 o) of z's row, the vector jb in it, the state's. */
 const zStart = (k: number): Wat[] => (k === 0 ? [get('zr')] : [get('zr'), i32.mul(get('ub'), i32.const(k))]);
 const zBlock = (k: number): Wat[] => [...zStart(k), get('jb')];
 const stateAt = (): Wat[] => [get('cr'), get('jb')];
 
-const PARAMS = {
+export const PARAMS = {
   rows: 'i32',
   units: 'i32',
   gateOp: 'i32',
@@ -93,7 +94,11 @@ const sizes = (t: Lanes): Wat[] => [
  * `body(store)` for each vector of a run of `bytes` bytes (jb its byte offset): whole vectors with
  * plain stores, then the last partial one storing only its lanes.
  */
-function vectors(t: Lanes, bytes: Wat, body: (store: (address: Wat, value: Wat) => Wat) => Wat[]): Wat[] {
+export function vectors(
+  t: Lanes,
+  bytes: Wat,
+  body: (store: (address: Wat, value: Wat) => Wat) => Wat[],
+): Wat[] {
   const full = (address: Wat, value: Wat) => v128.store(0, address, value);
   const partial = (address: Wat, value: Wat) =>
     call(partialStoreName(t), address, value, i32.shrS(i32.sub(bytes, get('jb')), i32.const(t.shift)));
@@ -109,7 +114,7 @@ function vectors(t: Lanes, bytes: Wat, body: (store: (address: Wat, value: Wat) 
   ];
 }
 
-const load = (address: Wat): Wat => v128.load(0, address);
+export const load = (address: Wat): Wat => v128.load(0, address);
 
 /** The ops whose gradients come from the stored value (tensor/ops/lstm-cell.ts's FROM_VALUE). */
 const FROM_VALUE: readonly UnaryOp[] = ['sigmoid', 'tanh', 'exp'];
@@ -262,11 +267,18 @@ function gradientFrom(t: Lanes): Wat {
   });
 }
 
-const activateCall = (t: Lanes, op: string, alpha: string, src: Wat, dst: Wat, aux: Wat, count: Wat): Wat =>
-  call(`lstm_activate_${t.scalar}`, get(op), src, dst, aux, count, get(alpha));
+export const activateCall = (
+  t: Lanes,
+  op: string,
+  alpha: string,
+  src: Wat,
+  dst: Wat,
+  aux: Wat,
+  count: Wat,
+): Wat => call(`lstm_activate_${t.scalar}`, get(op), src, dst, aux, count, get(alpha));
 
 /** d = f′(x)·d in place for a run: from aux for the FROM_VALUE ops, else unary_backward_<t>. */
-function gradientCall(t: Lanes, op: string, alpha: string, x: Wat, aux: Wat, d: Wat, count: Wat): Wat {
+export function gradientCall(t: Lanes, op: string, alpha: string, x: Wat, aux: Wat, d: Wat, count: Wat): Wat {
   const fromValue = FROM_VALUE.map((o) => i32.eq(get(op), i32.const(UNARY_CODES[o]))).reduce((a, b) =>
     i32.or(a, b),
   );
@@ -283,7 +295,7 @@ function gradientCall(t: Lanes, op: string, alpha: string, x: Wat, aux: Wat, d: 
  * kernel got: the whole aux (forward), its i-f-c part (state backward) or its o-act part (output
  * backward).
  */
-const auxAt = (t: Lanes, base: string, ...offsets: Wat[]): Wat =>
+export const auxAt = (t: Lanes, base: string, ...offsets: Wat[]): Wat =>
   i32.add(
     get(base),
     i32.shl(
@@ -301,7 +313,7 @@ const oAt = (t: Lanes, base: string, skip: Wat, vector = true): Wat =>
 const actAt = (t: Lanes, base: string, skip: Wat): Wat => auxAt(t, base, skip, get('cr'), get('jb'));
 
 /** The vector of rounded values of the doubles at `address` (the gate's value as the chain held it). */
-const rounded = (t: Lanes, address: Wat): Wat =>
+export const rounded = (t: Lanes, address: Wat): Wat =>
   t.lanes === 4 ? demotePair(load(address), load(i32.add(address, i32.const(16)))) : load(address);
 
 const nb = (k: number): Wat => i32.mul(get('nb'), i32.const(k));

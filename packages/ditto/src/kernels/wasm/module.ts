@@ -13,6 +13,7 @@ import { adamKernels } from './adam.js';
 import { binary } from './binary.js';
 import { convKernels } from './conv.js';
 import { elementaryFunctions } from './elementary.js';
+import { gruKernels } from './gru.js';
 import { ELEMENT_TYPES } from './lanes.js';
 import { lstmKernels } from './lstm.js';
 import { A_STRIP_AT, A_STRIP_BYTES, matmul } from './matmul.js';
@@ -43,6 +44,7 @@ export function kernelModuleText(): string {
     ...ELEMENT_TYPES.flatMap(poolingKernels),
     ...ELEMENT_TYPES.flatMap(convKernels),
     ...ELEMENT_TYPES.flatMap(lstmKernels),
+    ...ELEMENT_TYPES.flatMap(gruKernels),
   ];
   return `;; Generated from packages/ditto/src/kernels/wasm/ by scripts/build-wasm.ts: do not edit.\n(module\n${parts
     .map((p) => `  ${p}`)

@@ -1,7 +1,9 @@
+import { gruCell } from '../../tensor/ops/gru-cell.js';
 import * as ops from '../../tensor/ops/index.js';
+import type { CellActivation } from '../../tensor/ops/lstm-cell.js';
 import { scalar, type Tensor } from '../../tensor/tensor.js';
 import { checkBoolean, checkOptions, optionNames } from '../../validate/index.js';
-import { type ActivationFn, getActivation } from '../activations.js';
+import { type ActivationFn, getActivation, unaryActivation } from '../activations.js';
 import { RECURRENT_OPTIONS, RecurrentLayer, type RecurrentOptions, type StepContext } from './recurrent.js';
 
 export interface GRUOptions extends RecurrentOptions {
@@ -73,6 +75,12 @@ export class GRU extends RecurrentLayer {
     }
     let xp = ops.matmul(x, this.kernel.value);
     if (inputBias) xp = ops.add(xp, inputBias);
+    const fused = this.resetAfter ? this.fusedActivations() : undefined;
+    if (fused) {
+      let inner = ops.matmul(h, this.recurrentKernel.value);
+      if (recurrentBias) inner = ops.add(inner, recurrentBias);
+      return [gruCell(xp, inner, h, fused.gate, fused.activation)];
+    }
     const [xz, xr, xh] = ops.split(xp, 3, 1);
     const sigma = this.recurrentActivation.fn;
     let hh: Tensor;
@@ -93,6 +101,17 @@ export class GRU extends RecurrentLayer {
     }
     const one = scalar(1, z.dtype);
     return [ops.add(ops.mul(z, h), ops.mul(ops.sub(one, z), hh))];
+  }
+
+  /**
+   * Both activations as unary ops, when they are (every built-in one but softmax and logSoftmax):
+   * a resetAfter step is then one fused cell op after its matmuls (tensor/ops/gru-cell.ts),
+   * otherwise the chain of ops it stands for — the same bits either way, the chain only slower.
+   */
+  private fusedActivations(): { gate: CellActivation; activation: CellActivation } | undefined {
+    const gate = unaryActivation(this.recurrentActivation.fn);
+    const activation = unaryActivation(this.resolved.activation.fn);
+    return gate && activation ? { gate, activation } : undefined;
   }
 
   override getConfig(): Record<string, unknown> {

@@ -67,25 +67,6 @@ export function numberTrace(trace: TraceRecord): Numbering {
   return { nodes, buffers, roles, inputIndex };
 }
 
-/** The externals of a trace that no call writes and that are not known state: copies of their values. */
-export function snapshotConstants(trace: TraceRecord, state: ReadonlySet<Buffer>): Map<number, Buffer> {
-  const numbering = numberTrace(trace);
-  const written = writtenIds(numbering);
-  const copies = new Map<number, Buffer>();
-  numbering.roles.forEach((role, id) => {
-    const b = numbering.buffers[id];
-    if (role === 'external' && !written.has(id) && !state.has(b)) copies.set(id, b.slice());
-  });
-  return copies;
-}
-
-function writtenIds(numbering: Numbering): Set<number> {
-  const written = new Set<number>();
-  for (const { call, ids } of numbering.nodes)
-    for (let j = call.inputCount; j < ids.length; j++) written.add(ids[j]);
-  return written;
-}
-
 function sameValues(a: Buffer, b: Buffer): boolean {
   if (a.length !== b.length || a.constructor !== b.constructor) return false;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;

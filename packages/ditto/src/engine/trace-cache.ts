@@ -16,9 +16,7 @@ import {
   makePlan,
   type Numbering,
   numberTrace,
-  type Plan,
   Program,
-  snapshotConstants,
   type TraceRecord,
 } from './program.js';
 import { structureOf } from './structure.js';
@@ -29,24 +27,50 @@ export type StepFunction = () => readonly Buffer[];
 interface Entry {
   /** 'trace1' → 'trace2' → 'replay' | 'eager'. */
   phase: 'trace1' | 'trace2' | 'replay' | 'eager';
+  /** The first run's trace, kept as recorded: it is numbered only if the key runs again. */
   first?: TraceRecord;
-  firstConstants?: Map<number, Buffer>;
+  /** Copies of the constants the first run read, by buffer. */
+  firstConstants?: Map<Buffer, Buffer>;
   program?: Program;
-  /**
-   * A plan kept for the first trace's structure, instantiated on that trace when the key runs
-   * again (or its inputs are asked for): a step run once (predict on a new model) makes no program.
-   */
-  pending?: { readonly plan: Plan; readonly trace: Numbering };
 }
 
-/** The entry's program, instantiating a pending plan first. */
-function programOf(entry: Entry): Program | undefined {
-  const pending = entry.pending;
-  if (pending !== undefined) {
-    entry.pending = undefined;
-    entry.program = new Program(pending.plan, pending.trace, getBackend());
+/**
+ * Copies of a trace's constants: the buffers its calls read that no call writes and that are
+ * neither its inputs nor live state (the buffers program.ts numbers 'external' and finds unwritten).
+ * Made without numbering the trace, so a step run once (predict on a new model) is never numbered.
+ */
+function snapshotConstants(trace: TraceRecord, state: ReadonlySet<Buffer>): Map<Buffer, Buffer> {
+  const written = new Set<Buffer>();
+  for (const call of trace.calls) {
+    for (let j = call.inputCount; j < call.buffers.length; j++) written.add(call.buffers[j]);
   }
-  return entry.program;
+  const copies = new Map<Buffer, Buffer>();
+  for (const call of trace.calls) {
+    for (let j = 0; j < call.inputCount; j++) {
+      const b = call.buffers[j];
+      if (written.has(b) || state.has(b) || copies.has(b) || trace.inputs.includes(b)) continue;
+      copies.set(b, b.slice());
+    }
+  }
+  return copies;
+}
+
+/** The copies by buffer number, as compareTraces takes them. */
+function constantsById(numbering: Numbering, copies: ReadonlyMap<Buffer, Buffer>): Map<number, Buffer> {
+  const byId = new Map<number, Buffer>();
+  numbering.buffers.forEach((b, id) => {
+    const copy = copies.get(b);
+    if (copy !== undefined) byId.set(id, copy);
+  });
+  return byId;
+}
+
+/** Whether every constant still holds the values copied (-0, +0 and NaN told apart, as compareTraces does). */
+function constantsUnchanged(copies: ReadonlyMap<Buffer, Buffer>): boolean {
+  for (const [b, copy] of copies) {
+    for (let i = 0; i < b.length; i++) if (!Object.is(b[i], copy[i])) return false;
+  }
+  return true;
 }
 
 /**
@@ -104,8 +128,7 @@ export class TraceCache {
 
   /** The program of a key once it replays (for tests and measurements). */
   program(key: string): Program | undefined {
-    const entry = this.entries.get(this.fullKey(key));
-    return entry?.phase === 'replay' ? programOf(entry) : entry?.program;
+    return this.entries.get(this.fullKey(key))?.program;
   }
 
   /**
@@ -115,7 +138,7 @@ export class TraceCache {
   replayInputs(key: string): readonly Buffer[] | undefined {
     if (!tracingEnabled) return undefined;
     const entry = this.entries.get(this.fullKey(key));
-    return entry?.phase === 'replay' ? programOf(entry)?.inputs : undefined;
+    return entry?.phase === 'replay' ? entry.program?.inputs : undefined;
   }
 
   /** Whether the key's step runs eagerly for good. */
@@ -155,42 +178,40 @@ export class TraceCache {
       entry = { phase: 'trace1' };
       this.entries.set(full, entry);
     }
-    if (entry.phase === 'replay') {
-      const program = programOf(entry) as Program;
-      program.bind(inputs);
-      program.replay();
-      return program.results;
-    }
+    if (entry.phase === 'replay') return this.replay(entry.program as Program, inputs);
     if (entry.phase === 'eager') return fn();
-    const { result, calls } = record(fn);
-    const trace: TraceRecord = { calls, inputs: [...inputs], results: [...result] };
     if (entry.phase === 'trace1') {
-      // A structure planned before (a new model of an architecture seen before) replays at once:
-      // its two traces were compared when it was first planned.
-      const numbering = numberTrace(trace);
-      const structure = structureOf(numbering, trace.results);
-      const plan = structure === undefined ? undefined : cachedPlan(structure);
-      if (plan) {
-        entry.pending = { plan, trace: numbering };
-        entry.phase = 'replay';
-        return result;
-      }
+      const { result, calls } = record(fn);
+      const trace: TraceRecord = { calls, inputs: [...inputs], results: [...result] };
       entry.first = trace;
       entry.firstConstants = snapshotConstants(trace, this.state());
       entry.phase = 'trace2';
       return result;
     }
-    const first = numberTrace(entry.first as TraceRecord);
+    const firstTrace = entry.first as TraceRecord;
+    const firstConstants = entry.firstConstants as Map<Buffer, Buffer>;
+    entry.first = undefined;
+    entry.firstConstants = undefined;
+    const first = numberTrace(firstTrace);
+    // A structure planned before (a new model of an architecture seen before) replays from this
+    // second run: its two traces were compared when it was first planned.
+    const known = structureOf(first, firstTrace.results);
+    const kept = known === undefined ? undefined : cachedPlan(known);
+    if (kept !== undefined && constantsUnchanged(firstConstants)) {
+      entry.program = new Program(kept, first, getBackend());
+      entry.phase = 'replay';
+      return this.replay(entry.program, inputs);
+    }
+    const { result, calls } = record(fn);
+    const trace: TraceRecord = { calls, inputs: [...inputs], results: [...result] };
     const second = numberTrace(trace);
     const reason = compareTraces(
       first,
-      entry.firstConstants as Map<number, Buffer>,
+      constantsById(first, firstConstants),
       second,
-      (entry.first as TraceRecord).results,
+      firstTrace.results,
       trace.results,
     );
-    entry.first = undefined;
-    entry.firstConstants = undefined;
     if (reason) {
       entry.phase = 'eager';
       this.report(step, reason);
@@ -202,5 +223,11 @@ export class TraceCache {
     entry.program = new Program(plan, second, getBackend());
     entry.phase = 'replay';
     return result;
+  }
+
+  private replay(program: Program, inputs: readonly Buffer[]): readonly Buffer[] {
+    program.bind(inputs);
+    program.replay();
+    return program.results;
   }
 }

@@ -604,8 +604,8 @@ export class Model {
     return { xs, ys, weights };
   }
 
-  /** Starts a fit: the key, the first epoch, the callbacks. */
-  private async beginFit(
+  /** Starts a fit: the key, the first epoch, the callbacks (the caller runs their onTrainBegin). */
+  private beginFit(
     options: FitOptions,
     settings: { epochs: number; initialEpoch: number; verbose: number },
     params: Record<string, unknown>,
@@ -627,7 +627,6 @@ export class Model {
       callbacks.push(new ProgressLogger(settings.verbose as 1 | 2, settings.epochs, steps ?? undefined));
     for (const cb of callbacks) cb.setModel?.(this);
     this.stopTraining = false;
-    await runHooks(callbacks, (cb) => cb.onTrainBegin?.({}));
     return { fitKey, firstEpoch, history, callbacks };
   }
 
@@ -694,12 +693,14 @@ export class Model {
     checkPositiveInteger('fit', 'batchSize', batchSize);
     const steps = Math.ceil(n / batchSize);
     const shuffle = options.shuffle ?? true;
-    const { fitKey, firstEpoch, history, callbacks } = await this.beginFit(
+    const { fitKey, firstEpoch, history, callbacks } = this.beginFit(
       options,
       settings,
       { batchSize, samples: n, steps, shuffle },
       steps,
     );
+    // Without callbacks there is nothing to wait for (an await costs a microtask).
+    if (callbacks.length > 0) await runHooks(callbacks, (cb) => cb.onTrainBegin?.({}));
     const identity = Int32Array.from({ length: n }, (_, i) => i);
     // Every step runs through the engine: traced on its first two runs per batch shape, replayed
     // afterwards (src/engine); batches are gathered into arrays reused by every step.
@@ -736,7 +737,7 @@ export class Model {
       const ended = this.endEpoch(epoch, pass, validation, batchSize, callbacks, history);
       if (ended) await ended;
     }
-    await runHooks(callbacks, (cb) => cb.onTrainEnd?.({}));
+    if (callbacks.length > 0) await runHooks(callbacks, (cb) => cb.onTrainEnd?.({}));
     return history;
   }
 
@@ -758,12 +759,13 @@ export class Model {
     const stepsPerEpoch = options.stepsPerEpoch;
     if (stepsPerEpoch !== undefined) checkPositiveInteger('fit', 'stepsPerEpoch', stepsPerEpoch);
     const validation = this.validationOf(options);
-    const { firstEpoch, history, callbacks } = await this.beginFit(
+    const { firstEpoch, history, callbacks } = this.beginFit(
       options,
       settings,
       { steps: stepsPerEpoch ?? null },
       stepsPerEpoch,
     );
+    if (callbacks.length > 0) await runHooks(callbacks, (cb) => cb.onTrainBegin?.({}));
     const open = () =>
       Symbol.asyncIterator in source
         ? (source as AsyncIterable<Batch>)[Symbol.asyncIterator]()
@@ -812,7 +814,7 @@ export class Model {
       const ended = this.endEpoch(epoch, pass, validation, validationBatch, callbacks, history);
       if (ended) await ended;
     }
-    await runHooks(callbacks, (cb) => cb.onTrainEnd?.({}));
+    if (callbacks.length > 0) await runHooks(callbacks, (cb) => cb.onTrainEnd?.({}));
     return history;
   }
 
@@ -956,7 +958,7 @@ export class Model {
     const traces = this.traceCache();
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
-      const xbs = xs.map((t) => rowRange(t, start, end));
+      const xbs = xs.map((t) => rowsOf(t, start, end));
       const stepKey = `predict:${xbs.map((t) => t.shape).join(';')}:${dtype}`;
       const results = traces.run(
         'predict',
@@ -990,7 +992,7 @@ export class Model {
     const n = data.xs[0].shape[0];
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
-      const slice = (t: Tensor) => rowRange(t, start, end);
+      const slice = (t: Tensor) => rowsOf(t, start, end);
       const batch: StepBatch = {
         xs: data.xs.map(slice),
         ys: data.ys.map(slice),
@@ -1069,6 +1071,11 @@ export class Model {
     if (print) print(text);
     return text;
   }
+}
+
+/** Rows [start, end) of a sample tensor: the tensor itself when that is all of it (no copy). */
+function rowsOf(t: Tensor, start: number, end: number): Tensor {
+  return start === 0 && end === t.shape[0] ? t : rowRange(t, start, end);
 }
 
 /** Keras's train/test_on_batch result: the loss alone, the list of logs, or the logs by name. */

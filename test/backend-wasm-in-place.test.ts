@@ -10,12 +10,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../packages/ditto/src/backend/backend.js';
 import { jsBackend } from '../packages/ditto/src/backend/js/js-backend.js';
+import { createGruCellWasm } from '../packages/ditto/src/backend/wasm/gru-cell.js';
 import { createLstmCellWasm } from '../packages/ditto/src/backend/wasm/lstm-cell.js';
 import { createWasmBackend, type WasmBackend } from '../packages/ditto/src/backend/wasm/wasm-backend.js';
 import { backendKernel } from '../packages/ditto/src/kernels/registry.js';
 import type { BinaryOp, UnaryOp } from '../packages/ditto/src/numeric/elementwise.js';
 import type { FloatArray } from '../packages/ditto/src/tensor/dtype.js';
 import { fold2dKernel, unfold2dKernel } from '../packages/ditto/src/tensor/ops/conv.js';
+import { gruCellBackwardKernel, gruCellKernel } from '../packages/ditto/src/tensor/ops/gru-cell.js';
 import {
   lstmCellKernel,
   lstmCellOutputBackwardKernel,
@@ -83,6 +85,8 @@ const DEFINED = [
   lstmCellKernel,
   lstmCellOutputBackwardKernel,
   lstmCellStateBackwardKernel,
+  gruCellKernel,
+  gruCellBackwardKernel,
 ];
 
 /**
@@ -512,6 +516,57 @@ const calls = (wasm: WasmBackend, ctor: Ctor, seed: number): Call[] => {
           dzo,
           dz,
           dc,
+          ...gatesAndAct,
+        ),
+    },
+  );
+  const gru = createGruCellWasm({ smallCallsOnReference: false, instance: wasm.instance });
+  list.push(
+    {
+      name: `gruCell ${cells / units}×${units}`,
+      ctor,
+      arrays: [
+        { length: 3 * cells, role: 'in' },
+        { length: 3 * cells, role: 'in' },
+        { length: cells, role: 'in' },
+        { length: cells, role: 'out' },
+        { length: 3 * cells, role: 'out' },
+        f64(3 * cells, 'out'),
+      ],
+      run: (b, [xp, inner, h, hNext, pre, aux]) =>
+        (b === 'reference' ? gruCellKernel.reference : gru.forward)(
+          xp,
+          inner,
+          h,
+          hNext,
+          pre,
+          aux as Float64Array,
+          ...gatesAndAct,
+        ),
+    },
+    {
+      name: `gruCellBackward ${cells / units}×${units}`,
+      ctor,
+      arrays: [
+        { length: 3 * cells, role: 'in' },
+        { length: cells, role: 'in' },
+        { length: 3 * cells, role: 'in' },
+        f64(3 * cells, 'in'),
+        { length: cells, role: 'in' },
+        { length: 3 * cells, role: 'out' },
+        { length: 3 * cells, role: 'out' },
+        { length: cells, role: 'out' },
+      ],
+      run: (b, [inner, h, pre, aux, g, dxp, dinner, dh]) =>
+        (b === 'reference' ? gruCellBackwardKernel.reference : gru.backward)(
+          inner,
+          h,
+          pre,
+          aux as Float64Array,
+          g,
+          dxp,
+          dinner,
+          dh,
           ...gatesAndAct,
         ),
     },

@@ -1,6 +1,6 @@
 /**
- * The engine's arena in the wasm module's memory (Backend.programArena): programs of every layer
- * kind keep their internal buffers there and train to the reference backend's bits — also when the
+ * The engine's arena in the wasm module's memory (Backend.programArena): programs of each layer
+ * kind (Dense, LSTM, GRU, convolution and pooling, Embedding) keep their internal buffers there and train to the reference backend's bits — also when the
  * memory is overwritten with garbage between steps (nothing in the region survives between replays
  * or is needed to), when it grows between steps (the views are made again), with several models
  * alive at once, and when a call needs more memory in the middle of a replay (it runs on the
@@ -19,6 +19,7 @@ import {
   Embedding,
   GlobalAveragePooling1D,
   GlobalAveragePooling2D,
+  GRU,
   hashArrays,
   LambdaCallback,
   LSTM,
@@ -74,6 +75,14 @@ const WORKLOADS: Workload[] = [
       new Sequential([new LSTM(24, { inputShape: [6, 5] }), new Dense(3, { activation: 'softmax' })]),
     x: new Tensor(floats(n * 6 * 5, 3), [n, 6, 5]),
     y: oneHot(n, 3, 4),
+    loss: 'categoricalCrossentropy',
+  },
+  {
+    name: 'GRU',
+    build: () =>
+      new Sequential([new GRU(20, { inputShape: [6, 5] }), new Dense(3, { activation: 'softmax' })]),
+    x: new Tensor(floats(n * 6 * 5, 9), [n, 6, 5]),
+    y: oneHot(n, 3, 10),
     loss: 'categoricalCrossentropy',
   },
   {

@@ -40,7 +40,7 @@ const shape = (name: string, m: number, k: number, n: number, tA = false, tB = f
   transposeB: tB,
 });
 
-/** The products of one training step, as denseForward / denseBackward call runMatmul. */
+/** The products of one training step of (b) and (d), as denseForward / denseBackward call runMatmul. */
 const SHAPES: Shape[] = [
   shape('b dense1 forward  x·W', 128, 784, 128),
   shape('b dense1 dW  xᵀ·dz', 784, 128, 128, true),
@@ -52,6 +52,16 @@ const SHAPES: Shape[] = [
   shape('d conv2 forward', 7744, 144, 32),
   shape('d conv2 dW  patchesᵀ·dz', 144, 7744, 32, true),
   shape('d conv2 dPatches dz·Wᵀ', 7744, 32, 144, false, true),
+  // Small products of the other workloads, to see that they do not lose: (c) LSTM(32) per step,
+  // (e) the final Dense(1).
+  shape('c x·W', 64, 1, 128),
+  shape('c h·U', 64, 32, 128),
+  shape('c dW  xᵀ·dz', 1, 64, 128, true),
+  shape('c dU  hᵀ·dz', 32, 64, 128, true),
+  shape('c dh  dz·Uᵀ', 64, 128, 32, false, true),
+  shape('e dense forward', 128, 64, 1),
+  shape('e dense dW', 64, 128, 1, true),
+  shape('e dense dx', 128, 1, 64, false, true),
 ];
 
 const args = process.argv.slice(2);

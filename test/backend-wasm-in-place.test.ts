@@ -321,10 +321,13 @@ const calls = (wasm: WasmBackend, ctor: Ctor, seed: number): Call[] => {
     }
   }
   for (const activation of ['tanh', 'linear'] as const) {
-    for (const [withDx, withDb] of [
-      [true, true],
-      [false, true],
-      [true, false],
+    // wIsDw: without dx the fuser passes dw as w (engine/fuse.ts), one array in and out.
+    for (const [withDx, withDb, wIsDw] of [
+      [true, true, false],
+      [false, true, false],
+      [true, false, false],
+      [false, true, true],
+      [false, false, true],
     ]) {
       const same = activation === 'linear' && withDx;
       const arrays: Call['arrays'] = [
@@ -338,13 +341,13 @@ const calls = (wasm: WasmBackend, ctor: Ctor, seed: number): Call[] => {
         { length: n, role: 'out' },
       ];
       list.push({
-        name: `denseBackward ${activation} dx ${withDx} db ${withDb} ${m}×${k}×${n}`,
+        name: `denseBackward ${activation} dx ${withDx} db ${withDb} w=dw ${wIsDw} ${m}×${k}×${n}`,
         ctor,
         arrays,
         run: (b, [x, w, z, dy, dz, dx, dw, db]) => {
           const args = [
             x,
-            w,
+            wIsDw ? dw : w,
             z,
             dy,
             same ? dy : dz,

@@ -172,8 +172,8 @@ export interface Plan {
   readonly offsets: readonly (number | undefined)[];
   readonly bytes: number;
   /**
-   * Offset in the host arena — ordinary memory, private to the program — of the inputs, the results
-   * and any buffer a call both reads and writes (undefined: in the arena, or external).
+   * Offset in the host arena — ordinary memory, private to the program — of the inputs and the
+   * results (undefined: in the arena, or external).
    */
   readonly hostOffsets: readonly (number | undefined)[];
   readonly hostBytes: number;
@@ -349,8 +349,10 @@ export class Program {
  * (never during that call, so no call's output shares a slot with its own input). Internal buffers
  * go to the arena, which a backend may keep in its own memory (Backend.programArena) and share
  * between programs; the inputs and results (which the caller writes before and reads after a run)
- * and any buffer a call both reads and writes (which a kernel working in place might not allow) go
- * to the host arena. External buffers (variables, constants, state) stay where they are.
+ * go to the host arena. External buffers (variables, constants, state) stay where they are. A
+ * buffer listed as both an input and an output of one call is one array for its kernel, in place,
+ * in either arena: only the fused denseBackward does that (engine/fuse.ts: dz that is dy for a
+ * linear activation, and w that is dw, unread, without dx), which its kernels allow.
  */
 function planArena(
   nodes: readonly Node[],
@@ -372,10 +374,6 @@ function planArena(
   for (const id of numbering.inputIndex.keys()) last.set(id, end);
 
   const hostIds = new Set<number>([...numbering.inputIndex.keys(), ...results]);
-  for (const { call, ids } of nodes) {
-    const read = new Set(ids.slice(0, call.inputCount));
-    for (let j = call.inputCount; j < ids.length; j++) if (read.has(ids[j])) hostIds.add(ids[j]);
-  }
   const arena = slotAllocator();
   const host = slotAllocator();
   const allocatorOf = (id: number) => (hostIds.has(id) ? host : arena);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as random from '../packages/ditto/src/random/index.js';
-import { fillBits } from '../packages/ditto/src/random/key.js';
+import { fillBits, streamWord } from '../packages/ditto/src/random/key.js';
 
 const { bits, foldIn, key, KeyStream, split, threefry2x32, uniform, wordToUnitFloat } = random;
 
@@ -153,6 +153,12 @@ describe('split, foldIn, bits', () => {
       return (block[0] ^ block[1]) >>> 0;
     });
     expect(Array.from(out)).toEqual(expected);
+    // One word at a time (streamWord), the same words, across the boundary and far beyond it.
+    expect([0, 1, 2, 3].map((i) => streamWord(k[0], k[1], start + i))).toEqual(expected);
+    const far = new Uint32Array(3);
+    fillBits(k, 2 ** 40 + 5, far);
+    expect([0, 1, 2].map((i) => streamWord(k[0], k[1], 2 ** 40 + 5 + i))).toEqual(Array.from(far));
+    expect(streamWord(k[0], k[1], 7)).toBe(bits(k, 8)[7]);
   });
   it('rejects bad arguments, naming them', () => {
     expect(() => foldIn(key(0), -1)).toThrow('-1');

@@ -8,7 +8,7 @@
 
 import { erf, erfinv } from '../numeric/elementary.js';
 import { checkCount, checkFinite, checkKey, describe } from './check.js';
-import { bits, fillBits, type Key } from './key.js';
+import { bits, fillBits, type Key, streamWord } from './key.js';
 import { KeyStream } from './stream.js';
 
 const f32 = Math.fround;
@@ -246,11 +246,17 @@ export function permutation(source: Key, n: number): Int32Array {
   if (n > 2 ** 31) throw new Error(`random.permutation: n must be at most 2^31, got ${describe(n)}`);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
-  // Without a rejection (at most i + 1 of 2^32 words for range i + 1) the shuffle reads n − 1
-  // words: the first block holds exactly those.
-  const stream = new KeyStream(source, Math.max(n - 1, 1));
+  // The words of the stream one at a time, as nextBelow reads them from a KeyStream (no stream
+  // object or buffer: an epoch's shuffle of a few rows is otherwise mostly their set-up).
+  const k0 = source[0];
+  const k1 = source[1];
+  let index = 0;
   for (let i = n - 1; i >= 1; i--) {
-    const j = below(stream, i + 1);
+    const range = i + 1;
+    let word = streamWord(k0, k1, index++);
+    // nextBelow's test: accept below 2^32 − (2^32 mod range), the remainder computed only near the top.
+    while (word >= TWO_32 - range && word >= TWO_32 - (TWO_32 % range)) word = streamWord(k0, k1, index++);
+    const j = word % range;
     const t = out[i];
     out[i] = out[j];
     out[j] = t;

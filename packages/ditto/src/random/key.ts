@@ -158,6 +158,17 @@ export function fillBits(source: Key, start: number, out: Uint32Array): void {
 }
 
 /**
+ * Word `index` (an integer in [0, 2^53)) of the bit stream of the key with words (k0, k1): the
+ * value {@link fillBits} writes there, computed alone — for readers that take a few words at a time
+ * and know neither how many they need nor want a buffer for them (a shuffle of a few rows).
+ */
+export function streamWord(k0: number, k1: number, index: number): number {
+  const hi = index < TWO_32 ? 0 : Math.floor(index / TWO_32);
+  threefry2x32(k0, k1, hi, index - hi * TWO_32, block, 0);
+  return (block[0] ^ block[1]) >>> 0;
+}
+
+/**
  * `n` uniformly distributed 32-bit words, as `jax.random.bits(key, (n,))` gives them in JAX's
  * partitionable mode: word i is the xor of the two output words of Threefry2x32(key, (hi(i), lo(i))).
  * Word i is the same whatever `n` is (for n > i).

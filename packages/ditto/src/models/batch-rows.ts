@@ -28,8 +28,14 @@ export class BatchRows {
       if (into) this.over.set(into, batch);
       else this.bySize.set(m, batch);
     }
+    this.copyRows(order, start, end, batch.data);
+    return batch;
+  }
+
+  /** Writes rows order[start..end) of the source into `out` (of the batch's length and type). */
+  copyRows(order: Int32Array, start: number, end: number, out: FloatArray): void {
+    const m = end - start;
     const data = this.source.data;
-    const out = batch.data;
     const width = this.width;
     if (width === 1) {
       for (let i = 0; i < m; i++) out[i] = data[order[start + i]];
@@ -46,6 +52,5 @@ export class BatchRows {
         for (let j = 0; j < width; j++) out[to + j] = data[from + j];
       }
     }
-    return batch;
   }
 }

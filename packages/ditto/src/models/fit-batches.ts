@@ -59,8 +59,9 @@ export class FitBatches {
     const rows = this.rows;
     const known = this.bySize.get(size);
     if (known !== undefined && known.slots === slots) {
-      for (let i = 0; i < rows.length; i++)
-        rows[i].gather(order, start, end, slots?.[i] as FloatArray | undefined);
+      // The same arrays as last time: written in place.
+      const inputs = known.inputs;
+      for (let i = 0; i < rows.length; i++) rows[i].copyRows(order, start, end, inputs[i] as FloatArray);
       return known;
     }
     const tensors = rows.map((r, i) => r.gather(order, start, end, slots?.[i] as FloatArray | undefined));

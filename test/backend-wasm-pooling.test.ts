@@ -83,6 +83,9 @@ const WINDOWS: Omit<Case, 'shape'>[] = [
   { pool: [2, 3], strides: [1, 2], padding: 'same' },
   { pool: [3, 2], strides: [3, 3], padding: 'valid' },
   { pool: [2, 2], strides: [3, 1], padding: 'same' },
+  // disjoint windows partly in the padding (the gradient writes whole windows)
+  { pool: [2, 2], strides: [2, 2], padding: 'same' },
+  { pool: [3, 2], strides: [3, 2], padding: 'same' },
 ];
 
 describe('wasm maxPool2d and maxPool2dBackward equal the reference', () => {
@@ -98,6 +101,24 @@ describe('wasm maxPool2d and maxPool2dBackward equal the reference', () => {
       expect(problems).toEqual([]);
     });
   }
+
+  it('disjoint windows that tile the image exactly (dx not zeroed first), channels 1–9', () => {
+    const problems: string[] = [];
+    for (const ctor of [Float32Array, Float64Array]) {
+      for (let channels = 1; channels <= 9; channels++) {
+        const pools: [number, number][] = [
+          [2, 2],
+          [2, 3],
+          [1, 1],
+        ];
+        for (const pool of pools) {
+          const c: Case = { shape: [2, 8, 6, channels], pool, strides: pool, padding: 'valid' };
+          problems.push(...compare(ctor, c, channels + pool[1] * 100));
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
 
   it("the bench's (d) batch: 64 × 26 × 26 × 16, 2×2 windows", () => {
     expect(

@@ -9,10 +9,12 @@
  * channels at once (then the last channels mod L one by one) — the same scan per channel, the same
  * bits: a maximum only copies values. The gradient zeroes dx, then adds each window's gradient to
  * the first position holding its maximum, windows in row-major (n, oy, ox) order and channels
- * ascending within a window (distinct positions), one rounded addition each, as the reference.
+ * ascending within a window (distinct positions), one rounded addition each, as the reference;
+ * windows that cannot overlap write their positions whole instead (maxPool2dBackward says why that
+ * is the same). A 2×2 window inside the image is scanned at fixed offsets from its first position.
  */
 import type { Lanes } from './lanes.js';
-import { func, get, i32, select, set, sx, until, v128, type Wat } from './wat.js';
+import { func, get, i32, select, set, sx, until, v128, type Wat, when } from './wat.js';
 
 const GEOMETRY = {
   batch: 'i32',
@@ -50,6 +52,8 @@ const LOCALS = {
   cb: 'i32',
   at: 'i32',
   w: 'i32',
+  quad: 'i32',
+  rowBytes: 'i32',
   best: 'v128',
   v: 'v128',
   mask: 'v128',
@@ -77,6 +81,8 @@ function windows(t: Lanes, vector: Wat[], scalar: Wat[]): Wat[] {
   return [
     set('pixelBytes', i32.shl(get('channels'), i32.const(t.shift))),
     set('vectorBytes', i32.and(get('pixelBytes'), i32.const(-16))),
+    set('rowBytes', i32.mul(get('width'), get('pixelBytes'))),
+    set('quad', i32.and(i32.eq(get('kh'), i32.const(2)), i32.eq(get('kw'), i32.const(2)))),
     set('imageBytes', i32.mul(i32.mul(get('height'), get('width')), get('pixelBytes'))),
     set('o', i32.const(0)),
     set('n', i32.const(0)),
@@ -140,6 +146,46 @@ const beatsScalar = (t: Lanes, v: Wat, best: Wat): Wat =>
 const xAt = (offset: Wat): Wat => i32.add(get('x'), offset);
 const firstAt = (): Wat => pixel(get('y0'), get('x0'));
 
+/**
+ * Whether the window is 2×2 with all four positions inside the image — the common MaxPooling2D —
+ * done with its positions at fixed offsets from the first (no address arithmetic per position).
+ */
+const fullQuad = (): Wat =>
+  i32.and(
+    get('quad'),
+    i32.and(
+      i32.eq(i32.sub(get('y1'), get('y0')), i32.const(2)),
+      i32.eq(i32.sub(get('x1'), get('x0')), i32.const(2)),
+    ),
+  );
+
+/** The byte offsets of a full 2×2 window's positions from its first, in scan (row-major) order. */
+const quadOffsets = (): Wat[] => [
+  i32.const(0),
+  get('pixelBytes'),
+  get('rowBytes'),
+  i32.add(get('rowBytes'), get('pixelBytes')),
+];
+
+/**
+ * The scan of a full 2×2 window for a vector of channels at `first`: `best` its maximum and `where`
+ * the index (0–3, in every 32-bit part of a lane) of the position that holds it first — the same
+ * comparisons in the same order as the general scan.
+ */
+function quadScan(t: Lanes): Wat[] {
+  const offsets = quadOffsets();
+  return [
+    set('best', v128.load(0, xAt(get('first')))),
+    set('where', v128.i32x4(0)),
+    ...[1, 2, 3].flatMap((k) => [
+      set('v', v128.load(0, xAt(i32.add(get('first'), offsets[k])))),
+      set('mask', beatsVector(t, get('v'), get('best'))),
+      set('best', v128.bitselect(get('v'), get('best'), get('mask'))),
+      set('where', v128.bitselect(v128.i32x4(k), get('where'), get('mask'))),
+    ]),
+  ];
+}
+
 /** `max_pool2d_<t>(x, out, geometry…)`: every output written. */
 function maxPool2d(t: Lanes): Wat {
   const out = () => i32.add(get('out'), i32.add(get('o'), get('cb')));
@@ -151,11 +197,17 @@ function maxPool2d(t: Lanes): Wat {
     body: windows(
       t,
       [
-        set('best', v128.load(0, xAt(firstAt()))),
-        ...scan([
-          set('v', v128.load(0, xAt(get('at')))),
-          set('best', v128.bitselect(get('v'), get('best'), beatsVector(t, get('v'), get('best')))),
-        ]),
+        when(
+          fullQuad(),
+          [set('first', firstAt()), ...quadScan(t)],
+          [
+            set('best', v128.load(0, xAt(firstAt()))),
+            ...scan([
+              set('v', v128.load(0, xAt(get('at')))),
+              set('best', v128.bitselect(get('v'), get('best'), beatsVector(t, get('v'), get('best')))),
+            ]),
+          ],
+        ),
         v128.store(0, out(), get('best')),
       ],
       [
@@ -190,16 +242,59 @@ function addGradient(t: Lanes, lane: number): Wat {
   return t.s.store(0, dx, t.s.add(t.s.load(dx), t.s.load(g)));
 }
 
-/** `max_pool2d_backward_<t>(x, g, dx, geometry…)`: dx = 0, then each window's gradient at its maximum. */
+/** The window's valid positions, row-major, with `at` = the offset of each (with cb). */
+function everyPosition(body: Wat[]): Wat[] {
+  return [
+    set('iy', get('y0')),
+    until(
+      'writeRows',
+      i32.geS(get('iy'), get('y1')),
+      set('ix', get('x0')),
+      until(
+        'writeColumns',
+        i32.geS(get('ix'), get('x1')),
+        set('at', pixel(get('iy'), get('ix'))),
+        ...body,
+        inc('ix', i32.const(1)),
+      ),
+      inc('iy', i32.const(1)),
+    ),
+  ];
+}
+
+/** Lanes of `where` (per-lane offsets, as laneOffsets makes them) equal to the offsets at `at`. */
+const isWhere = (t: Lanes): Wat =>
+  sx(t.lanes === 4 ? 'i32x4.eq' : 'i64x2.eq', laneOffsets(t, get('at')), get('where'));
+
+/**
+ * `max_pool2d_backward_<t>(x, g, dx, geometry…)`: dx = 0, then each window's gradient at its maximum.
+ *
+ * When windows cannot overlap (strides ≥ the window), a position gets at most one addition onto
+ * +0, so each window writes all its positions at once: +0 + g where the maximum is (the reference's
+ * one rounded addition: −0 becomes +0), +0 elsewhere — whole vectors, no scattered lane-by-lane
+ * read-modify-write. dx is zeroed first only when some position lies in no window.
+ */
 function maxPool2dBackward(t: Lanes): Wat {
   const lanes = Array.from({ length: t.lanes }, (_, lane) => lane);
+  const gAt = (): Wat => i32.add(get('g'), i32.add(get('o'), get('cb')));
+  const dxAt = (): Wat => i32.add(get('dx'), get('at'));
   return func({
     name: `max_pool2d_backward_${t.scalar}`,
     exportAs: `max_pool2d_backward_${t.scalar}`,
     params: { x: 'i32', g: 'i32', dx: 'i32', ...GEOMETRY },
-    locals: { ...LOCALS, dxBytes: 'i32', beat: 'i32', sv: t.scalar, sbest: t.scalar },
+    locals: {
+      ...LOCALS,
+      dxBytes: 'i32',
+      beat: 'i32',
+      disjoint: 'i32',
+      sv: t.scalar,
+      sbest: t.scalar,
+      sum: 'v128',
+    },
     body: [
-      // dx = 0 (+0 everywhere, as fill(0)): whole vectors, then the last elements one by one
+      set('disjoint', i32.and(i32.geS(get('sh'), get('kh')), i32.geS(get('sw'), get('kw')))),
+      // dx = 0 (+0 everywhere, as fill(0)): whole vectors, then the last elements one by one —
+      // unless disjoint windows tile the image exactly (each position written below)
       set(
         'dxBytes',
         i32.shl(
@@ -207,7 +302,23 @@ function maxPool2dBackward(t: Lanes): Wat {
           i32.const(t.shift),
         ),
       ),
-      set('at', i32.const(0)),
+      when(
+        i32.and(
+          get('disjoint'),
+          i32.and(
+            i32.and(i32.eq(get('sh'), get('kh')), i32.eq(get('sw'), get('kw'))),
+            i32.and(
+              i32.and(i32.eqz(get('padTop')), i32.eqz(get('padLeft'))),
+              i32.and(
+                i32.eq(i32.mul(get('outH'), get('sh')), get('height')),
+                i32.eq(i32.mul(get('outW'), get('sw')), get('width')),
+              ),
+            ),
+          ),
+        ),
+        [set('at', get('dxBytes'))],
+        [set('at', i32.const(0))],
+      ),
       until(
         'zeroVectors',
         i32.gtS(i32.add(get('at'), i32.const(16)), get('dxBytes')),
@@ -224,15 +335,38 @@ function maxPool2dBackward(t: Lanes): Wat {
         t,
         [
           set('first', firstAt()),
-          set('best', v128.load(0, xAt(get('first')))),
-          set('where', laneOffsets(t, get('first'))),
-          ...scan([
-            set('v', v128.load(0, xAt(get('at')))),
-            set('mask', beatsVector(t, get('v'), get('best'))),
-            set('best', v128.bitselect(get('v'), get('best'), get('mask'))),
-            set('where', v128.bitselect(laneOffsets(t, get('at')), get('where'), get('mask'))),
-          ]),
-          ...lanes.flatMap((lane) => [set('w', laneOffset(t, lane, get('where'))), addGradient(t, lane)]),
+          when(
+            i32.and(get('disjoint'), fullQuad()),
+            [
+              ...quadScan(t),
+              set('sum', t.v.add(t.constant(0), v128.load(0, gAt()))),
+              ...quadOffsets().map((offset, k) =>
+                v128.store(
+                  0,
+                  i32.add(get('dx'), i32.add(get('first'), offset)),
+                  v128.and(get('sum'), sx('i32x4.eq', get('where'), v128.i32x4(k))),
+                ),
+              ),
+            ],
+            [
+              set('best', v128.load(0, xAt(get('first')))),
+              set('where', laneOffsets(t, get('first'))),
+              ...scan([
+                set('v', v128.load(0, xAt(get('at')))),
+                set('mask', beatsVector(t, get('v'), get('best'))),
+                set('best', v128.bitselect(get('v'), get('best'), get('mask'))),
+                set('where', v128.bitselect(laneOffsets(t, get('at')), get('where'), get('mask'))),
+              ]),
+              when(
+                get('disjoint'),
+                [
+                  set('sum', t.v.add(t.constant(0), v128.load(0, gAt()))),
+                  ...everyPosition([v128.store(0, dxAt(), v128.and(get('sum'), isWhere(t)))]),
+                ],
+                lanes.flatMap((lane) => [set('w', laneOffset(t, lane, get('where'))), addGradient(t, lane)]),
+              ),
+            ],
+          ),
         ],
         [
           set('w', firstAt()),
@@ -243,7 +377,17 @@ function maxPool2dBackward(t: Lanes): Wat {
             set('w', select(get('at'), get('w'), get('beat'))),
             set('sbest', select(get('sv'), get('sbest'), get('beat'))),
           ]),
-          addGradient(t, 0),
+          when(
+            get('disjoint'),
+            everyPosition([
+              t.s.store(
+                0,
+                dxAt(),
+                select(t.s.add(t.s.const(0), t.s.load(gAt())), t.s.const(0), i32.eq(get('at'), get('w'))),
+              ),
+            ]),
+            [addGradient(t, 0)],
+          ),
         ],
       ),
     ],

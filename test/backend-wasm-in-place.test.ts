@@ -407,6 +407,21 @@ const calls = (wasm: WasmBackend, ctor: Ctor, seed: number): Call[] => {
     windowGeometry('test', shape, { kernel: [3, 2], strides: [1, 1], dilation: [1, 1], padding: 'same' }),
   );
   const patches = shape[0] * conv[12] * conv[13] * 3 * 2 * channels;
+  // 'valid' 3×3 on one and three channels (kernel rows of 12 and 36 bytes, not whole vectors): the
+  // last patch lies inside the image, where unfold's whole-patch path must not write past the patches
+  const thin = [1, 3].map((c) => {
+    const thinShape = [2, 5, size(4, 3, 15), c];
+    const geometry = geometryArgs(
+      windowGeometry('test', thinShape, {
+        kernel: [3, 3],
+        strides: [1, 1],
+        dilation: [1, 1],
+        padding: 'valid',
+      }),
+    );
+    const count = thinShape[0] * geometry[12] * geometry[13] * 3 * 3 * c;
+    return { thinShape, geometry, image: thinShape.reduce((a, b) => a * b), count };
+  });
   list.push(
     {
       name: `maxPool2d ${shape}`,
@@ -440,6 +455,16 @@ const calls = (wasm: WasmBackend, ctor: Ctor, seed: number): Call[] => {
       ],
       run: (b, [x, p]) => (b === 'reference' ? unfold2dKernel.reference(x, p, conv) : b.unfold2d(x, p, conv)),
     },
+    ...thin.map(({ thinShape, geometry, image: pixels, count }) => ({
+      name: `unfold2d valid 3×3 ${thinShape}`,
+      ctor,
+      arrays: [
+        { length: pixels, role: 'in' as const },
+        { length: count, role: 'out' as const },
+      ],
+      run: (b: WasmBackend | 'reference', [x, p]: FloatArray[]) =>
+        b === 'reference' ? unfold2dKernel.reference(x, p, geometry) : b.unfold2d(x, p, geometry),
+    })),
     {
       name: `fold2d ${shape}`,
       ctor,

@@ -6,13 +6,14 @@
  * Both walk the patches in row-major (n, oy, ox, ky, kx, c) order, as the reference: a kernel row
  * whose pixels are all inside the image with no dilation is one contiguous run of kw·C elements,
  * otherwise each pixel is its own run of C elements. A run is done in whole vectors, then the last
- * elements one by one. unfold copies each run (zeros where the window lies in the padding); fold
+ * elements one by one. unfold copies each run (zeros where the window lies in the padding), and a
+ * patch whose kernel rows all lie inside the image in one tighter loop (unfoldWholePatch); fold
  * zeroes dx and adds each run back onto the image with one rounded addition per element — the
  * elements of a run are distinct positions, so every position receives its additions in the
  * reference's order, and the bits are the reference's.
  */
 import type { Lanes } from './lanes.js';
-import { func, get, i32, set, until, v128, type Wat, when } from './wat.js';
+import { func, get, i32, set, tee, until, v128, type Wat, when } from './wat.js';
 
 const GEOMETRY = {
   batch: 'i32',
@@ -49,6 +50,13 @@ const LOCALS = {
   pixel: 'i32',
   j: 'i32',
   len: 'i32',
+  top: 'i32',
+  rowsInside: 'i32',
+  rowBytes: 'i32',
+  patchBytes: 'i32',
+  span: 'i32',
+  xEnd: 'i32',
+  patchesEnd: 'i32',
 } as const;
 
 const inc = (name: string, by: Wat): Wat => set(name, i32.add(get(name), by));
@@ -93,11 +101,101 @@ const addRun = (t: Lanes): Wat[] =>
 const pixelAt = (ix: Wat): Wat =>
   i32.add(get('image'), i32.mul(i32.add(i32.mul(get('iy'), get('width')), ix), get('pixelBytes')));
 
+/** A faster way to do a whole patch, when it `applies` (in place of the walk's kernel rows). */
+interface WholePatch {
+  applies: Wat;
+  body: Wat[];
+}
+
+/**
+ * Unfold's whole patch, when all its kh kernel rows lie inside the image and are contiguous: kh
+ * runs copied as whole vectors with none of the walk's per-run tests. A run shorter than a vector
+ * multiple (a 1-channel 3-wide row is 12 bytes) is copied as whole vectors anyway: the bytes past
+ * it land in the next run or the next patch, which the walk writes afterwards (ascending p, every
+ * byte), so the patches end the same. It applies only when those extra bytes stay inside the
+ * patches and the loads inside x (`patchesEnd`, `xEnd`, `span`: the last row's reach).
+ */
+function unfoldWholePatch(): WholePatch {
+  const pixel0 = i32.add(
+    get('image'),
+    i32.mul(i32.add(i32.mul(get('top'), get('width')), get('left')), get('pixelBytes')),
+  );
+  return {
+    applies: i32.and(
+      i32.and(get('contiguous'), get('rowsInside')),
+      i32.and(
+        i32.leU(i32.add(get('p'), i32.add(get('patchBytes'), i32.const(16))), get('patchesEnd')),
+        i32.leU(i32.add(tee('pixel', pixel0), get('span')), get('xEnd')),
+      ),
+    ),
+    body: [
+      set('ky', i32.const(0)),
+      until(
+        'wholeRows',
+        i32.geS(get('ky'), get('kh')),
+        set('j', i32.const(0)),
+        until(
+          'wholeVectors',
+          i32.geS(get('j'), get('runBytes')),
+          v128.store(0, at('p'), v128.load(0, at('pixel'))),
+          inc('j', i32.const(16)),
+        ),
+        inc('p', get('runBytes')),
+        inc('pixel', get('rowBytes')),
+        inc('ky', i32.const(1)),
+      ),
+    ],
+  };
+}
+
 /**
  * The patch walk: `inside` for a run at `pixel` of `len` bytes inside the image, `outside` for a
  * run in the padding (p is the run's address in the patches; both leave p to the walk).
  */
-function walk(t: Lanes, inside: Wat[], outside: Wat[]): Wat[] {
+function walk(t: Lanes, inside: Wat[], outside: Wat[], whole?: WholePatch): Wat[] {
+  const kernelRows: Wat[] = [
+    set('ky', i32.const(0)),
+    until(
+      'kernelRows',
+      i32.geS(get('ky'), get('kh')),
+      set(
+        'iy',
+        i32.add(i32.sub(i32.mul(get('oy'), get('sh')), get('padTop')), i32.mul(get('ky'), get('dh'))),
+      ),
+      when(
+        i32.or(i32.ltS(get('iy'), i32.const(0)), i32.geS(get('iy'), get('height'))),
+        [set('len', get('runBytes')), ...outside, inc('p', get('runBytes'))],
+        [
+          when(
+            get('contiguous'),
+            [
+              set('pixel', pixelAt(get('left'))),
+              set('len', get('runBytes')),
+              ...inside,
+              inc('p', get('runBytes')),
+            ],
+            [
+              set('len', get('pixelBytes')),
+              set('kx', i32.const(0)),
+              until(
+                'kernelColumns',
+                i32.geS(get('kx'), get('kw')),
+                set('ix', i32.add(get('left'), i32.mul(get('kx'), get('dw')))),
+                when(
+                  i32.and(i32.geS(get('ix'), i32.const(0)), i32.ltS(get('ix'), get('width'))),
+                  [set('pixel', pixelAt(get('ix'))), ...inside],
+                  outside.length > 0 ? outside : undefined,
+                ),
+                inc('p', get('pixelBytes')),
+                inc('kx', i32.const(1)),
+              ),
+            ],
+          ),
+        ],
+      ),
+      inc('ky', i32.const(1)),
+    ),
+  ];
   return [
     set('pixelBytes', i32.shl(get('channels'), i32.const(t.shift))),
     set('runBytes', i32.mul(get('kw'), get('pixelBytes'))),
@@ -111,6 +209,14 @@ function walk(t: Lanes, inside: Wat[], outside: Wat[]): Wat[] {
       until(
         'rows',
         i32.geS(get('oy'), get('outH')),
+        set('top', i32.sub(i32.mul(get('oy'), get('sh')), get('padTop'))),
+        set(
+          'rowsInside',
+          i32.and(
+            i32.geS(get('top'), i32.const(0)),
+            i32.ltS(i32.add(get('top'), i32.mul(i32.sub(get('kh'), i32.const(1)), get('dh'))), get('height')),
+          ),
+        ),
         set('ox', i32.const(0)),
         until(
           'columns',
@@ -126,47 +232,7 @@ function walk(t: Lanes, inside: Wat[], outside: Wat[]): Wat[] {
               ),
             ),
           ),
-          set('ky', i32.const(0)),
-          until(
-            'kernelRows',
-            i32.geS(get('ky'), get('kh')),
-            set(
-              'iy',
-              i32.add(i32.sub(i32.mul(get('oy'), get('sh')), get('padTop')), i32.mul(get('ky'), get('dh'))),
-            ),
-            when(
-              i32.or(i32.ltS(get('iy'), i32.const(0)), i32.geS(get('iy'), get('height'))),
-              [set('len', get('runBytes')), ...outside, inc('p', get('runBytes'))],
-              [
-                when(
-                  get('contiguous'),
-                  [
-                    set('pixel', pixelAt(get('left'))),
-                    set('len', get('runBytes')),
-                    ...inside,
-                    inc('p', get('runBytes')),
-                  ],
-                  [
-                    set('len', get('pixelBytes')),
-                    set('kx', i32.const(0)),
-                    until(
-                      'kernelColumns',
-                      i32.geS(get('kx'), get('kw')),
-                      set('ix', i32.add(get('left'), i32.mul(get('kx'), get('dw')))),
-                      when(
-                        i32.and(i32.geS(get('ix'), i32.const(0)), i32.ltS(get('ix'), get('width'))),
-                        [set('pixel', pixelAt(get('ix'))), ...inside],
-                        outside.length > 0 ? outside : undefined,
-                      ),
-                      inc('p', get('pixelBytes')),
-                      inc('kx', i32.const(1)),
-                    ),
-                  ],
-                ),
-              ],
-            ),
-            inc('ky', i32.const(1)),
-          ),
+          ...(whole === undefined ? kernelRows : [when(whole.applies, whole.body, kernelRows)]),
           inc('ox', i32.const(1)),
         ),
         inc('oy', i32.const(1)),
@@ -183,7 +249,43 @@ function unfold2d(t: Lanes): Wat {
     exportAs: `unfold2d_${t.scalar}`,
     params: { x: 'i32', patches: 'i32', ...GEOMETRY },
     locals: LOCALS,
-    body: [set('p', get('patches')), ...walk(t, copyRun(t), zeroRun(t))],
+    body: [
+      set('p', get('patches')),
+      // the whole-patch path's numbers (rowBytes: one kernel row down, dilation included)
+      set(
+        'rowBytes',
+        i32.mul(i32.mul(get('dh'), get('width')), i32.shl(get('channels'), i32.const(t.shift))),
+      ),
+      set('patchBytes', i32.mul(get('kh'), i32.mul(get('kw'), i32.shl(get('channels'), i32.const(t.shift))))),
+      set(
+        'span',
+        i32.add(
+          i32.mul(i32.sub(get('kh'), i32.const(1)), get('rowBytes')),
+          i32.and(
+            i32.add(i32.mul(get('kw'), i32.shl(get('channels'), i32.const(t.shift))), i32.const(15)),
+            i32.const(-16),
+          ),
+        ),
+      ),
+      set(
+        'xEnd',
+        i32.add(
+          get('x'),
+          i32.shl(
+            i32.mul(i32.mul(get('batch'), get('height')), i32.mul(get('width'), get('channels'))),
+            i32.const(t.shift),
+          ),
+        ),
+      ),
+      set(
+        'patchesEnd',
+        i32.add(
+          get('patches'),
+          i32.mul(i32.mul(i32.mul(get('batch'), get('outH')), get('outW')), get('patchBytes')),
+        ),
+      ),
+      ...walk(t, copyRun(t), zeroRun(t), unfoldWholePatch()),
+    ],
   });
 }
 

@@ -102,6 +102,42 @@ export function unaryForward(op: UnaryOp, x: number, alpha: number): number {
   }
 }
 
+/**
+ * The ops whose gradient is a function of their value f(x) alone: a fused kernel that kept the
+ * forward's float64 f(x) computes the gradient from it ({@link unaryBackwardFromValue}) instead
+ * of evaluating f again.
+ */
+export const FROM_VALUE: readonly UnaryOp[] = ['sigmoid', 'tanh', 'exp'];
+
+/**
+ * {@link unaryBackward}(op, x, dy) when fx = f(x) in float64 is already known: for the
+ * {@link FROM_VALUE} ops the same formula on the same double (so the same bits), otherwise
+ * unaryBackward itself.
+ *
+ * @example
+ * ```ts
+ * unaryBackwardFromValue('tanh', 0.5, Math.tanh(0.5), 1, 0); // 1 − tanh(0.5)²
+ * ```
+ */
+export function unaryBackwardFromValue(
+  op: UnaryOp,
+  x: number,
+  fx: number,
+  dy: number,
+  alpha: number,
+): number {
+  switch (op) {
+    case 'sigmoid':
+      return fx * (1 - fx) * dy;
+    case 'tanh':
+      return (1 - fx * fx) * dy;
+    case 'exp':
+      return fx * dy;
+    default:
+      return unaryBackward(op, x, dy, alpha);
+  }
+}
+
 /** f'(x)·dy for each op. */
 export function unaryBackward(op: UnaryOp, x: number, dy: number, alpha: number): number {
   switch (op) {

@@ -1,10 +1,10 @@
 /** Adadelta, in Keras 3's form. */
 import type { Variable } from '../layers/variable.js';
+import { roundingOf } from '../numeric/rounding.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
 import { checkOptions, optionNames } from '../validate/index.js';
 import { BASE_OPTIMIZER_OPTIONS, BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
 import { requireNonNegative, requireUnitInterval } from './hyperparameters.js';
-import { roundingOf } from './rounding.js';
 
 const ADADELTA_OPTIONS = optionNames<AdadeltaOptions>({
   ...BASE_OPTIMIZER_OPTIONS,

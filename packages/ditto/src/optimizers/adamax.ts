@@ -1,11 +1,11 @@
 /** Adamax (Adam with the infinity norm), in Keras 3's form. */
 import type { Variable } from '../layers/variable.js';
+import { roundingOf } from '../numeric/rounding.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
 import { checkOptions, optionNames } from '../validate/index.js';
 import { BASE_OPTIMIZER_OPTIONS, BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
 import { requireNonNegative, requireUnitInterval } from './hyperparameters.js';
 import { powerFor } from './power.js';
-import { roundingOf } from './rounding.js';
 
 const ADAMAX_OPTIONS = optionNames<AdamaxOptions>({
   ...BASE_OPTIMIZER_OPTIONS,

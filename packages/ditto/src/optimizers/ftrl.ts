@@ -1,11 +1,11 @@
 /** FTRL-proximal ("follow the regularized leader"), in Keras 3's form. */
 import type { Variable } from '../layers/variable.js';
 import { exp, log } from '../numeric/elementary.js';
+import { type Rounding, roundingOf } from '../numeric/rounding.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
 import { checkOptions, optionNames } from '../validate/index.js';
 import { BASE_OPTIMIZER_OPTIONS, BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
 import { requireNonNegative } from './hyperparameters.js';
-import { type Rounding, roundingOf } from './rounding.js';
 
 const FTRL_OPTIONS = optionNames<FtrlOptions>({
   ...BASE_OPTIMIZER_OPTIONS,

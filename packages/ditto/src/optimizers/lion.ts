@@ -1,10 +1,10 @@
 /** Lion (evolved sign momentum), in Keras 3's form. */
 import type { Variable } from '../layers/variable.js';
+import { roundingOf } from '../numeric/rounding.js';
 import { allocate, type FloatArray } from '../tensor/dtype.js';
 import { checkOptions, optionNames } from '../validate/index.js';
 import { BASE_OPTIMIZER_OPTIONS, BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
 import { requireUnitInterval } from './hyperparameters.js';
-import { roundingOf } from './rounding.js';
 
 const LION_OPTIONS = optionNames<LionOptions>({ ...BASE_OPTIMIZER_OPTIONS, beta1: true, beta2: true });
 

@@ -5,10 +5,9 @@
  * rest copied; calls too small, of mixed element types or of unexpected lengths run the reference.
  */
 import { UNARY_CODES } from '../../kernels/op-codes.js';
-import type { UnaryOp } from '../../numeric/elementwise.js';
+import { FROM_VALUE, type UnaryOp } from '../../numeric/elementwise.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import { gruCellBackwardKernel, gruCellKernel } from '../../tensor/ops/gru-cell.js';
-import { FROM_VALUE } from '../../tensor/ops/lstm-cell.js';
 import { WasmArena } from './wasm-arena.js';
 import { instantiateKernels, type KernelExports } from './wasm-module.js';
 

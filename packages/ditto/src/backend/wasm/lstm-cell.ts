@@ -5,10 +5,9 @@
  * gain, of mixed element types or of unexpected lengths run the reference (the same bits).
  */
 import { UNARY_CODES } from '../../kernels/op-codes.js';
-import type { UnaryOp } from '../../numeric/elementwise.js';
+import { FROM_VALUE, type UnaryOp } from '../../numeric/elementwise.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import {
-  FROM_VALUE,
   lstmCellKernel,
   lstmCellOutputBackwardKernel,
   lstmCellStateBackwardKernel,

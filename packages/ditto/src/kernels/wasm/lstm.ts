@@ -13,7 +13,7 @@
  * other ops' gradients are `unary_backward_<t>` itself. Both work in place (dy and dx one run):
  * each reads a vector (or chunk) before it writes it.
  */
-import type { UnaryOp } from '../../numeric/elementwise.js';
+import { FROM_VALUE, type UnaryOp } from '../../numeric/elementwise.js';
 import { UNARY_CODES, UNARY_OP_ORDER } from '../op-codes.js';
 import { inliner } from './elementary.js';
 import { F64, type Lanes } from './lanes.js';
@@ -115,9 +115,6 @@ export function vectors(
 }
 
 export const load = (address: Wat): Wat => v128.load(0, address);
-
-/** The ops whose gradients come from the stored value (tensor/ops/lstm-cell.ts's FROM_VALUE). */
-const FROM_VALUE: readonly UnaryOp[] = ['sigmoid', 'tanh', 'exp'];
 
 /** Bytes of aux (float64) per byte of data of type t: aux offsets are data offsets shifted by this. */
 const auxShift = (t: Lanes): number => 3 - t.shift;

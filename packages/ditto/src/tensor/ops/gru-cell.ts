@@ -18,34 +18,18 @@
  *
  * The forward keeps each activation's float64 value (`aux`, [rows × 3·units]: σ(x̂_z + ĥ_z),
  * σ(x̂_r + ĥ_r), φ(x̂_h + r·ĥ_h)) and the pre-activations (`pre`, the data's type, same layout); the
- * gradients of sigmoid, tanh and exp are written in the stored double (lstm-cell.ts's FROM_VALUE),
+ * gradients of sigmoid, tanh and exp are written in the stored double (numeric/elementwise.ts's FROM_VALUE),
  * the others from the pre-activation.
  */
 import { callKernel } from '../../engine/kernels.js';
 import { defineKernel } from '../../kernels/registry.js';
-import { type UnaryOp, unaryBackward, unaryForward } from '../../numeric/elementwise.js';
+import { type UnaryOp, unaryBackwardFromValue, unaryForward } from '../../numeric/elementwise.js';
+import { roundingOf } from '../../numeric/rounding.js';
 import { record } from '../autograd.js';
 import { allocate, type FloatArray } from '../dtype.js';
 import { formatShape, ShapeError } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import type { CellActivation } from './lstm-cell.js';
-
-/** unaryBackward(op, x, dy) for f(x) = fx already known (lstm-cell.ts's rule). */
-function gradient(op: UnaryOp, x: number, fx: number, dy: number, alpha: number): number {
-  switch (op) {
-    case 'sigmoid':
-      return fx * (1 - fx) * dy;
-    case 'tanh':
-      return (1 - fx * fx) * dy;
-    case 'exp':
-      return fx * dy;
-    default:
-      return unaryBackward(op, x, dy, alpha);
-  }
-}
-
-const roundingOf = (array: FloatArray): ((x: number) => number) =>
-  array instanceof Float32Array ? Math.fround : (x) => x;
 
 /** Forward: h (rows of `units`), pre = the three pre-activations, aux = their activations' doubles. */
 export const gruCellKernel = defineKernel(
@@ -113,9 +97,9 @@ export const gruCellBackwardKernel = defineKernel(
         const dhh = round(gk * round(1 - z));
         dh[k] = gk * z;
         const dz = round(-dOneMinusZ + round(gk * h[k]));
-        const da = round(gradient(gateOp, pre[iz], aux[iz], dz, gateAlpha));
-        const de = round(gradient(actOp, pre[ih], aux[ih], dhh, actAlpha));
-        const db = round(gradient(gateOp, pre[ir], aux[ir], round(de * inner[ih]), gateAlpha));
+        const da = round(unaryBackwardFromValue(gateOp, pre[iz], aux[iz], dz, gateAlpha));
+        const de = round(unaryBackwardFromValue(actOp, pre[ih], aux[ih], dhh, actAlpha));
+        const db = round(unaryBackwardFromValue(gateOp, pre[ir], aux[ir], round(de * inner[ih]), gateAlpha));
         dxp[iz] = da + 0;
         dxp[ir] = db + 0;
         dxp[ih] = de + 0;

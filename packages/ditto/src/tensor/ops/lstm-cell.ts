@@ -25,32 +25,12 @@
  */
 import { callKernel } from '../../engine/kernels.js';
 import { defineKernel } from '../../kernels/registry.js';
-import { type UnaryOp, unaryBackward, unaryForward } from '../../numeric/elementwise.js';
+import { type UnaryOp, unaryBackwardFromValue, unaryForward } from '../../numeric/elementwise.js';
+import { roundingOf } from '../../numeric/rounding.js';
 import { record } from '../autograd.js';
 import { allocate, type FloatArray } from '../dtype.js';
 import { formatShape, ShapeError } from '../shape.js';
 import { Tensor } from '../tensor.js';
-
-/** The ops whose gradient the backward computes from the forward's float64 value (see above). */
-export const FROM_VALUE: readonly UnaryOp[] = ['sigmoid', 'tanh', 'exp'];
-
-/** unaryBackward(op, x, dy) for f(x) = fx already known: the same formula, the same double. */
-function gradient(op: UnaryOp, x: number, fx: number, dy: number, alpha: number): number {
-  switch (op) {
-    case 'sigmoid':
-      return fx * (1 - fx) * dy;
-    case 'tanh':
-      return (1 - fx * fx) * dy;
-    case 'exp':
-      return fx * dy;
-    default:
-      return unaryBackward(op, x, dy, alpha);
-  }
-}
-
-/** The rounding of a product or sum stored into `array`: float32 rounds, float64 is exact already. */
-const roundingOf = (array: FloatArray): ((x: number) => number) =>
-  array instanceof Float32Array ? Math.fround : (x) => x;
 
 /**
  * Where aux keeps a cell's doubles, for `rows` rows of `units`: the i, f and c gates row by row
@@ -129,8 +109,14 @@ export const lstmCellOutputBackwardKernel = defineKernel(
         const k = units * b + j;
         const so = aux[at.o(k)];
         const ah = aux[at.act(k)];
-        dzo[k] = gradient(gateOp, z[4 * units * b + 3 * units + j], so, round(gh[k] * round(ah)), gateAlpha);
-        dcPart[k] = gradient(actOp, cNext[k], ah, round(gh[k] * round(so)), actAlpha);
+        dzo[k] = unaryBackwardFromValue(
+          gateOp,
+          z[4 * units * b + 3 * units + j],
+          so,
+          round(gh[k] * round(ah)),
+          gateAlpha,
+        );
+        dcPart[k] = unaryBackwardFromValue(actOp, cNext[k], ah, round(gh[k] * round(so)), actAlpha);
       }
     }
   },
@@ -166,9 +152,9 @@ export const lstmCellStateBackwardKernel = defineKernel(
         const [i, f, g, o] = [zb + j, zb + units + j, zb + 2 * units + j, zb + 3 * units + j];
         const [si, sf, ac] = [aux[at.ifc(b, 0, j)], aux[at.ifc(b, 1, j)], aux[at.ifc(b, 2, j)]];
         const grad = gc[k];
-        dz[i] = round(gradient(gateOp, z[i], si, round(grad * round(ac)), gateAlpha)) + 0;
-        dz[f] = round(gradient(gateOp, z[f], sf, round(grad * c[k]), gateAlpha)) + 0;
-        dz[g] = round(gradient(actOp, z[g], ac, round(grad * round(si)), actAlpha)) + 0;
+        dz[i] = round(unaryBackwardFromValue(gateOp, z[i], si, round(grad * round(ac)), gateAlpha)) + 0;
+        dz[f] = round(unaryBackwardFromValue(gateOp, z[f], sf, round(grad * c[k]), gateAlpha)) + 0;
+        dz[g] = round(unaryBackwardFromValue(actOp, z[g], ac, round(grad * round(si)), actAlpha)) + 0;
         dz[o] = dzo[k] + 0;
         dc[k] = grad * round(sf);
       }

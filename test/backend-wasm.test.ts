@@ -174,6 +174,12 @@ describe('wasm backend: matmul', () => {
     for (const m of [1, 2, 3, 4, 5, 6, 7, 9]) blockShapes.push([m, k, [1, 4, 8, 9, 13][(m + k) % 5]]);
   }
   blockShapes.push([33, 600, 17], [4, 1030, 8], [130, 260, 33]);
+  // Strips of 1 and 2 rows span two panels per tile (a one-panel tile for an odd last panel):
+  // n across 1 … 5 float32 panels (1 … 10 float64 ones), whole and partial last panels, m = 5 and
+  // 6 for a short last strip after a 4-row one.
+  for (const m of [1, 2, 5, 6]) {
+    for (const n of [7, 8, 15, 16, 17, 24, 25, 31, 32, 33, 39, 40]) blockShapes.push([m, [3, 260][n % 2], n]);
+  }
   for (const [dtype, ctor] of DTYPES) {
     for (const specialRate of [0, 0.002]) {
       it(`${dtype}, k across blocks, every row and column tail, all transpose flags, specials ${specialRate}`, () => {

@@ -244,18 +244,43 @@ function packStrip(t: Lanes, rows: number): Wat[] {
 }
 
 /**
- * One rows × (two vectors) tile over the current k block: the accumulators start as +0 in the
- * first block and as the stored partial sums after it; kLen steps of p, each one splat per row
- * from the packed strip; the stores stop at the row's last column. (Unrolling the p loop was
+ * Panels per tile, widest first, for a strip of `rows` rows: a 1- or 2-row tile over one panel has
+ * only 2 or 4 accumulator chains and waits on the add latency, so short strips span two
+ * consecutive panels (1 × 2 panels: 4 accumulators, 2 × 2: 8), one-panel tiles taking a last odd
+ * panel. (1 × 4 panels, eight accumulators, measured no faster than one panel under V8; 3 rows
+ * × 2 panels would need 12 accumulators.)
+ */
+const tileWidths = (rows: number): number[] => (rows <= 2 ? [2, 1] : [1]);
+
+/** Bytes of q panels: q·panelBytes (the panels are consecutive). */
+const panelsBytes = (q: number): Wat =>
+  q === 1 ? get('panelBytes') : i32.mul(get('panelBytes'), i32.const(q));
+
+/** Address of panel q of the tile. */
+const panelAt = (q: number): Wat => (q === 0 ? get('panel') : i32.add(get('panel'), panelsBytes(q)));
+
+/** The splat of row r's op(a) value: one register shared by all rows when the tile is one panel wide. */
+const splat = (r: number, panels: number) => (panels === 1 ? 's' : `s${r}`);
+
+/**
+ * One rows × (panels × two vectors) tile over the current k block: the accumulators start as +0 in
+ * the first block and as the stored partial sums after it; kLen steps of p, each one splat per row
+ * from the packed strip; the stores of the last panel stop at the row's last column (the tile's
+ * other panels are whole). Each output is still one chain in ascending p. (Unrolling the p loop was
  * slower: V8 hoists all the unrolled loads to the top of the body and spills accumulators.)
  */
-function tile(t: Lanes, rows: number): Wat[] {
+function tile(t: Lanes, rows: number, panels: number): Wat[] {
   const L = t.lanes;
-  const step: Wat[] = [set('b0', v128.load(0, get('panel'))), set('b1', v128.load(16, get('panel')))];
-  for (let r = 0; r < rows; r++) {
-    step.push(set('s', t.splatLoad(get('ap'), r * t.bytes)));
-    for (let c = 0; c < 2; c++)
-      step.push(set(acc(r, c), t.v.add(get(acc(r, c)), t.v.mul(get('s'), get(`b${c}`)))));
+  const step: Wat[] = [];
+  for (let q = 0; q < panels; q++) {
+    step.push(set('b0', v128.load(0, panelAt(q))), set('b1', v128.load(16, panelAt(q))));
+    for (let r = 0; r < rows; r++) {
+      if (q === 0) step.push(set(splat(r, panels), t.splatLoad(get('ap'), r * t.bytes)));
+      for (let c = 0; c < 2; c++) {
+        const sum = acc(r, 2 * q + c);
+        step.push(set(sum, t.v.add(get(sum), t.v.mul(get(splat(r, panels)), get(`b${c}`)))));
+      }
+    }
   }
   const overRows = (each: (r: number) => Wat[]): Wat[] => {
     const out: Wat[] = [set('o', get('outTile'))];
@@ -265,13 +290,18 @@ function tile(t: Lanes, rows: number): Wat[] {
     }
     return out;
   };
+  const vectors = Array.from({ length: 2 * panels }, (_, c) => c);
+  const last = 2 * (panels - 1);
   const zero = v128.i32x4(0);
   const store = partialStoreName(t);
+  const wholeStores = (r: number, upTo: number) =>
+    vectors.slice(0, upTo).map((c) => v128.store(16 * c, get('o'), get(acc(r, c))));
+  const lastCols = panels === 1 ? get('cols') : i32.sub(get('cols'), i32.const(L * last));
   return [
     when(
       get('first'),
-      Array.from({ length: rows }, (_, r) => [set(acc(r, 0), zero), set(acc(r, 1), zero)]).flat(),
-      overRows((r) => [set(acc(r, 0), v128.load(0, get('o'))), set(acc(r, 1), v128.load(16, get('o')))]),
+      Array.from({ length: rows }, (_, r) => vectors.map((c) => set(acc(r, c), zero))).flat(),
+      overRows((r) => vectors.map((c) => set(acc(r, c), v128.load(16 * c, get('o'))))),
     ),
     set('ap', i32.const(A_STRIP_AT)),
     set('end', i32.add(get('panel'), i32.shl(get('kLen'), i32.const(5)))),
@@ -283,28 +313,45 @@ function tile(t: Lanes, rows: number): Wat[] {
       set('panel', i32.add(get('panel'), i32.const(PANEL_ROW))),
     ),
     when(
-      i32.geS(get('cols'), i32.const(2 * L)),
-      overRows((r) => [v128.store(0, get('o'), get(acc(r, 0))), v128.store(16, get('o'), get(acc(r, 1)))]),
+      i32.geS(lastCols, i32.const(2 * L)),
+      overRows((r) => wholeStores(r, 2 * panels)),
       overRows((r) => [
-        call(store, get('o'), get(acc(r, 0)), get('cols')),
-        call(store, i32.add(get('o'), i32.const(16)), get(acc(r, 1)), i32.sub(get('cols'), i32.const(L))),
+        ...wholeStores(r, last),
+        call(
+          store,
+          last === 0 ? get('o') : i32.add(get('o'), i32.const(16 * last)),
+          get(acc(r, last)),
+          lastCols,
+        ),
+        call(
+          store,
+          i32.add(get('o'), i32.const(16 * last + 16)),
+          get(acc(r, last + 1)),
+          i32.sub(lastCols, i32.const(L)),
+        ),
       ]),
     ),
   ];
 }
 
-/** The tiles of a strip of `rows` rows (packed at A_STRIP_AT) against every panel, in the current k block. */
+/**
+ * The tiles of a strip of `rows` rows (packed at A_STRIP_AT) against every panel, in the current k
+ * block: tiles of each width in turn while at least that many panels are left (the last of them
+ * possibly partial).
+ */
 function panelsLoop(t: Lanes, rows: number): Wat[] {
   const columns = PANEL_ROW / t.bytes;
   return [
-    until(
-      'panels',
-      i32.leS(get('cols'), i32.const(0)),
-      set('panel', get('panelStart')),
-      ...tile(t, rows),
-      set('panelStart', i32.add(get('panelStart'), get('panelBytes'))),
-      set('outTile', i32.add(get('outTile'), i32.const(PANEL_ROW))),
-      set('cols', i32.sub(get('cols'), i32.const(columns))),
+    ...tileWidths(rows).map((panels) =>
+      until(
+        `panels${panels}`,
+        i32.leS(get('cols'), i32.const((panels - 1) * columns)),
+        set('panel', get('panelStart')),
+        ...tile(t, rows, panels),
+        set('panelStart', i32.add(get('panelStart'), panelsBytes(panels))),
+        set('outTile', i32.add(get('outTile'), i32.const(panels * PANEL_ROW))),
+        set('cols', i32.sub(get('cols'), i32.const(panels * columns))),
+      ),
     ),
   ];
 }
@@ -318,7 +365,11 @@ const stripName = (t: Lanes, rows: number) => `mm_${t.scalar}_strip${rows}`;
 function stripFunction(t: Lanes, rows: number): Wat {
   const locals: Record<string, 'i32' | 'v128'> = { panel: 'i32', end: 'i32', o: 'i32', ap: 'i32' };
   Object.assign(locals, { b0: 'v128', b1: 'v128', s: 'v128' });
-  for (let r = 0; r < rows; r++) Object.assign(locals, { [acc(r, 0)]: 'v128', [acc(r, 1)]: 'v128' });
+  const widest = tileWidths(rows)[0];
+  for (let r = 0; r < rows; r++) {
+    if (widest > 1) locals[splat(r, widest)] = 'v128';
+    for (let c = 0; c < 2 * widest; c++) locals[acc(r, c)] = 'v128';
+  }
   return func({
     name: stripName(t, rows),
     params: {

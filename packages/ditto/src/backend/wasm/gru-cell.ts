@@ -1,18 +1,13 @@
 /**
  * The fused GRU cell's kernels in WebAssembly (kernels/wasm/gru.ts): tensor/ops/gru-cell.ts's two
- * kernels with the same arguments, registered for the wasm backends by register.ts, built like
- * lstm-cell.ts: on the wasm backend's instance the arrays in its memory are used in place, the
- * rest copied; calls too small, of mixed element types or of unexpected lengths run the reference.
+ * kernels with the same arguments, registered for the wasm backends by register.ts, run as
+ * cell-calls.ts runs a call; calls of unexpected lengths run the reference too.
  */
 import { UNARY_CODES } from '../../kernels/op-codes.js';
 import { FROM_VALUE, type UnaryOp } from '../../numeric/elementwise.js';
 import type { FloatArray } from '../../tensor/dtype.js';
 import { gruCellBackwardKernel, gruCellKernel } from '../../tensor/ops/gru-cell.js';
-import { WasmArena } from './wasm-arena.js';
-import { instantiateKernels, type KernelExports } from './wasm-module.js';
-
-/** Below this many cell elements (rows × units) the reference is as fast: the copies dominate. */
-const SMALL_CELL = 16;
+import { type CellWasmOptions, cellCaller } from './cell-calls.js';
 
 /** The two kernels, as register.ts registers them. */
 export interface GruCellWasm {
@@ -20,59 +15,11 @@ export interface GruCellWasm {
   backward: typeof gruCellBackwardKernel.reference;
 }
 
-/** Options of {@link createGruCellWasm} (as lstm-cell.ts's). */
-export interface GruCellWasmOptions {
-  smallCallsOnReference?: boolean;
-  instance?: { readonly wasm: KernelExports; readonly arena: WasmArena };
-}
-
-type Kind = 'f32' | 'f64';
-const kindOf = (arrays: readonly FloatArray[]): Kind | undefined =>
-  arrays.every((x) => x instanceof Float32Array)
-    ? 'f32'
-    : arrays.every((x) => x instanceof Float64Array)
-      ? 'f64'
-      : undefined;
-
-/** An array placed in memory: copied in, copied out, or not read at all (scratch when absent). */
-type Slot = { array: FloatArray; copy: 'in' | 'out' | 'unread' } | { scratch: number };
+/** Options of {@link createGruCellWasm} (cell-calls.ts). */
+export type GruCellWasmOptions = CellWasmOptions;
 
 export function createGruCellWasm(options: GruCellWasmOptions = {}): GruCellWasm {
-  const small = options.smallCallsOnReference ?? true;
-  const { wasm, arena } =
-    options.instance ??
-    (() => {
-      const own = instantiateKernels();
-      return { wasm: own, arena: new WasmArena(own.memory, own.heap_base.value as number) };
-    })();
-
-  /** Places, copies in, runs, copies out; false (nothing done) when the call belongs to the reference. */
-  function inWasm(
-    cells: number,
-    data: readonly FloatArray[],
-    slots: readonly Slot[],
-    run: (kind: Kind, at: number[]) => void,
-  ): boolean {
-    if (cells === 0 || (small && cells < SMALL_CELL)) return false;
-    const kind = kindOf(data);
-    const items = slots.map((slot) =>
-      'scratch' in slot
-        ? slot.scratch
-        : slot.copy !== 'unread' || arena.resident(slot.array)
-          ? slot.array
-          : 0,
-    );
-    const at = kind && arena.place(...items);
-    if (!kind || !at) return false;
-    slots.forEach((slot, k) => {
-      if ('array' in slot && slot.copy === 'in') arena.write(at[k], slot.array);
-    });
-    run(kind, at);
-    slots.forEach((slot, k) => {
-      if ('array' in slot && slot.copy === 'out') arena.read(at[k], slot.array);
-    });
-    return true;
-  }
+  const { wasm, call: inWasm } = cellCaller(options);
 
   const rowsOf = (h: FloatArray, units: number, wide: readonly FloatArray[]): number | undefined =>
     Number.isInteger(units) &&

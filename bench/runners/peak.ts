@@ -10,6 +10,8 @@
  * A kernel can beat these simple loops (the matmul keeps more independent sums in flight), so the
  * peak the documentation uses is the best of all of them. Prints one JSON line.
  */
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { Backend } from '../../packages/ditto/src/backend/backend.js';
 import { jsBackend } from '../../packages/ditto/src/backend/js/js-backend.js';
 import { getBackend, setBackend } from '../../packages/ditto/src/backend/registry.js';
@@ -89,6 +91,53 @@ function simdPeak(): number | null {
   }
 }
 
+/**
+ * The same SIMD loop run on every core at once, one worker thread each, started together: whether
+ * the cores add floating-point throughput (a threaded backend can gain only what this gains). Each
+ * worker reports its own best rate over the same rounds; the total is their sum.
+ */
+async function simdAllCores(
+  workers: number,
+): Promise<{ workers: number; perWorker: number[]; total: number } | null> {
+  if (workers < 2) return null;
+  const go = new Int32Array(new SharedArrayBuffer(4));
+  // Plain JavaScript evaluated in the worker: no loader needed for a worker of this .ts file.
+  const source = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const bytes = Uint8Array.from(atob(workerData.wasm), (c) => c.charCodeAt(0));
+    const peak = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.peak;
+    const steps = 20000000;
+    peak(steps, 0.5);
+    Atomics.add(workerData.go, 0, 1);
+    while (Atomics.load(workerData.go, 0) < workerData.workers) {}
+    let fastest = Infinity;
+    for (let r = 0; r < 5; r++) {
+      const start = performance.now();
+      peak(steps, 0.5);
+      fastest = Math.min(fastest, (performance.now() - start) / 1000);
+    }
+    parentPort.postMessage((steps * 8 * 4 * 2) / fastest / 1e9);`;
+  try {
+    const rates = await Promise.all(
+      Array.from(
+        { length: workers },
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const worker = new Worker(source, { eval: true, workerData: { wasm: PEAK_WASM, go, workers } });
+            worker.once('message', (rate: number) => {
+              resolve(rate);
+              void worker.terminate();
+            });
+            worker.once('error', reject);
+          }),
+      ),
+    );
+    return { workers, perWorker: rates, total: rates.reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
+}
+
 function matmulRate(backend: Backend, m: number, k: number, n: number, transposeA: boolean): number {
   const a = new Float32Array(m * k).map((_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
   const b = new Float32Array(k * n).map((_, i) => ((i * 104729) % 1000) / 1000 - 0.5);
@@ -133,6 +182,7 @@ if (wasm) {
 const result = {
   scalarGflops: scalarPeak(),
   simdGflops: simdPeak(),
+  simdAllCoresGflops: await simdAllCores(os.cpus().length),
   matmulGflops: {
     js: {
       forward: matmulRate(jsBackend, 128, 784, 128, false),

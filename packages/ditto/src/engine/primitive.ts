@@ -36,6 +36,18 @@ export interface PrimitiveCall {
    * variable — so it is never removed as dead code, and it runs at every replay.
    */
   readonly effect?: boolean;
+  /**
+   * For an effect call that holds its owner's objects (an optimizer and its variables): the same
+   * call for another owner's corresponding objects, so a new model of a known structure can replay
+   * a kept program from its first step (engine/twin.ts). An effect call without it is never moved.
+   */
+  readonly rebind?: (binding: Rebinding) => PrimitiveCall;
+}
+
+/** Maps an object of the owner a program was traced for to the new owner's corresponding object. */
+export interface Rebinding {
+  /** The corresponding object; throws when there is none (the program is then not moved). */
+  get<T extends object>(old: T): T;
 }
 
 /** The calls recorded while a trace is open. */

@@ -85,7 +85,7 @@ export function structureOf(numbering: Numbering, results: readonly Buffer[]): s
  * give different strings): a value below 2^15 is one character; a larger one is its base-2^15
  * digits, most significant first, each but the last with the high bit set.
  */
-function put(units: number[], value: number): void {
+export function put(units: number[], value: number): void {
   if (value < 0x8000) {
     units.push(value);
     return;
@@ -97,7 +97,7 @@ function put(units: number[], value: number): void {
 }
 
 /** The string of these UTF-16 code units (in chunks: an argument list has an engine limit). */
-function textOf(units: readonly number[]): string {
+export function textOf(units: readonly number[]): string {
   const CHUNK = 4096;
   let text = '';
   for (let i = 0; i < units.length; i += CHUNK) text += String.fromCharCode(...units.slice(i, i + CHUNK));

@@ -4,7 +4,10 @@
  * and later runs replay the planned program, otherwise the key runs eagerly from then on and the
  * owner is reported once (engine/diagnostics.ts). The plan is kept by the trace's structure
  * (structure.ts): the next owner whose first trace has the same structure — a new model of the
- * same architecture, shapes and optimizer — replays from its second step.
+ * same architecture, shapes and optimizer — replays from its second step. An owner that describes
+ * itself (twin.ts: a Sequential model of described layers) replays a program kept for its
+ * description from its first step, and a step without effects (predict) is traced twice at once
+ * so that the next owner of that description finds its program.
  */
 import { getBackend } from '../backend/registry.js';
 import { reportEager } from './diagnostics.js';
@@ -16,10 +19,12 @@ import {
   makePlan,
   type Numbering,
   numberTrace,
+  type Plan,
   Program,
   type TraceRecord,
 } from './program.js';
 import { structureOf } from './structure.js';
+import { type Description, keepTemplate, programFor } from './twin.js';
 
 /** What a step function returns: the buffers its caller reads. */
 export type StepFunction = () => readonly Buffer[];
@@ -32,6 +37,9 @@ interface Entry {
   /** Copies of the constants the first run read, by buffer. */
   firstConstants?: Map<Buffer, Buffer>;
   program?: Program;
+  /** The owner's description at the first run, and the step's name-free key, when it has one. */
+  description?: Description;
+  portableKey?: string;
 }
 
 /**
@@ -113,6 +121,7 @@ export class TraceCache {
   constructor(
     readonly owner: string,
     private readonly state: () => ReadonlySet<Buffer>,
+    private readonly describe: () => Description | undefined = () => undefined,
   ) {}
 
   /** Marks every step of this owner as eager, for this reason (reported at the first step). */
@@ -164,8 +173,16 @@ export class TraceCache {
   /**
    * Runs the step of this key: `step` (which builds its tensors over `inputs`) while tracing,
    * the program afterwards. Returns the buffers to read (valid until the next run of the cache).
+   * `portableKey` is the key without anything particular to this owner (variable names): given,
+   * the owner's description (twin.ts) lets another owner's program serve this one.
    */
-  run(step: string, key: string, inputs: readonly Buffer[], fn: StepFunction): readonly Buffer[] {
+  run(
+    step: string,
+    key: string,
+    inputs: readonly Buffer[],
+    fn: StepFunction,
+    portableKey?: string,
+  ): readonly Buffer[] {
     if (!tracingEnabled || isTracing()) return fn();
     if (this.untraceable !== undefined) {
       this.report(step, this.untraceable);
@@ -181,13 +198,41 @@ export class TraceCache {
     if (entry.phase === 'replay') return this.replay(entry.program as Program, inputs);
     if (entry.phase === 'eager') return fn();
     if (entry.phase === 'trace1') {
+      if (portableKey !== undefined && entry.portableKey === undefined) {
+        const description = this.describe();
+        if (description !== undefined) {
+          const program = programFor(portableKey, description, getBackend());
+          if (program !== undefined) {
+            entry.program = program;
+            entry.phase = 'replay';
+            return this.replay(program, inputs);
+          }
+          entry.description = description;
+          entry.portableKey = portableKey;
+        }
+      }
       const { result, calls } = record(fn);
       const trace: TraceRecord = { calls, inputs: [...inputs], results: [...result] };
       entry.first = trace;
       entry.firstConstants = snapshotConstants(trace, this.state());
       entry.phase = 'trace2';
+      // A described step without effects (predict) may run again at once: its second trace makes
+      // the program the next owner of this description replays from its first step.
+      if (entry.description !== undefined && !calls.some((call) => call.effect === true)) {
+        return this.secondRun(step, entry, inputs, fn);
+      }
       return result;
     }
+    return this.secondRun(step, entry, inputs, fn);
+  }
+
+  /** The second run of a key: a replay of a plan kept for its structure, or a trace that is planned. */
+  private secondRun(
+    step: string,
+    entry: Entry,
+    inputs: readonly Buffer[],
+    fn: StepFunction,
+  ): readonly Buffer[] {
     const firstTrace = entry.first as TraceRecord;
     const firstConstants = entry.firstConstants as Map<Buffer, Buffer>;
     entry.first = undefined;
@@ -200,6 +245,7 @@ export class TraceCache {
     if (kept !== undefined && constantsUnchanged(firstConstants)) {
       entry.program = new Program(kept, first, getBackend());
       entry.phase = 'replay';
+      this.keepForDescription(entry, kept, first);
       return this.replay(entry.program, inputs);
     }
     const { result, calls } = record(fn);
@@ -222,7 +268,21 @@ export class TraceCache {
     if (structure !== undefined) keepPlan(structure, plan);
     entry.program = new Program(plan, second, getBackend());
     entry.phase = 'replay';
+    this.keepForDescription(entry, plan, second);
     return result;
+  }
+
+  /**
+   * Keeps a key's plan and trace for owners of its description — if the owner still has the
+   * description it had at the first run, so that both traces were made under it.
+   */
+  private keepForDescription(entry: Entry, plan: Plan, numbering: Numbering): void {
+    const { description, portableKey } = entry;
+    entry.description = undefined;
+    if (description === undefined || portableKey === undefined) return;
+    const now = this.describe();
+    if (now === undefined || now.text !== description.text) return;
+    keepTemplate(portableKey, now, getBackend(), plan, numbering);
   }
 
   private replay(program: Program, inputs: readonly Buffer[]): readonly Buffer[] {

@@ -39,6 +39,18 @@ export interface KernelDefinition<F extends AnyKernel> {
 
 const definitions = new Map<string, KernelDefinition<AnyKernel>>();
 
+/** Implementations registered so far: a traced call resolved its kernel under an older count. */
+let registrations = 0;
+
+/**
+ * How many kernel implementations have been registered (it only grows). A program kept across
+ * models (engine/twin.ts) is reused only under the count it was traced with, since its calls
+ * resolved their kernels then.
+ */
+export function kernelRegistrations(): number {
+  return registrations;
+}
+
 /**
  * Defines a kernel by its reference implementation. Defining the same name twice is an error (a
  * kernel is defined once).
@@ -78,6 +90,7 @@ export function defineKernel<F extends AnyKernel>(name: string, reference: F): K
         );
       }
       implementations.set(backendName, implementation);
+      registrations++;
     },
     resolve(backend) {
       const backendName = typeof backend === 'string' ? backend : (backend ?? getBackend()).name;

@@ -1,4 +1,5 @@
 /** Activation functions by name, as Keras accepts them in `Dense({ activation })` and `Activation`. */
+import { declareOpsOnly } from '../engine/twin.js';
 import type { UnaryOp } from '../numeric/elementwise.js';
 import * as ops from '../tensor/ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
@@ -27,6 +28,9 @@ const ACTIVATIONS: Record<string, ActivationFn> = {
   logSoftmax: ops.logSoftmax,
   exponential: ops.exp,
 };
+
+// Built from ops alone: a model using them can be described (engine/twin.ts).
+declareOpsOnly(...Object.values(ACTIVATIONS));
 
 /** Keras's snake_case spellings. */
 const ALIASES: Record<string, string> = {

@@ -1,3 +1,4 @@
+import { declareOpsOnly } from '../engine/twin.js';
 import { getInitializer } from '../initializers/index.js';
 import type { Initializer } from '../initializers/initializer.js';
 import * as ops from '../tensor/ops/index.js';
@@ -46,6 +47,14 @@ const DENSE_OPTIONS = optionNames<DenseOptions>({
 export class Dense extends Layer {
   /** Its `call` is built from ops alone: the engine may trace and replay it. */
   static readonly traceable = true;
+  /**
+   * The fields only building reads: every other field is part of the model's description, by which
+   * a new model replays a kept program from its first step (models/replay-description.ts).
+   */
+  static readonly buildOnlyFields: readonly string[] = ['kernelInitializer', 'biasInitializer'];
+  static {
+    declareOpsOnly(Dense);
+  }
   readonly units: number;
   readonly activation: { name: string; fn: ActivationFn };
   readonly useBias: boolean;

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { declareOpsOnly } from '../engine/twin.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { didYouMean } from '../validate/index.js';
 import {
@@ -98,6 +99,9 @@ const LOSSES: ReadonlyArray<{ name: string; fn: LossFn; aliases: readonly string
 ];
 
 const BY_NAME = new Map<string, { name: string; fn: LossFn }>();
+// Built from ops alone: a model compiled with them can be described (engine/twin.ts).
+declareOpsOnly(...LOSSES.map((entry) => entry.fn));
+
 for (const entry of LOSSES) {
   for (const key of [entry.name, ...entry.aliases]) BY_NAME.set(key, entry);
 }

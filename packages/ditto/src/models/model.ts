@@ -9,6 +9,7 @@ import type { Callback, Logs } from '../callbacks/callback.js';
 import { ProgressLogger } from '../callbacks/progress-logger.js';
 import type { Buffer } from '../engine/primitive.js';
 import { TraceCache } from '../engine/trace-cache.js';
+import type { Description } from '../engine/twin.js';
 import { hashArrays } from '../hash/fingerprint.js';
 import type { CompileSettings } from '../io/compile-config.js';
 import { modelToBytes } from '../io/encode.js';
@@ -50,6 +51,7 @@ import { buildGraph, type Graph, runGraph } from './graph.js';
 import { History } from './history.js';
 import { type InputData, rowRange } from './inputs.js';
 import { PassLogs } from './pass-logs.js';
+import { type Describer, describeWith } from './replay-description.js';
 import { formatGraphSummary } from './summary.js';
 import { readTrainingState, type TrainingState, writeTrainingState } from './training-state.js';
 
@@ -448,7 +450,11 @@ export class Model {
   /** The model's traced steps (created on first use). */
   protected traceCache(): TraceCache {
     if (!this.traces) {
-      this.traces = new TraceCache(this.name, () => new Set(this.variables.map((v) => v.value.data)));
+      this.traces = new TraceCache(
+        this.name,
+        () => new Set(this.variables.map((v) => v.value.data)),
+        () => this.replayDescription(),
+      );
       const opaque = this.layers.map(untraceableLayer).find((layer) => layer !== undefined);
       if (opaque) {
         this.traces.markUntraceable(
@@ -458,6 +464,35 @@ export class Model {
       }
     }
     return this.traces;
+  }
+
+  /**
+   * What the model's steps depend on, for programs kept across models (engine/twin.ts): the
+   * architecture (only a model that describes it: Sequential), the optimizer's class and name and
+   * each output's loss function and weight. Metrics are computed outside the step.
+   */
+  private replayDescription(): Description | undefined {
+    const compiled = this.compiled;
+    if (compiled === undefined) return undefined;
+    return describeWith((d) => {
+      this.describeArchitecture(d);
+      d.token('|optimizer');
+      d.object(compiled.optimizer);
+      d.value(compiled.optimizer.name);
+      for (const output of compiled.outputs) {
+        d.token('|output');
+        d.identity(output.loss.fn);
+        d.value(output.weight);
+      }
+    });
+  }
+
+  /**
+   * Appends the model's architecture to its description; a model that cannot describe it (a
+   * functional graph, not described yet) calls `d.undescribed()`.
+   */
+  protected describeArchitecture(d: Describer): void {
+    d.undescribed();
   }
 
   /** The key of a step over batches of these shapes. */
@@ -532,8 +567,9 @@ export class Model {
     stepKey: string,
     inputs: readonly Buffer[],
     step: () => readonly Buffer[],
+    portableKey: string,
   ): readonly Buffer[] {
-    const results = this.traceCache().run('fit', stepKey, inputs, step);
+    const results = this.traceCache().run('fit', stepKey, inputs, step, portableKey);
     this.position.step++;
     return results;
   }
@@ -541,11 +577,18 @@ export class Model {
   /** Runs evaluate's step on a batch (no gradient); returns its losses and predictions. */
   private runTestStep(batch: StepBatch): readonly Buffer[] {
     const rows = batch.xs[0].shape[0];
+    const stepKey = this.stepKey('evaluate', batch, rows);
     return noGrad(() =>
-      this.traceCache().run('evaluate', this.stepKey('evaluate', batch, rows), this.stepInputs(batch), () => {
-        const predictions = this.forward(batch.xs, false);
-        return this.stepResults(this.lossesOf(batch, predictions), predictions);
-      }),
+      this.traceCache().run(
+        'evaluate',
+        stepKey,
+        this.stepInputs(batch),
+        () => {
+          const predictions = this.forward(batch.xs, false);
+          return this.stepResults(this.lossesOf(batch, predictions), predictions);
+        },
+        stepKey,
+      ),
     );
   }
 
@@ -709,6 +752,8 @@ export class Model {
     const whole: StepBatch = { xs, ys, weights };
     const batches = new FitBatches(whole, (batch) => () => this.trainStep(batch, trainable));
     const stepKeys = new Map<number, string>();
+    // The same keys without the variables' names (another model of this description shares them).
+    const portableKeys = new Map<number, string>();
     // Without callbacks there is nothing to await: a microtask per hook would cost more than a
     // small model's step.
     const hooks = callbacks.length > 0;
@@ -724,10 +769,16 @@ export class Model {
         if (stepKey === undefined) {
           stepKey = this.stepKey('fit', whole, end - start, trainableKey);
           stepKeys.set(end - start, stepKey);
+          portableKeys.set(end - start, this.stepKey('fit', whole, end - start));
         }
         // A replayed step's batch is gathered straight into its input slots.
         const gathered = batches.gather(order, start, end, this.traceCache().replayInputs(stepKey));
-        const results = this.runTrainStep(stepKey, gathered.inputs, gathered.step);
+        const results = this.runTrainStep(
+          stepKey,
+          gathered.inputs,
+          gathered.step,
+          portableKeys.get(end - start) as string,
+        );
         pass.update(results, end - start, gathered.batch.ys);
         if (hooks) {
           const batchLogs = pass.result();
@@ -804,6 +855,7 @@ export class Model {
           this.stepKey('fit', batch, rows, trainableKey),
           this.stepInputs(batch),
           () => this.trainStep(batch, trainable),
+          this.stepKey('fit', batch, rows),
         );
         pass.update(results, rows, batch.ys);
         if (hooks) {
@@ -846,8 +898,11 @@ export class Model {
     const trainable = this.trainableVariables;
     const rows = batch.xs[0].shape[0];
     const stepKey = this.stepKey('fit', batch, rows, `:${trainable.map((v) => v.name).join(',')}`);
-    const results = this.runTrainStep(stepKey, this.stepInputs(batch), () =>
-      this.trainStep(batch, trainable),
+    const results = this.runTrainStep(
+      stepKey,
+      this.stepInputs(batch),
+      () => this.trainStep(batch, trainable),
+      this.stepKey('fit', batch, rows),
     );
     const pass = this.newPass();
     pass.update(results, rows, batch.ys);
@@ -965,6 +1020,7 @@ export class Model {
         stepKey,
         xbs.map((t) => t.data),
         () => noGrad(() => this.forward(xbs, false).map((t) => t.data)),
+        stepKey,
       );
       results.forEach((r, k) => {
         outs[k].set(r as FloatArray, start * widths[k]);

@@ -10,6 +10,7 @@ import { formatShape, ShapeError } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkArray, checkOptions, checkPositiveInteger, describe } from '../validate/index.js';
 import { LINEAR_STACK, Model } from './model.js';
+import type { Describer } from './replay-description.js';
 import { formatSummary } from './summary.js';
 
 export type { BatchOptions, CompileOptions, EvaluateOptions, FitOptions } from './model.js';
@@ -122,6 +123,14 @@ export class Sequential extends Model {
       );
     }
     if (!this.built) this.buildLayers(this.modelInputShape);
+  }
+
+  /** A Sequential model is its input shape and its layers (a subclass may change `call`: none). */
+  protected override describeArchitecture(d: Describer): void {
+    if (this.constructor !== Sequential) d.undescribed();
+    d.token('Sequential');
+    d.value(this.modelInputShape);
+    d.value(this.layers);
   }
 
   protected override forward(inputs: readonly Tensor[], training: boolean): Tensor[] {

@@ -61,3 +61,18 @@ export const UNARY_CODES: Record<UnaryOp, number> = codes<UnaryOp>(UNARY_OP_ORDE
 export const FIRST_TRANSCENDENTAL = UNARY_CODES.log;
 /** Gradients from this code on evaluate an elementary function. */
 export const FIRST_TRANSCENDENTAL_GRADIENT = UNARY_CODES.exp;
+
+/**
+ * Epilogue flags of the wasm `matmul_epilogue_<t>` (kernels/wasm/matmul.ts), applied to the final
+ * sums in the tile's registers: add the bias row; also store relu(z) at y.
+ */
+export const EPILOGUE_BIAS = 1;
+export const EPILOGUE_RELU = 2;
+
+/**
+ * Flags of the wasm `dense_backward_prep_<t>` (kernels/wasm/dense-prep.ts): dz = relu′(z)·dy
+ * (otherwise dz is dy, a linear activation); store dz; accumulate db = Σ_i dz.
+ */
+export const PREP_RELU = 1;
+export const PREP_STORE_DZ = 2;
+export const PREP_DB = 4;

@@ -19,6 +19,19 @@ export interface KernelExports {
     k: number,
     n: number,
   ): void;
+  matmul_epilogue_f32(
+    a: number,
+    aRowStride: number,
+    aColStride: number,
+    panels: number,
+    out: number,
+    m: number,
+    k: number,
+    n: number,
+    bias: number,
+    y: number,
+    epilogue: number,
+  ): void;
   pack_b_f64(src: number, rowStride: number, colStride: number, dst: number, k: number, n: number): void;
   matmul_f64(
     a: number,
@@ -29,6 +42,39 @@ export interface KernelExports {
     m: number,
     k: number,
     n: number,
+  ): void;
+  matmul_epilogue_f64(
+    a: number,
+    aRowStride: number,
+    aColStride: number,
+    panels: number,
+    out: number,
+    m: number,
+    k: number,
+    n: number,
+    bias: number,
+    y: number,
+    epilogue: number,
+  ): void;
+  dense_backward_prep_f32(
+    z: number,
+    dy: number,
+    dz: number,
+    db: number,
+    panels: number,
+    m: number,
+    n: number,
+    flags: number,
+  ): void;
+  dense_backward_prep_f64(
+    z: number,
+    dy: number,
+    dz: number,
+    db: number,
+    panels: number,
+    m: number,
+    n: number,
+    flags: number,
   ): void;
   binary_f32(
     op: number,

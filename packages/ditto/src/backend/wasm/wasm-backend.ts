@@ -12,7 +12,16 @@
  * - arrays of mixed or unexpected types or lengths, and calls too large for 32-bit addressing.
  */
 
-import { BINARY_CODES, FIRST_TRANSCENDENTAL, UNARY_CODES } from '../../kernels/op-codes.js';
+import {
+  BINARY_CODES,
+  EPILOGUE_BIAS,
+  EPILOGUE_RELU,
+  FIRST_TRANSCENDENTAL,
+  PREP_DB,
+  PREP_RELU,
+  PREP_STORE_DZ,
+  UNARY_CODES,
+} from '../../kernels/op-codes.js';
 import { backendKernel } from '../../kernels/registry.js';
 import type { BinaryOp, UnaryOp } from '../../numeric/elementwise.js';
 import type { FloatArray } from '../../tensor/dtype.js';
@@ -172,6 +181,33 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     } else {
       wasm.pack_b_f64(pb, bRow, bCol, panels, k, n);
       wasm.matmul_f64(pa, aRow, aCol, panels, po, m, k, n);
+    }
+  }
+
+  /**
+   * z[m×n] = x·w with matmul.ts's epilogue (EPILOGUE_BIAS: + bias row; EPILOGUE_RELU: relu(z) also
+   * stored at py), on buffers already in memory.
+   */
+  function runMatmulEpilogue(
+    kind: Kind,
+    px: number,
+    pw: number,
+    panels: number,
+    pz: number,
+    m: number,
+    k: number,
+    n: number,
+    pbias: number,
+    py: number,
+    epilogue: number,
+  ): void {
+    if (m === 0 || n === 0) return;
+    if (kind === 'f32') {
+      wasm.pack_b_f32(pw, n, 1, panels, k, n);
+      wasm.matmul_epilogue_f32(px, k, 1, panels, pz, m, k, n, pbias, py, epilogue);
+    } else {
+      wasm.pack_b_f64(pw, n, 1, panels, k, n);
+      wasm.matmul_epilogue_f64(px, k, 1, panels, pz, m, k, n, pbias, py, epilogue);
     }
   }
 
@@ -385,14 +421,26 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const [px, pw, panels, pbias, pz, py] = at;
     arena.write(px, x);
     arena.write(pw, w);
-    runMatmul(kind, px, pw, panels, pz, m, k, n, false, false);
-    if (bias) {
+    if (bias) arena.write(pbias, bias);
+    // The bias add and relu in the product's last stores (matmul.ts's epilogue) when the bias's
+    // vector loads, which reach the end of its last panel, stay inside the memory.
+    const fusedBias =
+      bias !== null && pbias + Math.ceil((n * bytesOf(kind)) / 32) * 32 <= wasm.memory.buffer.byteLength;
+    const fusedRelu = activation === 'relu' && y !== z && (fusedBias || !bias);
+    const epilogue = (fusedBias ? EPILOGUE_BIAS : 0) | (fusedRelu ? EPILOGUE_RELU : 0);
+    if (epilogue !== 0) {
+      runMatmulEpilogue(kind, px, pw, panels, pz, m, k, n, pbias, py, epilogue);
+    } else {
+      runMatmul(kind, px, pw, panels, pz, m, k, n, false, false);
+    }
+    if (bias && !fusedBias) {
       // z = z + bias (row broadcast), in place: the binary kernel loads each vector before storing it.
-      arena.write(pbias, bias);
       (kind === 'f32' ? wasm.binary_f32 : wasm.binary_f64)(BINARY_CODES.add, pz, n, 1, pbias, 0, 1, pz, m, n);
     }
     arena.read(pz, z);
-    if (y !== z) {
+    if (fusedRelu) {
+      arena.read(py, y);
+    } else if (y !== z) {
       (kind === 'f32' ? wasm.unary_f32 : wasm.unary_f64)(UNARY_CODES[activation], pz, py, m * n, alpha);
       arena.read(py, y);
     }
@@ -446,7 +494,32 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     arena.write(pdy, dy);
     // With dz the same array as dy (linear), the reference writes nothing into it: dz is dy.
     const pdz = dz === dy ? pdy : pdz0;
-    if (dz !== dy && mn > 0) {
+    // relu′ (or linear), db and packing dz for dw's product in one pass (dense-prep.ts), when the
+    // rows are whole panels.
+    const prep =
+      (activation === 'relu' || activation === 'linear') && m > 0 && n > 0 && (n * bytesOf(kind)) % 32 === 0;
+    if (prep) {
+      if (dz !== dy) arena.write(pz, z);
+      const flags =
+        (activation === 'relu' ? PREP_RELU : 0) | (dz !== dy ? PREP_STORE_DZ : 0) | (db ? PREP_DB : 0);
+      (kind === 'f32' ? wasm.dense_backward_prep_f32 : wasm.dense_backward_prep_f64)(
+        pz,
+        pdy,
+        pdz,
+        pdb,
+        ppanels,
+        m,
+        n,
+        flags,
+      );
+      if (dz !== dy) arena.read(pdz, dz);
+      if (db) arena.read(pdb, db);
+      arena.write(px, x);
+      // dw[k×n] = xᵀ·dz, op(b) = dz already packed.
+      (kind === 'f32' ? wasm.matmul_f32 : wasm.matmul_f64)(px, 1, k, ppanels, pdw, k, m, n);
+      arena.read(pdw, dw);
+    }
+    if (!prep && dz !== dy && mn > 0) {
       arena.write(pz, z);
       (kind === 'f32' ? wasm.unary_backward_f32 : wasm.unary_backward_f64)(
         UNARY_CODES[activation],
@@ -458,14 +531,16 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       );
       arena.read(pdz, dz);
     }
-    if (db && n > 0) {
-      (kind === 'f32' ? wasm.reduce_sum_f32 : wasm.reduce_sum_f64)(pdz, pdb, 1, m, n);
-      arena.read(pdb, db);
+    if (!prep) {
+      if (db && n > 0) {
+        (kind === 'f32' ? wasm.reduce_sum_f32 : wasm.reduce_sum_f64)(pdz, pdb, 1, m, n);
+        arena.read(pdb, db);
+      }
+      arena.write(px, x);
+      // dw[k×n] = xᵀ·dz: op(a) = xᵀ, op(b) = dz [m×n].
+      runMatmul(kind, px, pdz, ppanels, pdw, k, m, n, true, false);
+      arena.read(pdw, dw);
     }
-    arena.write(px, x);
-    // dw[k×n] = xᵀ·dz: op(a) = xᵀ, op(b) = dz [m×n].
-    runMatmul(kind, px, pdz, ppanels, pdw, k, m, n, true, false);
-    arena.read(pdw, dw);
     if (dx) {
       // dx[m×k] = dz·wᵀ: op(b) = wᵀ [n×k].
       arena.write(pw, w);

@@ -7,8 +7,11 @@
  * past n (`pack_b`). `matmul` then runs k in blocks; in each block, op(a) strip by strip of four rows,
  * each strip packed p-major into scratch once and multiplied by every panel with a register tile.
  */
+
+import { EPILOGUE_BIAS, EPILOGUE_RELU } from '../op-codes.js';
 import type { Lanes } from './lanes.js';
 import { partialStoreName } from './store.js';
+import { FORWARD } from './unary.js';
 import {
   br,
   brIf,
@@ -29,8 +32,15 @@ import {
   when,
 } from './wat.js';
 
+/** relu by the unary kernel's definition (one vector formula, exact in float32). */
+const reluOf = (t: Lanes, x: Wat): Wat => {
+  const relu = FORWARD.relu;
+  if (relu.kind !== 'plain') throw new Error('relu is expected to be a plain vector formula');
+  return relu.emit(t, x, x, x);
+};
+
 /** Bytes of one packed panel row: two vectors. */
-const PANEL_ROW = 32;
+export const PANEL_ROW = 32;
 /**
  * Rows of the main register tile: 4 × 8 float32 is eight accumulators, two b vectors, a splat and a
  * product, 12 of the 15 registers V8 allocates (5 or 6 rows measured slower: spills).
@@ -269,7 +279,7 @@ const splat = (r: number, panels: number) => (panels === 1 ? 's' : `s${r}`);
  * other panels are whole). Each output is still one chain in ascending p. (Unrolling the p loop was
  * slower: V8 hoists all the unrolled loads to the top of the body and spills accumulators.)
  */
-function tile(t: Lanes, rows: number, panels: number): Wat[] {
+function tile(t: Lanes, rows: number, panels: number, withEpilogue: boolean): Wat[] {
   const L = t.lanes;
   const step: Wat[] = [];
   for (let q = 0; q < panels; q++) {
@@ -282,8 +292,8 @@ function tile(t: Lanes, rows: number, panels: number): Wat[] {
       }
     }
   }
-  const overRows = (each: (r: number) => Wat[]): Wat[] => {
-    const out: Wat[] = [set('o', get('outTile'))];
+  const overRows = (each: (r: number) => Wat[], start: Wat = get('outTile')): Wat[] => {
+    const out: Wat[] = [set('o', start)];
     for (let r = 0; r < rows; r++) {
       if (r > 0) out.push(set('o', i32.add(get('o'), get('outRowBytes'))));
       out.push(...each(r));
@@ -297,6 +307,46 @@ function tile(t: Lanes, rows: number, panels: number): Wat[] {
   const wholeStores = (r: number, upTo: number) =>
     vectors.slice(0, upTo).map((c) => v128.store(16 * c, get('o'), get(acc(r, c))));
   const lastCols = panels === 1 ? get('cols') : i32.sub(get('cols'), i32.const(L * last));
+  /** The tile's stores from `start` (a row's last panel stopping at its last column). */
+  const stores = (start?: Wat): Wat =>
+    when(
+      i32.geS(lastCols, i32.const(2 * L)),
+      overRows((r) => wholeStores(r, 2 * panels), start),
+      overRows(
+        (r) => [
+          ...wholeStores(r, last),
+          call(
+            store,
+            last === 0 ? get('o') : i32.add(get('o'), i32.const(16 * last)),
+            get(acc(r, last)),
+            lastCols,
+          ),
+          call(
+            store,
+            i32.add(get('o'), i32.const(16 * last + 16)),
+            get(acc(r, last + 1)),
+            i32.sub(lastCols, i32.const(L)),
+          ),
+        ],
+        start,
+      ),
+    );
+  const everyAcc = (update: (value: Wat) => Wat): Wat[] =>
+    Array.from({ length: rows }, (_, r) => vectors.map((c) => set(acc(r, c), update(get(acc(r, c)))))).flat();
+  // The epilogue (last k block only): z = sum + bias[j], one rounded addition as the binary add's;
+  // y = relu(z) by the unary kernel's own vector formula, stored `yDelta` bytes after z.
+  const biasAdd: Wat[] = vectors.flatMap((c) => [
+    set('bv', v128.load(16 * c, get('biasAt'))),
+    ...Array.from({ length: rows }, (_, r) => set(acc(r, c), t.v.add(get(acc(r, c)), get('bv')))),
+  ]);
+  const epilogueRelu = withEpilogue
+    ? [
+        when(i32.and(get('epilogue'), i32.const(EPILOGUE_RELU)), [
+          ...everyAcc((x) => reluOf(t, x)),
+          stores(i32.add(get('outTile'), get('yDelta'))),
+        ]),
+      ]
+    : [];
   return [
     when(
       get('first'),
@@ -312,25 +362,9 @@ function tile(t: Lanes, rows: number, panels: number): Wat[] {
       set('ap', i32.add(get('ap'), i32.const(rows * t.bytes))),
       set('panel', i32.add(get('panel'), i32.const(PANEL_ROW))),
     ),
-    when(
-      i32.geS(lastCols, i32.const(2 * L)),
-      overRows((r) => wholeStores(r, 2 * panels)),
-      overRows((r) => [
-        ...wholeStores(r, last),
-        call(
-          store,
-          last === 0 ? get('o') : i32.add(get('o'), i32.const(16 * last)),
-          get(acc(r, last)),
-          lastCols,
-        ),
-        call(
-          store,
-          i32.add(get('o'), i32.const(16 * last + 16)),
-          get(acc(r, last + 1)),
-          i32.sub(lastCols, i32.const(L)),
-        ),
-      ]),
-    ),
+    ...(withEpilogue ? [when(i32.and(get('epilogue'), i32.const(EPILOGUE_BIAS)), biasAdd)] : []),
+    stores(),
+    ...epilogueRelu,
   ];
 }
 
@@ -339,7 +373,7 @@ function tile(t: Lanes, rows: number, panels: number): Wat[] {
  * block: tiles of each width in turn while at least that many panels are left (the last of them
  * possibly partial).
  */
-function panelsLoop(t: Lanes, rows: number): Wat[] {
+function panelsLoop(t: Lanes, rows: number, withEpilogue: boolean): Wat[] {
   const columns = PANEL_ROW / t.bytes;
   return [
     ...tileWidths(rows).map((panels) =>
@@ -347,51 +381,60 @@ function panelsLoop(t: Lanes, rows: number): Wat[] {
         `panels${panels}`,
         i32.leS(get('cols'), i32.const((panels - 1) * columns)),
         set('panel', get('panelStart')),
-        ...tile(t, rows, panels),
+        ...tile(t, rows, panels, withEpilogue),
         set('panelStart', i32.add(get('panelStart'), panelsBytes(panels))),
         set('outTile', i32.add(get('outTile'), i32.const(panels * PANEL_ROW))),
+        ...(withEpilogue ? [set('biasAt', i32.add(get('biasAt'), i32.const(panels * PANEL_ROW)))] : []),
         set('cols', i32.sub(get('cols'), i32.const(panels * columns))),
       ),
     ),
   ];
 }
 
-const stripName = (t: Lanes, rows: number) => `mm_${t.scalar}_strip${rows}`;
+const stripName = (t: Lanes, rows: number, withEpilogue: boolean) =>
+  `mm_${t.scalar}_strip${rows}${withEpilogue ? '_epilogue' : ''}`;
 
 /**
  * `mm_<t>_strip<rows>`: panelsLoop as a function of its own. V8 allocates registers per function;
  * inside the large matmul function its allocator rotated the accumulators through moves every step.
+ * The `_epilogue` variants (matmul_epilogue_<t>) are separate functions, so the plain product's
+ * code is unchanged by the epilogue's extra parameters and branches (measured: with them shared, the
+ * 7744×32×144 product lost up to 12 %).
  */
-function stripFunction(t: Lanes, rows: number): Wat {
+function stripFunction(t: Lanes, rows: number, withEpilogue: boolean): Wat {
   const locals: Record<string, 'i32' | 'v128'> = { panel: 'i32', end: 'i32', o: 'i32', ap: 'i32' };
   Object.assign(locals, { b0: 'v128', b1: 'v128', s: 'v128' });
+  if (withEpilogue) locals.bv = 'v128';
   const widest = tileWidths(rows)[0];
   for (let r = 0; r < rows; r++) {
     if (widest > 1) locals[splat(r, widest)] = 'v128';
     for (let c = 0; c < 2 * widest; c++) locals[acc(r, c)] = 'v128';
   }
+  const params: Record<string, 'i32'> = {
+    panelStart: 'i32',
+    panelBytes: 'i32',
+    outTile: 'i32',
+    outRowBytes: 'i32',
+    cols: 'i32',
+    kLen: 'i32',
+    first: 'i32',
+  };
+  if (withEpilogue) Object.assign(params, { epilogue: 'i32', biasAt: 'i32', yDelta: 'i32' });
   return func({
-    name: stripName(t, rows),
-    params: {
-      panelStart: 'i32',
-      panelBytes: 'i32',
-      outTile: 'i32',
-      outRowBytes: 'i32',
-      cols: 'i32',
-      kLen: 'i32',
-      first: 'i32',
-    },
+    name: stripName(t, rows, withEpilogue),
+    params,
     locals,
-    body: panelsLoop(t, rows),
+    body: panelsLoop(t, rows, withEpilogue),
   });
 }
 
 /** The strip of `rows` rows at aStrip, packed, against every panel, in the current k block. */
-function strip(t: Lanes, rows: number): Wat[] {
+function strip(t: Lanes, rows: number, withEpilogue: boolean): Wat[] {
+  const epilogueArgs = withEpilogue ? [get('blockEpilogue'), get('bias'), get('yDelta')] : [];
   return [
     ...packStrip(t, rows),
     call(
-      stripName(t, rows),
+      stripName(t, rows, withEpilogue),
       i32.add(get('panels'), i32.shl(get('pc'), i32.const(5))),
       get('panelBytes'),
       get('outStrip'),
@@ -399,6 +442,7 @@ function strip(t: Lanes, rows: number): Wat[] {
       get('n'),
       get('kLen'),
       get('first'),
+      ...epilogueArgs,
     ),
   ];
 }
@@ -410,7 +454,7 @@ function strip(t: Lanes, rows: number): Wat[] {
  * panel in one call (not one call per tile: with k as small as a 3×3 convolution's 9, a
  * call costs about as much as the tile's arithmetic).
  */
-function matmulMain(t: Lanes): Wat {
+function matmulMain(t: Lanes, withEpilogue: boolean): Wat {
   const locals: Record<string, 'i32' | 'v128'> = {};
   for (const name of [
     'outRowBytes',
@@ -425,32 +469,37 @@ function matmulMain(t: Lanes): Wat {
   ]) {
     locals[name] = 'i32';
   }
+  if (withEpilogue) Object.assign(locals, { blockEpilogue: 'i32', yDelta: 'i32' });
   for (const name of ['src', 'dst', 'dstEnd', 'rowBytes2', 'rowBytes3']) locals[name] = 'i32';
   // The transposing pack's vectors.
   for (const name of ['v0', 'v1', 'v2', 'v3', 'w0', 'w1', 'w2', 'w3']) locals[name] = 'v128';
   // One case per strip height 1 … TILE_ROWS, chosen by br_table on height − 1.
   const cases = Array.from({ length: TILE_ROWS }, (_, index) => ({
     label: `rows${index + 1}`,
-    body: [...strip(t, index + 1), br('strip_done')],
+    body: [...strip(t, index + 1, withEpilogue), br('strip_done')],
   }));
   cases.push({ label: 'strip_done', body: [] });
   const rowsLeft = i32.sub(get('m'), get('i0'));
   const height = choose('i32', i32.gtS(rowsLeft, i32.const(TILE_ROWS)), i32.const(TILE_ROWS), rowsLeft);
+  const params: Record<string, 'i32'> = {
+    a: 'i32',
+    aRowStride: 'i32',
+    aColStride: 'i32',
+    panels: 'i32',
+    out: 'i32',
+    m: 'i32',
+    k: 'i32',
+    n: 'i32',
+  };
+  if (withEpilogue) Object.assign(params, { bias: 'i32', y: 'i32', epilogue: 'i32' });
+  const name = withEpilogue ? `matmul_epilogue_${t.scalar}` : `matmul_${t.scalar}`;
   return func({
-    name: `matmul_${t.scalar}`,
-    exportAs: `matmul_${t.scalar}`,
-    params: {
-      a: 'i32',
-      aRowStride: 'i32',
-      aColStride: 'i32',
-      panels: 'i32',
-      out: 'i32',
-      m: 'i32',
-      k: 'i32',
-      n: 'i32',
-    },
+    name,
+    exportAs: name,
+    params,
     locals,
     body: [
+      ...(withEpilogue ? [set('yDelta', i32.sub(get('y'), get('out')))] : []),
       set('aRowStride', i32.shl(get('aRowStride'), i32.const(t.shift))),
       set('aColStride', i32.shl(get('aColStride'), i32.const(t.shift))),
       set('outRowBytes', i32.shl(get('n'), i32.const(t.shift))),
@@ -461,6 +510,20 @@ function matmulMain(t: Lanes): Wat {
         set('kLen', i32.sub(get('k'), get('pc'))),
         when(i32.gtS(get('kLen'), i32.const(K_BLOCK)), [set('kLen', i32.const(K_BLOCK))]),
         set('first', i32.eqz(get('pc'))),
+        // The epilogue runs on the outputs' final sums: in the last block only.
+        ...(withEpilogue
+          ? [
+              set(
+                'blockEpilogue',
+                choose(
+                  'i32',
+                  i32.geS(i32.add(get('pc'), get('kLen')), get('k')),
+                  get('epilogue'),
+                  i32.const(0),
+                ),
+              ),
+            ]
+          : []),
         set('i0', i32.const(0)),
         until(
           'strips',
@@ -490,6 +553,8 @@ function matmulMain(t: Lanes): Wat {
 
 /** Every function of the matmul kernel for one element type. */
 export function matmul(t: Lanes): Wat[] {
-  const strips = Array.from({ length: TILE_ROWS }, (_, r) => stripFunction(t, r + 1));
-  return [packB(t), ...strips, matmulMain(t)];
+  const strips = [false, true].flatMap((withEpilogue) =>
+    Array.from({ length: TILE_ROWS }, (_, r) => stripFunction(t, r + 1, withEpilogue)),
+  );
+  return [packB(t), ...strips, matmulMain(t, false), matmulMain(t, true)];
 }

@@ -12,6 +12,7 @@
 import { adamKernels } from './adam.js';
 import { binary } from './binary.js';
 import { convKernels } from './conv.js';
+import { densePrepKernels } from './dense-prep.js';
 import { elementaryFunctions } from './elementary.js';
 import { gruKernels } from './gru.js';
 import { ELEMENT_TYPES } from './lanes.js';
@@ -30,6 +31,7 @@ export function kernelModuleText(): string {
     '(memory (export "memory") 1)',
     ...ELEMENT_TYPES.map(partialStore),
     ...ELEMENT_TYPES.flatMap(matmul),
+    ...ELEMENT_TYPES.flatMap(densePrepKernels),
     ...ELEMENT_TYPES.flatMap(binary),
     ...ELEMENT_TYPES.flatMap(reduce),
     ...elementaryFunctions(),

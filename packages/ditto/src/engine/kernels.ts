@@ -10,7 +10,7 @@ import type { Backend } from '../backend/backend.js';
 import { defineKernel } from '../kernels/registry.js';
 import type { BinaryOp, UnaryOp } from '../numeric/elementwise.js';
 import type { FloatArray } from '../tensor/dtype.js';
-import { type Buffer, runPrimitive } from './primitive.js';
+import { type Buffer, type PrimitiveCall, type Rebinding, runPrimitive } from './primitive.js';
 
 const f = (b: Buffer) => b as FloatArray;
 
@@ -290,17 +290,45 @@ export const equalMask = defineKernel('equalMask', (x: FloatArray, m: FloatArray
   for (let i = 0; i < mask.length; i++) mask[i] = x[i] === m[i] ? 1 : 0;
 });
 
+type DefinedKernel = {
+  readonly name: string;
+  resolve(backend?: Backend | string): (...args: never[]) => void;
+};
+
+/** Options of {@link callKernel}. */
+export interface KernelCallOptions {
+  work?: number;
+  signature?: string;
+  effect?: boolean;
+  /**
+   * For an effect whose static arguments hold its owner's objects (a Dropout layer): the same
+   * arguments for another owner's corresponding objects (PrimitiveCall.rebind, engine/twin.ts).
+   */
+  rebind?: (binding: Rebinding) => readonly unknown[];
+}
+
 /** Runs a kernel defined with defineKernel as a primitive: buffers first, then static arguments. */
 export function callKernel(
-  kernel: { readonly name: string; resolve(backend?: Backend | string): (...args: never[]) => void },
+  kernel: DefinedKernel,
   buffers: readonly Buffer[],
   inputCount: number,
   staticArgs: readonly unknown[],
-  options: { work?: number; signature?: string; effect?: boolean } = {},
+  options: KernelCallOptions = {},
 ): void {
+  runPrimitive(kernelCall(kernel, buffers, inputCount, staticArgs, options));
+}
+
+function kernelCall(
+  kernel: DefinedKernel,
+  buffers: readonly Buffer[],
+  inputCount: number,
+  staticArgs: readonly unknown[],
+  options: KernelCallOptions,
+): PrimitiveCall {
   const signature =
     options.signature ?? `${kernel.name}:${buffers.map((b) => b.length)}:${staticArgs.map(String)}`;
-  runPrimitive({
+  const rebindArgs = options.rebind;
+  return {
     kernel: kernel.name,
     signature,
     buffers,
@@ -309,7 +337,11 @@ export function callKernel(
     effect: options.effect,
     params: { staticArgs },
     run: kernelRunner(kernel, staticArgs),
-  });
+    rebind:
+      rebindArgs &&
+      ((binding) =>
+        kernelCall(kernel, buffers, inputCount, rebindArgs(binding), { ...options, rebind: rebindArgs })),
+  };
 }
 
 type Runner = (backend: Backend, buffers: readonly Buffer[]) => void;

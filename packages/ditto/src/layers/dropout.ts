@@ -1,4 +1,5 @@
 import { callKernel } from '../engine/kernels.js';
+import { declareOpsOnly } from '../engine/twin.js';
 import { defineKernel } from '../kernels/registry.js';
 import { bernoulli } from '../random/index.js';
 import type { FloatArray } from '../tensor/dtype.js';
@@ -24,6 +25,11 @@ const DROPOUT_OPTIONS = optionNames<LayerOptions>(LAYER_OPTIONS);
 export class Dropout extends Layer {
   /** Its `call` is built from ops alone: the engine may trace and replay it. */
   static readonly traceable = true;
+  /** Every field is part of the model's description (models/replay-description.ts). */
+  static readonly buildOnlyFields: readonly string[] = [];
+  static {
+    declareOpsOnly(Dropout);
+  }
   readonly rate: number;
 
   constructor(rate: number, options: LayerOptions = {}) {
@@ -47,6 +53,8 @@ export class Dropout extends Layer {
     callKernel(dropoutMask, [mask], 0, [this], {
       effect: true,
       signature: `dropoutMask:${this.rate}:${mask.length}`,
+      // Another model's program draws from its own layer's key and counter (engine/twin.ts).
+      rebind: (binding) => [binding.get(this)],
     });
     return ops.mul(inputs, new Tensor(mask, inputs.shape));
   }

@@ -19,8 +19,12 @@ import { put, textOf } from '../engine/structure.js';
 import { type Description, isOpsOnly } from '../engine/twin.js';
 import { Variable } from '../layers/variable.js';
 
-/** Layer fields read only by the constructor and build: the name, the seed and the key drawn from it. */
-const LAYER_BUILD_ONLY: ReadonlySet<string> = new Set(['name', 'seed', 'initKey']);
+/**
+ * Layer fields no call reads outside its effect calls: the name, the seed and the init key (read
+ * by the constructor and build), and a random consumer's key and counter (read only by the effect
+ * that draws a mask, which is rebound to the new model's layer).
+ */
+const LAYER_BUILD_ONLY: ReadonlySet<string> = new Set(['name', 'seed', 'initKey', 'maskKey', 'maskCalls']);
 
 /** A number per function and class, by identity, for as long as the process runs. */
 const functionIds = new WeakMap<object, number>();

@@ -671,9 +671,12 @@ describe('wasm kernels on arrays in their own memory', () => {
   });
 });
 
-describe('growth of the memory around a replay', () => {
+/** A backend with an ordinary (unshared) memory: growing it detaches every view. */
+const ordinary = (): WasmBackend => createWasmBackend({ smallCallsOnReference: false, sharedMemory: false });
+
+describe('growth of an ordinary memory around a replay', () => {
   it('a call needing more memory while pinned runs on the reference; the memory grows at the end', () => {
-    const wasm = fresh();
+    const wasm = ordinary();
     const region = wasm.programArena?.(4096);
     if (!region) throw new Error('no region');
     const before = region.buffer();
@@ -706,7 +709,7 @@ describe('growth of the memory around a replay', () => {
   });
 
   it('a call with a resident array never grows the memory under it (it runs on the reference)', () => {
-    const wasm = fresh();
+    const wasm = ordinary();
     const region = wasm.programArena?.(4096);
     if (!region) throw new Error('no region');
     const before = region.buffer();
@@ -719,6 +722,11 @@ describe('growth of the memory around a replay', () => {
     wasm.matmul(x, w, out, 1, 512, 300, false, false);
     expect(out).toEqual(expected);
     expect(x.length).toBe(512);
+  });
+
+  it('has no resident arrays', () => {
+    expect(ordinary().residentArray?.('float32', 4096)).toBeUndefined();
+    expect(ordinary().instance.arena.shared).toBe(false);
   });
 
   it('one program replays at a time', () => {

@@ -121,7 +121,7 @@ const region = () => {
 };
 
 interface Disturbance {
-  /** Overwrite the whole memory above the kernels' own scratch with NaN bits after each step. */
+  /** Overwrite the memory above the region's start, but the resident arrays, with NaN bits after each step. */
   poison?: boolean;
   /** Grow the memory after each step (every view of it is detached). */
   grow?: boolean;
@@ -134,8 +134,17 @@ async function train(backend: 'js' | 'wasm', w: Workload, disturb: Disturbance =
   const afterStep = () => {
     if (backend !== 'wasm') return;
     if (disturb.poison) {
+      // Everything but the resident arrays (variables, Adam's slots, the programs' inputs and
+      // results, which hold state): the region, the free gaps and every call's scratch above.
       const { offset, buffer } = region();
-      new Uint8Array(buffer(), offset).fill(0xff);
+      const memory = new Uint8Array(buffer());
+      let from = offset;
+      for (const [start, bytes] of (getBackend() as WasmBackend).instance.arena.usedBlocks()) {
+        if (start === offset) continue;
+        if (start > from) memory.fill(0xff, from, start);
+        from = Math.max(from, start + bytes);
+      }
+      memory.fill(0xff, from);
     }
     if (disturb.grow) {
       const before = region().buffer();

@@ -16,7 +16,10 @@ import type { FloatArray } from '../tensor/dtype.js';
  * backend's kernels read and write them in place (see Backend.programArena).
  */
 export interface ProgramArena {
-  /** The region's first byte in `buffer()`, 8-byte aligned. */
+  /**
+   * The region's first byte in `buffer()`, 8-byte aligned. It may change between replays (a larger
+   * region can be placed elsewhere), never during one: a program reads it at every replay.
+   */
   readonly offset: number;
   /**
    * The buffer holding the region now. It is a new one after the memory has grown: views made on
@@ -192,4 +195,17 @@ export interface Backend {
    * to every other backend and to the reference kernels.
    */
   programArena?(bytes: number): ProgramArena | undefined;
+
+  /**
+   * Optional: a zeroed array of `length` elements in the backend's own memory, which its kernels
+   * use in place — for state that many calls read and write (variables, optimizer slots, a
+   * program's inputs and results). It is an ordinary typed array to everything else, stays valid
+   * for as long as the array object lives (its room is reused after that; a subarray does not keep
+   * it), and holds what is written into it. Undefined when the backend has no such memory (the
+   * wasm backend's only where its memory is shared) or the array is too small to gain from it.
+   */
+  residentArray?(
+    type: 'float32' | 'float64' | 'int32',
+    length: number,
+  ): Float32Array | Float64Array | Int32Array | undefined;
 }

@@ -255,6 +255,8 @@ export class Program {
   private readonly region: ProgramArena | undefined;
   /** The buffer the arena's views were made on (a region's buffer changes when its memory grows). */
   private viewed: ArrayBuffer;
+  /** The region's offset they were made at (a larger program can move the region). */
+  private viewedOffset: number;
   /** The arena's views: buffer number, constructor, byte offset in the arena, length. */
   private readonly arenaViews: { id: number; Ctor: BufferConstructor; offset: number; length: number }[];
   /** Every buffer's view or array, by buffer number, and each call's buffer numbers. */
@@ -268,16 +270,17 @@ export class Program {
     this.region = plan.bytes > 0 ? backend.programArena?.(plan.bytes) : undefined;
     this.inBackendMemory = this.region !== undefined;
     this.viewed = this.region?.buffer() ?? new ArrayBuffer(Math.max(plan.bytes, 8));
-    const host = new ArrayBuffer(Math.max(plan.hostBytes, 8));
+    this.viewedOffset = this.region?.offset ?? 0;
+    const host = hostBuffers(plan, trace, backend);
     this.arenaViews = [];
     this.views = trace.buffers.map((b, id) => {
       const Ctor = b.constructor as BufferConstructor;
-      const hostOffset = plan.hostOffsets[id];
-      if (hostOffset !== undefined) return new Ctor(host, hostOffset, b.length);
+      const hostBuffer = host.get(id);
+      if (hostBuffer) return hostBuffer;
       const offset = plan.offsets[id];
       if (offset === undefined) return b; // external: read in place
       this.arenaViews.push({ id, Ctor, offset, length: b.length });
-      return new Ctor(this.viewed, (this.region?.offset ?? 0) + offset, b.length);
+      return new Ctor(this.viewed, this.viewedOffset + offset, b.length);
     });
     const calls = plan.steps.map(({ traced, fused }) =>
       traced === undefined ? (fused as PrimitiveCall) : trace.nodes[traced].call,
@@ -314,7 +317,7 @@ export class Program {
     region.begin();
     try {
       const buffer = region.buffer();
-      if (buffer !== this.viewed) this.remakeViews(buffer);
+      if (buffer !== this.viewed || region.offset !== this.viewedOffset) this.remakeViews(buffer);
       this.runCalls();
     } finally {
       region.end();
@@ -332,6 +335,7 @@ export class Program {
   /** Makes the arena's views again on the region's new buffer (its memory grew). */
   private remakeViews(buffer: ArrayBuffer): void {
     const base = (this.region as ProgramArena).offset;
+    this.viewedOffset = base;
     for (const { id, Ctor, offset, length } of this.arenaViews)
       this.views[id] = new Ctor(buffer, base + offset, length);
     // New arrays, not the old ones refilled: a call's run may cache what it derived from its
@@ -341,6 +345,40 @@ export class Program {
     });
     this.viewed = buffer;
   }
+}
+
+const TYPE_NAMES = new Map<BufferConstructor, 'float32' | 'float64' | 'int32'>([
+  [Float32Array, 'float32'],
+  [Float64Array, 'float64'],
+  [Int32Array, 'int32'],
+]);
+
+/**
+ * The inputs and results, by buffer number: each an array in the backend's own memory where it
+ * offers one (Backend.residentArray: the batch is then gathered where the kernels read it, and they
+ * write the results in place), else views of one host arena in ordinary memory. They are never
+ * shared: every input and result is live for the whole replay.
+ */
+function hostBuffers(plan: Plan, trace: Numbering, backend: Backend): Map<number, Buffer> {
+  const ids: number[] = [];
+  plan.hostOffsets.forEach((offset, id) => {
+    if (offset !== undefined) ids.push(id);
+  });
+  const buffers = new Map<number, Buffer>();
+  let host: ArrayBuffer | undefined;
+  for (const id of ids) {
+    const b = trace.buffers[id];
+    const Ctor = b.constructor as BufferConstructor;
+    const type = TYPE_NAMES.get(Ctor);
+    const resident = type && backend.residentArray?.(type, b.length);
+    if (resident) {
+      buffers.set(id, resident);
+      continue;
+    }
+    host ??= new ArrayBuffer(Math.max(plan.hostBytes, 8));
+    buffers.set(id, new Ctor(host, plan.hostOffsets[id] as number, b.length));
+  }
+  return buffers;
 }
 
 /**

@@ -11,6 +11,7 @@
  * without dropout draws nothing from `dropout`.
  */
 
+import { stateCopy } from '../backend/resident.js';
 import type { Initializer } from '../initializers/initializer.js';
 import type { SymbolicTensor } from '../models/symbolic.js';
 import { foldIn, type Key, key, nextKey, type Seed, sourceKey } from '../random/index.js';
@@ -238,7 +239,9 @@ export abstract class Layer {
     checkAllocation(this.name, name, shape, this.dtype);
     this.initKey ??= this.seed !== undefined ? sourceKey(this.seed, 'init') : nextKey('init');
     const weightKey = foldIn(this.initKey, this.ownVariables.length);
-    const data = initializer.init(shape, this.dtype, weightKey);
+    // In the backend's memory where it keeps state (Backend.residentArray): its kernels then read
+    // and update the variable in place.
+    const data = stateCopy(initializer.init(shape, this.dtype, weightKey));
     const variable = new Variable(`${this.name}/${name}`, new Tensor(data, shape), trainable);
     this.ownVariables.push(variable);
     return variable;

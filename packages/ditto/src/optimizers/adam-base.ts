@@ -3,9 +3,10 @@
  * folded into the step size α). AdamW is Adam with decoupled weight decay switched on by default.
  */
 import { getBackend } from '../backend/registry.js';
+import { stateArray } from '../backend/resident.js';
 import { backendForWork, backendKernel } from '../kernels/registry.js';
 import type { Variable } from '../layers/variable.js';
-import { allocate, type FloatArray } from '../tensor/dtype.js';
+import type { FloatArray } from '../tensor/dtype.js';
 import { optionNames } from '../validate/index.js';
 import { BASE_OPTIMIZER_OPTIONS, BaseOptimizer, type BaseOptimizerOptions } from './base-optimizer.js';
 import { requireBoolean, requireNonNegative, requireUnitInterval } from './hyperparameters.js';
@@ -94,10 +95,11 @@ export abstract class AdamBase extends BaseOptimizer<AdamSlots> {
 
   protected createSlots(variable: Variable): AdamSlots {
     const size = variable.value.size;
+    // Where the backend keeps state (Backend.residentArray): its Adam kernel updates them in place.
     return {
-      momentum: allocate(variable.dtype, size),
-      velocity: allocate(variable.dtype, size),
-      velocity_hat: allocate(variable.dtype, this.amsgrad ? size : 0),
+      momentum: stateArray(variable.dtype, size),
+      velocity: stateArray(variable.dtype, size),
+      velocity_hat: stateArray(variable.dtype, this.amsgrad ? size : 0),
     };
   }
 

@@ -2,18 +2,26 @@
  * The module's linear memory, as the host uses it:
  *
  *   [0, heapBase)               the kernels' own scratch
- *   [heapBase, + region)        the engine programs' region (programRegion): their internal buffers,
- *                               read and written in place by the kernels; followed by SLACK
- *   [scratchBase, …)            each call's scratch: buffers that do not live in memory are copied
- *                               here, laid out afresh from scratchBase at every call
+ *   [heapBase, heap end)        blocks (block-heap.ts), each followed by SLACK: the engine programs'
+ *                               region (programRegion: their internal buffers, read and written in
+ *                               place by the kernels) and, in shared memory, resident arrays
+ *                               (residentArray: variables, optimizer slots, programs' inputs and
+ *                               results), which live as long as the array object
+ *   [heap end, …)               each call's scratch: buffers that do not live in memory are copied
+ *                               here, laid out afresh at every call
  *
- * A buffer that already lives in the memory (a view of `memory.buffer`) is used where it is: its
- * address is its byteOffset, and `write`/`read` skip it. The memory grows when a call's scratch or
- * the region needs more and never shrinks. Growing detaches the old ArrayBuffer (every view over it
+ * A buffer that already lives in the memory (a view of it) is used where it is: its address is its
+ * byteOffset, and `write`/`read` skip it. The memory grows when a call's scratch or a block needs
+ * more and never shrinks. Growing an ordinary memory detaches its ArrayBuffer (every view over it
  * becomes empty), so while a program replays (`pin`) nothing grows: a call that would need more
- * memory then runs on the reference backend (same bits) and the memory grows at `unpin`.
+ * memory then runs on the reference backend (same bits) and the memory grows at `unpin`; such a
+ * memory holds only the region, whose views the programs remake. A shared memory
+ * (SharedArrayBuffer) is never detached — growing gives a new, longer buffer object and the old
+ * ones stay valid views of the same bytes — so it grows whenever needed, and only it holds resident
+ * arrays, which user code and tensors keep as ordinary typed arrays.
  */
 import type { FloatArray } from '../../tensor/dtype.js';
+import { BlockHeap } from './block-heap.js';
 
 /** Kernels may read one vector past a buffer's end, so every buffer is followed by this much room. */
 const SLACK = 32;
@@ -23,8 +31,15 @@ const PAGE = 65536;
  * the reference backend instead (same bits, slower).
  */
 const MAX_BYTES = 2 ** 31 - PAGE;
-/** The programs' region stays below this, so calls keep room for their scratch. */
+/** The region and resident arrays stay below this, so calls keep room for their scratch. */
 const MAX_REGION_END = 2 ** 30;
+/** Arrays shorter than this many bytes are not made resident: copying them costs less than a block. */
+const MIN_RESIDENT_BYTES = 4096;
+
+/** The element types a resident array can have. */
+export type ResidentType = 'float32' | 'float64' | 'int32';
+type Resident = Float32Array | Float64Array | Int32Array;
+const RESIDENT_CONSTRUCTORS = { float32: Float32Array, float64: Float64Array, int32: Int32Array };
 
 const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
 
@@ -38,10 +53,21 @@ export class WasmArena {
   private f32 = new Float32Array(0);
   private f64 = new Float64Array(0);
   private i32 = new Int32Array(0);
-  /** Bytes of the programs' region, from heapBase. */
+  /** The region and the resident arrays, from heapBase; each call's scratch starts at its end. */
+  private readonly heap: BlockHeap;
+  /** The programs' region: its first byte (undefined before the first program) and its bytes. */
+  private regionAt: number | undefined;
   private regionBytes = 0;
-  /** Where each call's scratch starts: after the region and its slack. */
-  private scratchBase: number;
+  /** Whether the memory is shared (never detached by growing: see the file's comment). */
+  readonly shared: boolean;
+  /**
+   * Every buffer object of the shared memory that views were made on (views of older ones stay
+   * valid), held strongly: an engine may hand out a new object for the same memory once the old one
+   * is unreachable, which would make a view's buffer unknown.
+   */
+  private readonly buffers = new Set<ArrayBufferLike>();
+  /** Frees a resident array's block once the array object is garbage. */
+  private readonly blocks = new FinalizationRegistry<number>((start) => this.heap.free(start));
   /** The most scratch a call has laid out (bytes from scratchBase), kept free when the region grows. */
   private scratchPeak = 0;
   /** Replays in progress: the memory must not grow while this is above 0. */
@@ -55,14 +81,29 @@ export class WasmArena {
    */
   constructor(
     private readonly memory: WebAssembly.Memory,
-    private readonly heapBase: number,
+    heapBase: number,
   ) {
-    this.scratchBase = heapBase;
+    this.heap = new BlockHeap(heapBase);
+    this.shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    this.track();
+  }
+
+  /** The memory's buffer now, remembered (in a shared memory) as one that resident views use. */
+  private track(): ArrayBuffer {
+    const buffer = this.memory.buffer;
+    if (this.shared) this.buffers.add(buffer);
+    return buffer;
   }
 
   /** Whether `x` is a view of the module's memory (used in place, never copied). */
-  resident(x: FloatArray): boolean {
-    return x.buffer === this.memory.buffer;
+  resident(x: ArrayBufferView): boolean {
+    const buffer = x.buffer;
+    return buffer === this.memory.buffer || (this.shared && this.buffers.has(buffer));
+  }
+
+  /** Where each call's scratch starts. */
+  private get scratchBase(): number {
+    return this.heap.end;
   }
 
   /**
@@ -76,9 +117,8 @@ export class WasmArena {
     const addresses: number[] = [];
     let next = this.scratchBase;
     let inPlace = false;
-    const buffer = this.memory.buffer;
     for (const item of items) {
-      if (typeof item !== 'number' && item.buffer === buffer) {
+      if (typeof item !== 'number' && this.resident(item)) {
         addresses.push(item.byteOffset);
         inPlace = true;
         continue;
@@ -88,8 +128,9 @@ export class WasmArena {
     }
     if (next > MAX_BYTES) return undefined;
     this.scratchPeak = Math.max(this.scratchPeak, next - this.scratchBase);
-    if (next > buffer.byteLength) {
-      if (this.pins > 0 || inPlace) {
+    if (next > this.memory.buffer.byteLength) {
+      // Growing detaches an ordinary memory's views: not while a replay or this call uses some.
+      if (!this.shared && (this.pins > 0 || inPlace)) {
         this.wanted = Math.max(this.wanted, next);
         return undefined;
       }
@@ -101,7 +142,7 @@ export class WasmArena {
   /** Copies `source` into memory at `address` (as the same element type); nothing when it is there. */
   write(address: number, source: FloatArray): void {
     this.refresh();
-    if (source.buffer === this.buffer && source.byteOffset === address) return;
+    if (source.byteOffset === address && this.resident(source)) return;
     if (source instanceof Float32Array) this.f32.set(source, address >>> 2);
     else this.f64.set(source, address >>> 3);
   }
@@ -112,7 +153,7 @@ export class WasmArena {
    */
   read(address: number, target: FloatArray): void {
     this.refresh();
-    if (target.buffer === this.buffer && target.byteOffset === address) return;
+    if (target.byteOffset === address && this.resident(target)) return;
     if (target instanceof Float32Array) {
       const at = address >>> 2;
       target.set(this.f32.subarray(at, at + target.length));
@@ -140,24 +181,68 @@ export class WasmArena {
   /**
    * The programs' region: its first byte, once it holds at least `bytes` (it grows, never shrinks,
    * and every program shares it — see Backend.programArena), with the memory grown to keep the
-   * largest scratch seen after it. Undefined when it cannot grow that far, or during a replay.
+   * largest scratch seen after it. Growing may move it (a new block; nothing in it needs to survive
+   * between replays), so programs read its offset at every replay. Undefined when it cannot grow
+   * that far, or during a replay.
    */
   programRegion(bytes: number): number | undefined {
-    if (bytes > this.regionBytes) {
-      const base = align16(this.heapBase + bytes + SLACK);
-      if (this.pins > 0 || base > MAX_REGION_END) return undefined;
+    if (bytes > this.regionBytes || this.regionAt === undefined) {
+      if (this.pins > 0) return undefined;
+      const old = this.regionAt;
+      if (old !== undefined) this.heap.free(old);
+      const at = this.heap.allocate(bytes + SLACK);
+      const end = this.heap.end;
       // Room for the largest scratch so far if possible (else the first replay's calls would run on
       // the reference until the memory grows), but at least the region itself.
-      if (!this.growTo(Math.min(base + this.scratchPeak, MAX_BYTES)) && !this.growTo(base)) return undefined;
+      if (
+        end > MAX_REGION_END ||
+        (!this.growTo(Math.min(end + this.scratchPeak, MAX_BYTES)) && !this.growTo(end))
+      ) {
+        // Keep a region for the programs that fit the old one (it may land elsewhere: they re-read it).
+        this.heap.free(at);
+        if (old !== undefined) this.regionAt = this.heap.allocate(this.regionBytes + SLACK);
+        return undefined;
+      }
+      this.regionAt = at;
       this.regionBytes = bytes;
-      this.scratchBase = base;
     }
-    return this.heapBase;
+    return this.regionAt;
+  }
+
+  /** The region's first byte now (undefined before the first program). */
+  regionOffset(): number | undefined {
+    return this.regionAt;
+  }
+
+  /**
+   * A zeroed array of `length` elements in the module's memory, kept there until the array object
+   * is garbage (its block is then reused; a subarray of it does not keep it): kernels use it in
+   * place. Only in a shared memory, whose views growing never detaches, and only for arrays of at
+   * least MIN_RESIDENT_BYTES; undefined otherwise, or when the memory cannot hold it.
+   */
+  residentArray(type: ResidentType, length: number): Resident | undefined {
+    const Ctor = RESIDENT_CONSTRUCTORS[type];
+    const bytes = length * Ctor.BYTES_PER_ELEMENT;
+    if (!this.shared || !(bytes >= MIN_RESIDENT_BYTES)) return undefined;
+    const start = this.heap.allocate(bytes + SLACK);
+    if (this.heap.end > MAX_REGION_END || !this.growTo(this.heap.end)) {
+      this.heap.free(start);
+      return undefined;
+    }
+    const array = new Ctor(this.track(), start, length);
+    array.fill(0); // a reused block holds an earlier array's values
+    this.blocks.register(array, start);
+    return array;
+  }
+
+  /** The blocks in use, as [first byte, bytes] (for tests: what must survive between calls). */
+  usedBlocks(): [number, number][] {
+    return this.heap.blocks();
   }
 
   /** The memory's current buffer (a new one after every growth). */
   currentBuffer(): ArrayBuffer {
-    return this.memory.buffer;
+    return this.track();
   }
 
   /** A replay starts: views of the memory must stay attached until `unpin`. */
@@ -189,6 +274,7 @@ export class WasmArena {
   private refresh(): void {
     const buffer = this.memory.buffer;
     if (buffer !== this.buffer) {
+      this.track();
       this.buffer = buffer;
       this.f32 = new Float32Array(buffer);
       this.f64 = new Float64Array(buffer);

@@ -99,6 +99,13 @@ export interface WasmBackendOptions {
    * builds of the module side by side. It must export what `KernelExports` (wasm-module.ts) lists.
    */
   module?: WebAssembly.Module;
+  /**
+   * Give the module a shared memory where the runtime allows it (default true): growing such a
+   * memory detaches no view, so variables, optimizer slots and programs' inputs and results can live
+   * in it (Backend.residentArray) and the kernels use them in place. The bits are the same either
+   * way; false keeps an ordinary memory, where only the programs' region lives.
+   */
+  sharedMemory?: boolean;
 }
 
 // Measured crossovers (scripts/bench-wasm-kernels.ts, docs/wasm-backend.md): below these sizes the
@@ -153,7 +160,7 @@ export interface WasmBackend extends Backend {
  */
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const small = options.smallCallsOnReference ?? true;
-  const wasm = instantiateKernels(options.module);
+  const wasm = instantiateKernels(options.module, options.sharedMemory ?? true);
   const arena = new WasmArena(wasm.memory, wasm.heap_base.value as number);
 
   /**
@@ -768,15 +775,24 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     arena.unpin();
   }
 
+  // The region's offset is read at every replay: growing may move it (wasm-arena.ts).
+  const region: ProgramArena = {
+    get offset(): number {
+      return arena.regionOffset() as number;
+    },
+    buffer,
+    begin,
+    end,
+  };
   function programArena(bytes: number): ProgramArena | undefined {
-    const offset = arena.programRegion(bytes);
-    return offset === undefined ? undefined : { offset, buffer, begin, end };
+    return arena.programRegion(bytes) === undefined ? undefined : region;
   }
 
   return {
     name: 'wasm',
     instance: { wasm, arena },
     programArena,
+    residentArray: (type, length) => arena.residentArray(type, length),
     matmul,
     binary,
     unary,

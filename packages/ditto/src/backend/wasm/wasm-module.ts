@@ -36,9 +36,61 @@ export function wasmSimdSupported(): boolean {
   );
 }
 
-/** A fresh instance of the kernel module (or of `module`), with its own linear memory. */
-export function instantiateKernels(
-  module: WebAssembly.Module = new WebAssembly.Module(kernelBytes()),
-): KernelExports {
-  return new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+/**
+ * `bytes` with its memory declared shared: the memory section's limits flag 0x01 (a maximum) becomes
+ * 0x03 (a maximum, shared). Nothing else changes, so the code and its bits are the module's own.
+ */
+export function withSharedMemory(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(bytes);
+  let at = 8; // after the magic number and the version
+  const leb = (): number => {
+    let value = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = out[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (at < out.length) {
+    const id = out[at++];
+    const size = leb();
+    if (id === 5) {
+      if (leb() !== 1 || out[at] !== 0x01)
+        throw new Error('kernel module: expected one memory with a maximum');
+      out[at] = 0x03;
+      return out;
+    }
+    at += size;
+  }
+  throw new Error('kernel module: no memory section');
+}
+
+let sharedModule: WebAssembly.Module | null | undefined;
+
+/** The kernel module with a shared memory, or null where this runtime has none (no threads, or a page that is not cross-origin isolated). */
+function sharedKernelModule(): WebAssembly.Module | null {
+  if (sharedModule === undefined) {
+    sharedModule = null;
+    try {
+      if (typeof SharedArrayBuffer !== 'undefined') {
+        const module = new WebAssembly.Module(withSharedMemory(kernelBytes()));
+        // Instantiating creates the shared memory: a runtime that refuses one throws here.
+        new WebAssembly.Instance(module, {});
+        sharedModule = module;
+      }
+    } catch {
+      sharedModule = null;
+    }
+  }
+  return sharedModule;
+}
+
+/**
+ * A fresh instance of the kernel module (or of `module`), with its own linear memory — shared
+ * (SharedArrayBuffer: growing it detaches no view, wasm-arena.ts) when `shared` is asked for, no
+ * `module` is given and the runtime allows it.
+ */
+export function instantiateKernels(module?: WebAssembly.Module, shared = false): KernelExports {
+  const chosen = module ?? (shared ? sharedKernelModule() : null) ?? new WebAssembly.Module(kernelBytes());
+  return new WebAssembly.Instance(chosen, {}).exports as unknown as KernelExports;
 }

@@ -28,7 +28,8 @@ import { SCRATCH_GLOBALS, unaryKernels } from './unary.js';
 /** The whole module as WebAssembly text (one function per line). */
 export function kernelModuleText(): string {
   const parts = [
-    '(memory (export "memory") 1)',
+    // A maximum (2 GiB, the host's addressing limit) lets the host declare the memory shared (wasm-module.ts).
+    '(memory (export "memory") 1 32768)',
     ...ELEMENT_TYPES.map(partialStore),
     ...ELEMENT_TYPES.flatMap(matmul),
     ...ELEMENT_TYPES.flatMap(densePrepKernels),

@@ -41,7 +41,11 @@ for (const [m, k, n] of shapes) {
     const f = new Float32Array(wasm.memory.buffer);
     for (let i = 0; i < m * k + k * n; i++) f[a / 4 + i] = ((i * 7919) % 1000) / 1000 - 0.5;
     wasm.pack_b_f32(b, n, 1, panels, k, n);
-    return () => wasm.matmul_f32(a, 1, m, panels, out, m, k, n);
+    // Modules before the outRowStride parameter take 8 arguments.
+    const run = wasm.matmul_f32 as (...args: number[]) => void;
+    return run.length === 9
+      ? () => run(a, 1, m, panels, out, n, m, k, n)
+      : () => run(a, 1, m, panels, out, m, k, n);
   });
   const reps = Math.max(1, Math.round(4e7 / (m * k * n)));
   const best = calls.map(() => Number.POSITIVE_INFINITY);

@@ -102,9 +102,11 @@ function kernelOnlyBackend(module?: WebAssembly.Module): Backend {
     const [aRow, aCol] = transposeA ? [1, m] : [k, 1];
     const [bRow, bCol] = transposeB ? [1, k] : [n, 1];
     const pack = f64 ? wasm.pack_b_f64 : wasm.pack_b_f32;
-    const run = f64 ? wasm.matmul_f64 : wasm.matmul_f32;
+    const run = (f64 ? wasm.matmul_f64 : wasm.matmul_f32) as (...args: number[]) => void;
     pack(pb, bRow, bCol, panels, k, n);
-    run(pa, aRow, aCol, panels, po, m, k, n);
+    // Modules before the outRowStride parameter take 8 arguments.
+    if (run.length === 9) run(pa, aRow, aCol, panels, po, n, m, k, n);
+    else run(pa, aRow, aCol, panels, po, m, k, n);
   };
   return { matmul } as Backend;
 }

@@ -79,13 +79,47 @@ describe('whole trainings: same bits at 1, 2 and 3 threads as on the js backend'
     }
   });
 
+  it("the MLP's replayed steps keep their buffers in the threads' shared memory (the program arena)", async () => {
+    setBackend('js');
+    const reference = await mlp();
+    await useThreads(2);
+    const original = threaded.programArena;
+    const arena = original!.bind(threaded);
+    const regions: ArrayBuffer[] = [];
+    threaded.programArena = (bytes) => {
+      const region = arena(bytes);
+      if (region) regions.push(region.buffer());
+      return region;
+    };
+    try {
+      const before = workerChunks();
+      const result = await mlp();
+      expect(result.weights).toBe(reference.weights);
+      expect(result.losses).toEqual(reference.losses);
+      expect(regions.length, 'programs placed in the arena').toBeGreaterThan(0);
+      for (const buffer of regions) expect(buffer).toBeInstanceOf(SharedArrayBuffer);
+      // The threads' one memory (an older buffer object of it, if it has grown since).
+      for (const buffer of regions) expect(threaded.instance.arena.resident(new Uint8Array(buffer))).toBe(true);
+      expect(workerChunks() - before, 'chunks run by workers').toBeGreaterThan(0);
+    } finally {
+      threaded.programArena = original;
+    }
+  });
+
   it('fitTutorial({ seed: 1 }), with default thresholds and with every kernel call split', async () => {
     setBackend('js');
     const reference = await fitTutorial({ seed: 1 });
     for (const forced of [false, true]) {
       if (forced)
         threaded.configure({
-          thresholds: { matmul: 0, elementwise: 0, transcendental: 0, matmulChunk: 0, elementwiseChunk: 0 },
+          thresholds: {
+            matmul: 0,
+            pack: 0,
+            elementwise: 0,
+            transcendental: 0,
+            matmulChunk: 0,
+            elementwiseChunk: 0,
+          },
         });
       for (const threads of [1, 2, 3]) {
         await useThreads(threads);

@@ -114,7 +114,8 @@ const wasm = createWasmBackend();
 const forced: ThreadedBackend = createThreadedBackend({
   spawn: nodeWorkerSpawner,
   threads: 1,
-  thresholds: { matmul: 0, elementwise: 0, transcendental: 0, matmulChunk: 0, elementwiseChunk: 0 },
+  thresholds: { matmul: 0, pack: 0, elementwise: 0, transcendental: 0, matmulChunk: 0, elementwiseChunk: 0 },
+  smallCallsOnReference: false,
 });
 
 afterAll(() => {
@@ -602,6 +603,85 @@ describe('wasm-threads: the workers really run chunks', () => {
       expect(tuned.chunksRun().reduce((s, c) => s + c, 0)).toBeGreaterThan(1);
     } finally {
       tuned.shutdown();
+    }
+  });
+});
+
+describe('wasm-threads: one shared memory, kernels split in place', () => {
+  /** Chunks the workers (not the calling thread) have run so far. */
+  const workerChunks = (backend: ThreadedBackend) =>
+    backend.chunksRun().reduce((s, c, i) => (i > 0 ? s + c : s), 0);
+
+  it('the memory grows during work, and the workers compute in the grown part', async () => {
+    const fresh = createThreadedBackend({
+      spawn: nodeWorkerSpawner,
+      threads: 3,
+      thresholds: { matmul: 0, pack: 0, matmulChunk: 0, elementwiseChunk: 0 },
+    });
+    try {
+      expect(await fresh.ready()).toBe(2);
+      const memory = fresh.instance.wasm.memory;
+      expect(memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+      const initial = memory.buffer.byteLength;
+      for (const [m, k, n] of [
+        [8, 8, 8],
+        [300, 200, 100],
+        [700, 500, 300],
+      ]) {
+        const a = values(Float32Array, m * k, m);
+        const b = values(Float32Array, k * n, k);
+        const expected = new Float32Array(m * n);
+        jsBackend.matmul(a, b, expected, m, k, n, false, false);
+        // Repeated until a worker has run chunks after the growth (the scheduler decides who claims).
+        const chunks = workerChunks(fresh);
+        for (let i = 0; i < 50 && workerChunks(fresh) === chunks; i++) {
+          const actual = garbage(Float32Array, m * n);
+          fresh.matmul(a, b, actual, m, k, n, false, false);
+          expectSameBits(actual, expected, `matmul ${m}×${k}×${n}`);
+        }
+        // (A product as small as 8×8×8 is often done before a worker has looked.)
+        if (m > 8)
+          expect(workerChunks(fresh), `${m}×${k}×${n}: chunks run by workers`).toBeGreaterThan(chunks);
+      }
+      // 700×500×300 needs about 3.5 MB of scratch: the memory grew twice while the workers were up.
+      expect(memory.buffer.byteLength, 'the memory grew').toBeGreaterThan(initial + 2 ** 21);
+    } finally {
+      fresh.shutdown();
+    }
+  });
+
+  it('arrays in the memory are used in place: the same bits, split when safe, whole when outputs overlap inputs', async () => {
+    forced.setThreads(3);
+    expect(await forced.ready()).toBe(2);
+    const single = createWasmBackend({ smallCallsOnReference: false });
+    const n = 4000;
+    /** x and out as views of each backend's program region, out `shift` elements after x. */
+    const layout = (
+      backend: { programArena?: (bytes: number) => { offset: number; buffer(): ArrayBuffer } | undefined },
+      shift: number,
+    ) => {
+      const region = backend.programArena!(8 * (n + 64));
+      expect(region).toBeDefined();
+      const x = new Float32Array(region!.buffer(), region!.offset, n);
+      const out = new Float32Array(region!.buffer(), region!.offset + 4 * shift, n);
+      x.set(values(Float32Array, n, 7, 0.01));
+      return { x, out };
+    };
+    for (const shift of [0, 3, n + 8]) {
+      const threaded = layout(forced, shift);
+      const alone = layout(single, shift);
+      const chunks = forced.chunksRun().reduce((s, c) => s + c, 0);
+      forced.unary('tanh', threaded.x, threaded.out, 0);
+      single.unary('tanh', alone.x, alone.out, 0);
+      expectSameBytes(threaded.out, alone.out, `tanh, out ${shift} elements after x`);
+      const split = forced.chunksRun().reduce((s, c) => s + c, 0) > chunks;
+      // In place (shift 0) and disjoint are split; a partial overlap runs as one call, in order.
+      expect(split, `shift ${shift}: split`).toBe(shift !== 3);
+      if (shift !== 3) {
+        const expected = new Float32Array(n);
+        jsBackend.unary('tanh', values(Float32Array, n, 7, 0.01), expected, 0);
+        expectSameBits(threaded.out, expected, `tanh, out ${shift} elements after x, against the reference`);
+      }
     }
   });
 });

@@ -13,15 +13,23 @@ import {
   OUTPUT_PATH,
   renderBytesModule,
   renderExportsModule,
+  SHARED_OUTPUT_PATH,
 } from '../packages/ditto/scripts/build-wasm.js';
-import { kernelBytes } from '../packages/ditto/src/backend/wasm/wasm-module.js';
-import { BINARY_OP_ORDER, UNARY_OP_ORDER } from '../packages/ditto/src/kernels/op-codes.js';
+import { kernelBytes, sharedKernelBytes } from '../packages/ditto/src/backend/wasm/wasm-module.js';
+import { BINARY_OP_ORDER, UNARY_CODES, UNARY_OP_ORDER } from '../packages/ditto/src/kernels/op-codes.js';
 import * as constantsModule from '../packages/ditto/src/kernels/wasm/elementary-constants.js';
-import { kernelExports, kernelModuleText } from '../packages/ditto/src/kernels/wasm/module.js';
+import {
+  kernelExports,
+  kernelModuleText,
+  MAX_SCRATCH_SLOTS,
+  SHARED_MEMORY_MAX_PAGES,
+} from '../packages/ditto/src/kernels/wasm/module.js';
+import { SCRATCH_BYTES } from '../packages/ditto/src/kernels/wasm/scratch.js';
 import { UNARY_OPS } from '../packages/ditto/src/numeric/elementwise.js';
 import { missing } from './helpers/requirements.js';
 
 const wat = kernelModuleText();
+const sharedWat = kernelModuleText('shared');
 /** The port's constants by name (a plain record, looked up by the reference's names below). */
 const constants: Record<string, unknown> = { ...constantsModule };
 const numericDir = resolve(import.meta.dirname, '../packages/ditto/src/numeric');
@@ -61,11 +69,61 @@ describe('wasm kernel source', () => {
   });
 });
 
+describe('the shared-memory variant (threads)', () => {
+  it('has the same functions, differing only in where scratch lives', () => {
+    // Scratch addresses `(i32.const c)` become `$scratch_base + c`; everything else is the same text.
+    const relative = (text: string) =>
+      text
+        .replace(/\(i32\.add \(global\.get \$scratch_base\) \(i32\.const (\d+)\)\)/g, '(i32.const $1)')
+        .replace(/\(global\.get \$scratch_base\)/g, '(i32.const 0)');
+    const functions = (text: string) =>
+      text.split('\n').filter((l) => l.trimStart().startsWith('(func ') && !l.includes('$set_scratch_base'));
+    expect(functions(relative(sharedWat))).toEqual(functions(wat));
+    const names = kernelExports(sharedWat).map((e) => e.name);
+    expect([...names].sort()).toEqual([...kernelExports(wat).map((e) => e.name), 'set_scratch_base'].sort());
+  });
+
+  it('imports one shared memory and places the scratch of each instance in its own slot', () => {
+    expect(sharedWat).toContain(
+      `(import "env" "memory" (memory $memory 1 ${SHARED_MEMORY_MAX_PAGES} shared))`,
+    );
+    expect(sharedWat).toContain(
+      `(global $heap_base (export "heap_base") i32 (i32.const ${SCRATCH_BYTES * MAX_SCRATCH_SLOTS}))`,
+    );
+    expect(wat).toContain(`(global $heap_base (export "heap_base") i32 (i32.const ${SCRATCH_BYTES}))`);
+    const module = new WebAssembly.Module(sharedKernelBytes());
+    const memory = new WebAssembly.Memory({ initial: 17, maximum: SHARED_MEMORY_MAX_PAGES, shared: true });
+    const instance = () =>
+      new WebAssembly.Instance(module, { env: { memory } }).exports as Record<
+        string,
+        (...a: number[]) => void
+      >;
+    // A float32 tanh of 5 elements takes its fifth through the promoted chunk (scratch at slot + 1024).
+    const [a, b] = [instance(), instance()];
+    a.set_scratch_base(0);
+    b.set_scratch_base(SCRATCH_BYTES);
+    const f = new Float32Array(memory.buffer);
+    const x = SCRATCH_BYTES * MAX_SCRATCH_SLOTS;
+    f.set([0.5, -1, 2, 3, -0.25], x / 4);
+    b.unary_f32(UNARY_CODES.tanh, x, x + 64, 5, 0);
+    // The chunk of b's slot holds the fifth element's tanh in double; a's slot was not touched.
+    const d = new Float64Array(memory.buffer);
+    expect(d[(SCRATCH_BYTES + 1024) / 8]).toBeCloseTo(Math.tanh(-0.25), 12);
+    expect(d[1024 / 8]).toBe(0);
+  });
+});
+
 describe.skipIf(noWabt)('wasm kernel build (wabt)', () => {
   it('the committed kernels.wasm.ts is what the kernel definitions generate', () => {
     const bytes = assemble(wabt!, wat);
     expect(Buffer.from(kernelBytes()).equals(Buffer.from(bytes))).toBe(true);
     expect(readFileSync(OUTPUT_PATH, 'utf8')).toBe(renderBytesModule(bytes));
+  });
+
+  it('the committed kernels-shared.wasm.ts is what the definitions generate in the shared variant', () => {
+    const bytes = assemble(wabt!, sharedWat);
+    expect(Buffer.from(sharedKernelBytes()).equals(Buffer.from(bytes))).toBe(true);
+    expect(readFileSync(SHARED_OUTPUT_PATH, 'utf8')).toBe(renderBytesModule(bytes, 'shared'));
   });
 
   it('refuses relaxed SIMD at assembly time', () => {

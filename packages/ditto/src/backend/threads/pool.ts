@@ -1,6 +1,7 @@
 /**
  * The calling thread's side of the threads: the shared buffers, the workers, and running a job —
- * stage the inputs, publish the job, run chunks alongside the workers, wait for the last chunk.
+ * publish the job, run chunks alongside the workers, wait for the last chunk. The job's buffers are
+ * already in the shared memory every thread's kernel instance uses.
  *
  * Runtime-neutral: workers are started through a {@link WorkerSpawner} (src/node/threads for Node's
  * worker_threads, `webWorkerSpawner` for Web Workers in browsers, Deno and Bun).
@@ -33,6 +34,7 @@ import {
   MAX_THREADS,
   packClaim,
   type SharedViews,
+  SPIN_CHECKS,
   sharedViews,
   TASK_WORDS,
   type WorkerInit,
@@ -49,8 +51,8 @@ export interface ThreadWorker {
 
 /**
  * Starts a worker running `source` — a JavaScript *expression* whose value has a
- * `workerMain(init)` function — and hands it `init` (which holds shared memory, shared buffers and
- * a compiled WebAssembly.Module; all three can be posted to workers).
+ * `workerMain(init)` function — and hands it `init` (which holds the shared memory, shared buffers
+ * and a compiled WebAssembly.Module; all three can be posted to workers).
  */
 export type WorkerSpawner = (source: string, init: WorkerInit) => ThreadWorker;
 
@@ -68,10 +70,6 @@ export interface TaskSpec {
   /** The op's fields (worker-core.ts lists them). */
   args: readonly number[];
 }
-
-const PAGE = 65536;
-/** The staging memory's maximum (1 GiB): larger jobs run on one thread. */
-const STAGING_MAX_PAGES = 16384;
 
 /** Whether this thread may block in Atomics.wait (not a browser's main thread). */
 export function canBlock(): boolean {
@@ -91,29 +89,32 @@ export class ThreadPool {
   private readonly workers: (ThreadWorker | undefined)[] = [];
   private generation = 0;
   private serial = 0;
-  private stagingTop = 0;
 
   /**
    * @param spawn starts workers
-   * @param module the compiled kernel module (each thread instantiates it)
+   * @param module the compiled shared-memory kernel module (each thread instantiates it)
+   * @param memory the shared memory of every thread's instance
+   * @param local the calling thread's instance (scratch slot 0), which runs its chunks
+   * @param slotBytes bytes of one thread's kernel scratch: worker i's slot starts at i · slotBytes
    */
   constructor(
     private readonly spawn: WorkerSpawner,
     module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    local: Parameters<typeof createExecutor>[0],
+    private readonly slotBytes: number,
   ) {
     this.shared = {
       module,
-      staging: new WebAssembly.Memory({ initial: 1, maximum: STAGING_MAX_PAGES, shared: true }),
+      memory,
+      scratchBase: 0,
       claim: new SharedArrayBuffer(8),
       control: new SharedArrayBuffer(CONTROL_WORDS * 4),
       job: new SharedArrayBuffer(JOB_WORDS * 8),
       errors: new SharedArrayBuffer(ERROR_BYTES),
     };
     this.views = sharedViews(this.shared);
-    const kernels = new WebAssembly.Instance(module, {}).exports as unknown as Parameters<
-      typeof createExecutor
-    >[0];
-    this.executor = createExecutor(kernels, this.shared.staging);
+    this.executor = createExecutor(local);
   }
 
   /** Workers started (ready or not). */
@@ -128,7 +129,11 @@ export class ThreadPool {
     for (let i = 1; i <= count; i++) {
       if (this.workers[i]) continue;
       Atomics.store(this.views.control, CTL_READY + i, 0);
-      this.workers[i] = this.spawn(WORKER_SOURCE, { ...this.shared, index: i });
+      this.workers[i] = this.spawn(WORKER_SOURCE, {
+        ...this.shared,
+        scratchBase: i * this.slotBytes,
+        index: i,
+      });
     }
     // Between jobs no chunk is claimed, so a worker can be stopped at any moment.
     for (let i = count + 1; i < this.workers.length; i++) {
@@ -172,47 +177,6 @@ export class ThreadPool {
     this.workers.length = 0;
   }
 
-  /** Starts a new job's staging area (nothing in staging outlives a job). */
-  beginStaging(): void {
-    this.stagingTop = 0;
-  }
-
-  /**
-   * Reserves `bytes` bytes of staging (16-byte aligned); undefined when the staging memory cannot
-   * grow that far (the caller then runs the kernel on its own thread).
-   */
-  reserve(bytes: number): number | undefined {
-    const at = this.stagingTop;
-    const end = at + Math.ceil(bytes / 16) * 16;
-    const memory = this.shared.staging;
-    const have = memory.buffer.byteLength;
-    if (end > have) {
-      const pages = Math.ceil((end - have) / PAGE);
-      if (have / PAGE + pages > STAGING_MAX_PAGES) return undefined;
-      try {
-        memory.grow(pages);
-      } catch {
-        return undefined;
-      }
-    }
-    this.stagingTop = end;
-    return at;
-  }
-
-  /** Copies `array` into staging at `at`, bit for bit. */
-  write(at: number, array: Float32Array | Float64Array): void {
-    new Uint8Array(this.shared.staging.buffer, at, array.byteLength).set(
-      new Uint8Array(array.buffer, array.byteOffset, array.byteLength),
-    );
-  }
-
-  /** Copies `target.length` elements at staging `at` into `target`, bit for bit. */
-  read(at: number, target: Float32Array | Float64Array): void {
-    new Uint8Array(target.buffer, target.byteOffset, target.byteLength).set(
-      new Uint8Array(this.shared.staging.buffer, at, target.byteLength),
-    );
-  }
-
   /**
    * Runs a job: its chunks are claimed by the calling thread and by the ready workers, at most
    * `threads` threads in all. Returns when every chunk is done; throws when one failed.
@@ -243,6 +207,8 @@ export class ThreadPool {
     const helpers = Math.min(threads - 1, this.workers.length - 1, total - 1);
     if (helpers > 0) Atomics.notify(claim, 0, helpers);
     drain(this.views, this.executor, 0);
+    // The workers' last chunks usually end within microseconds: look before sleeping.
+    for (let i = 0; i < SPIN_CHECKS && Atomics.load(control, CTL_DONE) !== total; i++);
     for (;;) {
       const done = Atomics.load(control, CTL_DONE);
       if (done === total) break;

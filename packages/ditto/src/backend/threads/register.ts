@@ -3,8 +3,8 @@
  * controls: `setThreads`, `getThreads`, `shutdownThreads`, `threadsReady`.
  */
 import { registerBackend } from '../registry.js';
-import { registerGruCellWasm } from '../wasm/gru-cell.js';
-import { registerLstmCellWasm } from '../wasm/lstm-cell.js';
+import { createGruCellWasm, registerGruCellWasm } from '../wasm/gru-cell.js';
+import { createLstmCellWasm, registerLstmCellWasm } from '../wasm/lstm-cell.js';
 import { wasmSimdSupported } from '../wasm/wasm-module.js';
 import {
   createThreadedBackend,
@@ -38,9 +38,11 @@ export function registerThreadsBackend(options: ThreadedBackendOptions = {}): bo
   if (!wasmSimdSupported()) return false;
   registered = createThreadedBackend(options);
   registerBackend(registered);
-  // The fused LSTM and GRU cells are single-threaded WebAssembly here too (one batch of cells is small work).
-  registerLstmCellWasm(registered.name);
-  registerGruCellWasm(registered.name);
+  // The fused LSTM and GRU cells are single-threaded WebAssembly here too (one batch of cells is
+  // small work), on the backend's instance: a replaying program's buffers are used in place.
+  const instance = registered.instance;
+  registerLstmCellWasm(registered.name, createLstmCellWasm({ instance }));
+  registerGruCellWasm(registered.name, createGruCellWasm({ instance }));
   return true;
 }
 

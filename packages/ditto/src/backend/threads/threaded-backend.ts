@@ -1,85 +1,36 @@
 /**
- * The threaded WebAssembly backend ('wasm-threads'): the wasm backend's kernels, with large calls
- * split across threads by their outputs — rows (or columns) of a matrix product, rows or ranges of
- * an elementwise op, groups of a reduction's outputs. Each output is computed whole by one thread,
- * in the canonical order, with the same kernels the single-threaded backend runs, so the result is
- * bit-identical at every thread count (and to the reference backend).
+ * The threaded WebAssembly backend ('wasm-threads'): the wasm backend over one shared memory, with
+ * large kernel calls split across threads by their outputs — rows (or columns) of a matrix product,
+ * rows or ranges of an elementwise op, groups of a reduction's outputs (split-kernels.ts). Each
+ * output is computed whole by one thread, in the canonical order, with the same kernels the
+ * single-threaded backend runs, so the result is bit-identical at every thread count (and to the
+ * reference backend).
  *
- * Small calls run on the calling thread through the wasm backend itself: below the thresholds the
- * cost of waking workers and staging data exceeds the gain (see docs/threads.md for the measurements).
- * The same happens wherever threads cannot run: no SharedArrayBuffer (a browser page that is not
- * cross-origin isolated), a thread that may not block (a browser's main thread), no way to start
- * workers (Node without the adapter in src/node/threads), or a thread count of 1.
+ * Every thread instantiates the shared-memory variant of the kernel module over the same memory, so
+ * a split call's chunks read and write the call's own buffers in place, and the engine's program
+ * arena (Backend.programArena) lives in that memory as on one thread: no copies between threads.
+ *
+ * Small calls run on the calling thread: below the thresholds waking workers costs more than they
+ * save (docs/threads.md has the measurements). So does everything wherever threads cannot run: no
+ * shared memory (a browser page that is not cross-origin isolated), a thread that may not block (a
+ * browser's main thread), no way to start workers (Node without the adapter in
+ * packages/ditto-node/src/threads), or a thread count of 1.
  */
 
-import { BINARY_CODES, UNARY_CODES } from '../../kernels/op-codes.js';
-import { backendKernel } from '../../kernels/registry.js';
-import type { BinaryOp, UnaryOp } from '../../numeric/elementwise.js';
-import type { FloatArray } from '../../tensor/dtype.js';
-import type { Backend } from '../backend.js';
-import { planBinary } from '../wasm/binary-plan.js';
-import { createWasmBackend } from '../wasm/wasm-backend.js';
-import { kernelBytes } from '../wasm/wasm-module.js';
-import { canBlock, type TaskSpec, ThreadPool, type WorkerSpawner } from './pool.js';
-import { defaultSpawner, defaultThreadCount } from './web-spawner.js';
+import { MAX_SCRATCH_SLOTS, SHARED_MEMORY_MAX_PAGES } from '../../kernels/wasm/module.js';
+import { SCRATCH_BYTES } from '../../kernels/wasm/scratch.js';
+import { createWasmBackend, type WasmBackend } from '../wasm/wasm-backend.js';
 import {
-  MAX_CHUNKS,
-  MAX_THREADS,
-  OP_BINARY,
-  OP_DENSE_FORWARD,
-  OP_MATMUL,
-  OP_REDUCE_MAX,
-  OP_REDUCE_SUM,
-  OP_UNARY,
-  OP_UNARY_BACKWARD,
-} from './worker-core.js';
+  instantiateSharedKernels,
+  type SharedKernelExports,
+  sharedKernelBytes,
+} from '../wasm/wasm-module.js';
+import { canBlock, ThreadPool, type WorkerSpawner } from './pool.js';
+import { DEFAULT_THRESHOLDS, splitKernels, type ThreadThresholds } from './split-kernels.js';
+import { defaultSpawner, defaultThreadCount } from './web-spawner.js';
+import { MAX_THREADS } from './worker-core.js';
 
-/** When a call is worth splitting, and into how many chunks. */
-export interface ThreadThresholds {
-  /** A matrix product or fused Dense runs on threads from this many multiply-adds (m·k·n). */
-  matmul: number;
-  /**
-   * A cheap elementwise op (binary ops, and unary ops of a few `+ − × ÷ √` or a selection) or a
-   * reduction runs on threads from this many elements.
-   */
-  elementwise: number;
-  /** A unary op (or gradient) built on exp or log — tens of operations per element — from this many. */
-  transcendental: number;
-  /** Each chunk of a matrix product holds at least this many multiply-adds… */
-  matmulChunk: number;
-  /** …and each chunk of an elementwise op or reduction at least this many elements. */
-  elementwiseChunk: number;
-}
-
-/**
- * Measured on a 2-core x86-64 machine under Node 20 (docs/threads.md): a product pays from about
- * 2^21 multiply-adds, an exp/log-based op from about 2^16 elements. Cheap elementwise ops and
- * reductions are bound by memory bandwidth, and the copies through staging made them slower at
- * every size measured (up to 2^22 elements), so by default they never leave the calling thread.
- */
-export const DEFAULT_THRESHOLDS: Readonly<ThreadThresholds> = {
-  matmul: 1 << 21,
-  elementwise: Number.POSITIVE_INFINITY,
-  transcendental: 1 << 16,
-  matmulChunk: 1 << 18,
-  elementwiseChunk: 1 << 14,
-};
-
-/** Unary ops evaluated with exp or log: 6–40 ns per element on one core, against about 1 for the rest. */
-const TRANSCENDENTAL = new Set<UnaryOp>([
-  'exp',
-  'log',
-  'elu',
-  'selu',
-  'sigmoid',
-  'tanh',
-  'softplus',
-  'swish',
-  'gelu',
-]);
-
-/** At most this many chunks per thread: enough to even out threads that run at different speeds. */
-const CHUNKS_PER_THREAD = 8;
+export { DEFAULT_THRESHOLDS, type ThreadThresholds } from './split-kernels.js';
 
 export interface ThreadedBackendOptions {
   /**
@@ -92,10 +43,16 @@ export interface ThreadedBackendOptions {
   spawn?: WorkerSpawner;
   /** Tuning: when to split (results never depend on these). */
   thresholds?: Partial<ThreadThresholds>;
+  /**
+   * As the wasm backend's option (default true): calls too small for WebAssembly run on the
+   * reference code. Tests turn it off, with thresholds 0, to send even 1×1×1 products to the threads.
+   * Only read at creation.
+   */
+  smallCallsOnReference?: boolean;
 }
 
 /** A Backend whose large kernels run on several threads. */
-export interface ThreadedBackend extends Backend {
+export interface ThreadedBackend extends WasmBackend {
   /** Changes the options given at creation (unspecified ones stay). */
   configure(options: ThreadedBackendOptions): void;
   /** Sets the number of threads, the calling thread included (1: no workers). */
@@ -110,22 +67,27 @@ export interface ThreadedBackend extends Backend {
   chunksRun(): number[];
 }
 
-type Kind = 'f32' | 'f64';
+const PAGE = 65536;
 
-function kindOf(...arrays: FloatArray[]): Kind | undefined {
-  if (arrays.every((x) => x instanceof Float32Array)) return 'f32';
-  if (arrays.every((x) => x instanceof Float64Array)) return 'f64';
-  return undefined;
+/** The shared memory, the compiled shared-memory module and the calling thread's instance. */
+interface SharedKernels {
+  memory: WebAssembly.Memory;
+  module: WebAssembly.Module;
+  local: SharedKernelExports;
 }
 
-const prefix = (array: FloatArray, length: number): FloatArray =>
-  array.length === length ? array : array.subarray(0, length);
-
-/** Chunks for `units` units in blocks of `align`, at least `minWork` of `work` each. */
-function chunkCount(units: number, align: number, work: number, minWork: number, threads: number): number {
-  const blocks = Math.ceil(units / align);
-  const byWork = minWork > 0 ? Math.floor(work / minWork) : blocks;
-  return Math.max(1, Math.min(blocks, CHUNKS_PER_THREAD * threads, byWork, MAX_CHUNKS));
+/** The shared-memory kernels, or undefined where this runtime has no shared WebAssembly memory. */
+function sharedKernels(): SharedKernels | undefined {
+  if (typeof SharedArrayBuffer !== 'function' || MAX_THREADS > MAX_SCRATCH_SLOTS) return undefined;
+  try {
+    const module = new WebAssembly.Module(sharedKernelBytes());
+    const initial = Math.ceil((SCRATCH_BYTES * MAX_SCRATCH_SLOTS) / PAGE) + 1;
+    const memory = new WebAssembly.Memory({ initial, maximum: SHARED_MEMORY_MAX_PAGES, shared: true });
+    // The calling thread's scratch is slot 0; worker i's is slot i (pool.ts).
+    return { memory, module, local: instantiateSharedKernels(module, memory, 0) };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -141,18 +103,17 @@ function chunkCount(units: number, align: number, work: number, minWork: number,
  * ```
  */
 export function createThreadedBackend(options: ThreadedBackendOptions = {}): ThreadedBackend {
-  const base = createWasmBackend();
-  let requested = options.threads ?? defaultThreadCount();
+  const shared = sharedKernels();
+  let requested = Math.min(options.threads ?? defaultThreadCount(), MAX_THREADS);
   let spawn = options.spawn ?? defaultSpawner();
   let thresholds: ThreadThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
   let pool: ThreadPool | undefined;
   let poolWorkers = -1;
   let blockable: boolean | undefined;
-  let unavailable = false;
 
-  /** Whether this thread can run a pool at all (checked once). */
+  /** Whether this thread can run a pool at all (blocking checked once). */
   function available(): boolean {
-    if (unavailable || !spawn) return false;
+    if (!shared || !spawn) return false;
     blockable ??= canBlock();
     return blockable;
   }
@@ -164,16 +125,8 @@ export function createThreadedBackend(options: ThreadedBackendOptions = {}): Thr
   /** The pool with `threads() − 1` workers started, or undefined where there is none. */
   function ensurePool(): ThreadPool | undefined {
     const count = threads();
-    if (count < 2 || !spawn) return undefined;
-    if (!pool) {
-      try {
-        pool = new ThreadPool(spawn, new WebAssembly.Module(kernelBytes()));
-      } catch {
-        // No shared WebAssembly memory here: run on one thread.
-        unavailable = true;
-        return undefined;
-      }
-    }
+    if (count < 2 || !spawn || !shared) return undefined;
+    pool ??= new ThreadPool(spawn, shared.module, shared.memory, shared.local, SCRATCH_BYTES);
     if (poolWorkers !== count - 1) {
       pool.resize(count - 1);
       poolWorkers = count - 1;
@@ -181,366 +134,28 @@ export function createThreadedBackend(options: ThreadedBackendOptions = {}): Thr
     return pool;
   }
 
-  /** The pool when a call of `work` is worth splitting at threshold `threshold`, else undefined. */
-  function poolFor(work: number, threshold: number): ThreadPool | undefined {
-    if (work === 0 || work < threshold || threads() < 2) return undefined;
-    return ensurePool();
-  }
-
-  /** Reserves staging for each size; undefined when they do not fit. */
-  function stage(p: ThreadPool, ...sizes: number[]): number[] | undefined {
-    p.beginStaging();
-    const at: number[] = [];
-    for (const size of sizes) {
-      const address = p.reserve(size);
-      if (address === undefined) return undefined;
-      at.push(address);
-    }
-    return at;
-  }
-
-  /** A matmul task for out[m×n] = op(a)·op(b) on staged arrays. */
-  function matmulTask(
-    bytes: number,
-    pa: number,
-    pb: number,
-    po: number,
-    m: number,
-    k: number,
-    n: number,
-    transposeA: boolean,
-    transposeB: boolean,
-  ): TaskSpec {
-    const count = threads();
-    const [aRow, aCol] = transposeA ? [1, m] : [k, 1];
-    const [bRow, bCol] = transposeB ? [1, k] : [n, 1];
-    // Rows of out in blocks of 4 (the kernel's register tile), or columns in panels of 8 when there
-    // are too few rows to go round.
-    const byRows = m >= n || Math.ceil(m / 4) >= 2 * count;
-    const [units, align] = byRows ? [m, 4] : [n, 8];
-    return {
-      op: OP_MATMUL,
-      bytes,
-      units,
-      align,
-      chunks: chunkCount(units, align, m * k * n, thresholds.matmulChunk, count),
-      args: [pa, aRow, aCol, pb, bRow, bCol, po, m, k, n, byRows ? 0 : 1],
-    };
-  }
-
-  function matmul(
-    a: FloatArray,
-    b: FloatArray,
-    out: FloatArray,
-    m: number,
-    k: number,
-    n: number,
-    transposeA: boolean,
-    transposeB: boolean,
-  ): void {
-    const kind = kindOf(a, b, out);
-    const exact = a.length === m * k && b.length === k * n && out.length === m * n;
-    const p = kind && exact ? poolFor(m * k * n, thresholds.matmul) : undefined;
-    const at = p && stage(p, a.byteLength, b.byteLength, out.byteLength);
-    if (!p || !at) {
-      base.matmul(a, b, out, m, k, n, transposeA, transposeB);
-      return;
-    }
-    const [pa, pb, po] = at;
-    p.write(pa, a);
-    p.write(pb, b);
-    p.run([matmulTask(a.BYTES_PER_ELEMENT, pa, pb, po, m, k, n, transposeA, transposeB)], threads());
-    p.read(po, out);
-  }
-
-  function binary(
-    op: BinaryOp,
-    a: FloatArray,
-    aStrides: readonly number[],
-    b: FloatArray,
-    bStrides: readonly number[],
-    out: FloatArray,
-    outShape: readonly number[],
-  ): void {
-    const kind = kindOf(a, b, out);
-    const plan = kind ? planBinary(outShape, aStrides, bStrides) : undefined;
-    const size = out.length;
-    const exact = plan !== undefined && plan.outer * plan.inner === size;
-    const p = exact ? poolFor(size, thresholds.elementwise) : undefined;
-    const at = p && stage(p, a.byteLength, b.byteLength, out.byteLength);
-    if (!plan || !p || !at) {
-      base.binary(op, a, aStrides, b, bStrides, out, outShape);
-      return;
-    }
-    const [pa, pb, po] = at;
-    p.write(pa, a);
-    p.write(pb, b);
-    // Whole rows when there are several, else ranges of the one row.
-    const [units, align] = plan.outer > 1 ? [plan.outer, 1] : [plan.inner, 16];
-    const count = threads();
-    const chunks = chunkCount(units, align, size, thresholds.elementwiseChunk, count);
-    const args = [BINARY_CODES[op], pa, plan.aOuter, plan.aInner, pb, plan.bOuter, plan.bInner, po];
-    p.run(
-      [
-        {
-          op: OP_BINARY,
-          bytes: out.BYTES_PER_ELEMENT,
-          units,
-          align,
-          chunks,
-          args: [...args, plan.outer, plan.inner],
-        },
-      ],
-      count,
-    );
-    p.read(po, out);
-  }
-
-  /** An elementwise task over n elements. */
-  function elementwiseTask(op: number, bytes: number, n: number, args: number[]): TaskSpec {
-    const chunks = chunkCount(n, 16, n, thresholds.elementwiseChunk, threads());
-    return { op, bytes, units: n, align: 16, chunks, args };
-  }
-
-  function unary(op: UnaryOp, x: FloatArray, out: FloatArray, alpha: number): void {
-    const n = x.length;
-    const kind = kindOf(x, out);
-    const threshold = TRANSCENDENTAL.has(op) ? thresholds.transcendental : thresholds.elementwise;
-    const p = kind && out.length >= n ? poolFor(n, threshold) : undefined;
-    const at = p && stage(p, x.byteLength, x.byteLength);
-    if (!p || !at) {
-      base.unary(op, x, out, alpha);
-      return;
-    }
-    const [px, po] = at;
-    p.write(px, x);
-    p.run([elementwiseTask(OP_UNARY, x.BYTES_PER_ELEMENT, n, [UNARY_CODES[op], alpha, px, po])], threads());
-    p.read(po, prefix(out, n));
-  }
-
-  function unaryBackward(op: UnaryOp, x: FloatArray, dy: FloatArray, dx: FloatArray, alpha: number): void {
-    const n = x.length;
-    const kind = kindOf(x, dy, dx);
-    // log's gradient is dy / x: cheap.
-    const threshold =
-      TRANSCENDENTAL.has(op) && op !== 'log' ? thresholds.transcendental : thresholds.elementwise;
-    const p = kind && dy.length >= n && dx.length >= n ? poolFor(n, threshold) : undefined;
-    const at = p && stage(p, x.byteLength, x.byteLength, x.byteLength);
-    if (!p || !at) {
-      base.unaryBackward(op, x, dy, dx, alpha);
-      return;
-    }
-    const [px, pdy, pdx] = at;
-    p.write(px, x);
-    p.write(pdy, prefix(dy, n));
-    const args = [UNARY_CODES[op], alpha, px, pdy, pdx];
-    p.run([elementwiseTask(OP_UNARY_BACKWARD, x.BYTES_PER_ELEMENT, n, args)], threads());
-    p.read(pdx, prefix(dx, n));
-  }
-
-  function reduce(
-    op: 'sum' | 'max',
-    x: FloatArray,
-    out: FloatArray,
-    outer: number,
-    axis: number,
-    inner: number,
-  ): void {
-    const size = outer * axis * inner;
-    const outputs = outer * inner;
-    const kind = kindOf(x, out);
-    const fits = kind && x.length >= size && out.length >= outputs && outputs > 1;
-    const p = fits ? poolFor(size, thresholds.elementwise) : undefined;
-    const bytes = x.BYTES_PER_ELEMENT;
-    const at = p && stage(p, size * bytes, outputs * bytes);
-    if (!p || !at) {
-      base.reduce(op, x, out, outer, axis, inner);
-      return;
-    }
-    const [px, po] = at;
-    p.write(px, prefix(x, size));
-    const count = threads();
-    // Groups of whole [axis × inner] slabs, or ranges of inner when there are too few slabs.
-    const byOuter = outer >= inner || outer >= 2 * count;
-    const [units, align] = byOuter ? [outer, 1] : [inner, 16];
-    const chunks = chunkCount(units, align, size, thresholds.elementwiseChunk, count);
-    const task: TaskSpec = {
-      op: op === 'sum' ? OP_REDUCE_SUM : OP_REDUCE_MAX,
-      bytes,
-      units,
-      align,
-      chunks,
-      args: [px, po, outer, axis, inner, byOuter ? 0 : 1],
-    };
-    p.run([task], count);
-    p.read(po, out.subarray(0, outputs));
-  }
-
-  function denseForward(
-    x: FloatArray,
-    w: FloatArray,
-    bias: FloatArray | null,
-    z: FloatArray,
-    y: FloatArray,
-    m: number,
-    k: number,
-    n: number,
-    activation: UnaryOp,
-    alpha: number,
-  ): void {
-    if (y === z && activation !== 'linear') {
-      throw new Error(
-        `denseForward: y may share z's array only for a linear activation, not '${activation}'`,
-      );
-    }
-    const kind = bias ? kindOf(x, w, bias, z, y) : kindOf(x, w, z, y);
-    const exact =
-      x.length === m * k &&
-      w.length === k * n &&
-      (!bias || bias.length === n) &&
-      z.length === m * n &&
-      y.length === m * n;
-    const p = kind && exact ? poolFor(m * k * n, thresholds.matmul) : undefined;
-    const bytes = x.BYTES_PER_ELEMENT;
-    const at =
-      p &&
-      stage(
-        p,
-        x.byteLength,
-        w.byteLength,
-        bias ? bias.byteLength : 0,
-        z.byteLength,
-        y === z ? 0 : y.byteLength,
-      );
-    if (!p || !at) {
-      baseDenseForward(x, w, bias, z, y, m, k, n, activation, alpha);
-      return;
-    }
-    const [px, pw, pbias, pz, py] = at;
-    p.write(px, x);
-    p.write(pw, w);
-    if (bias) p.write(pbias, bias);
-    const count = threads();
-    const task: TaskSpec = {
-      op: OP_DENSE_FORWARD,
-      bytes,
-      units: m,
-      align: 4,
-      chunks: chunkCount(m, 4, m * k * n, thresholds.matmulChunk, count),
-      args: [
-        px,
-        pw,
-        bias ? pbias : -1,
-        pz,
-        y === z ? -1 : py,
-        m,
-        k,
-        n,
-        UNARY_CODES[activation],
-        alpha,
-        BINARY_CODES.add,
-      ],
-    };
-    p.run([task], count);
-    p.read(pz, z);
-    if (y !== z) p.read(py, y);
-  }
-
-  /** denseForward on the calling thread: the base backend's fused kernel, else the reference's. */
-  function baseDenseForward(...args: Parameters<NonNullable<Backend['denseForward']>>): void {
-    backendKernel('denseForward', base)(...args);
-  }
-
-  function denseBackward(
-    x: FloatArray,
-    w: FloatArray,
-    z: FloatArray,
-    dy: FloatArray,
-    dz: FloatArray,
-    dx: FloatArray | null,
-    dw: FloatArray,
-    db: FloatArray | null,
-    m: number,
-    k: number,
-    n: number,
-    activation: UnaryOp,
-    alpha: number,
-  ): void {
-    if (dz === dy && activation !== 'linear') {
-      throw new Error(
-        `denseBackward: dz may share dy's array only for a linear activation, not '${activation}'`,
-      );
-    }
-    const arrays = [x, w, z, dy, dz, dw];
-    if (dx) arrays.push(dx);
-    if (db) arrays.push(db);
-    const kind = kindOf(...arrays);
-    const mn = m * n;
-    const exact =
-      x.length === m * k &&
-      w.length === k * n &&
-      z.length === mn &&
-      dy.length === mn &&
-      dz.length === mn &&
-      dw.length === k * n &&
-      (!dx || dx.length === m * k) &&
-      (!db || db.length === n);
-    const p = kind && exact ? poolFor(m * k * n, thresholds.matmul) : undefined;
-    if (!p) {
-      baseDenseBackward(x, w, z, dy, dz, dx, dw, db, m, k, n, activation, alpha);
-      return;
-    }
-    // Backend.denseBackward's steps. dz and db are cheap (m·n elements) and run as their own calls
-    // (on threads when large); the two products, the bulk of the work, share one job.
-    if (dz !== dy) unaryBackward(activation, z, dy, dz, alpha);
-    if (db) reduce('sum', dz, db, 1, m, n);
-    const at = stage(p, x.byteLength, w.byteLength, dz.byteLength, dw.byteLength, dx ? dx.byteLength : 0);
-    if (!at) {
-      base.matmul(x, dz, dw, k, m, n, true, false);
-      if (dx) base.matmul(dz, w, dx, m, n, k, false, true);
-      return;
-    }
-    const bytes = x.BYTES_PER_ELEMENT;
-    const [px, pw, pdz, pdw, pdx] = at;
-    p.write(px, x);
-    p.write(pdz, dz);
-    // dw[k×n] = xᵀ·dz; dx[m×k] = dz·wᵀ.
-    const tasks = [matmulTask(bytes, px, pdz, pdw, k, m, n, true, false)];
-    if (dx) {
-      p.write(pw, w);
-      tasks.push(matmulTask(bytes, pdz, pw, pdx, m, n, k, false, true));
-    }
-    p.run(tasks, threads());
-    p.read(pdw, dw);
-    if (dx) p.read(pdx, dx);
-  }
-
-  /** denseBackward on the calling thread: the base backend's fused kernel, else the reference's. */
-  function baseDenseBackward(...args: Parameters<NonNullable<Backend['denseBackward']>>): void {
-    backendKernel('denseBackward', base)(...args);
-  }
+  const kernels =
+    shared &&
+    splitKernels(shared.local, {
+      poolFor(work, threshold) {
+        if (work < threshold || threads() < 2) return undefined;
+        const p = ensurePool();
+        return p && { pool: p, threads: threads() };
+      },
+      thresholds: () => thresholds,
+    });
+  // Without shared memory: the plain wasm backend, its module with its own memory.
+  const base = createWasmBackend({ kernels, smallCallsOnReference: options.smallCallsOnReference });
 
   return {
-    // Every kernel the wasm backend has and this file does not split runs there, on the calling
-    // thread: softmax and its gradient (rows × classes, small in training), the Adam update (about a
-    // nanosecond per element: staging copies would cost more than a second thread saves), and any
-    // kernel the interface gains later.
     ...base,
     name: 'wasm-threads',
-    matmul,
-    binary,
-    unary,
-    unaryBackward,
-    reduce,
-    denseForward,
-    denseBackward,
     configure(next: ThreadedBackendOptions): void {
       if (next.spawn && next.spawn !== spawn) {
         pool?.shutdown();
         pool = undefined;
         poolWorkers = -1;
         spawn = next.spawn;
-        unavailable = false;
       }
       if (next.threads !== undefined) this.setThreads(next.threads);
       if (next.thresholds) thresholds = { ...thresholds, ...next.thresholds };

@@ -7,16 +7,15 @@
  * every one of its outputs completely — each output's whole reduction, in the canonical order — so
  * the bits cannot depend on which thread runs which chunk, or on how many threads there are.
  *
- * Data crosses threads through the shared staging memory: the calling thread copies a job's inputs
- * there; a thread copies a chunk's share into its own module's memory (the kernels keep scratch at
- * fixed addresses, so instances cannot share one memory), runs the kernel, and copies the chunk's
- * outputs back into staging.
+ * Every thread's instance runs over one shared memory (the shared-memory variant of the kernel
+ * module, each instance's kernel scratch in a slot of its own), so a chunk is the kernel called on
+ * its block of the call's own buffers, in place: no data is copied between threads.
  *
  * This file is also the workers' source: `build-worker-source.ts` transpiles it to JavaScript and
  * embeds it in `worker-source.ts`. It therefore imports nothing at run time (types only) and uses
  * only what every JavaScript runtime has.
  */
-import type { KernelExports } from '../wasm/wasm-module.js';
+import type { KernelExports, SharedKernelExports } from '../wasm/wasm-module.js';
 
 /** Kernels the module exports in both element types, as `<name>_f32` and `<name>_f64`. */
 type TwinKernel = {
@@ -43,19 +42,20 @@ export const OP_UNARY = 3;
 export const OP_UNARY_BACKWARD = 4;
 export const OP_REDUCE_SUM = 5;
 export const OP_REDUCE_MAX = 6;
-export const OP_DENSE_FORWARD = 7;
+export const OP_PACK = 7;
 
 /**
- * Task record layout (float64 words; every value is an integer except `alpha`). Staging addresses
- * are byte offsets into the staging memory; -1 marks an absent array.
+ * Task record layout (float64 words; every value is an integer except `alpha`). Addresses are byte
+ * addresses in the shared memory; the fields after the common ones are the kernel's own arguments.
  * - common: op, element bytes (4 or 8), first chunk, chunk count, units to split, unit alignment;
- * - matmul: a, aRow, aCol, b, bRow, bCol, out, m, k, n, split (0: rows of out, 1: columns);
+ * - matmul: a, aRow, aCol, panels, out, outRowStride, m, k, n, split (0: rows of out, 1: columns;
+ *   op(b) is already packed into `panels`), then bias, y, epilogue (matmul_epilogue's; epilogue -1:
+ *   the plain product);
+ * - pack: src, rowStride, colStride, dst, k, n (split by columns, whole panels);
  * - binary: code, a, aOuter, aInner, b, bOuter, bInner, out, outer, inner (split outer rows when
  *   outer > 1, else the inner range);
- * - unary: code, alpha, x, out; unary backward: code, alpha, x, dy, dx (split element ranges);
- * - reduce: x, out, outer, axis, inner, split (0: outer, 1: inner);
- * - dense forward: x, w, bias, z, y, m, k, n, code, alpha, add (split rows; y = -1 when it is z;
- *   `add` is the binary op code of addition, from the one op-code table: this file imports no values).
+ * - unary: code, x, out, alpha; unary backward: code, x, dy, dx, alpha (split element ranges);
+ * - reduce: x, out, outer, axis, inner (split groups of outer).
  */
 export const F_OP = 0;
 export const F_BYTES = 1;
@@ -89,10 +89,12 @@ export const ERROR_BYTES = 1024;
 
 /** Everything a worker needs; the spawner hands it over (workerData, or the first message). */
 export interface WorkerInit {
-  /** The compiled kernel module (each thread instantiates its own copy). */
+  /** The compiled shared-memory kernel module (each thread instantiates it over `memory`). */
   module: WebAssembly.Module;
-  /** Shared memory the calling thread stages job data in. */
-  staging: WebAssembly.Memory;
+  /** The one shared memory every thread's instance uses. */
+  memory: WebAssembly.Memory;
+  /** Where this thread's instance keeps its kernel scratch (its own slot of the memory). */
+  scratchBase: number;
   /** One BigInt64 word: the claim state of the current job (see {@link packClaim}). */
   claim: SharedArrayBuffer;
   /** Int32 control words (CTL_*). */
@@ -140,195 +142,71 @@ export interface Executor {
   run(job: Float64Array, chunk: number): void;
 }
 
-/** Kernels may read one vector past a buffer, so each private buffer is followed by this much room. */
-const SLACK = 32;
-const PAGE = 65536;
+/** Bytes of one packed panel row (matmul.ts PANEL_ROW): 8 float32 or 4 float64 columns. */
+const PANEL_ROW = 32;
+
+/** The chunk's range of units: chunks split the units evenly in whole multiples of `align`. */
+export function chunkRange(task: Float64Array, t: number, chunk: number): [number, number] {
+  const units = task[t + F_UNITS];
+  const align = task[t + F_ALIGN];
+  const blocks = Math.ceil(units / align);
+  const chunks = task[t + F_CHUNKS];
+  const c = chunk - task[t + F_FIRST];
+  const start = Math.floor((c * blocks) / chunks) * align;
+  const end = Math.min(units, Math.floor(((c + 1) * blocks) / chunks) * align);
+  return [start, end];
+}
 
 /**
- * An executor on `kernels` (an instance with its own memory) reading and writing `staging`.
+ * An executor on `kernels` (an instance over the shared memory): each chunk is one kernel call on
+ * the chunk's block of the task's buffers, with the task's own strides.
  */
-export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memory): Executor {
-  const memory = kernels.memory;
-  const heapBase = kernels.heap_base.value as number;
-  /** Preparations (packed right-hand sides) of the current job live from heapBase to prepEnd. */
-  let prepEnd = heapBase;
-  /** Per-chunk buffers live from prepEnd to top. */
-  let top = heapBase;
-  let preparedJob = -1;
-  const prepared: number[] = [];
-
-  /** A 16-byte-aligned private buffer of `bytes` bytes, growing the memory when needed. */
-  function alloc(bytes: number): number {
-    const at = top;
-    top += Math.ceil((bytes + SLACK) / 16) * 16;
-    const have = memory.buffer.byteLength;
-    if (top > have) memory.grow(Math.ceil((top - have) / PAGE));
-    return at;
-  }
-
-  /** Copies `bytes` bytes between (shared or private) buffers, bit for bit. */
-  function copy(
-    from: ArrayBufferLike,
-    fromByte: number,
-    to: ArrayBufferLike,
-    toByte: number,
-    bytes: number,
-  ): void {
-    if (bytes > 0) new Uint8Array(to, toByte, bytes).set(new Uint8Array(from, fromByte, bytes));
-  }
-
-  /**
-   * Copies the block of `rows × cols` elements at staging address `src` (element (i, j) at
-   * i·rowStride + j·colStride) into a new private buffer, keeping whichever axis has stride 1
-   * contiguous. Returns the private address and the block's strides there.
-   */
-  function gather(
-    src: number,
-    bytes: number,
-    rows: number,
-    rowStride: number,
-    cols: number,
-    colStride: number,
-  ): [address: number, rowStride: number, colStride: number] {
-    const at = alloc(rows * cols * bytes);
-    const from = staging.buffer;
-    const to = memory.buffer;
-    if (rows === 0 || cols === 0) return [at, cols, 1];
-    if (cols === 1 || colStride === 1) {
-      // Row i: `cols` contiguous elements at src + i·rowStride.
-      if (rows === 1 || rowStride === cols) copy(from, src, to, at, rows * cols * bytes);
-      else
-        for (let i = 0; i < rows; i++)
-          copy(from, src + i * rowStride * bytes, to, at + i * cols * bytes, cols * bytes);
-      return [at, cols, 1];
-    }
-    if (rows === 1 || rowStride === 1) {
-      // Column j: `rows` contiguous elements at src + j·colStride.
-      if (colStride === rows) copy(from, src, to, at, rows * cols * bytes);
-      else
-        for (let j = 0; j < cols; j++)
-          copy(from, src + j * colStride * bytes, to, at + j * rows * bytes, rows * bytes);
-      return [at, 1, rows];
-    }
-    throw new Error(`gather: neither stride is 1 (${rowStride}, ${colStride})`);
-  }
-
-  /** Copies a private buffer to staging. */
-  function put(from: number, to: number, bytes: number): void {
-    copy(memory.buffer, from, staging.buffer, to, bytes);
-  }
-
-  /** The chunk's range of units: chunks split the units evenly in whole multiples of `align`. */
-  function range(task: Float64Array, t: number, chunk: number): [number, number] {
-    const units = task[t + F_UNITS];
-    const align = task[t + F_ALIGN];
-    const blocks = Math.ceil(units / align);
-    const chunks = task[t + F_CHUNKS];
-    const c = chunk - task[t + F_FIRST];
-    const start = Math.floor((c * blocks) / chunks) * align;
-    const end = Math.min(units, Math.floor(((c + 1) * blocks) / chunks) * align);
-    return [start, end];
-  }
-
-  /** op(b) packed into panels (the kernels' layout) from a private copy of the block. */
-  function pack(bytes: number, b: number, bRow: number, bCol: number, k: number, n: number): number {
-    const panels = alloc(Math.ceil((n * bytes) / 32) * 32 * k);
-    variant(kernels, 'pack_b', bytes)(b, bRow, bCol, panels, k, n);
-    return panels;
-  }
-
-  /**
-   * Work shared by all chunks of a task (the packed right-hand side of a row-split product), done
-   * once per job on each thread that runs one of its chunks.
-   */
-  function preparation(job: Float64Array, key: number, make: () => number): number {
-    const serial = job[1];
-    if (preparedJob !== serial) {
-      preparedJob = serial;
-      prepared.length = 0;
-      prepEnd = heapBase;
-    }
-    let at = prepared[key];
-    if (at === undefined) {
-      top = prepEnd;
-      at = make();
-      prepEnd = top;
-      prepared[key] = at;
-    }
-    return at;
-  }
-
-  function matmul(job: Float64Array, t: number, taskIndex: number, chunk: number): void {
+export function createExecutor(kernels: KernelExports): Executor {
+  function matmul(job: Float64Array, t: number, chunk: number): void {
     const bytes = job[t + F_BYTES];
-    const [a, aRow, aCol, b, bRow, bCol, out, m, k, n, split] = job.subarray(t + F_ARGS, t + F_ARGS + 11);
-    const [start, end] = range(job, t, chunk);
+    const [a, aRow, aCol, panels, out, ld, m, k, n, split, bias, y, epilogue] = job.subarray(
+      t + F_ARGS,
+      t + F_ARGS + 13,
+    );
+    const [start, end] = chunkRange(job, t, chunk);
     if (end <= start) return;
-    // Rows [i0, i1) × columns [j0, j1) of out.
-    const [i0, i1, j0, j1] = split === 0 ? [start, end, 0, n] : [0, m, start, end];
-    const rows = i1 - i0;
-    const cols = j1 - j0;
-    let panels: number;
-    if (split === 0) {
-      // Every row chunk multiplies by all of op(b): pack it once per job on this thread.
-      panels = preparation(job, taskIndex, () => {
-        const [pb, r, c] = gather(b, bytes, k, bRow, n, bCol);
-        return pack(bytes, pb, r, c, k, n);
-      });
-      top = prepEnd;
-    } else {
-      top = prepEnd;
-      const [pb, r, c] = gather(b + j0 * bCol * bytes, bytes, k, bRow, cols, bCol);
-      panels = pack(bytes, pb, r, c, k, cols);
-    }
-    const [pa, ar, ac] = gather(a + i0 * aRow * bytes, bytes, rows, aRow, k, aCol);
-    const po = alloc(rows * cols * bytes);
-    variant(kernels, 'matmul', bytes)(pa, ar, ac, panels, po, rows, k, cols);
-    if (cols === n) put(po, out + i0 * n * bytes, rows * n * bytes);
+    // Rows [i0, i0 + rows) × columns [j0, j0 + cols) of out (and y); column blocks are whole panels.
+    const [i0, rows, j0, cols] = split === 0 ? [start, end - start, 0, n] : [0, m, start, end - start];
+    const pa = a + i0 * aRow * bytes;
+    const panel = panels + (j0 / (PANEL_ROW / bytes)) * k * PANEL_ROW;
+    const at = (i0 * ld + j0) * bytes;
+    if (epilogue < 0) variant(kernels, 'matmul', bytes)(pa, aRow, aCol, panel, out + at, ld, rows, k, cols);
     else
-      for (let i = 0; i < rows; i++)
-        put(po + i * cols * bytes, out + ((i0 + i) * n + j0) * bytes, cols * bytes);
+      variant(kernels, 'matmul_epilogue', bytes)(
+        pa,
+        aRow,
+        aCol,
+        panel,
+        out + at,
+        ld,
+        rows,
+        k,
+        cols,
+        bias + j0 * bytes,
+        y + at,
+        epilogue,
+      );
   }
 
-  function denseForward(job: Float64Array, t: number, taskIndex: number, chunk: number): void {
+  function pack(job: Float64Array, t: number, chunk: number): void {
     const bytes = job[t + F_BYTES];
-    const [x, w, bias, z, y, , k, n, code, alpha, add] = job.subarray(t + F_ARGS, t + F_ARGS + 11);
-    const [i0, i1] = range(job, t, chunk);
-    if (i1 <= i0) return;
-    const panels = preparation(job, taskIndex, () => {
-      const [pw, r, c] = gather(w, bytes, k, n, n, 1);
-      return pack(bytes, pw, r, c, k, n);
-    });
-    const biasAt =
-      bias < 0 ? -1 : preparation(job, taskIndex + MAX_TASKS, () => gather(bias, bytes, 1, n, n, 1)[0]);
-    top = prepEnd;
-    const rows = i1 - i0;
-    const [px, xr, xc] = gather(x + i0 * k * bytes, bytes, rows, k, k, 1);
-    const pz = alloc(rows * n * bytes);
-    variant(kernels, 'matmul', bytes)(px, xr, xc, panels, pz, rows, k, n);
-    if (biasAt >= 0) {
-      // z + bias as the broadcast add computes it (a separate output: no kernel writes its input).
-      const sum = alloc(rows * n * bytes);
-      variant(kernels, 'binary', bytes)(add, pz, n, 1, biasAt, 0, 1, sum, rows, n);
-      put(sum, z + i0 * n * bytes, rows * n * bytes);
-      if (y >= 0) unaryInto(bytes, code, alpha, sum, y + i0 * n * bytes, rows * n);
-    } else {
-      put(pz, z + i0 * n * bytes, rows * n * bytes);
-      if (y >= 0) unaryInto(bytes, code, alpha, pz, y + i0 * n * bytes, rows * n);
-    }
-  }
-
-  /** f(x) for `count` elements at private `px`, written to staging `out`. */
-  function unaryInto(
-    bytes: number,
-    code: number,
-    alpha: number,
-    px: number,
-    out: number,
-    count: number,
-  ): void {
-    const po = alloc(count * bytes);
-    variant(kernels, 'unary', bytes)(code, px, po, count, alpha);
-    put(po, out, count * bytes);
+    const [src, rowStride, colStride, dst, k] = job.subarray(t + F_ARGS, t + F_ARGS + 5);
+    const [start, end] = chunkRange(job, t, chunk);
+    if (end <= start) return;
+    const panel = dst + (start / (PANEL_ROW / bytes)) * k * PANEL_ROW;
+    variant(kernels, 'pack_b', bytes)(
+      src + start * colStride * bytes,
+      rowStride,
+      colStride,
+      panel,
+      k,
+      end - start,
+    );
   }
 
   function binary(job: Float64Array, t: number, chunk: number): void {
@@ -337,66 +215,51 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
       t + F_ARGS,
       t + F_ARGS + 10,
     );
-    const [start, end] = range(job, t, chunk);
+    const [start, end] = chunkRange(job, t, chunk);
     if (end <= start) return;
-    const [o0, o1, i0, i1] = outer > 1 ? [start, end, 0, inner] : [0, 1, start, end];
-    const rows = o1 - o0;
-    const cols = i1 - i0;
-    top = prepEnd;
-    const operand = (at: number, so: number, si: number): [number, number] => {
-      const base = at + (o0 * so + i0 * si) * bytes;
-      // A broadcast axis (stride 0) is copied once and keeps stride 0.
-      const [p, r] = gather(base, bytes, so === 0 ? 1 : rows, so, si === 0 ? 1 : cols, si);
-      return [p, so === 0 ? 0 : r];
-    };
-    const [pa, ao] = operand(a, aOuter, aInner);
-    const [pb, bo] = operand(b, bOuter, bInner);
-    const po = alloc(rows * cols * bytes);
-    variant(kernels, 'binary', bytes)(code, pa, ao, aInner, pb, bo, bInner, po, rows, cols);
-    put(po, out + (o0 * inner + i0) * bytes, rows * cols * bytes);
+    const [o0, rows, i0, cols] = outer > 1 ? [start, end - start, 0, inner] : [0, 1, start, end - start];
+    variant(kernels, 'binary', bytes)(
+      code,
+      a + (o0 * aOuter + i0 * aInner) * bytes,
+      aOuter,
+      aInner,
+      b + (o0 * bOuter + i0 * bInner) * bytes,
+      bOuter,
+      bInner,
+      out + (o0 * inner + i0) * bytes,
+      rows,
+      cols,
+    );
   }
 
   function unary(job: Float64Array, t: number, chunk: number): void {
     const bytes = job[t + F_BYTES];
-    const [code, alpha, x, out] = job.subarray(t + F_ARGS, t + F_ARGS + 4);
-    const [s, e] = range(job, t, chunk);
-    if (e <= s) return;
-    top = prepEnd;
-    const [px] = gather(x + s * bytes, bytes, 1, e - s, e - s, 1);
-    unaryInto(bytes, code, alpha, px, out + s * bytes, e - s);
+    const [code, x, out, alpha] = job.subarray(t + F_ARGS, t + F_ARGS + 4);
+    const [s, e] = chunkRange(job, t, chunk);
+    if (e > s) variant(kernels, 'unary', bytes)(code, x + s * bytes, out + s * bytes, e - s, alpha);
   }
 
   function unaryBackward(job: Float64Array, t: number, chunk: number): void {
     const bytes = job[t + F_BYTES];
-    const [code, alpha, x, dy, dx] = job.subarray(t + F_ARGS, t + F_ARGS + 5);
-    const [s, e] = range(job, t, chunk);
+    const [code, x, dy, dx, alpha] = job.subarray(t + F_ARGS, t + F_ARGS + 5);
+    const [s, e] = chunkRange(job, t, chunk);
     if (e <= s) return;
-    top = prepEnd;
-    const count = e - s;
-    const [px] = gather(x + s * bytes, bytes, 1, count, count, 1);
-    const [pdy] = gather(dy + s * bytes, bytes, 1, count, count, 1);
-    const pdx = alloc(count * bytes);
-    variant(kernels, 'unary_backward', bytes)(code, px, pdy, pdx, count, alpha);
-    put(pdx, dx + s * bytes, count * bytes);
+    const at = s * bytes;
+    variant(kernels, 'unary_backward', bytes)(code, x + at, dy + at, dx + at, e - s, alpha);
   }
 
   function reduce(job: Float64Array, t: number, chunk: number, max: boolean): void {
     const bytes = job[t + F_BYTES];
-    const [x, out, outer, axis, inner, split] = job.subarray(t + F_ARGS, t + F_ARGS + 6);
-    const [start, end] = range(job, t, chunk);
+    const [x, out, , axis, inner] = job.subarray(t + F_ARGS, t + F_ARGS + 5);
+    const [start, end] = chunkRange(job, t, chunk);
     if (end <= start) return;
-    const [o0, o1, j0, j1] = split === 0 ? [start, end, 0, inner] : [0, outer, start, end];
-    const rows = o1 - o0;
-    const cols = j1 - j0;
-    top = prepEnd;
-    // The block [o0, o1) × all of axis × [j0, j1), as rows·axis contiguous runs of `cols` elements.
-    const [px] = gather(x + (o0 * axis * inner + j0) * bytes, bytes, rows * axis, inner, cols, 1);
-    const po = alloc(rows * cols * bytes);
-    variant(kernels, max ? 'reduce_max' : 'reduce_sum', bytes)(px, po, rows, axis, cols);
-    if (cols === inner) put(po, out + o0 * inner * bytes, rows * cols * bytes);
-    else
-      for (let o = 0; o < rows; o++)
-        put(po + o * cols * bytes, out + ((o0 + o) * inner + j0) * bytes, cols * bytes);
+    variant(kernels, max ? 'reduce_max' : 'reduce_sum', bytes)(
+      x + start * axis * inner * bytes,
+      out + start * inner * bytes,
+      end - start,
+      axis,
+      inner,
+    );
   }
 
   return {
@@ -407,8 +270,8 @@ export function createExecutor(kernels: KernelExports, staging: WebAssembly.Memo
         const first = job[t + F_FIRST];
         if (chunk < first || chunk >= first + job[t + F_CHUNKS]) continue;
         const op = job[t + F_OP];
-        if (op === OP_MATMUL) matmul(job, t, i, chunk);
-        else if (op === OP_DENSE_FORWARD) denseForward(job, t, i, chunk);
+        if (op === OP_MATMUL) matmul(job, t, chunk);
+        else if (op === OP_PACK) pack(job, t, chunk);
         else if (op === OP_BINARY) binary(job, t, chunk);
         else if (op === OP_UNARY) unary(job, t, chunk);
         else if (op === OP_UNARY_BACKWARD) unaryBackward(job, t, chunk);
@@ -463,6 +326,9 @@ export function drain(views: SharedViews, executor: Executor, thread: number): b
   }
 }
 
+/** Loads of the claim word before a worker sleeps: about 50 µs. */
+export const SPIN_CHECKS = 20000;
+
 /**
  * A worker's whole life: instantiate the kernels, report ready, then run chunks whenever the calling
  * thread publishes a job, sleeping in between, until told to quit.
@@ -470,12 +336,17 @@ export function drain(views: SharedViews, executor: Executor, thread: number): b
 export function workerMain(init: WorkerInit): void {
   const views = sharedViews(init);
   try {
-    const kernels = new WebAssembly.Instance(init.module, {}).exports as unknown as KernelExports;
-    const executor = createExecutor(kernels, init.staging);
+    const imports = { env: { memory: init.memory } };
+    const kernels = new WebAssembly.Instance(init.module, imports).exports as unknown as SharedKernelExports;
+    kernels.set_scratch_base(init.scratchBase);
+    const executor = createExecutor(kernels);
     Atomics.store(views.control, CTL_READY + init.index, 1);
     for (;;) {
       const word = drain(views, executor, init.index);
       if (Atomics.load(views.control, CTL_QUIT) !== 0) return;
+      // The next job of a training step usually follows within tens of microseconds, and waking
+      // from Atomics.wait takes about as long: look for it a while before sleeping.
+      for (let i = 0; i < SPIN_CHECKS && Atomics.load(views.claim, 0) === word; i++);
       Atomics.wait(views.claim, 0, word);
       if (Atomics.load(views.control, CTL_QUIT) !== 0) return;
     }

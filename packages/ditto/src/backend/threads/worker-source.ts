@@ -6,9 +6,10 @@ export const WORKER_SOURCE = `(() => {
 "use strict";
 const exports = {};
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.GENERATION_MASK = exports.ERROR_BYTES = exports.CONTROL_WORDS = exports.CTL_CHUNKS_RUN = exports.CTL_READY = exports.MAX_THREADS = exports.CTL_FAILED = exports.CTL_QUIT = exports.CTL_ERROR = exports.CTL_DONE = exports.MAX_CHUNKS = exports.JOB_WORDS = exports.JOB_HEADER = exports.MAX_TASKS = exports.TASK_WORDS = exports.F_ARGS = exports.F_ALIGN = exports.F_UNITS = exports.F_CHUNKS = exports.F_FIRST = exports.F_BYTES = exports.F_OP = exports.OP_DENSE_FORWARD = exports.OP_REDUCE_MAX = exports.OP_REDUCE_SUM = exports.OP_UNARY_BACKWARD = exports.OP_UNARY = exports.OP_BINARY = exports.OP_MATMUL = void 0;
+exports.SPIN_CHECKS = exports.GENERATION_MASK = exports.ERROR_BYTES = exports.CONTROL_WORDS = exports.CTL_CHUNKS_RUN = exports.CTL_READY = exports.MAX_THREADS = exports.CTL_FAILED = exports.CTL_QUIT = exports.CTL_ERROR = exports.CTL_DONE = exports.MAX_CHUNKS = exports.JOB_WORDS = exports.JOB_HEADER = exports.MAX_TASKS = exports.TASK_WORDS = exports.F_ARGS = exports.F_ALIGN = exports.F_UNITS = exports.F_CHUNKS = exports.F_FIRST = exports.F_BYTES = exports.F_OP = exports.OP_PACK = exports.OP_REDUCE_MAX = exports.OP_REDUCE_SUM = exports.OP_UNARY_BACKWARD = exports.OP_UNARY = exports.OP_BINARY = exports.OP_MATMUL = void 0;
 exports.packClaim = packClaim;
 exports.sharedViews = sharedViews;
+exports.chunkRange = chunkRange;
 exports.createExecutor = createExecutor;
 exports.errorText = errorText;
 exports.drain = drain;
@@ -22,7 +23,7 @@ exports.OP_UNARY = 3;
 exports.OP_UNARY_BACKWARD = 4;
 exports.OP_REDUCE_SUM = 5;
 exports.OP_REDUCE_MAX = 6;
-exports.OP_DENSE_FORWARD = 7;
+exports.OP_PACK = 7;
 exports.F_OP = 0;
 exports.F_BYTES = 1;
 exports.F_FIRST = 2;
@@ -56,213 +57,74 @@ function sharedViews(init) {
         errors: new Uint8Array(init.errors),
     };
 }
-const SLACK = 32;
-const PAGE = 65536;
-function createExecutor(kernels, staging) {
-    const memory = kernels.memory;
-    const heapBase = kernels.heap_base.value;
-    let prepEnd = heapBase;
-    let top = heapBase;
-    let preparedJob = -1;
-    const prepared = [];
-    function alloc(bytes) {
-        const at = top;
-        top += Math.ceil((bytes + SLACK) / 16) * 16;
-        const have = memory.buffer.byteLength;
-        if (top > have)
-            memory.grow(Math.ceil((top - have) / PAGE));
-        return at;
-    }
-    function copy(from, fromByte, to, toByte, bytes) {
-        if (bytes > 0)
-            new Uint8Array(to, toByte, bytes).set(new Uint8Array(from, fromByte, bytes));
-    }
-    function gather(src, bytes, rows, rowStride, cols, colStride) {
-        const at = alloc(rows * cols * bytes);
-        const from = staging.buffer;
-        const to = memory.buffer;
-        if (rows === 0 || cols === 0)
-            return [at, cols, 1];
-        if (cols === 1 || colStride === 1) {
-            if (rows === 1 || rowStride === cols)
-                copy(from, src, to, at, rows * cols * bytes);
-            else
-                for (let i = 0; i < rows; i++)
-                    copy(from, src + i * rowStride * bytes, to, at + i * cols * bytes, cols * bytes);
-            return [at, cols, 1];
-        }
-        if (rows === 1 || rowStride === 1) {
-            if (colStride === rows)
-                copy(from, src, to, at, rows * cols * bytes);
-            else
-                for (let j = 0; j < cols; j++)
-                    copy(from, src + j * colStride * bytes, to, at + j * rows * bytes, rows * bytes);
-            return [at, 1, rows];
-        }
-        throw new Error(\`gather: neither stride is 1 (\${rowStride}, \${colStride})\`);
-    }
-    function put(from, to, bytes) {
-        copy(memory.buffer, from, staging.buffer, to, bytes);
-    }
-    function range(task, t, chunk) {
-        const units = task[t + exports.F_UNITS];
-        const align = task[t + exports.F_ALIGN];
-        const blocks = Math.ceil(units / align);
-        const chunks = task[t + exports.F_CHUNKS];
-        const c = chunk - task[t + exports.F_FIRST];
-        const start = Math.floor((c * blocks) / chunks) * align;
-        const end = Math.min(units, Math.floor(((c + 1) * blocks) / chunks) * align);
-        return [start, end];
-    }
-    function pack(bytes, b, bRow, bCol, k, n) {
-        const panels = alloc(Math.ceil((n * bytes) / 32) * 32 * k);
-        variant(kernels, 'pack_b', bytes)(b, bRow, bCol, panels, k, n);
-        return panels;
-    }
-    function preparation(job, key, make) {
-        const serial = job[1];
-        if (preparedJob !== serial) {
-            preparedJob = serial;
-            prepared.length = 0;
-            prepEnd = heapBase;
-        }
-        let at = prepared[key];
-        if (at === undefined) {
-            top = prepEnd;
-            at = make();
-            prepEnd = top;
-            prepared[key] = at;
-        }
-        return at;
-    }
-    function matmul(job, t, taskIndex, chunk) {
+const PANEL_ROW = 32;
+function chunkRange(task, t, chunk) {
+    const units = task[t + exports.F_UNITS];
+    const align = task[t + exports.F_ALIGN];
+    const blocks = Math.ceil(units / align);
+    const chunks = task[t + exports.F_CHUNKS];
+    const c = chunk - task[t + exports.F_FIRST];
+    const start = Math.floor((c * blocks) / chunks) * align;
+    const end = Math.min(units, Math.floor(((c + 1) * blocks) / chunks) * align);
+    return [start, end];
+}
+function createExecutor(kernels) {
+    function matmul(job, t, chunk) {
         const bytes = job[t + exports.F_BYTES];
-        const [a, aRow, aCol, b, bRow, bCol, out, m, k, n, split] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 11);
-        const [start, end] = range(job, t, chunk);
+        const [a, aRow, aCol, panels, out, ld, m, k, n, split, bias, y, epilogue] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 13);
+        const [start, end] = chunkRange(job, t, chunk);
         if (end <= start)
             return;
-        const [i0, i1, j0, j1] = split === 0 ? [start, end, 0, n] : [0, m, start, end];
-        const rows = i1 - i0;
-        const cols = j1 - j0;
-        let panels;
-        if (split === 0) {
-            panels = preparation(job, taskIndex, () => {
-                const [pb, r, c] = gather(b, bytes, k, bRow, n, bCol);
-                return pack(bytes, pb, r, c, k, n);
-            });
-            top = prepEnd;
-        }
-        else {
-            top = prepEnd;
-            const [pb, r, c] = gather(b + j0 * bCol * bytes, bytes, k, bRow, cols, bCol);
-            panels = pack(bytes, pb, r, c, k, cols);
-        }
-        const [pa, ar, ac] = gather(a + i0 * aRow * bytes, bytes, rows, aRow, k, aCol);
-        const po = alloc(rows * cols * bytes);
-        variant(kernels, 'matmul', bytes)(pa, ar, ac, panels, po, rows, k, cols);
-        if (cols === n)
-            put(po, out + i0 * n * bytes, rows * n * bytes);
+        const [i0, rows, j0, cols] = split === 0 ? [start, end - start, 0, n] : [0, m, start, end - start];
+        const pa = a + i0 * aRow * bytes;
+        const panel = panels + (j0 / (PANEL_ROW / bytes)) * k * PANEL_ROW;
+        const at = (i0 * ld + j0) * bytes;
+        if (epilogue < 0)
+            variant(kernels, 'matmul', bytes)(pa, aRow, aCol, panel, out + at, ld, rows, k, cols);
         else
-            for (let i = 0; i < rows; i++)
-                put(po + i * cols * bytes, out + ((i0 + i) * n + j0) * bytes, cols * bytes);
+            variant(kernels, 'matmul_epilogue', bytes)(pa, aRow, aCol, panel, out + at, ld, rows, k, cols, bias + j0 * bytes, y + at, epilogue);
     }
-    function denseForward(job, t, taskIndex, chunk) {
+    function pack(job, t, chunk) {
         const bytes = job[t + exports.F_BYTES];
-        const [x, w, bias, z, y, , k, n, code, alpha, add] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 11);
-        const [i0, i1] = range(job, t, chunk);
-        if (i1 <= i0)
+        const [src, rowStride, colStride, dst, k] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 5);
+        const [start, end] = chunkRange(job, t, chunk);
+        if (end <= start)
             return;
-        const panels = preparation(job, taskIndex, () => {
-            const [pw, r, c] = gather(w, bytes, k, n, n, 1);
-            return pack(bytes, pw, r, c, k, n);
-        });
-        const biasAt = bias < 0 ? -1 : preparation(job, taskIndex + exports.MAX_TASKS, () => gather(bias, bytes, 1, n, n, 1)[0]);
-        top = prepEnd;
-        const rows = i1 - i0;
-        const [px, xr, xc] = gather(x + i0 * k * bytes, bytes, rows, k, k, 1);
-        const pz = alloc(rows * n * bytes);
-        variant(kernels, 'matmul', bytes)(px, xr, xc, panels, pz, rows, k, n);
-        if (biasAt >= 0) {
-            const sum = alloc(rows * n * bytes);
-            variant(kernels, 'binary', bytes)(add, pz, n, 1, biasAt, 0, 1, sum, rows, n);
-            put(sum, z + i0 * n * bytes, rows * n * bytes);
-            if (y >= 0)
-                unaryInto(bytes, code, alpha, sum, y + i0 * n * bytes, rows * n);
-        }
-        else {
-            put(pz, z + i0 * n * bytes, rows * n * bytes);
-            if (y >= 0)
-                unaryInto(bytes, code, alpha, pz, y + i0 * n * bytes, rows * n);
-        }
-    }
-    function unaryInto(bytes, code, alpha, px, out, count) {
-        const po = alloc(count * bytes);
-        variant(kernels, 'unary', bytes)(code, px, po, count, alpha);
-        put(po, out, count * bytes);
+        const panel = dst + (start / (PANEL_ROW / bytes)) * k * PANEL_ROW;
+        variant(kernels, 'pack_b', bytes)(src + start * colStride * bytes, rowStride, colStride, panel, k, end - start);
     }
     function binary(job, t, chunk) {
         const bytes = job[t + exports.F_BYTES];
         const [code, a, aOuter, aInner, b, bOuter, bInner, out, outer, inner] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 10);
-        const [start, end] = range(job, t, chunk);
+        const [start, end] = chunkRange(job, t, chunk);
         if (end <= start)
             return;
-        const [o0, o1, i0, i1] = outer > 1 ? [start, end, 0, inner] : [0, 1, start, end];
-        const rows = o1 - o0;
-        const cols = i1 - i0;
-        top = prepEnd;
-        const operand = (at, so, si) => {
-            const base = at + (o0 * so + i0 * si) * bytes;
-            const [p, r] = gather(base, bytes, so === 0 ? 1 : rows, so, si === 0 ? 1 : cols, si);
-            return [p, so === 0 ? 0 : r];
-        };
-        const [pa, ao] = operand(a, aOuter, aInner);
-        const [pb, bo] = operand(b, bOuter, bInner);
-        const po = alloc(rows * cols * bytes);
-        variant(kernels, 'binary', bytes)(code, pa, ao, aInner, pb, bo, bInner, po, rows, cols);
-        put(po, out + (o0 * inner + i0) * bytes, rows * cols * bytes);
+        const [o0, rows, i0, cols] = outer > 1 ? [start, end - start, 0, inner] : [0, 1, start, end - start];
+        variant(kernels, 'binary', bytes)(code, a + (o0 * aOuter + i0 * aInner) * bytes, aOuter, aInner, b + (o0 * bOuter + i0 * bInner) * bytes, bOuter, bInner, out + (o0 * inner + i0) * bytes, rows, cols);
     }
     function unary(job, t, chunk) {
         const bytes = job[t + exports.F_BYTES];
-        const [code, alpha, x, out] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 4);
-        const [s, e] = range(job, t, chunk);
-        if (e <= s)
-            return;
-        top = prepEnd;
-        const [px] = gather(x + s * bytes, bytes, 1, e - s, e - s, 1);
-        unaryInto(bytes, code, alpha, px, out + s * bytes, e - s);
+        const [code, x, out, alpha] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 4);
+        const [s, e] = chunkRange(job, t, chunk);
+        if (e > s)
+            variant(kernels, 'unary', bytes)(code, x + s * bytes, out + s * bytes, e - s, alpha);
     }
     function unaryBackward(job, t, chunk) {
         const bytes = job[t + exports.F_BYTES];
-        const [code, alpha, x, dy, dx] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 5);
-        const [s, e] = range(job, t, chunk);
+        const [code, x, dy, dx, alpha] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 5);
+        const [s, e] = chunkRange(job, t, chunk);
         if (e <= s)
             return;
-        top = prepEnd;
-        const count = e - s;
-        const [px] = gather(x + s * bytes, bytes, 1, count, count, 1);
-        const [pdy] = gather(dy + s * bytes, bytes, 1, count, count, 1);
-        const pdx = alloc(count * bytes);
-        variant(kernels, 'unary_backward', bytes)(code, px, pdy, pdx, count, alpha);
-        put(pdx, dx + s * bytes, count * bytes);
+        const at = s * bytes;
+        variant(kernels, 'unary_backward', bytes)(code, x + at, dy + at, dx + at, e - s, alpha);
     }
     function reduce(job, t, chunk, max) {
         const bytes = job[t + exports.F_BYTES];
-        const [x, out, outer, axis, inner, split] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 6);
-        const [start, end] = range(job, t, chunk);
+        const [x, out, , axis, inner] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 5);
+        const [start, end] = chunkRange(job, t, chunk);
         if (end <= start)
             return;
-        const [o0, o1, j0, j1] = split === 0 ? [start, end, 0, inner] : [0, outer, start, end];
-        const rows = o1 - o0;
-        const cols = j1 - j0;
-        top = prepEnd;
-        const [px] = gather(x + (o0 * axis * inner + j0) * bytes, bytes, rows * axis, inner, cols, 1);
-        const po = alloc(rows * cols * bytes);
-        variant(kernels, max ? 'reduce_max' : 'reduce_sum', bytes)(px, po, rows, axis, cols);
-        if (cols === inner)
-            put(po, out + o0 * inner * bytes, rows * cols * bytes);
-        else
-            for (let o = 0; o < rows; o++)
-                put(po + o * cols * bytes, out + ((o0 + o) * inner + j0) * bytes, cols * bytes);
+        variant(kernels, max ? 'reduce_max' : 'reduce_sum', bytes)(x + start * axis * inner * bytes, out + start * inner * bytes, end - start, axis, inner);
     }
     return {
         run(job, chunk) {
@@ -274,9 +136,9 @@ function createExecutor(kernels, staging) {
                     continue;
                 const op = job[t + exports.F_OP];
                 if (op === exports.OP_MATMUL)
-                    matmul(job, t, i, chunk);
-                else if (op === exports.OP_DENSE_FORWARD)
-                    denseForward(job, t, i, chunk);
+                    matmul(job, t, chunk);
+                else if (op === exports.OP_PACK)
+                    pack(job, t, chunk);
                 else if (op === exports.OP_BINARY)
                     binary(job, t, chunk);
                 else if (op === exports.OP_UNARY)
@@ -326,16 +188,21 @@ function drain(views, executor, thread) {
             Atomics.notify(control, exports.CTL_DONE);
     }
 }
+exports.SPIN_CHECKS = 20000;
 function workerMain(init) {
     const views = sharedViews(init);
     try {
-        const kernels = new WebAssembly.Instance(init.module, {}).exports;
-        const executor = createExecutor(kernels, init.staging);
+        const imports = { env: { memory: init.memory } };
+        const kernels = new WebAssembly.Instance(init.module, imports).exports;
+        kernels.set_scratch_base(init.scratchBase);
+        const executor = createExecutor(kernels);
         Atomics.store(views.control, exports.CTL_READY + init.index, 1);
         for (;;) {
             const word = drain(views, executor, init.index);
             if (Atomics.load(views.control, exports.CTL_QUIT) !== 0)
                 return;
+            for (let i = 0; i < exports.SPIN_CHECKS && Atomics.load(views.claim, 0) === word; i++)
+                ;
             Atomics.wait(views.claim, 0, word);
             if (Atomics.load(views.control, exports.CTL_QUIT) !== 0)
                 return;

@@ -106,6 +106,11 @@ export interface WasmBackendOptions {
    * way; false keeps an ordinary memory, where only the programs' region lives.
    */
   sharedMemory?: boolean;
+  /**
+   * The kernels to call instead of a new instance's: the threads backend passes an instance over
+   * shared memory whose large kernel calls it splits across threads (threads/split-kernels.ts).
+   */
+  kernels?: KernelExports;
 }
 
 // Measured crossovers (scripts/bench-wasm-kernels.ts, docs/wasm-backend.md): below these sizes the
@@ -160,7 +165,7 @@ export interface WasmBackend extends Backend {
  */
 export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend {
   const small = options.smallCallsOnReference ?? true;
-  const wasm = instantiateKernels(options.module, options.sharedMemory ?? true);
+  const wasm = options.kernels ?? instantiateKernels(options.module, options.sharedMemory ?? true);
   const arena = new WasmArena(wasm.memory, wasm.heap_base.value as number);
 
   /**
@@ -184,10 +189,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     const [bRow, bCol] = transposeB ? [1, k] : [n, 1];
     if (kind === 'f32') {
       wasm.pack_b_f32(pb, bRow, bCol, panels, k, n);
-      wasm.matmul_f32(pa, aRow, aCol, panels, po, m, k, n);
+      wasm.matmul_f32(pa, aRow, aCol, panels, po, n, m, k, n);
     } else {
       wasm.pack_b_f64(pb, bRow, bCol, panels, k, n);
-      wasm.matmul_f64(pa, aRow, aCol, panels, po, m, k, n);
+      wasm.matmul_f64(pa, aRow, aCol, panels, po, n, m, k, n);
     }
   }
 
@@ -211,10 +216,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
     if (m === 0 || n === 0) return;
     if (kind === 'f32') {
       wasm.pack_b_f32(pw, n, 1, panels, k, n);
-      wasm.matmul_epilogue_f32(px, k, 1, panels, pz, m, k, n, pbias, py, epilogue);
+      wasm.matmul_epilogue_f32(px, k, 1, panels, pz, n, m, k, n, pbias, py, epilogue);
     } else {
       wasm.pack_b_f64(pw, n, 1, panels, k, n);
-      wasm.matmul_epilogue_f64(px, k, 1, panels, pz, m, k, n, pbias, py, epilogue);
+      wasm.matmul_epilogue_f64(px, k, 1, panels, pz, n, m, k, n, pbias, py, epilogue);
     }
   }
 
@@ -523,7 +528,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): WasmBackend
       if (db) arena.read(pdb, db);
       arena.write(px, x);
       // dw[k×n] = xᵀ·dz, op(b) = dz already packed.
-      (kind === 'f32' ? wasm.matmul_f32 : wasm.matmul_f64)(px, 1, k, ppanels, pdw, k, m, n);
+      (kind === 'f32' ? wasm.matmul_f32 : wasm.matmul_f64)(px, 1, k, ppanels, pdw, n, k, m, n);
       arena.read(pdw, dw);
     }
     if (!prep && dz !== dy && mn > 0) {

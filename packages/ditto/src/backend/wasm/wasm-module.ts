@@ -4,19 +4,38 @@
  */
 import type { KernelExports } from './kernel-exports.js';
 import { KERNELS_WASM_BASE64 } from './kernels.wasm.js';
+import { KERNELS_SHARED_WASM_BASE64 } from './kernels-shared.wasm.js';
 
 export type { KernelExports } from './kernel-exports.js';
 
+/**
+ * The shared-memory variant's exports (kernels/wasm/module.ts): the same kernels, plus the setter of
+ * the instance's scratch slot.
+ */
+export interface SharedKernelExports extends KernelExports {
+  set_scratch_base(base: number): void;
+}
+
+const decode = (base64: string): Uint8Array<ArrayBuffer> => {
+  const text = atob(base64);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+};
+
 let bytes: Uint8Array<ArrayBuffer> | undefined;
+let sharedBytes: Uint8Array<ArrayBuffer> | undefined;
 
 /** The kernel module's bytes (decoded once). */
 export function kernelBytes(): Uint8Array<ArrayBuffer> {
-  if (!bytes) {
-    const text = atob(KERNELS_WASM_BASE64);
-    bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  }
+  bytes ??= decode(KERNELS_WASM_BASE64);
   return bytes;
+}
+
+/** The shared-memory variant's bytes (decoded once): memory imported as `env.memory`, shared. */
+export function sharedKernelBytes(): Uint8Array<ArrayBuffer> {
+  sharedBytes ??= decode(KERNELS_SHARED_WASM_BASE64);
+  return sharedBytes;
 }
 
 /**
@@ -93,4 +112,19 @@ function sharedKernelModule(): WebAssembly.Module | null {
 export function instantiateKernels(module?: WebAssembly.Module, shared = false): KernelExports {
   const chosen = module ?? (shared ? sharedKernelModule() : null) ?? new WebAssembly.Module(kernelBytes());
   return new WebAssembly.Instance(chosen, {}).exports as unknown as KernelExports;
+}
+
+/**
+ * An instance of the shared-memory variant over `memory` (shared, at most SHARED_MEMORY_MAX_PAGES),
+ * its kernels' scratch at `scratchBase` (a slot of its own: module.ts MAX_SCRATCH_SLOTS).
+ */
+export function instantiateSharedKernels(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  scratchBase: number,
+): SharedKernelExports {
+  const exports = new WebAssembly.Instance(module, { env: { memory } })
+    .exports as unknown as SharedKernelExports;
+  exports.set_scratch_base(scratchBase);
+  return exports;
 }

@@ -6,6 +6,7 @@
 import type { BinaryOp } from '../../numeric/elementwise.js';
 import { BINARY_OP_ORDER } from '../op-codes.js';
 import type { Lanes } from './lanes.js';
+import { scratchAt } from './scratch.js';
 import { partialStoreName } from './store.js';
 import {
   block,
@@ -123,8 +124,8 @@ function binaryMain(t: Lanes): Wat {
   const operand = (name: 'a' | 'b', scratch: number): Wat[] => [
     set(`${name}p`, i32.add(get(name), i32.shl(i32.mul(get('o'), get(`${name}Outer`)), i32.const(t.shift)))),
     when(i32.eqz(get(`${name}Inner`)), [
-      v128.store(0, i32.const(scratch), t.splatLoad(get(`${name}p`))),
-      set(`${name}p`, i32.const(scratch)),
+      v128.store(0, scratchAt(scratch), t.splatLoad(get(`${name}p`))),
+      set(`${name}p`, scratchAt(scratch)),
     ]),
   ];
   return func({

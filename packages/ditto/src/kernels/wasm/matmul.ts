@@ -7,9 +7,9 @@
  * past n (`pack_b`). `matmul` then runs k in blocks; in each block, op(a) strip by strip of four rows,
  * each strip packed p-major into scratch once and multiplied by every panel with a register tile.
  */
-
 import { EPILOGUE_BIAS, EPILOGUE_RELU } from '../op-codes.js';
 import type { Lanes } from './lanes.js';
+import { scratchAt } from './scratch.js';
 import { partialStoreName } from './store.js';
 import { FORWARD } from './unary.js';
 import {
@@ -234,8 +234,8 @@ function packStrip(t: Lanes, rows: number): Wat[] {
   }
   return [
     set('src', get('aStrip')),
-    set('dst', i32.const(A_STRIP_AT)),
-    set('dstEnd', i32.add(i32.const(A_STRIP_AT), i32.mul(get('kLen'), i32.const(total)))),
+    set('dst', scratchAt(A_STRIP_AT)),
+    set('dstEnd', i32.add(scratchAt(A_STRIP_AT), i32.mul(get('kLen'), i32.const(total)))),
     when(
       i32.eq(get('aRowStride'), i32.const(t.bytes)),
       [
@@ -353,7 +353,7 @@ function tile(t: Lanes, rows: number, panels: number, withEpilogue: boolean): Wa
       Array.from({ length: rows }, (_, r) => vectors.map((c) => set(acc(r, c), zero))).flat(),
       overRows((r) => vectors.map((c) => set(acc(r, c), v128.load(16 * c, get('o'))))),
     ),
-    set('ap', i32.const(A_STRIP_AT)),
+    set('ap', scratchAt(A_STRIP_AT)),
     set('end', i32.add(get('panel'), i32.shl(get('kLen'), i32.const(5)))),
     until(
       'p',
@@ -448,7 +448,8 @@ function strip(t: Lanes, rows: number, withEpilogue: boolean): Wat[] {
 }
 
 /**
- * `matmul_<t>`: out[m×n] (contiguous) = op(a) · panels, op(a)[i, p] = a[i·aRowStride + p·aColStride].
+ * `matmul_<t>`: out[m×n] = op(a) · panels, op(a)[i, p] = a[i·aRowStride + p·aColStride], out[i, j] at
+ * i·outRowStride + j (outRowStride n: contiguous; larger: a block of columns of a wider matrix).
  * k in blocks of K_BLOCK; in each block, strip by strip of TILE_ROWS rows (the last strip
  * shorter, with a tile of its own height), each strip packed once and then multiplied by every
  * panel in one call (not one call per tile: with k as small as a 3×3 convolution's 9, a
@@ -487,6 +488,7 @@ function matmulMain(t: Lanes, withEpilogue: boolean): Wat {
     aColStride: 'i32',
     panels: 'i32',
     out: 'i32',
+    outRowStride: 'i32',
     m: 'i32',
     k: 'i32',
     n: 'i32',
@@ -502,7 +504,7 @@ function matmulMain(t: Lanes, withEpilogue: boolean): Wat {
       ...(withEpilogue ? [set('yDelta', i32.sub(get('y'), get('out')))] : []),
       set('aRowStride', i32.shl(get('aRowStride'), i32.const(t.shift))),
       set('aColStride', i32.shl(get('aColStride'), i32.const(t.shift))),
-      set('outRowBytes', i32.shl(get('n'), i32.const(t.shift))),
+      set('outRowBytes', i32.shl(get('outRowStride'), i32.const(t.shift))),
       set('panelBytes', i32.shl(get('k'), i32.const(5))),
       // Blocks of k; one (empty) block when k = 0, so the outputs are still written (+0).
       loop(

@@ -16,6 +16,7 @@ import {
 import { callElementary, type Elementary, inliner } from './elementary.js';
 import { INV_SQRT_2PI, INV_SQRT2, SELU_ALPHA, SELU_SCALE, SELU_SCALE_ALPHA } from './elementary-constants.js';
 import { F32, F64, type Lanes } from './lanes.js';
+import { scratchLayout } from './scratch.js';
 import {
   block,
   br,
@@ -636,11 +637,36 @@ function unaryF64(backward: boolean): Wat {
 
 /** Elements per promoted float32 chunk. */
 export const CHUNK = 256;
-/** Scratch for float32 chunks (256 doubles each, plus slack), below 8192 (module.ts: the layout). */
-export const SCRATCH_GLOBALS: Wat[] = [
-  '(global $chunk_x i32 (i32.const 1024))',
-  '(global $chunk_dy i32 (i32.const 4096))',
-];
+/** Scratch offsets of the float32 chunks (256 doubles each, plus slack), below 8192 (module.ts: the layout). */
+const CHUNK_X_AT = 1024;
+const CHUNK_DY_AT = 4096;
+
+/**
+ * The chunks' addresses as globals: constants in the fixed layout; in the per-instance layout
+ * mutable, set with the scratch base by `set_scratch_base` (module.ts).
+ */
+export function scratchGlobals(): Wat[] {
+  if (scratchLayout() === 'fixed')
+    return [
+      `(global $chunk_x i32 (i32.const ${CHUNK_X_AT}))`,
+      `(global $chunk_dy i32 (i32.const ${CHUNK_DY_AT}))`,
+    ];
+  return [
+    '(global $scratch_base (mut i32) (i32.const 0))',
+    `(global $chunk_x (mut i32) (i32.const ${CHUNK_X_AT}))`,
+    `(global $chunk_dy (mut i32) (i32.const ${CHUNK_DY_AT}))`,
+    func({
+      name: 'set_scratch_base',
+      exportAs: 'set_scratch_base',
+      params: { base: 'i32' },
+      body: [
+        sx('global.set', '$scratch_base', get('base')),
+        sx('global.set', '$chunk_x', i32.add(get('base'), i32.const(CHUNK_X_AT))),
+        sx('global.set', '$chunk_dy', i32.add(get('base'), i32.const(CHUNK_DY_AT))),
+      ],
+    }),
+  ];
+}
 
 export function unaryKernels(): Wat[] {
   return [

@@ -185,6 +185,15 @@ describe('programs kept by description', () => {
     ).toBeUndefined();
   });
 
+  it('a large model’s program is not kept for the next model (it would hold the model alive)', async () => {
+    clearTemplates();
+    const wide = new Tensor(Float32Array.from(testValues(4 * 300, 55, -1, 1)), [4, 300]);
+    const target = new Tensor(Float32Array.from(testValues(4, 56, -1, 1)), [4, 1]);
+    const variant = { build: () => new Sequential([new Dense(300, { inputDim: 300 }), new Dense(1)]) };
+    await runOnce(variant, [wide, target], 8);
+    expect((await runOnce(variant, [wide, target], 8)).fitForwards).toBeGreaterThan(0);
+  });
+
   it('a model holding what the description does not cover traces its first step', async () => {
     clearTemplates();
     class WideDense extends Dense {

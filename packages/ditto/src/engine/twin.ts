@@ -50,8 +50,13 @@ interface Template {
 }
 
 const templates = new Map<string, Template>();
-/** Each template holds one traced owner's objects alive: few are kept. */
+/** Each template holds one traced owner's objects alive (its variables, optimizer slots, trace): few are kept. */
 const MAX_TEMPLATES = 32;
+/**
+ * Only steps of at most this many bytes of buffers are kept: a traced first step matters for a
+ * small model (the tutorial's fit is 100 tiny steps), and a large one is not held alive for it.
+ */
+const MAX_TEMPLATE_BYTES = 256 * 1024;
 
 const backendIds = new WeakMap<Backend, number>();
 let nextBackendId = 0;
@@ -90,6 +95,9 @@ export function keepTemplate(
   numbering: Numbering,
 ): void {
   if (!numbering.nodes.every((node) => movable(node.call))) return;
+  let bytes = 0;
+  for (const b of numbering.buffers) bytes += b.byteLength;
+  if (bytes > MAX_TEMPLATE_BYTES) return;
   const own = new Set<object>(description.objects);
   const constants = new Map<number, Buffer>();
   const written = new Set<number>();

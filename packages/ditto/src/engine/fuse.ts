@@ -12,9 +12,11 @@
  * between them and observe an intermediate.
  */
 
+import type { Backend } from '../backend/backend.js';
 import { backendKernel } from '../kernels/registry.js';
 import type { UnaryOp } from '../numeric/elementwise.js';
 import type { FloatArray } from '../tensor/dtype.js';
+import { matmulFold2dOn } from '../tensor/ops/conv.js';
 import { broadcastStrides } from '../tensor/shape.js';
 import type { PrimitiveCall } from './primitive.js';
 import type { Node, Numbering } from './program.js';
@@ -47,6 +49,12 @@ export function fuse(nodes: readonly Node[], numbering: Numbering): Node[] {
     }
     const backward = fuseBackward(nodes, i, numbering);
     if (backward) {
+      const fold = fuseFold(nodes, i + backward.consumed, backward, uses, numbering);
+      if (fold) {
+        out.push(fold.dense, fold.node);
+        i += backward.consumed + 1;
+        continue;
+      }
       out.push(backward.node);
       i += backward.consumed;
       continue;
@@ -139,11 +147,16 @@ function fuseForward(
   return { node: { call, ids }, consumed };
 }
 
-function fuseBackward(
-  nodes: readonly Node[],
-  i: number,
-  numbering: Numbering,
-): { node: Node; consumed: number } | undefined {
+/** A fused Dense backward, and what fuseFold needs to take its dx product out of it. */
+interface FusedBackward {
+  node: Node;
+  consumed: number;
+  /** The same call without dx, and dx's product, when it has one. */
+  withoutDx?: Node;
+  dx?: { id: number; dz: number; w: number; m: number; k: number; n: number };
+}
+
+function fuseBackward(nodes: readonly Node[], i: number, numbering: Numbering): FusedBackward | undefined {
   let next = i;
   let activation: UnaryOp = 'linear';
   let alpha = 1;
@@ -208,6 +221,50 @@ function fuseBackward(
   const z = zId ?? dzId;
   const dy = dyId ?? dzId;
   if (numbering.buffers[dzId].length !== m * n) return undefined;
+  const node = denseBackwardNode(
+    numbering,
+    { xId, wId, z, dy, dzId, dw, dx, db },
+    m,
+    k,
+    n,
+    activation,
+    alpha,
+  );
+  if (!node) return undefined;
+  if (dx === null || dxParams === null) return { node, consumed };
+  const withoutDx = denseBackwardNode(
+    numbering,
+    { xId, wId: dw, z, dy, dzId, dw, dx: null, db },
+    m,
+    k,
+    n,
+    activation,
+    alpha,
+  );
+  if (!withoutDx) return { node, consumed };
+  return { node, consumed, withoutDx, dx: { id: dx, dz: dzId, w: wId, m, k, n } };
+}
+
+/** The fused denseBackward call on these buffer numbers (dx and db optional). */
+function denseBackwardNode(
+  numbering: Numbering,
+  b: {
+    xId: number;
+    wId: number;
+    z: number;
+    dy: number;
+    dzId: number;
+    dw: number;
+    dx: number | null;
+    db: number | null;
+  },
+  m: number,
+  k: number,
+  n: number,
+  activation: UnaryOp,
+  alpha: number,
+): Node | undefined {
+  const { xId, wId, z, dy, dzId, dw, dx, db } = b;
   const hasDx = dx !== null;
   const hasDb = db !== null;
   // Inputs: x, w, z, dy; outputs: dz (when separate), dw, dx, db.
@@ -239,5 +296,43 @@ function fuseBackward(
       );
     },
   };
-  return { node: { call, ids }, consumed };
+  return { call, ids };
+}
+
+/**
+ * A convolution's input gradient: the Dense backward's dx product (the patches' gradient) read only
+ * by the next call, fold2d ⇒ the Dense backward without dx, then matmulFold2d(dz, w → the folded
+ * image) — the same two kernels in the same order (tensor/ops/conv.ts), so a backend may fold the
+ * product block by block and never write the patches' gradient whole.
+ */
+function fuseFold(
+  nodes: readonly Node[],
+  next: number,
+  backward: FusedBackward,
+  uses: ReadonlyMap<number, number>,
+  numbering: Numbering,
+): { dense: Node; node: Node } | undefined {
+  const fold = nodes[next];
+  const dx = backward.dx;
+  if (!dx || !backward.withoutDx || !isKernel(fold, 'fold2d') || fold.ids[0] !== dx.id) return undefined;
+  if (uses.get(dx.id) !== 2) return undefined;
+  const geometry = (params<{ staticArgs: unknown[] }>(fold).staticArgs[0] ?? []) as readonly number[];
+  const ids = [dx.dz, dx.w, fold.ids[1]];
+  if (!floatKind(numbering, ids) || geometry.length !== 14) return undefined;
+  const { m, k, n } = dx;
+  const kernels = new WeakMap<Backend, ReturnType<typeof matmulFold2dOn>>();
+  const call: PrimitiveCall = {
+    kernel: 'matmulFold2d',
+    signature: `matmulFold2d:${m},${k},${n}:${geometry}`,
+    buffers: ids.map((id) => numbering.buffers[id]),
+    inputCount: 2,
+    work: m * k * n,
+    params: { m, k, n, geometry },
+    run: (backend, b) => {
+      let kernel = kernels.get(backend);
+      if (!kernel) kernels.set(backend, (kernel = matmulFold2dOn(backend)));
+      kernel(f(b[0]), f(b[1]), f(b[2]), m, k, n, geometry);
+    },
+  };
+  return { dense: backward.withoutDx, node: { call, ids } };
 }

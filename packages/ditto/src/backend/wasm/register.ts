@@ -1,10 +1,11 @@
 /** Making the WebAssembly backend available to `setBackend('wasm')`. */
-import { fold2dKernel, unfold2dKernel } from '../../tensor/ops/conv.js';
+import { fold2dKernel, matmulFold2dKernel, unfold2dKernel } from '../../tensor/ops/conv.js';
 import { maxPool2dBackwardKernel, maxPool2dKernel } from '../../tensor/ops/pooling.js';
 import { gatherRows, scatterAddRows } from '../../tensor/ops/shape-ops.js';
 import { registerBackend } from '../registry.js';
 import { createGruCellWasm, registerGruCellWasm } from './gru-cell.js';
 import { createLstmCellWasm, registerLstmCellWasm } from './lstm-cell.js';
+import { createMatmulFold2dWasm } from './matmul-fold.js';
 import { createWasmBackend } from './wasm-backend.js';
 import { wasmSimdSupported } from './wasm-module.js';
 
@@ -33,6 +34,7 @@ export function registerWasmBackend(): boolean {
   maxPool2dBackwardKernel.register(backend.name, backend.maxPool2dBackward);
   unfold2dKernel.register(backend.name, backend.unfold2d);
   fold2dKernel.register(backend.name, backend.fold2d);
+  matmulFold2dKernel.register(backend.name, createMatmulFold2dWasm(backend));
   registerLstmCellWasm(backend.name, createLstmCellWasm({ instance: backend.instance }));
   registerGruCellWasm(backend.name, createGruCellWasm({ instance: backend.instance }));
   registered = true;

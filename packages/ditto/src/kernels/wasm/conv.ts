@@ -184,11 +184,12 @@ function foldWholePatch(t: Lanes): WholePatch {
 }
 
 /**
- * The patch walk: `inside` for a run at `pixel` of `len` bytes inside the image, `outside` for a
- * run in the padding (p is the run's address in the patches; both leave p to the walk).
+ * One position's kernel rows: `inside` for a run at `pixel` of `len` bytes inside the image,
+ * `outside` for a run in the padding (p is the run's address in the patches; both leave p to the
+ * walk).
  */
-function walk(t: Lanes, inside: Wat[], outside: Wat[], whole?: WholePatch): Wat[] {
-  const kernelRows: Wat[] = [
+function kernelRowsOf(inside: Wat[], outside: Wat[]): Wat[] {
+  return [
     set('ky', i32.const(0)),
     until(
       'kernelRows',
@@ -231,10 +232,47 @@ function walk(t: Lanes, inside: Wat[], outside: Wat[], whole?: WholePatch): Wat[
       inc('ky', i32.const(1)),
     ),
   ];
+}
+
+/** The walk's byte sizes: a pixel, a contiguous kernel row, an image. */
+const walkSizes = (t: Lanes): Wat[] => [
+  set('pixelBytes', i32.shl(get('channels'), i32.const(t.shift))),
+  set('runBytes', i32.mul(get('kw'), get('pixelBytes'))),
+  set('imageBytes', i32.mul(i32.mul(get('height'), get('width')), get('pixelBytes'))),
+];
+
+/** Per output row oy: its top input row and whether all kernel rows lie inside the image. */
+const rowValues = (): Wat[] => [
+  set('top', i32.sub(i32.mul(get('oy'), get('sh')), get('padTop'))),
+  set(
+    'rowsInside',
+    i32.and(
+      i32.geS(get('top'), i32.const(0)),
+      i32.ltS(i32.add(get('top'), i32.mul(i32.sub(get('kh'), i32.const(1)), get('dh'))), get('height')),
+    ),
+  ),
+];
+
+/** Per position: its left input column, whether a kernel row is contiguous, then the patch. */
+function positionOf(kernelRows: Wat[], whole?: WholePatch): Wat[] {
   return [
-    set('pixelBytes', i32.shl(get('channels'), i32.const(t.shift))),
-    set('runBytes', i32.mul(get('kw'), get('pixelBytes'))),
-    set('imageBytes', i32.mul(i32.mul(get('height'), get('width')), get('pixelBytes'))),
+    set('left', i32.sub(i32.mul(get('ox'), get('sw')), get('padLeft'))),
+    set(
+      'contiguous',
+      i32.and(
+        i32.eq(get('dw'), i32.const(1)),
+        i32.and(i32.geS(get('left'), i32.const(0)), i32.leS(i32.add(get('left'), get('kw')), get('width'))),
+      ),
+    ),
+    ...(whole === undefined ? kernelRows : [...whole.setup, when(whole.applies, whole.body, kernelRows)]),
+  ];
+}
+
+/** The patch walk over every position, in row-major (n, oy, ox) order. */
+function walk(t: Lanes, inside: Wat[], outside: Wat[], whole?: WholePatch): Wat[] {
+  const kernelRows = kernelRowsOf(inside, outside);
+  return [
+    ...walkSizes(t),
     set('n', i32.const(0)),
     until(
       'images',
@@ -244,37 +282,47 @@ function walk(t: Lanes, inside: Wat[], outside: Wat[], whole?: WholePatch): Wat[
       until(
         'rows',
         i32.geS(get('oy'), get('outH')),
-        set('top', i32.sub(i32.mul(get('oy'), get('sh')), get('padTop'))),
-        set(
-          'rowsInside',
-          i32.and(
-            i32.geS(get('top'), i32.const(0)),
-            i32.ltS(i32.add(get('top'), i32.mul(i32.sub(get('kh'), i32.const(1)), get('dh'))), get('height')),
-          ),
-        ),
+        ...rowValues(),
         set('ox', i32.const(0)),
         until(
           'columns',
           i32.geS(get('ox'), get('outW')),
-          set('left', i32.sub(i32.mul(get('ox'), get('sw')), get('padLeft'))),
-          set(
-            'contiguous',
-            i32.and(
-              i32.eq(get('dw'), i32.const(1)),
-              i32.and(
-                i32.geS(get('left'), i32.const(0)),
-                i32.leS(i32.add(get('left'), get('kw')), get('width')),
-              ),
-            ),
-          ),
-          ...(whole === undefined
-            ? kernelRows
-            : [...whole.setup, when(whole.applies, whole.body, kernelRows)]),
+          ...positionOf(kernelRows, whole),
           inc('ox', i32.const(1)),
         ),
         inc('oy', i32.const(1)),
       ),
       inc('n', i32.const(1)),
+    ),
+  ];
+}
+
+/**
+ * The patch walk over `count` positions from position `first` (row-major (n, oy, ox) numbering),
+ * the same per-position code as {@link walk}: patch rows first … first + count − 1 of the whole walk.
+ */
+function walkRange(t: Lanes, inside: Wat[], outside: Wat[], whole?: WholePatch): Wat[] {
+  const kernelRows = kernelRowsOf(inside, outside);
+  return [
+    ...walkSizes(t),
+    set('perImage', i32.mul(get('outH'), get('outW'))),
+    set('n', i32.divU(get('first'), get('perImage'))),
+    set('rem', i32.sub(get('first'), i32.mul(get('n'), get('perImage')))),
+    set('oy', i32.divU(get('rem'), get('outW'))),
+    set('ox', i32.sub(get('rem'), i32.mul(get('oy'), get('outW')))),
+    until(
+      'positions',
+      i32.leS(get('count'), i32.const(0)),
+      set('image', i32.add(get('x'), i32.mul(get('n'), get('imageBytes')))),
+      ...rowValues(),
+      ...positionOf(kernelRows, whole),
+      inc('ox', i32.const(1)),
+      when(i32.geS(get('ox'), get('outW')), [
+        set('ox', i32.const(0)),
+        inc('oy', i32.const(1)),
+        when(i32.geS(get('oy'), get('outH')), [set('oy', i32.const(0)), inc('n', i32.const(1))]),
+      ]),
+      inc('count', i32.const(-1)),
     ),
   ];
 }
@@ -354,6 +402,28 @@ function fold2d(t: Lanes): Wat {
   });
 }
 
+/**
+ * `fold2d_rows_<t>(patches, dx, first, count, geometry…)`: patch rows first … first + count − 1
+ * (patches holding just those rows) added onto dx, which is not zeroed — fold2d's additions for
+ * those rows, in its order. Calls over ascending, adjacent ranges after zeroing dx are fold2d.
+ */
+function fold2dRows(t: Lanes): Wat {
+  return func({
+    name: `fold2d_rows_${t.scalar}`,
+    exportAs: `fold2d_rows_${t.scalar}`,
+    params: { patches: 'i32', x: 'i32', first: 'i32', count: 'i32', ...GEOMETRY },
+    locals: { ...LOCALS, perImage: 'i32', rem: 'i32' },
+    body: [
+      set('p', get('patches')),
+      set(
+        'rowBytes',
+        i32.mul(i32.mul(get('dh'), get('width')), i32.shl(get('channels'), i32.const(t.shift))),
+      ),
+      ...walkRange(t, addRun(t), [], foldWholePatch(t)),
+    ],
+  });
+}
+
 export function convKernels(t: Lanes): Wat[] {
-  return [unfold2d(t), fold2d(t)];
+  return [unfold2d(t), fold2d(t), fold2dRows(t)];
 }

@@ -91,6 +91,7 @@ const intOps = (t: 'i32' | 'i64') => ({
   add: op(`${t}.add`),
   sub: op(`${t}.sub`),
   mul: op(`${t}.mul`),
+  divU: op(`${t}.div_u`),
   and: op(`${t}.and`),
   or: op(`${t}.or`),
   shl: op(`${t}.shl`),

@@ -9,6 +9,8 @@
  * is folded back by adding patch values in ascending (n, oy, ox, ky, kx, c) order onto zero.
  * The same on every backend and thread count, since matmul splits work by outputs only.
  */
+import type { Backend } from '../../backend/backend.js';
+import { jsBackend } from '../../backend/js/js-backend.js';
 import { callKernel } from '../../engine/kernels.js';
 import { defineKernel } from '../../kernels/registry.js';
 import { record } from '../autograd.js';
@@ -99,6 +101,58 @@ export const fold2dKernel = defineKernel(
     }
   },
 );
+
+/** One scratch array per element type and length, for the reference of a fused kernel below. */
+const scratchArrays = new Map<string, FloatArray>();
+function scratchLike(like: FloatArray, length: number): FloatArray {
+  const key = `${like instanceof Float32Array ? 'f32' : 'f64'}:${length}`;
+  let array = scratchArrays.get(key);
+  if (!array) {
+    if (scratchArrays.size >= 8) scratchArrays.clear();
+    array = allocate(like instanceof Float32Array ? 'float32' : 'float64', length);
+    scratchArrays.set(key, array);
+  }
+  return array;
+}
+
+/**
+ * A convolution's input gradient from its output gradient, fused (engine/fuse.ts): dPatches =
+ * dz·wᵀ ([m×k], m patches of k = kh·kw·C, from dz [m×n] and w [k×n]) folded back into dx —
+ * exactly fold2d(matmul(dz, wᵀ)), which is the reference; a backend may compute dPatches a block
+ * of rows at a time and fold each block before the next (the same additions in the same order),
+ * so the patches' gradient is never written out whole.
+ */
+export const matmulFold2dKernel = defineKernel(
+  'matmulFold2d',
+  (
+    dz: FloatArray,
+    w: FloatArray,
+    dx: FloatArray,
+    m: number,
+    k: number,
+    n: number,
+    geometry: readonly number[],
+  ) => {
+    const patches = scratchLike(dz, m * k);
+    jsBackend.matmul(dz, w, patches, m, n, k, false, true);
+    fold2dKernel.reference(patches, dx, geometry);
+  },
+);
+
+/**
+ * matmulFold2d on a backend: its own implementation when it registered one, otherwise the same two
+ * kernels on that backend (its matmul, its fold2d), so a backend without the fused kernel runs what
+ * the unfused calls ran.
+ */
+export function matmulFold2dOn(backend: Backend): typeof matmulFold2dKernel.reference {
+  if (matmulFold2dKernel.backends.includes(backend.name)) return matmulFold2dKernel.resolve(backend);
+  const fold = fold2dKernel.resolve(backend);
+  return (dz, w, dx, m, k, n, geometry) => {
+    const patches = scratchLike(dz, m * k);
+    backend.matmul(dz, w, patches, m, n, k, false, true);
+    fold(patches, dx, geometry);
+  };
+}
 
 function patchCount(g: WindowGeometry): number {
   return g.batch * g.outHeight * g.outWidth;

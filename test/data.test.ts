@@ -19,6 +19,7 @@ import {
   saveSeedState,
   setSeed,
 } from '../packages/ditto/src/random/index.js';
+import { Tensor } from '../packages/ditto/src/tensor/tensor.js';
 import { missing } from './helpers/requirements.js';
 import { testValues } from './helpers/test-values.js';
 
@@ -189,6 +190,38 @@ describe('trainTestSplit', () => {
 });
 
 describe('regression scores in float64, as scikit-learn.metrics', () => {
+  it('read a tensor as its nested array: the same scores and the same errors', () => {
+    const values = Float32Array.from(testValues(12, 61, -3, 3));
+    values[1] = -0;
+    const other = Float32Array.from(testValues(12, 62, -3, 3));
+    const scores = [meanSquaredError, meanAbsoluteError, rootMeanSquaredError, r2Score];
+    for (const shape of [[12], [6, 2], [12, 1], [3, 4]]) {
+      const a = new Tensor(values, shape);
+      const b = new Tensor(other, shape);
+      for (const score of scores) {
+        const expected = score(a.toArray() as number[][], b.toArray() as number[][]);
+        expect(Object.is(score(a, b), expected)).toBe(true);
+        expect(Object.is(score(a.toArray() as number[][], b), expected)).toBe(true);
+      }
+    }
+    const bad = Float32Array.from(values);
+    bad[5] = Number.NaN;
+    for (const shape of [[12], [6, 2]]) {
+      const message = (run: () => unknown) => {
+        try {
+          run();
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return 'no error';
+      };
+      const t = new Tensor(bad, shape);
+      expect(message(() => meanSquaredError(t, t))).toBe(
+        message(() => meanSquaredError(t.toArray() as number[][], t.toArray() as number[][])),
+      );
+    }
+  });
+
   it('match hand-computed values', () => {
     const yTrue = [3, -0.5, 2, 7];
     const yPred = [2.5, 0, 2, 8];

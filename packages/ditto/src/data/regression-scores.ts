@@ -26,6 +26,7 @@ function toMatrix(fn: string, name: string, given: RegressionValues): Matrix {
       `${fn}: ${name} must have rank 1 or 2, got a tensor of shape [${given.shape.join(', ')}]`,
     );
   }
+  if (given instanceof Tensor && given.rank > 0) return tensorMatrix(fn, name, given);
   const input =
     given instanceof Tensor ? (given.toArray() as ArrayLike<number> | ArrayLike<ArrayLike<number>>) : given;
   if (input === null || typeof input !== 'object' || typeof input.length !== 'number') {
@@ -53,6 +54,30 @@ function toMatrix(fn: string, name: string, given: RegressionValues): Matrix {
       }
       values[i * cols + j] = v;
     }
+  }
+  return { rows, cols, values };
+}
+
+/**
+ * A tensor of rank 1 or 2 as a matrix, read from its data (float32 values are exact in float64):
+ * the values and checks of its nested array (`toArray`), without building that array.
+ */
+function tensorMatrix(fn: string, name: string, given: Tensor): Matrix {
+  const nested = given.rank === 2;
+  const rows = given.shape[0];
+  if (rows === 0) throw new RangeError(`${fn}: ${name} is empty`);
+  const cols = nested ? given.shape[1] : 1;
+  if (cols === 0) throw new RangeError(`${fn}: ${name} row 0 is empty`);
+  const data = given.data;
+  const values = new Float64Array(rows * cols);
+  for (let k = 0; k < values.length; k++) {
+    const v = data[k];
+    if (!Number.isFinite(v)) {
+      const i = Math.floor(k / cols);
+      const where = nested ? `[${i}][${k - i * cols}]` : `[${i}]`;
+      throw new TypeError(`${fn}: ${name}${where} must be a finite number, got ${String(v)}`);
+    }
+    values[k] = v;
   }
   return { rows, cols, values };
 }

@@ -5,7 +5,8 @@
  * - JS scalar: eight accumulators c ← fround(c + fround(t·yᵢ)) with t advancing every iteration, so
  *   the products are independent and only the sums chain, as in a matrix product;
  * - WebAssembly SIMD: the same with f32x4 lanes (f32x4.mul, then f32x4.add);
- * - ditto's matmul kernels at the MLP's two large shapes, on each backend.
+ * - ditto's matmul kernels at the MLP's two large shapes, on each backend (on arrays in the backend's
+ *   own memory where it has one, Backend.residentArray, as in a training step: no copies).
  *
  * A kernel can beat these simple loops (the matmul keeps more independent sums in flight), so the
  * peak the documentation uses is the best of all of them. Prints one JSON line.
@@ -138,10 +139,22 @@ async function simdAllCores(
   }
 }
 
+/**
+ * A float32 array of `length` in the backend's own memory where it keeps state (as a training
+ * step's weights, batch and intermediates are: the products then run without copies), else ordinary.
+ */
+function arrayFor(backend: Backend, length: number, value: (i: number) => number = () => 0): Float32Array {
+  const array =
+    (backend.residentArray?.('float32', length) as Float32Array | undefined) ?? new Float32Array(length);
+  // Filled in place: map() would return a new, ordinary array.
+  for (let i = 0; i < length; i++) array[i] = value(i);
+  return array;
+}
+
 function matmulRate(backend: Backend, m: number, k: number, n: number, transposeA: boolean): number {
-  const a = new Float32Array(m * k).map((_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
-  const b = new Float32Array(k * n).map((_, i) => ((i * 104729) % 1000) / 1000 - 0.5);
-  const out = new Float32Array(m * n);
+  const a = arrayFor(backend, m * k, (i) => ((i * 7919) % 1000) / 1000 - 0.5);
+  const b = arrayFor(backend, k * n, (i) => ((i * 104729) % 1000) / 1000 - 0.5);
+  const out = arrayFor(backend, m * n);
   const seconds = best(
     () => backend.matmul(a, b, out, m, k, n, transposeA, false),
     backend === jsBackend ? 3 : 20,

@@ -99,7 +99,8 @@ describe('whole trainings: same bits at 1, 2 and 3 threads as on the js backend'
       expect(regions.length, 'programs placed in the arena').toBeGreaterThan(0);
       for (const buffer of regions) expect(buffer).toBeInstanceOf(SharedArrayBuffer);
       // The threads' one memory (an older buffer object of it, if it has grown since).
-      for (const buffer of regions) expect(threaded.instance.arena.resident(new Uint8Array(buffer))).toBe(true);
+      for (const buffer of regions)
+        expect(threaded.instance.arena.resident(new Uint8Array(buffer))).toBe(true);
       expect(workerChunks() - before, 'chunks run by workers').toBeGreaterThan(0);
     } finally {
       threaded.programArena = original;

@@ -34,7 +34,6 @@ import {
   MAX_THREADS,
   packClaim,
   type SharedViews,
-  SPIN_CHECKS,
   sharedViews,
   TASK_WORDS,
   type WorkerInit,
@@ -207,8 +206,6 @@ export class ThreadPool {
     const helpers = Math.min(threads - 1, this.workers.length - 1, total - 1);
     if (helpers > 0) Atomics.notify(claim, 0, helpers);
     drain(this.views, this.executor, 0);
-    // The workers' last chunks usually end within microseconds: look before sleeping.
-    for (let i = 0; i < SPIN_CHECKS && Atomics.load(control, CTL_DONE) !== total; i++);
     for (;;) {
       const done = Atomics.load(control, CTL_DONE);
       if (done === total) break;

@@ -326,9 +326,6 @@ export function drain(views: SharedViews, executor: Executor, thread: number): b
   }
 }
 
-/** Loads of the claim word before a worker sleeps: about 50 µs. */
-export const SPIN_CHECKS = 20000;
-
 /**
  * A worker's whole life: instantiate the kernels, report ready, then run chunks whenever the calling
  * thread publishes a job, sleeping in between, until told to quit.
@@ -344,9 +341,6 @@ export function workerMain(init: WorkerInit): void {
     for (;;) {
       const word = drain(views, executor, init.index);
       if (Atomics.load(views.control, CTL_QUIT) !== 0) return;
-      // The next job of a training step usually follows within tens of microseconds, and waking
-      // from Atomics.wait takes about as long: look for it a while before sleeping.
-      for (let i = 0; i < SPIN_CHECKS && Atomics.load(views.claim, 0) === word; i++);
       Atomics.wait(views.claim, 0, word);
       if (Atomics.load(views.control, CTL_QUIT) !== 0) return;
     }

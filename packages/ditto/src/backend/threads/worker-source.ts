@@ -6,7 +6,7 @@ export const WORKER_SOURCE = `(() => {
 "use strict";
 const exports = {};
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.SPIN_CHECKS = exports.GENERATION_MASK = exports.ERROR_BYTES = exports.CONTROL_WORDS = exports.CTL_CHUNKS_RUN = exports.CTL_READY = exports.MAX_THREADS = exports.CTL_FAILED = exports.CTL_QUIT = exports.CTL_ERROR = exports.CTL_DONE = exports.MAX_CHUNKS = exports.JOB_WORDS = exports.JOB_HEADER = exports.MAX_TASKS = exports.TASK_WORDS = exports.F_ARGS = exports.F_ALIGN = exports.F_UNITS = exports.F_CHUNKS = exports.F_FIRST = exports.F_BYTES = exports.F_OP = exports.OP_PACK = exports.OP_REDUCE_MAX = exports.OP_REDUCE_SUM = exports.OP_UNARY_BACKWARD = exports.OP_UNARY = exports.OP_BINARY = exports.OP_MATMUL = void 0;
+exports.GENERATION_MASK = exports.ERROR_BYTES = exports.CONTROL_WORDS = exports.CTL_CHUNKS_RUN = exports.CTL_READY = exports.MAX_THREADS = exports.CTL_FAILED = exports.CTL_QUIT = exports.CTL_ERROR = exports.CTL_DONE = exports.MAX_CHUNKS = exports.JOB_WORDS = exports.JOB_HEADER = exports.MAX_TASKS = exports.TASK_WORDS = exports.F_ARGS = exports.F_ALIGN = exports.F_UNITS = exports.F_CHUNKS = exports.F_FIRST = exports.F_BYTES = exports.F_OP = exports.OP_PACK = exports.OP_REDUCE_MAX = exports.OP_REDUCE_SUM = exports.OP_UNARY_BACKWARD = exports.OP_UNARY = exports.OP_BINARY = exports.OP_MATMUL = void 0;
 exports.packClaim = packClaim;
 exports.sharedViews = sharedViews;
 exports.chunkRange = chunkRange;
@@ -188,7 +188,6 @@ function drain(views, executor, thread) {
             Atomics.notify(control, exports.CTL_DONE);
     }
 }
-exports.SPIN_CHECKS = 20000;
 function workerMain(init) {
     const views = sharedViews(init);
     try {
@@ -201,8 +200,6 @@ function workerMain(init) {
             const word = drain(views, executor, init.index);
             if (Atomics.load(views.control, exports.CTL_QUIT) !== 0)
                 return;
-            for (let i = 0; i < exports.SPIN_CHECKS && Atomics.load(views.claim, 0) === word; i++)
-                ;
             Atomics.wait(views.claim, 0, word);
             if (Atomics.load(views.control, exports.CTL_QUIT) !== 0)
                 return;

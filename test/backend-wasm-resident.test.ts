@@ -3,10 +3,13 @@
  * variables, Adam's slots and programs' inputs and results are arrays in that memory, which the
  * kernels use in place. Checked here: the block heap's arithmetic; the shared module differs from
  * the committed one by one byte; growing a shared memory detaches nothing (also during a replay and
- * under a call's resident arrays, which then run in wasm); training gives the js backend's bits with
+ * under a call's resident arrays, which then run in wasm); a program follows the region when a
+ * larger one moves it (and leaves the arrays placed where it was alone); training gives the js backend's bits with
  * shared and ordinary memory, with the memory grown between steps, several models interleaved,
  * getWeights / setWeights / training-state / model-file round trips, and on the threaded backend;
- * and models dropped give their blocks back (a child process with --expose-gc).
+ * and models dropped give their blocks back, zeroed (a child process with --expose-gc). Checked to
+ * fail without the zeroing of reused blocks and without the program's re-reading of the region's
+ * offset.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -22,8 +25,10 @@ import { BlockHeap } from '../packages/ditto/src/backend/wasm/block-heap.js';
 import { registerWasmBackend } from '../packages/ditto/src/backend/wasm/register.js';
 import { createWasmBackend, type WasmBackend } from '../packages/ditto/src/backend/wasm/wasm-backend.js';
 import { kernelBytes, withSharedMemory } from '../packages/ditto/src/backend/wasm/wasm-module.js';
-import type { Program } from '../packages/ditto/src/engine/program.js';
-import { Dense, LambdaCallback, Sequential, setSeed, Tensor } from '../packages/ditto/src/index.js';
+import type { Buffer } from '../packages/ditto/src/engine/primitive.js';
+import { record } from '../packages/ditto/src/engine/primitive.js';
+import { makePlan, numberTrace, Program } from '../packages/ditto/src/engine/program.js';
+import { Dense, LambdaCallback, ops, Sequential, setSeed, Tensor } from '../packages/ditto/src/index.js';
 import { modelFromBytes } from '../packages/ditto/src/io/decode.js';
 import { modelToBytes } from '../packages/ditto/src/io/encode.js';
 import type { AdamBase } from '../packages/ditto/src/optimizers/adam-base.js';
@@ -161,6 +166,49 @@ describe('growing a shared memory', () => {
   });
 });
 
+describe('the region moving', () => {
+  it('a program replays at the region’s new offset, not over the arrays placed where it was', () => {
+    setBackend('js');
+    /** A program whose internal buffers hold about `width` × 64 floats. */
+    const programOf = (wasm: WasmBackend, width: number) => {
+      const x = new Tensor(floats(64 * width, width), [64, width]);
+      const step = (): Buffer[] => {
+        const a = ops.unary('tanh', x); // internal: in the region
+        return [ops.sum(ops.mul(a, a), 1).data];
+      };
+      const { result, calls } = record(step);
+      const expected = result.map((b) => b.slice());
+      const trace = numberTrace({ calls, inputs: [x.data], results: result });
+      const program = new Program(makePlan(trace, result), trace, wasm);
+      return { program, x, expected };
+    };
+    const wasm = createWasmBackend({ smallCallsOnReference: false });
+    wasm.instance.wasm.memory.grow(64); // room enough that nothing below grows the memory
+    const small = programOf(wasm, 32);
+    const offset = wasm.programArena?.(0)?.offset;
+    const run = (p: ReturnType<typeof programOf>) => {
+      p.program.bind([p.x.data]);
+      p.program.replay();
+      return p.program.results.map((b) => b.slice());
+    };
+    expect(run(small)).toEqual(small.expected);
+    const pinned = wasm.residentArray?.('float32', 2048) as Float32Array; // right after the region
+    pinned.fill(3);
+    const large = programOf(wasm, 256); // a larger region: a new block after `pinned`
+    expect(wasm.programArena?.(0)?.offset).not.toBe(offset);
+    // An array in the old region's place, which the small program must no longer write.
+    const inOldPlace = wasm.residentArray?.('float32', 1024) as Float32Array;
+    expect(inOldPlace.byteOffset).toBe(offset);
+    inOldPlace.fill(5);
+    const buffer = wasm.instance.wasm.memory.buffer;
+    expect(run(small)).toEqual(small.expected);
+    expect(run(large)).toEqual(large.expected);
+    expect(wasm.instance.wasm.memory.buffer).toBe(buffer); // no growth: only the offset changed
+    expect(inOldPlace.every((v) => v === 5)).toBe(true);
+    expect(pinned.every((v) => v === 3)).toBe(true);
+  });
+});
+
 /** A 2-layer MLP large enough for resident variables, its data, and the bits of a fit. */
 const n = 96;
 const x = new Tensor(floats(n * 40, 11), [n, 40]);
@@ -285,33 +333,38 @@ describe('training with resident state', () => {
 });
 
 describe('dropped models', () => {
-  it('give their blocks back: the memory stops growing (a child process with --expose-gc)', async () => {
+  it('give their blocks back, zeroed: the memory stops growing, the bits stay (a child process with --expose-gc)', async () => {
     const script = `
       import { registerWasmBackend } from './packages/ditto/src/backend/wasm/register.js';
       import { getBackend, setBackend } from './packages/ditto/src/backend/registry.js';
-      import { Dense, Sequential, Tensor } from './packages/ditto/src/index.js';
+      import { Dense, Sequential, setSeed, Tensor } from './packages/ditto/src/index.js';
       registerWasmBackend();
       setBackend('wasm');
       const memory = getBackend().instance.wasm.memory;
       const x = new Tensor(new Float32Array(64 * 256).fill(0.5), [64, 256]);
       const y = new Tensor(new Float32Array(64 * 10).fill(0.1), [64, 10]);
       const sizes = [];
+      const hashes = new Set();
       for (let i = 0; i < 40; i++) {
+        setSeed(1);
         const model = new Sequential([new Dense(256, { inputDim: 256, activation: 'relu' }), new Dense(10)]);
         model.compile({ loss: 'meanSquaredError', optimizer: 'adam' });
         await model.fit(x, y, { epochs: 3, batchSize: 64, verbose: 0 });
         globalThis.gc();
         await new Promise((resolve) => setTimeout(resolve, 0));
         sizes.push(memory.buffer.byteLength);
+        hashes.add(model.weightsHash());
       }
-      console.log(JSON.stringify(sizes));
+      console.log(JSON.stringify({ sizes, hashes: hashes.size }));
     `;
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', script],
       { cwd: repoRoot },
     );
-    const sizes = JSON.parse(stdout) as number[];
+    const { sizes, hashes } = JSON.parse(stdout) as { sizes: number[]; hashes: number };
+    // The same seed each time: one hash, so reused blocks start from zero (Adam's slots) as new ones do.
+    expect(hashes).toBe(1);
     // Each model holds ≈ 0.8 MB of resident kernel, slots and batch: 40 of them kept would be 32 MB.
     expect(sizes.at(-1)).toBeLessThan(sizes[4] + 4 * 2 ** 20);
   }, 60_000);

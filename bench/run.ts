@@ -320,7 +320,9 @@ function bounds(rows: Row[], raw: Record<string, unknown>, cores: number) {
   ) => {
     let found: number | null = null;
     for (const row of rows) {
-      if (row.workload !== workload || !row.framework.startsWith('ditto') || row.skipped) continue;
+      // One-core bounds: only the one-thread rows (the threaded backend's row is all cores).
+      if (row.workload !== workload || !row.framework.startsWith('ditto') || row.threads !== 1 || row.skipped)
+        continue;
       const s = row.result?.[workload === 'a' ? 'perFitMs' : 'samplesPerSecond'] as Summary | undefined;
       if (s && (found === null || better(pick(s), found))) found = pick(s);
     }

@@ -47,6 +47,7 @@ import {
 } from './batch-data.js';
 import { type CompiledOutput, compileOutputs, type OutputSettings } from './compile-outputs.js';
 import { FitBatches, type StepBatch } from './fit-batches.js';
+import { withGradientsFor } from './gradient-scope.js';
 import { buildGraph, type Graph, runGraph } from './graph.js';
 import { History } from './history.js';
 import { type InputData, rowRange } from './inputs.js';
@@ -548,13 +549,17 @@ export class Model {
    */
   private trainStep(batch: StepBatch, trainable: readonly Variable[]): readonly Buffer[] {
     const compiled = this.requireCompiled('fit');
-    const predictions = this.forward(batch.xs, true);
-    const losses = this.lossesOf(batch, predictions);
-    for (const v of trainable) v.value.grad = null;
-    backward(losses.total);
-    // A variable the loss does not depend on gets a zero gradient, as in Keras.
-    const grads = trainable.map((v) => v.value.grad?.data ?? allocate(v.dtype, v.value.size));
-    for (const v of trainable) v.value.grad = null;
+    const { predictions, losses, grads } = withGradientsFor(this.variables, trainable, () => {
+      const predictions = this.forward(batch.xs, true);
+      const losses = this.lossesOf(batch, predictions);
+      for (const v of trainable) v.value.grad = null;
+      // With every variable frozen (or none reaching the loss) there is nothing to differentiate.
+      if (losses.total.requiresGrad) backward(losses.total);
+      // A variable the loss does not depend on gets a zero gradient, as in Keras.
+      const grads = trainable.map((v) => v.value.grad?.data ?? allocate(v.dtype, v.value.size));
+      for (const v of trainable) v.value.grad = null;
+      return { predictions, losses, grads };
+    });
     if (trainable.length > 0) applyGradientsPrimitive(compiled.optimizer, trainable, grads);
     return this.stepResults(losses, predictions);
   }

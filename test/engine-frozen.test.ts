@@ -5,7 +5,7 @@
  * nothing to train fits; `trainable` changed between two fits is honoured
  * (the second fit neither updates a now-frozen variable nor skips a now-trainable one), also by a
  * new model of the same architecture that could share the first one's program; and a frozen
- * Embedding under an LSTM replays too.
+ * Embedding under an LSTM, a frozen layer of a functional model and a frozen Bidirectional replay too.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../packages/ditto/src/backend/registry.js';
@@ -14,10 +14,13 @@ import { onEngineDiagnostic } from '../packages/ditto/src/engine/diagnostics.js'
 import { setTracing } from '../packages/ditto/src/engine/trace-cache.js';
 import {
   Activation,
+  Bidirectional,
   Dense,
   Embedding,
   hashArrays,
+  Input,
   LSTM,
+  Model,
   Sequential,
   setSeed,
   Tensor,
@@ -219,6 +222,51 @@ describe('frozen weights through the engine', () => {
     const tracedAll = await train(true, dense, [unfreezeAll]);
     expect(tracedAll.fits[0].changed).toEqual(range(0, DENSE_VARIABLES));
     expect(tracedAll.fits[0].weights).toBe(eagerAll.fits[0].weights);
+  });
+
+  it('a frozen layer of a functional model and a frozen Bidirectional wrapper: replayed, op-by-op bits', async () => {
+    const sequence = new Tensor(Float32Array.from(testValues(N * T * 2, 45, -1, 1)), [N, T, 2]);
+    const cases: ReadonlyArray<{ build: () => Model; x: Tensor; frozen: number }> = [
+      {
+        build: () => {
+          const input = Input({ shape: [5] });
+          const base = new Dense(6, { activation: 'relu' });
+          base.trainable = false;
+          return new Model({ inputs: input, outputs: new Dense(2).apply(base.apply(input)) });
+        },
+        x,
+        frozen: 2,
+      },
+      {
+        build: () => {
+          const rnn = new Bidirectional(new LSTM(3), { inputShape: [T, 2] });
+          rnn.trainable = false;
+          return new Sequential([rnn, new Dense(2)]);
+        },
+        x: sequence,
+        frozen: 6,
+      },
+    ];
+    for (const c of cases) {
+      const runs = [];
+      for (const traced of [false, true]) {
+        const diagnostics: string[] = [];
+        const previous = onEngineDiagnostic((d) => diagnostics.push(d.reason));
+        setTracing(traced);
+        setSeed(7);
+        const model = c.build();
+        model.compile({ loss: 'mse', optimizer: 'adam' });
+        const before = model.variables.map((v) => hashArrays([v.value.data]));
+        await model.fit(c.x, y, { epochs: 3, batchSize: 16, verbose: 0 });
+        onEngineDiagnostic(previous);
+        const after = model.variables.map((v) => hashArrays([v.value.data]));
+        runs.push({ weights: model.weightsHash(), changed: changedBetween(before, after), diagnostics });
+        if (traced) expect(fitPhases(model as Sequential)).toEqual(['replay', 'replay']);
+      }
+      expect(runs[1]).toEqual(runs[0]);
+      expect(runs[1].diagnostics).toEqual([]);
+      expect(runs[1].changed).toEqual(range(c.frozen, c.frozen + 2));
+    }
   });
 
   it('a frozen Embedding under an LSTM: replayed, op-by-op bits, the embedding untouched', async () => {

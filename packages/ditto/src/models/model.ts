@@ -547,6 +547,16 @@ export class Model {
    * One gradient step on a batch, op by op (the engine traces it, then replays it): forward, the
    * losses, backward, the optimizer's update.
    */
+  /**
+   * What a training step depends on besides shapes and the description: which variables train, and
+   * which layers are frozen (a frozen layer may compute differently — BatchNormalization then uses
+   * its moving statistics — even when it has no trainable variable to tell).
+   */
+  private trainableKey(trainable: readonly Variable[]): string {
+    const frozen = this.layers.filter((l) => !l.trainable).map((l) => l.name);
+    return `:${trainable.map((v) => v.name).join(',')}|${frozen.join(',')}`;
+  }
+
   private trainStep(batch: StepBatch, trainable: readonly Variable[]): readonly Buffer[] {
     const compiled = this.requireCompiled('fit');
     const { predictions, losses, grads } = withGradientsFor(this.variables, trainable, () => {
@@ -753,7 +763,7 @@ export class Model {
     // Every step runs through the engine: traced on its first two runs per batch shape, replayed
     // afterwards (src/engine); batches are gathered into arrays reused by every step.
     const trainable = this.trainableVariables;
-    const trainableKey = `:${trainable.map((v) => v.name).join(',')}`;
+    const trainableKey = this.trainableKey(trainable);
     const whole: StepBatch = { xs, ys, weights };
     const batches = new FitBatches(whole, (batch) => () => this.trainStep(batch, trainable));
     const stepKeys = new Map<number, string>();
@@ -828,7 +838,7 @@ export class Model {
         : (source as Iterable<Batch>)[Symbol.iterator]();
     const shared = stepsPerEpoch !== undefined ? open() : undefined;
     const trainable = this.trainableVariables;
-    const trainableKey = `:${trainable.map((v) => v.name).join(',')}`;
+    const trainableKey = this.trainableKey(trainable);
     const hooks = callbacks.length > 0;
     // Validation arrays are evaluated in batches of 32, Keras's default batch size.
     const validationBatch = 32;
@@ -902,7 +912,7 @@ export class Model {
     const batch = this.onBatch('trainOnBatch', x, y, options);
     const trainable = this.trainableVariables;
     const rows = batch.xs[0].shape[0];
-    const stepKey = this.stepKey('fit', batch, rows, `:${trainable.map((v) => v.name).join(',')}`);
+    const stepKey = this.stepKey('fit', batch, rows, this.trainableKey(trainable));
     const results = this.runTrainStep(
       stepKey,
       this.stepInputs(batch),

@@ -50,7 +50,8 @@ const BATCH_NORMALIZATION_OPTIONS = optionNames<BatchNormalizationOptions>({
  * Batch normalisation (Keras `BatchNormalization`). In training, each feature is normalised with
  * the batch's mean and biased variance over every other axis, y = (x − mean)·(γ/√(var + ε)) + β,
  * and the moving statistics are updated as moving·momentum + batch·(1 − momentum); at inference
- * the moving statistics are used instead. Weights in Keras's order: γ, β, moving mean, moving
+ * the moving statistics are used instead. As in Keras 3, a frozen layer (`trainable: false`) runs in
+ * inference mode while its model trains, for fine-tuning on top of it. Weights in Keras's order: γ, β, moving mean, moving
  * variance (the last two not trainable).
  *
  * @example
@@ -176,7 +177,8 @@ export class BatchNormalization extends Layer {
     const view = (v: Variable | undefined) => (v ? ops.reshape(v.value, shape) : undefined);
     const gamma = view(this.gammaVar);
     const beta = view(this.betaVar);
-    if (!options.training) {
+    // Keras 3: a frozen BatchNormalization normalises with its moving statistics in training too.
+    if (!options.training || !this.trainable) {
       const centered = ops.sub(inputs, view(this.movingMeanVar) as Tensor);
       return normalize(centered, view(this.movingVarianceVar) as Tensor, this.epsilon, gamma, beta);
     }

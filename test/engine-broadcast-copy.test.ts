@@ -80,6 +80,14 @@ const BROADCASTS: [number[], boolean[]][] = [
     [100, 33],
     [false, true],
   ],
+  [
+    [128, 10],
+    [false, true],
+  ], // a loss's per-sample sum spread over the classes (two axes, short rows)
+  [
+    [9, 3],
+    [true, false],
+  ],
 ];
 
 describe('broadcastCopy equals the copy by its definition', () => {

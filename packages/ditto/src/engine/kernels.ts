@@ -177,6 +177,10 @@ export const broadcastCopy = defineKernel(
       copyBlocks(x, out, strides, target, tail, 0, 0, 0);
       return;
     }
+    if (rank === 2) {
+      copyRows(x, out, strides, target);
+      return;
+    }
     const index = new Array<number>(rank).fill(0);
     let src = 0;
     for (let o = 0; o < out.length; o++) {
@@ -191,6 +195,27 @@ export const broadcastCopy = defineKernel(
     }
   },
 );
+
+/**
+ * The element walk for two axes (a [rows, 1] column spread over short rows, as a loss's sum
+ * gradient): the same copies in the same order, without the odometer's index array.
+ */
+function copyRows(
+  x: FloatArray,
+  out: FloatArray,
+  strides: readonly number[],
+  target: readonly number[],
+): void {
+  const rows = target[0];
+  const cols = target[1];
+  const rowStride = strides[0];
+  const colStride = strides[1];
+  let o = 0;
+  for (let r = 0; r < rows; r++) {
+    let src = r * rowStride;
+    for (let c = 0; c < cols; c++, src += colStride) out[o++] = x[src];
+  }
+}
 
 /** Runs shorter than this are walked element by element (a builtin copy per run costs more). */
 const MIN_RUN = 16;

@@ -326,6 +326,29 @@ function binary2d(
         for (let c = 0; c < cols; c++, ia += ac, ib += bc) out[o++] = a[ia] / b[ib];
       }
       return;
+    case 'maximum':
+      // numeric/elementwise.ts's formula, written out (a loss's clip runs it over every prediction).
+      for (let r = 0; r < rows; r++) {
+        let ia = r * ar;
+        let ib = r * br;
+        for (let c = 0; c < cols; c++, ia += ac, ib += bc) {
+          const x = a[ia];
+          const y = b[ib];
+          out[o++] = Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : x >= y ? x : y;
+        }
+      }
+      return;
+    case 'minimum':
+      for (let r = 0; r < rows; r++) {
+        let ia = r * ar;
+        let ib = r * br;
+        for (let c = 0; c < cols; c++, ia += ac, ib += bc) {
+          const x = a[ia];
+          const y = b[ib];
+          out[o++] = Number.isNaN(x) || Number.isNaN(y) ? Number.NaN : x <= y ? x : y;
+        }
+      }
+      return;
     default:
       for (let r = 0; r < rows; r++) {
         let ia = r * ar;

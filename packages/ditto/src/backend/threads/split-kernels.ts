@@ -1,10 +1,9 @@
 /**
  * The split rules of the threaded backend, at the level of the kernel module's exports: an object
- * with the calling thread's kernels whose large calls (matrix products, with or without their
- * epilogue, and their packing,
- * elementwise ops, reductions) are cut into chunks of outputs and run by every thread on its own
- * instance over the same shared memory — each chunk is the same kernel on its block of the same
- * buffers, in place. The wasm backend, created over this object, places buffers, keeps the
+ * with the calling thread's kernels whose large calls (matrix products with or without their
+ * epilogue, their packing, elementwise ops, reductions) are cut into chunks of outputs and run by
+ * every thread on its own instance over the same shared memory — each chunk is the same kernel on
+ * its block of the same buffers, in place. The wasm backend, created over this object, places buffers, keeps the
  * programs' arena and falls back to the reference exactly as it does on one thread.
  *
  * Every output is computed whole by one kernel call, in the canonical order, so the bits are the
@@ -113,8 +112,8 @@ export function splitKernels(local: KernelExports, context: SplitContext): Kerne
     const matmul = local[`matmul_${suffix}`];
     const matmulEpilogue = local[`matmul_epilogue_${suffix}`];
     /**
-     * A product (with matmul_epilogue's bias and relu when `epilogue` ≥ 0) split by rows or
-     * columns of out, or undefined when it stays on this thread.
+     * Runs a product (with matmul_epilogue's bias and relu when `epilogue` ≥ 0) split by rows or
+     * columns of out; false, running nothing, when it stays on this thread.
      */
     const splitProduct = (
       args: [a: number, aRow: number, aCol: number, panels: number, out: number, ld: number],

@@ -64,9 +64,9 @@ export function withSharedMemory(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   let at = 8; // after the magic number and the version
   const leb = (): number => {
     let value = 0;
-    for (let shift = 0; ; shift += 7) {
+    for (let scale = 1; ; scale *= 128) {
       const byte = out[at++];
-      value += (byte & 0x7f) * 2 ** shift;
+      value += (byte & 0x7f) * scale;
       if (byte < 0x80) return value;
     }
   };

@@ -13,7 +13,6 @@ import {
   OUTPUT_PATH,
   renderBytesModule,
   renderExportsModule,
-  SHARED_OUTPUT_PATH,
 } from '../packages/ditto/scripts/build-wasm.js';
 import { kernelBytes, sharedKernelBytes } from '../packages/ditto/src/backend/wasm/wasm-module.js';
 import { BINARY_OP_ORDER, UNARY_CODES, UNARY_OP_ORDER } from '../packages/ditto/src/kernels/op-codes.js';
@@ -29,7 +28,6 @@ import { UNARY_OPS } from '../packages/ditto/src/numeric/elementwise.js';
 import { missing } from './helpers/requirements.js';
 
 const wat = kernelModuleText();
-const sharedWat = kernelModuleText('shared');
 /** The port's constants by name (a plain record, looked up by the reference's names below). */
 const constants: Record<string, unknown> = { ...constantsModule };
 const numericDir = resolve(import.meta.dirname, '../packages/ditto/src/numeric');
@@ -60,7 +58,8 @@ describe('wasm kernel source', () => {
     const functions = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function');
     const declared = kernelExports(wat);
     expect(declared.map((e) => e.name).sort()).toEqual(functions.map((e) => e.name).sort());
-    const instance = new WebAssembly.Instance(module, {}).exports as Record<string, unknown>;
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MEMORY_MAX_PAGES });
+    const instance = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, unknown>;
     for (const e of declared) expect((instance[e.name] as () => void).length, e.name).toBe(e.params.length);
     // Every kernel has both element types, except the float32-only Adam and the float64 test hook.
     const names = declared.map((e) => e.name);
@@ -69,28 +68,28 @@ describe('wasm kernel source', () => {
   });
 });
 
-describe('the shared-memory variant (threads)', () => {
-  it('has the same functions, differing only in where scratch lives', () => {
-    // Scratch addresses `(i32.const c)` become `$scratch_base + c`; everything else is the same text.
-    const relative = (text: string) =>
-      text
-        .replace(/\(i32\.add \(global\.get \$scratch_base\) \(i32\.const (\d+)\)\)/g, '(i32.const $1)')
-        .replace(/\(global\.get \$scratch_base\)/g, '(i32.const 0)');
-    const functions = (text: string) =>
-      text.split('\n').filter((l) => l.trimStart().startsWith('(func ') && !l.includes('$set_scratch_base'));
-    expect(functions(relative(sharedWat))).toEqual(functions(wat));
-    const names = kernelExports(sharedWat).map((e) => e.name);
-    expect([...names].sort()).toEqual([...kernelExports(wat).map((e) => e.name), 'set_scratch_base'].sort());
+describe('one module for one thread and for threads over a shared memory', () => {
+  it('imports its memory unshared with a maximum; the shared form differs in that one flag', () => {
+    expect(wat).toContain(`(import "env" "memory" (memory $memory 1 ${SHARED_MEMORY_MAX_PAGES}))`);
+    expect(wat).toContain(`(global $heap_base (export "heap_base") (mut i32) (i32.const ${SCRATCH_BYTES}))`);
+    // The one-flag difference itself: backend-wasm-resident.test.ts. Each form takes only its memory.
+    const plain = kernelBytes();
+    const shared = sharedKernelBytes();
+    const ordinary = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MEMORY_MAX_PAGES });
+    const sharedMemory = new WebAssembly.Memory({
+      initial: 1,
+      maximum: SHARED_MEMORY_MAX_PAGES,
+      shared: true,
+    });
+    expect(
+      () => new WebAssembly.Instance(new WebAssembly.Module(plain), { env: { memory: sharedMemory } }),
+    ).toThrow();
+    expect(
+      () => new WebAssembly.Instance(new WebAssembly.Module(shared), { env: { memory: ordinary } }),
+    ).toThrow();
   });
 
-  it('imports one shared memory and places the scratch of each instance in its own slot', () => {
-    expect(sharedWat).toContain(
-      `(import "env" "memory" (memory $memory 1 ${SHARED_MEMORY_MAX_PAGES} shared))`,
-    );
-    expect(sharedWat).toContain(
-      `(global $heap_base (export "heap_base") i32 (i32.const ${SCRATCH_BYTES * MAX_SCRATCH_SLOTS}))`,
-    );
-    expect(wat).toContain(`(global $heap_base (export "heap_base") i32 (i32.const ${SCRATCH_BYTES}))`);
+  it('places the scratch of each instance over one shared memory in its own slot', () => {
     const module = new WebAssembly.Module(sharedKernelBytes());
     const memory = new WebAssembly.Memory({ initial: 17, maximum: SHARED_MEMORY_MAX_PAGES, shared: true });
     const instance = () =>
@@ -118,12 +117,6 @@ describe.skipIf(noWabt)('wasm kernel build (wabt)', () => {
     const bytes = assemble(wabt!, wat);
     expect(Buffer.from(kernelBytes()).equals(Buffer.from(bytes))).toBe(true);
     expect(readFileSync(OUTPUT_PATH, 'utf8')).toBe(renderBytesModule(bytes));
-  });
-
-  it('the committed kernels-shared.wasm.ts is what the definitions generate in the shared variant', () => {
-    const bytes = assemble(wabt!, sharedWat);
-    expect(Buffer.from(sharedKernelBytes()).equals(Buffer.from(bytes))).toBe(true);
-    expect(readFileSync(SHARED_OUTPUT_PATH, 'utf8')).toBe(renderBytesModule(bytes, 'shared'));
   });
 
   it('refuses relaxed SIMD at assembly time', () => {

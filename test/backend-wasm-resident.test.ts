@@ -100,9 +100,13 @@ describe('the shared kernel module', () => {
     const diff = [...bytes].flatMap((b, i) => (b === shared[i] ? [] : [[i, b, shared[i]]]));
     expect(diff.length).toBe(1);
     expect(diff[0].slice(1)).toEqual([0x01, 0x03]);
+    const imported = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
     const memory = (
-      new WebAssembly.Instance(new WebAssembly.Module(shared), {}).exports as { memory: WebAssembly.Memory }
+      new WebAssembly.Instance(new WebAssembly.Module(shared), { env: { memory: imported } }).exports as {
+        memory: WebAssembly.Memory;
+      }
     ).memory;
+    expect(memory).toBe(imported);
     expect(memory.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 

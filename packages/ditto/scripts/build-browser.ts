@@ -1,9 +1,9 @@
 /**
  * The browser bundle, and the proof that the core is runtime-neutral.
  *
- * Usage: `tsx scripts/build-browser.ts` writes dist/browser/ditto.js and its minified twin
- * ditto.min.js (ESM, with source maps), ditto.cjs (CommonJS, for `require('ditto')`) and
- * ditto.global.js (a classic script defining the global `ditto`), and the package's own ESM entry
+ * Usage: `tsx scripts/build-browser.ts` writes dist/browser/ditto.js (ESM, with a source map),
+ * ditto.cjs (CommonJS, for `require('ditto')`) and ditto.global.js (a minified classic script
+ * defining the global `ditto`), and the package's own ESM entry
  * points dist/esm/index.js and dist/esm/internal.js, after checking the core;
  * `tsx scripts/build-browser.ts --check` only checks.
  *
@@ -22,7 +22,6 @@ import { type BuildResult, build, type Plugin, transform } from 'esbuild';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BROWSER_ENTRY = join(ROOT, 'src/index.ts');
 export const BROWSER_BUNDLE = join(ROOT, 'dist/browser/ditto.js');
-export const BROWSER_BUNDLE_MIN = join(ROOT, 'dist/browser/ditto.min.js');
 export const COMMONJS_BUNDLE = join(ROOT, 'dist/browser/ditto.cjs');
 export const CLASSIC_SCRIPT_BUNDLE = join(ROOT, 'dist/browser/ditto.global.js');
 /** The package's ESM entry points ('ditto' and 'ditto/internal') and the chunks they share. */
@@ -238,8 +237,9 @@ async function main(): Promise<void> {
   );
   if (process.argv.includes('--check')) return;
   for (const [outfile, minify, format] of [
+    // No minified twin of the ESM bundle: no export reaches it, CDNs minify on request, and the
+    // package keeps under its 5 MB (package-install.test.ts).
     [BROWSER_BUNDLE, false, 'esm'],
-    [BROWSER_BUNDLE_MIN, true, 'esm'],
     [COMMONJS_BUNDLE, false, 'cjs'],
     [CLASSIC_SCRIPT_BUNDLE, true, 'iife'],
   ] as const) {

@@ -6,7 +6,7 @@
  * single-threaded backend runs, so the result is bit-identical at every thread count (and to the
  * reference backend).
  *
- * Every thread instantiates the shared-memory variant of the kernel module over the same memory, so
+ * Every thread instantiates the kernel module (its memory declared shared) over the same memory, so
  * a split call's chunks read and write the call's own buffers in place, and the engine's program
  * arena (Backend.programArena) lives in that memory as on one thread: no copies between threads.
  *

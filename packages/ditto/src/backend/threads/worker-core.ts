@@ -7,8 +7,8 @@
  * every one of its outputs completely — each output's whole reduction, in the canonical order — so
  * the bits cannot depend on which thread runs which chunk, or on how many threads there are.
  *
- * Every thread's instance runs over one shared memory (the shared-memory variant of the kernel
- * module, each instance's kernel scratch in a slot of its own), so a chunk is the kernel called on
+ * Every thread's instance runs over one shared memory (the kernel module with its imported memory
+ * declared shared, each instance's kernel scratch in a slot of its own), so a chunk is the kernel called on
  * its block of the call's own buffers, in place: no data is copied between threads.
  *
  * This file is also the workers' source: `build-worker-source.ts` transpiles it to JavaScript and

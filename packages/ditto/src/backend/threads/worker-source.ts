@@ -2,7 +2,7 @@
 // run `npm run build:threads -w ditto`.
 
 /** worker-core.ts as JavaScript: an expression whose value has `workerMain(init)`. */
-export const WORKER_SOURCE = `(() => {
+export const WORKER_SOURCE: string = `(() => {
 "use strict";
 const exports = {};
 Object.defineProperty(exports, "__esModule", { value: true });

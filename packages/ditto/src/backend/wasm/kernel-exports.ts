@@ -115,6 +115,7 @@ export interface KernelExports {
   softmax_backward_f64(y: number, dy: number, dx: number, rows: number, cols: number): void;
   softmax_f64(x: number, out: number, rows: number, cols: number, log: number): void;
   log_softmax_backward_f64(y: number, dy: number, dx: number, rows: number, cols: number): void;
+  set_scratch_base(base: number): void;
   unary_f32(op: number, x: number, out: number, n: number, alpha: number): void;
   unary_backward_f32(op: number, x: number, dy: number, dx: number, n: number, alpha: number): void;
   unary_f64(op: number, x: number, out: number, n: number, alpha: number): void;

@@ -2,19 +2,15 @@
  * Loading the kernel module: its bytes come from the generated kernels.wasm.ts (base64), so no file
  * system or fetch is needed, and it is compiled synchronously (the module is a few kilobytes).
  */
+import { MAX_SCRATCH_SLOTS, SHARED_MEMORY_MAX_PAGES } from '../../kernels/wasm/module.js';
+import { SCRATCH_BYTES } from '../../kernels/wasm/scratch.js';
 import type { KernelExports } from './kernel-exports.js';
 import { KERNELS_WASM_BASE64 } from './kernels.wasm.js';
-import { KERNELS_SHARED_WASM_BASE64 } from './kernels-shared.wasm.js';
 
 export type { KernelExports } from './kernel-exports.js';
 
-/**
- * The shared-memory variant's exports (kernels/wasm/module.ts): the same kernels, plus the setter of
- * the instance's scratch slot.
- */
-export interface SharedKernelExports extends KernelExports {
-  set_scratch_base(base: number): void;
-}
+/** The same exports, named for instances over a shared memory (one per thread, threads backend). */
+export type SharedKernelExports = KernelExports;
 
 const decode = (base64: string): Uint8Array<ArrayBuffer> => {
   const text = atob(base64);
@@ -32,9 +28,9 @@ export function kernelBytes(): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The shared-memory variant's bytes (decoded once): memory imported as `env.memory`, shared. */
+/** The module's bytes with its imported memory declared shared (made once; see withSharedMemory). */
 export function sharedKernelBytes(): Uint8Array<ArrayBuffer> {
-  sharedBytes ??= decode(KERNELS_SHARED_WASM_BASE64);
+  sharedBytes ??= withSharedMemory(kernelBytes());
   return sharedBytes;
 }
 
@@ -56,8 +52,9 @@ export function wasmSimdSupported(): boolean {
 }
 
 /**
- * `bytes` with its memory declared shared: the memory section's limits flag 0x01 (a maximum) becomes
- * 0x03 (a maximum, shared). Nothing else changes, so the code and its bits are the module's own.
+ * `bytes` with its imported memory (`env.memory`, the module's only import) declared shared: the
+ * import's limits flag 0x01 (a maximum) becomes 0x03 (a maximum, shared). Nothing else changes, so
+ * the code and its bits are the module's own. One module is shipped, not two (the package's size).
  */
 export function withSharedMemory(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(bytes);
@@ -73,17 +70,28 @@ export function withSharedMemory(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   while (at < out.length) {
     const id = out[at++];
     const size = leb();
-    if (id === 5) {
-      if (leb() !== 1 || out[at] !== 0x01)
-        throw new Error('kernel module: expected one memory with a maximum');
+    if (id === 2) {
+      if (leb() !== 1) throw new Error('kernel module: expected one import, its memory');
+      for (const _name of ['module', 'field']) {
+        const length = leb(); // read before moving `at` past the name
+        at += length;
+      }
+      if (out[at++] !== 0x02 || out[at] !== 0x01)
+        throw new Error('kernel module: expected an imported memory with a maximum');
       out[at] = 0x03;
       return out;
     }
     at += size;
   }
-  throw new Error('kernel module: no memory section');
+  throw new Error('kernel module: no import section');
 }
 
+/** A memory the module can import: one page to start, growing to SHARED_MEMORY_MAX_PAGES. */
+function newMemory(shared: boolean): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: 1, maximum: SHARED_MEMORY_MAX_PAGES, shared });
+}
+
+let ordinaryModule: WebAssembly.Module | undefined;
 let sharedModule: WebAssembly.Module | null | undefined;
 
 /** The kernel module with a shared memory, or null where this runtime has none (no threads, or a page that is not cross-origin isolated). */
@@ -92,9 +100,9 @@ function sharedKernelModule(): WebAssembly.Module | null {
     sharedModule = null;
     try {
       if (typeof SharedArrayBuffer !== 'undefined') {
-        const module = new WebAssembly.Module(withSharedMemory(kernelBytes()));
-        // Instantiating creates the shared memory: a runtime that refuses one throws here.
-        new WebAssembly.Instance(module, {});
+        const module = new WebAssembly.Module(sharedKernelBytes());
+        // A runtime that refuses shared memories throws here.
+        new WebAssembly.Instance(module, { env: { memory: newMemory(true) } });
         sharedModule = module;
       }
     } catch {
@@ -105,18 +113,22 @@ function sharedKernelModule(): WebAssembly.Module | null {
 }
 
 /**
- * A fresh instance of the kernel module (or of `module`), with its own linear memory — shared
- * (SharedArrayBuffer: growing it detaches no view, wasm-arena.ts) when `shared` is asked for, no
- * `module` is given and the runtime allows it.
+ * A fresh instance of the kernel module (or of `module`, whose memory is taken as unshared), with a
+ * linear memory of its own — shared (SharedArrayBuffer: growing it detaches no view, wasm-arena.ts)
+ * when `shared` is asked for, no `module` is given and the runtime allows it.
  */
 export function instantiateKernels(module?: WebAssembly.Module, shared = false): KernelExports {
-  const chosen = module ?? (shared ? sharedKernelModule() : null) ?? new WebAssembly.Module(kernelBytes());
-  return new WebAssembly.Instance(chosen, {}).exports as unknown as KernelExports;
+  const sharedChoice = module === undefined && shared ? sharedKernelModule() : null;
+  ordinaryModule ??= module === undefined ? new WebAssembly.Module(kernelBytes()) : undefined;
+  const chosen = module ?? sharedChoice ?? (ordinaryModule as WebAssembly.Module);
+  const memory = newMemory(sharedChoice !== null);
+  return new WebAssembly.Instance(chosen, { env: { memory } }).exports as unknown as KernelExports;
 }
 
 /**
- * An instance of the shared-memory variant over `memory` (shared, at most SHARED_MEMORY_MAX_PAGES),
- * its kernels' scratch at `scratchBase` (a slot of its own: module.ts MAX_SCRATCH_SLOTS).
+ * An instance of the module over `memory` (shared, at most SHARED_MEMORY_MAX_PAGES), its kernels'
+ * scratch at `scratchBase` (a slot of its own: module.ts MAX_SCRATCH_SLOTS) and its `heap_base` after
+ * every slot, so the host's buffers never meet a thread's scratch.
  */
 export function instantiateSharedKernels(
   module: WebAssembly.Module,
@@ -126,5 +138,6 @@ export function instantiateSharedKernels(
   const exports = new WebAssembly.Instance(module, { env: { memory } })
     .exports as unknown as SharedKernelExports;
   exports.set_scratch_base(scratchBase);
+  exports.heap_base.value = SCRATCH_BYTES * MAX_SCRATCH_SLOTS;
   return exports;
 }

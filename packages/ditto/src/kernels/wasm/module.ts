@@ -21,47 +21,32 @@ import { A_STRIP_AT, A_STRIP_BYTES, matmul } from './matmul.js';
 import { poolingKernels } from './pooling.js';
 import { reduce } from './reduce.js';
 import { rowKernels } from './rows.js';
-import { SCRATCH_BYTES, type ScratchLayout, withScratchLayout } from './scratch.js';
+import { SCRATCH_BYTES } from './scratch.js';
 import { softmaxKernels } from './softmax.js';
 import { partialStore } from './store.js';
 import { scratchGlobals, unaryKernels } from './unary.js';
 
 /**
- * Instances of the shared-memory module: each thread's gets one scratch slot of SCRATCH_BYTES at
- * index · SCRATCH_BYTES, and the host's buffers start after all of them.
+ * Instances over one shared memory (the threads backend's): each thread's gets one scratch slot of
+ * SCRATCH_BYTES at index · SCRATCH_BYTES, and the host's buffers start after all of them.
  */
 export const MAX_SCRATCH_SLOTS = 64;
 /** Pages the module's memory may grow to (2 GiB, the kernels' signed addressing limit). */
 export const SHARED_MEMORY_MAX_PAGES = 32768;
 
 /**
- * The module's variants, from the same kernel definitions:
- * - `single` (the bundled module): defines its own memory; scratch at fixed addresses below heap_base;
- * - `shared` (the threads backend's): imports `env.memory`, a shared memory every thread's instance
- *   uses, and keeps each instance's scratch in its own slot (scratch.ts, `set_scratch_base`).
+ * The whole module as WebAssembly text (one function per line). Its memory is imported
+ * (`env.memory`) so that one memory can serve every thread's instance, and declared with a maximum
+ * and not shared: the host flips that one flag where it wants a shared memory (wasm-module.ts
+ * `withSharedMemory`). `heap_base` is mutable so that the host can start its buffers after every
+ * thread's scratch slot.
  */
-export type ModuleVariant = 'single' | 'shared';
-
-/** The whole module as WebAssembly text (one function per line). */
-export function kernelModuleText(variant: ModuleVariant = 'single'): string {
-  const layout: ScratchLayout = variant === 'single' ? 'fixed' : 'per-instance';
-  return withScratchLayout(layout, () => moduleText(variant));
-}
-
-function moduleText(variant: ModuleVariant): string {
+export function kernelModuleText(): string {
   // matmul's strip is the last scratch: one slot ends where it does.
   if (A_STRIP_AT + A_STRIP_BYTES !== SCRATCH_BYTES) throw new Error('kernel scratch: the slot size is stale');
-  const memory =
-    variant === 'single'
-      ? // A maximum (2 GiB, the host's addressing limit) lets the host declare the memory shared (wasm-module.ts).
-        [`(memory (export "memory") 1 ${SHARED_MEMORY_MAX_PAGES})`]
-      : [
-          `(import "env" "memory" (memory $memory 1 ${SHARED_MEMORY_MAX_PAGES} shared))`,
-          '(export "memory" (memory $memory))',
-        ];
-  const heapBase = variant === 'single' ? SCRATCH_BYTES : SCRATCH_BYTES * MAX_SCRATCH_SLOTS;
   const parts = [
-    ...memory,
+    `(import "env" "memory" (memory $memory 1 ${SHARED_MEMORY_MAX_PAGES}))`,
+    '(export "memory" (memory $memory))',
     ...ELEMENT_TYPES.map(partialStore),
     ...ELEMENT_TYPES.flatMap(matmul),
     ...ELEMENT_TYPES.flatMap(densePrepKernels),
@@ -71,8 +56,8 @@ function moduleText(variant: ModuleVariant): string {
     ...ELEMENT_TYPES.flatMap(softmaxKernels),
     ...scratchGlobals(),
     // Scratch: the float32 chunks (unary.ts) below 8192, then matmul's packed strip; the host's
-    // buffers start after it (after every slot's, in the shared variant).
-    `(global $heap_base (export "heap_base") i32 (i32.const ${heapBase}))`,
+    // buffers start after it (after every slot's when the threads backend moves heap_base).
+    `(global $heap_base (export "heap_base") (mut i32) (i32.const ${SCRATCH_BYTES}))`,
     ...unaryKernels(),
     ...adamKernels(),
     ...ELEMENT_TYPES.flatMap(rowKernels),

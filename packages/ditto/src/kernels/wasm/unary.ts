@@ -16,7 +16,6 @@ import {
 import { callElementary, type Elementary, inliner } from './elementary.js';
 import { INV_SQRT_2PI, INV_SQRT2, SELU_ALPHA, SELU_SCALE, SELU_SCALE_ALPHA } from './elementary-constants.js';
 import { F32, F64, type Lanes } from './lanes.js';
-import { scratchLayout } from './scratch.js';
 import {
   block,
   br,
@@ -642,15 +641,10 @@ const CHUNK_X_AT = 1024;
 const CHUNK_DY_AT = 4096;
 
 /**
- * The chunks' addresses as globals: constants in the fixed layout; in the per-instance layout
- * mutable, set with the scratch base by `set_scratch_base` (module.ts).
+ * The scratch base and the chunks' addresses as mutable globals of each instance, all moved
+ * together by `set_scratch_base` (scratch.ts: one slot per thread over a shared memory).
  */
 export function scratchGlobals(): Wat[] {
-  if (scratchLayout() === 'fixed')
-    return [
-      `(global $chunk_x i32 (i32.const ${CHUNK_X_AT}))`,
-      `(global $chunk_dy i32 (i32.const ${CHUNK_DY_AT}))`,
-    ];
   return [
     '(global $scratch_base (mut i32) (i32.const 0))',
     `(global $chunk_x (mut i32) (i32.const ${CHUNK_X_AT}))`,

@@ -114,6 +114,25 @@ interface WholePatch {
 }
 
 /**
+ * The kh kernel rows of a whole patch, `vector` applied at each 16-byte step j of a run (`at`
+ * offsets by j): unfold copies, fold adds back; p and pixel advance a run and an image row.
+ */
+function wholeRows(vector: Wat): Wat[] {
+  return [
+    set('ky', i32.const(0)),
+    until(
+      'wholeRows',
+      i32.geS(get('ky'), get('kh')),
+      set('j', i32.const(0)),
+      until('wholeVectors', i32.geS(get('j'), get('runBytes')), vector, inc('j', i32.const(16))),
+      inc('p', get('runBytes')),
+      inc('pixel', get('rowBytes')),
+      inc('ky', i32.const(1)),
+    ),
+  ];
+}
+
+/**
  * Unfold's whole patch, when all its kh kernel rows lie inside the image and are contiguous: kh
  * runs copied as whole vectors with none of the walk's per-run tests. A run shorter than a vector
  * multiple (a 1-channel 3-wide row is 12 bytes) is copied as whole vectors anyway: the bytes past
@@ -131,23 +150,7 @@ function unfoldWholePatch(): WholePatch {
         i32.leU(i32.add(get('pixel'), get('span')), get('xEnd')),
       ),
     ),
-    body: [
-      set('ky', i32.const(0)),
-      until(
-        'wholeRows',
-        i32.geS(get('ky'), get('kh')),
-        set('j', i32.const(0)),
-        until(
-          'wholeVectors',
-          i32.geS(get('j'), get('runBytes')),
-          v128.store(0, at('p'), v128.load(0, at('pixel'))),
-          inc('j', i32.const(16)),
-        ),
-        inc('p', get('runBytes')),
-        inc('pixel', get('rowBytes')),
-        inc('ky', i32.const(1)),
-      ),
-    ],
+    body: wholeRows(v128.store(0, at('p'), v128.load(0, at('pixel')))),
   };
 }
 
@@ -163,23 +166,7 @@ function foldWholePatch(t: Lanes): WholePatch {
       i32.and(get('contiguous'), get('rowsInside')),
       i32.eqz(i32.and(get('runBytes'), i32.const(15))),
     ),
-    body: [
-      set('ky', i32.const(0)),
-      until(
-        'wholeRows',
-        i32.geS(get('ky'), get('kh')),
-        set('j', i32.const(0)),
-        until(
-          'wholeVectors',
-          i32.geS(get('j'), get('runBytes')),
-          v128.store(0, at('pixel'), t.v.add(v128.load(0, at('pixel')), v128.load(0, at('p')))),
-          inc('j', i32.const(16)),
-        ),
-        inc('p', get('runBytes')),
-        inc('pixel', get('rowBytes')),
-        inc('ky', i32.const(1)),
-      ),
-    ],
+    body: wholeRows(v128.store(0, at('pixel'), t.v.add(v128.load(0, at('pixel')), v128.load(0, at('p'))))),
   };
 }
 

@@ -198,24 +198,54 @@ describe('wasm-threads: the kernels it does not split', () => {
       expect(typeof (forced as unknown as Record<string, unknown>)[name], name).toBe('function');
   });
 
-  it('adamUpdate and softmax give the reference bits', () => {
+  it('softmax gives the reference bits', () => {
     forced.setThreads(2);
-    const n = 1000;
-    const start = () => [1, 2, 3, 4].map((seed) => values(Float32Array, n, seed) as Float32Array);
-    const [w1, g1, m1, v1] = start();
-    const [w2, g2, m2, v2] = start();
-    for (const array of [v1, v2]) for (let i = 0; i < n; i++) array[i] = Math.abs(array[i]);
-    jsBackend.adamUpdate?.(w1, g1, m1, v1, null, 0.001, null, 0.0003, 0.1, 0.001, 1e-7);
-    forced.adamUpdate?.(w2, g2, m2, v2, null, 0.001, null, 0.0003, 0.1, 0.001, 1e-7);
-    expectSameBits(w2, w1, 'adam w');
-    expectSameBits(m2, m1, 'adam m');
-    expectSameBits(v2, v1, 'adam v');
     const x = values(Float32Array, 17 * 10, 9, 0.02);
     const [se, sa] = [garbage(Float32Array, 170), garbage(Float32Array, 170)];
     jsBackend.softmax(x, se, 17, 10, false);
     forced.softmax(x, sa, 17, 10, false);
     expectSameBits(sa, se, 'softmax');
   });
+});
+
+describe('wasm-threads: Adam split by element ranges at 1, 2 and 3 threads', () => {
+  /** Fresh w, g, m, v, vHat (v and vHat non-negative, as Adam keeps them). */
+  const state = (n: number) => {
+    const [w, g, m, v, vHat] = [1, 2, 3, 4, 5].map((seed) => values(Float32Array, n, seed) as Float32Array);
+    for (const array of [v, vHat]) for (let i = 0; i < n; i++) array[i] = Math.abs(array[i]);
+    return { w, g, m, v, vHat };
+  };
+  // Lengths with every tail (n mod 4) and chunks that end inside the last vector.
+  const lengths = [1, 3, 1000, 1001, 1002, 4099, 70_001];
+  for (const [label, amsgrad, decay] of [
+    ['Adam', false, null],
+    ['AMSGrad', true, null],
+    ['AdamW', false, 0.004],
+  ] as const) {
+    it(`${label}: w, m, v${amsgrad ? ', vHat' : ''} bit for bit, lengths ${lengths.join(', ')}`, async () => {
+      await atEveryThreadCount((threads) => {
+        for (const n of lengths) {
+          const e = state(n);
+          const a = state(n);
+          const scalars = [0.001, decay, 0.0003, 0.1, 0.001, 1e-7].map((x) =>
+            x === null ? null : Math.fround(x),
+          );
+          const [lr, wd, alpha, c1, c2, eps] = scalars as [
+            number,
+            number | null,
+            number,
+            number,
+            number,
+            number,
+          ];
+          jsBackend.adamUpdate?.(e.w, e.g, e.m, e.v, amsgrad ? e.vHat : null, lr, wd, alpha, c1, c2, eps);
+          forced.adamUpdate?.(a.w, a.g, a.m, a.v, amsgrad ? a.vHat : null, lr, wd, alpha, c1, c2, eps);
+          for (const key of ['w', 'm', 'v', 'vHat'] as const)
+            expectSameBits(a[key], e[key], `${label} ${key}, n ${n}, ${threads} threads`);
+        }
+      });
+    });
+  }
 });
 
 describe('wasm-threads: matmul at 1, 2 and 3 threads', () => {
@@ -558,6 +588,18 @@ describe('wasm-threads: the workers really run chunks', () => {
           jsBackend.unaryBackward('sigmoid', big, grad, e, 1);
           forced.unaryBackward('sigmoid', big, grad, o, 1);
           expectSameBits(o, e, 'unaryBackward');
+        },
+      ],
+      [
+        'adamUpdate',
+        () => {
+          const copy = () => [big, grad, big, grad].map((x) => Float32Array.from(x, Math.abs));
+          const [we, ge, me, ve] = copy();
+          const [wa, ga, ma, va] = copy();
+          const f = Math.fround;
+          jsBackend.adamUpdate?.(we, ge, me, ve, null, f(0.001), null, f(0.0003), f(0.1), f(0.001), f(1e-7));
+          forced.adamUpdate?.(wa, ga, ma, va, null, f(0.001), null, f(0.0003), f(0.1), f(0.001), f(1e-7));
+          expectSameBits(wa, we, 'adamUpdate');
         },
       ],
       [

@@ -35,6 +35,7 @@ import {
   packClaim,
   type SharedViews,
   sharedViews,
+  spinWhile,
   TASK_WORDS,
   type WorkerInit,
 } from './worker-core.js';
@@ -209,6 +210,7 @@ export class ThreadPool {
     for (;;) {
       const done = Atomics.load(control, CTL_DONE);
       if (done === total) break;
+      spinWhile(() => Atomics.load(control, CTL_DONE) === done);
       Atomics.wait(control, CTL_DONE, done);
     }
     if (Atomics.load(control, CTL_ERROR) !== 0) throw new Error(`ditto threads: ${errorText(this.views)}`);

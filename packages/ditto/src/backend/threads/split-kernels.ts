@@ -17,6 +17,7 @@ import type { KernelExports } from '../wasm/wasm-module.js';
 import type { TaskSpec, ThreadPool } from './pool.js';
 import {
   MAX_CHUNKS,
+  OP_ADAM,
   OP_BINARY,
   OP_MATMUL,
   OP_PACK,
@@ -274,5 +275,26 @@ export function splitKernels(local: KernelExports, context: SplitContext): Kerne
       };
     }
   }
+  const adam = local.adam_f32;
+  kernels.adam_f32 = (w, g, m, v, vHat, n, ...scalars) => {
+    const amsgrad = scalars[scalars.length - 1] !== 0;
+    // Adam's square root and division make it cost about as much per element as exp.
+    const split = n > 0 ? context.poolFor(n, context.thresholds().transcendental) : undefined;
+    const written = amsgrad ? [w, m, v, vHat] : [w, m, v];
+    const read = [...written, g];
+    const apart = written.every((o) => read.every((x) => x === o || disjoint(o, n * 4, x, n * 4)));
+    if (!split || !apart) {
+      adam(w, g, m, v, vHat, n, ...scalars);
+      return;
+    }
+    run(split, {
+      op: OP_ADAM,
+      bytes: 4,
+      units: n,
+      align: 4,
+      chunks: chunkCount(n, 4, n, context.thresholds().elementwiseChunk, split.threads),
+      args: [w, g, m, v, vHat, ...scalars],
+    });
+  };
   return kernels;
 }

@@ -6,12 +6,13 @@ export const WORKER_SOURCE: string = `(() => {
 "use strict";
 const exports = {};
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.GENERATION_MASK = exports.ERROR_BYTES = exports.CONTROL_WORDS = exports.CTL_CHUNKS_RUN = exports.CTL_READY = exports.MAX_THREADS = exports.CTL_FAILED = exports.CTL_QUIT = exports.CTL_ERROR = exports.CTL_DONE = exports.MAX_CHUNKS = exports.JOB_WORDS = exports.JOB_HEADER = exports.MAX_TASKS = exports.TASK_WORDS = exports.F_ARGS = exports.F_ALIGN = exports.F_UNITS = exports.F_CHUNKS = exports.F_FIRST = exports.F_BYTES = exports.F_OP = exports.OP_PACK = exports.OP_REDUCE_MAX = exports.OP_REDUCE_SUM = exports.OP_UNARY_BACKWARD = exports.OP_UNARY = exports.OP_BINARY = exports.OP_MATMUL = void 0;
+exports.GENERATION_MASK = exports.ERROR_BYTES = exports.CONTROL_WORDS = exports.CTL_CHUNKS_RUN = exports.CTL_READY = exports.MAX_THREADS = exports.CTL_FAILED = exports.CTL_QUIT = exports.CTL_ERROR = exports.CTL_DONE = exports.MAX_CHUNKS = exports.JOB_WORDS = exports.JOB_HEADER = exports.MAX_TASKS = exports.TASK_WORDS = exports.F_ARGS = exports.F_ALIGN = exports.F_UNITS = exports.F_CHUNKS = exports.F_FIRST = exports.F_BYTES = exports.F_OP = exports.OP_ADAM = exports.OP_PACK = exports.OP_REDUCE_MAX = exports.OP_REDUCE_SUM = exports.OP_UNARY_BACKWARD = exports.OP_UNARY = exports.OP_BINARY = exports.OP_MATMUL = void 0;
 exports.packClaim = packClaim;
 exports.sharedViews = sharedViews;
 exports.chunkRange = chunkRange;
 exports.createExecutor = createExecutor;
 exports.errorText = errorText;
+exports.spinWhile = spinWhile;
 exports.drain = drain;
 exports.workerMain = workerMain;
 function variant(kernels, name, bytes) {
@@ -24,6 +25,7 @@ exports.OP_UNARY_BACKWARD = 4;
 exports.OP_REDUCE_SUM = 5;
 exports.OP_REDUCE_MAX = 6;
 exports.OP_PACK = 7;
+exports.OP_ADAM = 8;
 exports.F_OP = 0;
 exports.F_BYTES = 1;
 exports.F_FIRST = 2;
@@ -126,6 +128,15 @@ function createExecutor(kernels) {
             return;
         variant(kernels, max ? 'reduce_max' : 'reduce_sum', bytes)(x + start * axis * inner * bytes, out + start * inner * bytes, end - start, axis, inner);
     }
+    function adam(job, t, chunk) {
+        const [w, g, m, v, vHat, ...scalars] = job.subarray(t + exports.F_ARGS, t + exports.F_ARGS + 13);
+        const [s, e] = chunkRange(job, t, chunk);
+        if (e <= s)
+            return;
+        const at = s * 4;
+        const [lr, wd, decay, alpha, c1, c2, eps, amsgrad] = scalars;
+        kernels.adam_f32(w + at, g + at, m + at, v + at, amsgrad ? vHat + at : vHat, e - s, lr, wd, decay, alpha, c1, c2, eps, amsgrad);
+    }
     return {
         run(job, chunk) {
             const tasks = job[0];
@@ -147,6 +158,8 @@ function createExecutor(kernels) {
                     unaryBackward(job, t, chunk);
                 else if (op === exports.OP_REDUCE_SUM || op === exports.OP_REDUCE_MAX)
                     reduce(job, t, chunk, op === exports.OP_REDUCE_MAX);
+                else if (op === exports.OP_ADAM)
+                    adam(job, t, chunk);
                 else
                     throw new Error(\`unknown task op \${op}\`);
                 return;
@@ -166,6 +179,11 @@ function recordError(views, thread, error, flag) {
 function errorText(views) {
     const length = new DataView(views.errors.buffer).getUint32(0, true);
     return new TextDecoder().decode(views.errors.slice(4, 4 + length));
+}
+const SPIN_LOADS = 20_000;
+function spinWhile(unchanged) {
+    for (let i = 0; i < SPIN_LOADS && unchanged(); i++)
+        ;
 }
 function drain(views, executor, thread) {
     const { claim, control, job } = views;
@@ -200,6 +218,7 @@ function workerMain(init) {
             const word = drain(views, executor, init.index);
             if (Atomics.load(views.control, exports.CTL_QUIT) !== 0)
                 return;
+            spinWhile(() => Atomics.load(views.claim, 0) === word);
             Atomics.wait(views.claim, 0, word);
             if (Atomics.load(views.control, exports.CTL_QUIT) !== 0)
                 return;

@@ -13,6 +13,8 @@ import {
   threadsBackend,
 } from '../packages/ditto/src/backend/threads/register.js';
 import { DEFAULT_THRESHOLDS } from '../packages/ditto/src/backend/threads/threaded-backend.js';
+import { registerWasmBackend } from '../packages/ditto/src/backend/wasm/register.js';
+import { getKernel, listKernels } from '../packages/ditto/src/kernels/registry.js';
 import { Dense } from '../packages/ditto/src/layers/dense.js';
 import { Sequential } from '../packages/ditto/src/models/sequential.js';
 import { key, setSeed, uniform } from '../packages/ditto/src/random/index.js';
@@ -21,7 +23,20 @@ import { fitTutorial } from '../packages/ditto/src/tutorial/tutorial.js';
 import { registerNodeThreadsBackend } from '../packages/ditto-node/src/threads/index.js';
 
 registerNodeThreadsBackend({ threads: 1 });
+registerWasmBackend();
 const threaded = threadsBackend()!;
+
+describe("wasm-threads: the kernel module's own primitives", () => {
+  it("has every primitive that 'wasm' accelerates (pooling, unfold, fold, gather, the cells), not the reference", () => {
+    const onWasm = listKernels().filter((name) => getKernel(name).backends.includes('wasm'));
+    // The CNN's window kernels and the Embedding's rows at least (they once ran on the reference here).
+    expect(onWasm).toEqual(expect.arrayContaining(['maxPool2d', 'unfold2d', 'fold2d', 'gatherRows']));
+    const missing = onWasm.filter((name) => !getKernel(name).backends.includes('wasm-threads'));
+    expect(missing, 'registered for wasm but not for wasm-threads').toEqual([]);
+    for (const name of onWasm)
+      expect(getKernel(name).resolve('wasm-threads'), name).not.toBe(getKernel(name).reference);
+  });
+});
 
 afterEach(() => {
   setBackend('js');

@@ -3,8 +3,7 @@
  * controls: `setThreads`, `getThreads`, `shutdownThreads`, `threadsReady`.
  */
 import { registerBackend } from '../registry.js';
-import { createGruCellWasm, registerGruCellWasm } from '../wasm/gru-cell.js';
-import { createLstmCellWasm, registerLstmCellWasm } from '../wasm/lstm-cell.js';
+import { registerModuleKernels } from '../wasm/register.js';
 import { wasmSimdSupported } from '../wasm/wasm-module.js';
 import {
   createThreadedBackend,
@@ -38,11 +37,10 @@ export function registerThreadsBackend(options: ThreadedBackendOptions = {}): bo
   if (!wasmSimdSupported()) return false;
   registered = createThreadedBackend(options);
   registerBackend(registered);
-  // The fused LSTM and GRU cells are single-threaded WebAssembly here too (one batch of cells is
-  // small work), on the backend's instance: a replaying program's buffers are used in place.
-  const instance = registered.instance;
-  registerLstmCellWasm(registered.name, createLstmCellWasm({ instance }));
-  registerGruCellWasm(registered.name, createGruCellWasm({ instance }));
+  // The module's own primitives (pooling, unfold and fold, gather and scatter-add, the fused LSTM
+  // and GRU cells) on the backend's instance, as 'wasm' has them: those split-kernels.ts splits run
+  // on the threads, the rest on the calling thread.
+  registerModuleKernels(registered);
   return true;
 }
 

@@ -6,7 +6,7 @@ import { registerBackend } from '../registry.js';
 import { createGruCellWasm, registerGruCellWasm } from './gru-cell.js';
 import { createLstmCellWasm, registerLstmCellWasm } from './lstm-cell.js';
 import { createMatmulFold2dWasm } from './matmul-fold.js';
-import { createWasmBackend } from './wasm-backend.js';
+import { createWasmBackend, type WasmBackend } from './wasm-backend.js';
 import { wasmSimdSupported } from './wasm-module.js';
 
 let registered = false;
@@ -27,7 +27,18 @@ export function registerWasmBackend(): boolean {
   if (!wasmSimdSupported()) return false;
   const backend = createWasmBackend();
   registerBackend(backend);
-  // The primitives defined with defineKernel that the module accelerates.
+  registerModuleKernels(backend);
+  registered = true;
+  return true;
+}
+
+/**
+ * Registers, under `backend.name`, the primitives defined with defineKernel that the kernel module
+ * accelerates, on that backend's instance: the one list for every backend built on the module ('wasm'
+ * and 'wasm-threads', whose instance's large calls are split across threads). A backend missing
+ * from it would run these primitives on the reference code: the same bits, several times slower.
+ */
+export function registerModuleKernels(backend: WasmBackend): void {
   gatherRows.register(backend.name, backend.gatherRows);
   scatterAddRows.register(backend.name, backend.scatterAddRows);
   maxPool2dKernel.register(backend.name, backend.maxPool2d);
@@ -37,6 +48,4 @@ export function registerWasmBackend(): boolean {
   matmulFold2dKernel.register(backend.name, createMatmulFold2dWasm(backend));
   registerLstmCellWasm(backend.name, createLstmCellWasm({ instance: backend.instance }));
   registerGruCellWasm(backend.name, createGruCellWasm({ instance: backend.instance }));
-  registered = true;
-  return true;
 }

@@ -28,6 +28,9 @@ import {
 import { createWasmBackend } from '../packages/ditto/src/backend/wasm/wasm-backend.js';
 import { type BinaryOp, UNARY_OPS, type UnaryOp } from '../packages/ditto/src/numeric/elementwise.js';
 import type { FloatArray } from '../packages/ditto/src/tensor/dtype.js';
+import { fold2dKernel, unfold2dKernel } from '../packages/ditto/src/tensor/ops/conv.js';
+import { maxPool2dBackwardKernel, maxPool2dKernel } from '../packages/ditto/src/tensor/ops/pooling.js';
+import { geometryArgs, type WindowSpec, windowGeometry } from '../packages/ditto/src/tensor/ops/window.js';
 import { nodeWorkerSpawner, registerNodeThreadsBackend } from '../packages/ditto-node/src/threads/index.js';
 import { repoRoot } from './helpers/run-tsx.js';
 
@@ -114,7 +117,15 @@ const wasm = createWasmBackend();
 const forced: ThreadedBackend = createThreadedBackend({
   spawn: nodeWorkerSpawner,
   threads: 1,
-  thresholds: { matmul: 0, pack: 0, elementwise: 0, transcendental: 0, matmulChunk: 0, elementwiseChunk: 0 },
+  thresholds: {
+    matmul: 0,
+    pack: 0,
+    elementwise: 0,
+    transcendental: 0,
+    window: 0,
+    matmulChunk: 0,
+    elementwiseChunk: 0,
+  },
   smallCallsOnReference: false,
 });
 
@@ -242,6 +253,51 @@ describe('wasm-threads: Adam split by element ranges at 1, 2 and 3 threads', () 
           forced.adamUpdate?.(a.w, a.g, a.m, a.v, amsgrad ? a.vHat : null, lr, wd, alpha, c1, c2, eps);
           for (const key of ['w', 'm', 'v', 'vHat'] as const)
             expectSameBits(a[key], e[key], `${label} ${key}, n ${n}, ${threads} threads`);
+        }
+      });
+    });
+  }
+});
+
+describe('wasm-threads: window kernels split by images at 1, 2 and 3 threads', () => {
+  const windows: WindowSpec[] = [
+    { kernel: [3, 3], strides: [1, 1], dilation: [1, 1], padding: 'valid' },
+    { kernel: [3, 3], strides: [1, 1], dilation: [1, 1], padding: 'same' },
+    { kernel: [2, 3], strides: [2, 1], dilation: [1, 1], padding: 'same' },
+    { kernel: [3, 2], strides: [1, 2], dilation: [2, 2], padding: 'same' },
+    { kernel: [2, 2], strides: [2, 2], dilation: [1, 1], padding: 'valid' },
+  ];
+  for (const ctor of [Float32Array, Float64Array]) {
+    it(`${ctor.name}: unfold, fold, max pooling and its gradient, batches 1–7, with specials`, async () => {
+      await atEveryThreadCount((threads) => {
+        for (const [w, spec] of windows.entries()) {
+          for (const batch of [1, 2, 5, 7]) {
+            const shape = [batch, 6 + w, 7, 1 + (w % 3) * 2];
+            const g = geometryArgs(windowGeometry('test', shape, spec));
+            const label = `${JSON.stringify(spec)} batch ${batch}, ${threads} threads`;
+            const x = values(ctor, size(shape), w * 10 + batch, 0.02);
+            const count = batch * g[12] * g[13] * g[4] * g[5] * g[3];
+            const [pe, pa] = [garbage(ctor, count), garbage(ctor, count)];
+            unfold2dKernel.reference(x, pe, g);
+            forced.unfold2d(x, pa, g);
+            expectSameBits(pa, pe, `unfold ${label}`);
+            const grad = values(ctor, count, w * 10 + batch + 1, 0.02);
+            const [de, da] = [garbage(ctor, x.length), garbage(ctor, x.length)];
+            fold2dKernel.reference(grad, de, g);
+            forced.fold2d(grad, da, g);
+            expectSameBits(da, de, `fold ${label}`);
+            if (spec.dilation[0] !== 1 || spec.dilation[1] !== 1) continue;
+            const pooled = batch * g[12] * g[13] * g[3];
+            const [oe, oa] = [garbage(ctor, pooled), garbage(ctor, pooled)];
+            maxPool2dKernel.reference(x, oe, g);
+            forced.maxPool2d(x, oa, g);
+            expectSameBits(oa, oe, `max pool ${label}`);
+            const gp = values(ctor, pooled, w * 10 + batch + 2, 0.02);
+            const [ge, ga] = [garbage(ctor, x.length), garbage(ctor, x.length)];
+            maxPool2dBackwardKernel.reference(x, gp, ge, g);
+            forced.maxPool2dBackward(x, gp, ga, g);
+            expectSameBits(ga, ge, `max pool gradient ${label}`);
+          }
         }
       });
     });

@@ -16,9 +16,11 @@ import type { UnaryOp } from '../../numeric/elementwise.js';
 import type { KernelExports } from '../wasm/wasm-module.js';
 import type { TaskSpec, ThreadPool } from './pool.js';
 import {
+  IMAGE_KERNELS,
   MAX_CHUNKS,
   OP_ADAM,
   OP_BINARY,
+  OP_IMAGES,
   OP_MATMUL,
   OP_PACK,
   OP_REDUCE_MAX,
@@ -40,6 +42,11 @@ export interface ThreadThresholds {
   elementwise: number;
   /** A unary op (or gradient) built on exp or log — tens of operations per element — from this many. */
   transcendental: number;
+  /**
+   * A window kernel (unfold, fold, max pooling and its gradient: copies and comparisons, bound by
+   * memory) runs on threads, split by images, from this many elements of its largest array.
+   */
+  window: number;
   /** Each chunk of a matrix product holds at least this many multiply-adds… */
   matmulChunk: number;
   /** …and each chunk of an elementwise op, packing or reduction at least this many elements. */
@@ -54,6 +61,7 @@ export const DEFAULT_THRESHOLDS: Readonly<ThreadThresholds> = {
   pack: Number.POSITIVE_INFINITY,
   elementwise: Number.POSITIVE_INFINITY,
   transcendental: 1 << 16,
+  window: 1 << 16,
   matmulChunk: 1 << 18,
   elementwiseChunk: 1 << 14,
 };
@@ -274,7 +282,96 @@ export function splitKernels(local: KernelExports, context: SplitContext): Kerne
         });
       };
     }
+    /**
+     * A window kernel split by images: `arrays` are its pointer arguments with their elements per
+     * image in the kernel's order (`output` the index of the one it writes), then the batch size and
+     * `geometry`.
+     */
+    const splitImages = (
+      kernel: (typeof IMAGE_KERNELS)[number],
+      arrays: [pointer: number, perImage: number][],
+      output: number,
+      batch: number,
+      geometry: number[],
+    ): boolean => {
+      const largest = Math.max(...arrays.map(([, per]) => per)) * batch;
+      const split = batch > 1 ? context.poolFor(largest, context.thresholds().window) : undefined;
+      if (!split) return false;
+      const span = ([p, per]: [number, number]): [number, number] => [p, per * batch * bytes];
+      const [o, ob] = span(arrays[output]);
+      const apart = arrays.every((array, i) => i === output || disjoint(o, ob, ...span(array)));
+      if (!apart) return false;
+      run(split, {
+        op: OP_IMAGES,
+        bytes,
+        units: batch,
+        align: 1,
+        chunks: chunkCount(batch, 1, largest, context.thresholds().elementwiseChunk, split.threads),
+        args: [IMAGE_KERNELS.indexOf(kernel), arrays.length, ...arrays.flat(), geometry.length, ...geometry],
+      });
+      return true;
+    };
+    for (const kernel of ['unfold2d', 'fold2d'] as const) {
+      const name = `${kernel}_${suffix}` as const;
+      const own = local[name];
+      kernels[name] = (input, output, batch, h, w, c, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow) => {
+        const image = h * w * c;
+        const patches = oh * ow * kh * kw * c;
+        const [inPer, outPer] = kernel === 'unfold2d' ? [image, patches] : [patches, image];
+        const geometry = [h, w, c, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow];
+        if (
+          !splitImages(
+            kernel,
+            [
+              [input, inPer],
+              [output, outPer],
+            ],
+            1,
+            batch,
+            geometry,
+          )
+        ) {
+          own(input, output, batch, h, w, c, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow);
+        }
+      };
+    }
+    const pool = local[`max_pool2d_${suffix}`];
+    kernels[`max_pool2d_${suffix}`] = (x, out, batch, h, w, c, kh, kw, sh, sw, pt, pl, oh, ow) => {
+      const geometry = [h, w, c, kh, kw, sh, sw, pt, pl, oh, ow];
+      if (
+        !splitImages(
+          'max_pool2d',
+          [
+            [x, h * w * c],
+            [out, oh * ow * c],
+          ],
+          1,
+          batch,
+          geometry,
+        )
+      )
+        pool(x, out, batch, h, w, c, kh, kw, sh, sw, pt, pl, oh, ow);
+    };
+    const poolBackward = local[`max_pool2d_backward_${suffix}`];
+    kernels[`max_pool2d_backward_${suffix}`] = (x, g, dx, batch, h, w, c, kh, kw, sh, sw, pt, pl, oh, ow) => {
+      const geometry = [h, w, c, kh, kw, sh, sw, pt, pl, oh, ow];
+      if (
+        !splitImages(
+          'max_pool2d_backward',
+          [
+            [x, h * w * c],
+            [g, oh * ow * c],
+            [dx, h * w * c],
+          ],
+          2,
+          batch,
+          geometry,
+        )
+      )
+        poolBackward(x, g, dx, batch, h, w, c, kh, kw, sh, sw, pt, pl, oh, ow);
+    };
   }
+
   const adam = local.adam_f32;
   kernels.adam_f32 = (w, g, m, v, vHat, n, ...scalars) => {
     const amsgrad = scalars[scalars.length - 1] !== 0;

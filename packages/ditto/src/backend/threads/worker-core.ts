@@ -44,6 +44,14 @@ export const OP_REDUCE_SUM = 5;
 export const OP_REDUCE_MAX = 6;
 export const OP_PACK = 7;
 export const OP_ADAM = 8;
+export const OP_IMAGES = 9;
+
+/**
+ * The window kernels split by images (OP_IMAGES): each image's output depends on that image alone,
+ * so a chunk of images is the same kernel on fewer images, bit for bit. Their first arguments are
+ * 2 or 3 pointers, then the batch size, then the rest of the geometry.
+ */
+export const IMAGE_KERNELS = ['unfold2d', 'fold2d', 'max_pool2d', 'max_pool2d_backward'] as const;
 
 /**
  * Task record layout (float64 words; every value is an integer except `alpha`). Addresses are byte
@@ -58,7 +66,9 @@ export const OP_ADAM = 8;
  * - unary: code, x, out, alpha; unary backward: code, x, dy, dx, alpha (split element ranges);
  * - reduce: x, out, outer, axis, inner (split groups of outer);
  * - adam (float32): w, g, m, v, vHat, then adam_f32's scalars after n (split element ranges in
- *   whole vectors, so only the last chunk has a tail).
+ *   whole vectors, so only the last chunk has a tail);
+ * - images: the IMAGE_KERNELS index, the pointer count p, p pairs (pointer, elements per image),
+ *   the count r of geometry arguments after the batch size, those r (split ranges of images).
  */
 export const F_OP = 0;
 export const F_BYTES = 1;
@@ -68,7 +78,7 @@ export const F_UNITS = 4;
 export const F_ALIGN = 5;
 /** First op-specific field. */
 export const F_ARGS = 6;
-export const TASK_WORDS = 24;
+export const TASK_WORDS = 32;
 export const MAX_TASKS = 4;
 /** Job header: [task count, job serial]; tasks follow. */
 export const JOB_HEADER = 2;
@@ -289,6 +299,20 @@ export function createExecutor(kernels: KernelExports): Executor {
     );
   }
 
+  function images(job: Float64Array, t: number, chunk: number): void {
+    const bytes = job[t + F_BYTES];
+    const args = job.subarray(t + F_ARGS, t + TASK_WORDS);
+    const [start, end] = chunkRange(job, t, chunk);
+    if (end <= start) return;
+    const pointers = args[1];
+    const call: number[] = [];
+    for (let i = 0; i < pointers; i++) call.push(args[2 + 2 * i] + start * args[3 + 2 * i] * bytes);
+    const rest = 2 + 2 * pointers;
+    call.push(end - start, ...args.subarray(rest + 1, rest + 1 + args[rest]));
+    const kernel = variant(kernels, IMAGE_KERNELS[args[0]], bytes) as (...a: number[]) => void;
+    kernel(...call);
+  }
+
   return {
     run(job: Float64Array, chunk: number): void {
       const tasks = job[0];
@@ -304,6 +328,7 @@ export function createExecutor(kernels: KernelExports): Executor {
         else if (op === OP_UNARY_BACKWARD) unaryBackward(job, t, chunk);
         else if (op === OP_REDUCE_SUM || op === OP_REDUCE_MAX) reduce(job, t, chunk, op === OP_REDUCE_MAX);
         else if (op === OP_ADAM) adam(job, t, chunk);
+        else if (op === OP_IMAGES) images(job, t, chunk);
         else throw new Error(`unknown task op ${op}`);
         return;
       }

@@ -6,7 +6,7 @@ export const WORKER_SOURCE: string = `(() => {
 "use strict";
 const exports = {};
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.GENERATION_MASK = exports.ERROR_BYTES = exports.CONTROL_WORDS = exports.CTL_CHUNKS_RUN = exports.CTL_READY = exports.MAX_THREADS = exports.CTL_FAILED = exports.CTL_QUIT = exports.CTL_ERROR = exports.CTL_DONE = exports.MAX_CHUNKS = exports.JOB_WORDS = exports.JOB_HEADER = exports.MAX_TASKS = exports.TASK_WORDS = exports.F_ARGS = exports.F_ALIGN = exports.F_UNITS = exports.F_CHUNKS = exports.F_FIRST = exports.F_BYTES = exports.F_OP = exports.OP_ADAM = exports.OP_PACK = exports.OP_REDUCE_MAX = exports.OP_REDUCE_SUM = exports.OP_UNARY_BACKWARD = exports.OP_UNARY = exports.OP_BINARY = exports.OP_MATMUL = void 0;
+exports.GENERATION_MASK = exports.ERROR_BYTES = exports.CONTROL_WORDS = exports.CTL_CHUNKS_RUN = exports.CTL_READY = exports.MAX_THREADS = exports.CTL_FAILED = exports.CTL_QUIT = exports.CTL_ERROR = exports.CTL_DONE = exports.MAX_CHUNKS = exports.JOB_WORDS = exports.JOB_HEADER = exports.MAX_TASKS = exports.TASK_WORDS = exports.F_ARGS = exports.F_ALIGN = exports.F_UNITS = exports.F_CHUNKS = exports.F_FIRST = exports.F_BYTES = exports.F_OP = exports.IMAGE_KERNELS = exports.OP_IMAGES = exports.OP_ADAM = exports.OP_PACK = exports.OP_REDUCE_MAX = exports.OP_REDUCE_SUM = exports.OP_UNARY_BACKWARD = exports.OP_UNARY = exports.OP_BINARY = exports.OP_MATMUL = void 0;
 exports.packClaim = packClaim;
 exports.sharedViews = sharedViews;
 exports.chunkRange = chunkRange;
@@ -26,6 +26,8 @@ exports.OP_REDUCE_SUM = 5;
 exports.OP_REDUCE_MAX = 6;
 exports.OP_PACK = 7;
 exports.OP_ADAM = 8;
+exports.OP_IMAGES = 9;
+exports.IMAGE_KERNELS = ['unfold2d', 'fold2d', 'max_pool2d', 'max_pool2d_backward'];
 exports.F_OP = 0;
 exports.F_BYTES = 1;
 exports.F_FIRST = 2;
@@ -33,7 +35,7 @@ exports.F_CHUNKS = 3;
 exports.F_UNITS = 4;
 exports.F_ALIGN = 5;
 exports.F_ARGS = 6;
-exports.TASK_WORDS = 24;
+exports.TASK_WORDS = 32;
 exports.MAX_TASKS = 4;
 exports.JOB_HEADER = 2;
 exports.JOB_WORDS = exports.JOB_HEADER + exports.MAX_TASKS * exports.TASK_WORDS;
@@ -137,6 +139,21 @@ function createExecutor(kernels) {
         const [lr, wd, decay, alpha, c1, c2, eps, amsgrad] = scalars;
         kernels.adam_f32(w + at, g + at, m + at, v + at, amsgrad ? vHat + at : vHat, e - s, lr, wd, decay, alpha, c1, c2, eps, amsgrad);
     }
+    function images(job, t, chunk) {
+        const bytes = job[t + exports.F_BYTES];
+        const args = job.subarray(t + exports.F_ARGS, t + exports.TASK_WORDS);
+        const [start, end] = chunkRange(job, t, chunk);
+        if (end <= start)
+            return;
+        const pointers = args[1];
+        const call = [];
+        for (let i = 0; i < pointers; i++)
+            call.push(args[2 + 2 * i] + start * args[3 + 2 * i] * bytes);
+        const rest = 2 + 2 * pointers;
+        call.push(end - start, ...args.subarray(rest + 1, rest + 1 + args[rest]));
+        const kernel = variant(kernels, exports.IMAGE_KERNELS[args[0]], bytes);
+        kernel(...call);
+    }
     return {
         run(job, chunk) {
             const tasks = job[0];
@@ -160,6 +177,8 @@ function createExecutor(kernels) {
                     reduce(job, t, chunk, op === exports.OP_REDUCE_MAX);
                 else if (op === exports.OP_ADAM)
                     adam(job, t, chunk);
+                else if (op === exports.OP_IMAGES)
+                    images(job, t, chunk);
                 else
                     throw new Error(\`unknown task op \${op}\`);
                 return;

@@ -1,5 +1,5 @@
 // The packages as a user gets them: both are packed (`npm pack`), installed from the tarballs and the
-// local npm cache (no network) into empty projects in a temporary directory, and used from there —
+// local npm cache (the registry only for what it lacks) into empty projects in a temporary directory, and used from there —
 // the core's install weight, ESM and CommonJS, a Deno import without any permission and a Bun
 // import; `npx ditto demo`, `ditto run` of a JavaScript experiment (recorded on Node 24's built-in
 // node:sqlite) and the playground page served by the installed `ditto playground` in headless
@@ -67,12 +67,17 @@ function run(command: string, args: string[], cwd: string, timeout = 60_000): st
   });
 }
 
-/** An empty project with the given tarballs installed from the npm cache only (optional dependencies left out). */
+/** An empty project with the given tarballs installed from the npm cache where it has them (the registry otherwise: `npm ci` caches tarballs, not the metadata an install resolves) (optional dependencies left out). */
 function project(name: string, packages: string[]): string {
   const dir = join(work, name);
   mkdirSync(dir);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module' }));
-  run('npm', ['install', '--offline', '--omit=optional', ...packages.map((p) => tarballs[p])], dir, 120_000);
+  run(
+    'npm',
+    ['install', '--prefer-offline', '--omit=optional', ...packages.map((p) => tarballs[p])],
+    dir,
+    120_000,
+  );
   return dir;
 }
 
